@@ -1,0 +1,98 @@
+# raidcluster — top-level build.
+#
+# On a fresh machine the only two commands anyone needs are
+#   make demo     boot a virtual cluster and walk through the product
+#   make check    every test: unit, simulator, KUnit (UML), VM suite
+# Both install their own dependencies first (make deps).
+#
+# User space (lib/, tools/, tests/) is one non-recursive make: each
+# directory's *.mk adds its targets and objects under $(B).  The kernel
+# module is built by Kbuild (see ./Kbuild) against KDIR.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := $(TOP)/build
+
+# Kernel to build the module for: the running kernel's headers when they
+# exist, else the newest installed Debian headers (this host kernel has
+# none; the test guest boots that same Debian kernel).
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),\
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+KVER ?= $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+export KDIR KVER
+
+CC ?= cc
+CXX ?= c++
+CPPFLAGS += -I$(TOP)/include -I$(TOP)/lib -MMD -MP
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra
+LDFLAGS ?=
+
+# Filled by the fragments below.
+USER_BINS :=
+TEST_BINS :=
+DEPFILES :=
+
+include lib/lib.mk
+include tools/tools.mk
+include tests/tests.mk
+
+.PHONY: all deps module user check demo bench sim kunit vmtest unit install \
+	uninstall clean format
+
+all: module user
+
+deps:
+	@bash tools/install-deps.sh
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers (KDIR=$(KDIR)): run make deps"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+user: $(USER_BINS) $(TEST_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/run-check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@python3 tests/vm/demo.py
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@python3 tests/bench/bench.py
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	install -D -m 0755 $(B)/raidclusterctl $(DESTDIR)/usr/sbin/raidclusterctl
+	install -D -m 0644 tools/udev/60-raidcluster.rules \
+		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules
+	-depmod -a $(KVER)
+
+uninstall:
+	rm -f $(DESTDIR)/usr/sbin/raidclusterctl \
+		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules \
+		$(DESTDIR)/lib/modules/$(KVER)/updates/raidcluster.ko
+	-depmod -a $(KVER)
+
+format:
+	clang-format -i $(wildcard tools/*.cpp tools/*.hpp lib/cxx/*.cpp lib/cxx/*.hpp tests/unit/*.cpp tests/sim/*.cpp tests/sim/*.hpp)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1
+	rm -rf $(B)
+
+# Generic rules: every object of user space lands under $(B).
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+-include $(DEPFILES)

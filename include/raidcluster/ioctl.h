@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * User ABI of the control device /dev/raidcluster (misc device, every
+ * ioctl needs CAP_SYS_ADMIN).
+ *
+ * Every argument struct starts with struct rc_ioc_hdr.  The caller sets
+ * version = RC_IOCTL_VERSION and size = sizeof(the whole struct); the
+ * kernel refuses anything else with -EPROTO (version) or -EINVAL (size), so
+ * a newer struct is never misread.  Reserved fields must be zero in and are
+ * zero out.  On failure the kernel still copies the header back with a
+ * NUL-terminated one-line reason in msg[] (empty when it has none), and the
+ * ioctl returns -1 with errno set.
+ */
+#ifndef RAIDCLUSTER_IOCTL_H
+#define RAIDCLUSTER_IOCTL_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define RC_CTL_NAME "raidcluster"	/* /dev/raidcluster */
+#define RC_IOCTL_VERSION 1u
+#define RC_IOC_MSG_LEN 96
+
+struct rc_ioc_hdr {
+	__u32 version;
+	__u32 size;
+	char msg[RC_IOC_MSG_LEN];	/* out: reason of a failure */
+};
+
+/* RC_IOC_INFO: module and cluster summary. */
+struct rc_ioc_info {
+	struct rc_ioc_hdr hdr;
+	char module_version[32];	/* out */
+	__u32 max_disks;		/* out: RC_MAX_DISKS */
+	__u32 max_lds;			/* out: RC_MAX_LDS */
+	__u32 max_extents;		/* out: RC_MAX_EXTENTS */
+	__u32 ndisks;			/* out: disk records in use */
+	__u32 nlds;			/* out: logical drives in use */
+	__u32 node_id;			/* out: this node's ID */
+	__u64 cod_generation;		/* out: generation last written/read */
+	__u8 cluster_uuid[16];		/* out: zero until a COD exists */
+	__u32 reserved[8];
+};
+
+/* RC_IOC_ATTACH: open a disk exclusively and make it a member disk. */
+#define RC_ATTACH_PATH_LEN 256
+struct rc_ioc_attach {
+	struct rc_ioc_hdr hdr;
+	char path[RC_ATTACH_PATH_LEN];	/* in: block device, NUL terminated */
+	__u32 flags;			/* in: none defined, must be 0 */
+	__u32 index;			/* out: disk record index */
+	__u32 nlds_found;		/* out: drives re-created from its COD */
+	__u32 reserved[5];
+};
+
+/* RC_IOC_DETACH: forget a member disk that no logical drive uses. */
+struct rc_ioc_detach {
+	struct rc_ioc_hdr hdr;
+	__u32 index;			/* in */
+	__u32 reserved[7];
+};
+
+/* RC_IOC_DISK_INFO: one disk record and its runtime state. */
+struct rc_ioc_disk_info {
+	struct rc_ioc_hdr hdr;
+	__u32 index;			/* in */
+	__u32 state;			/* out: enum rc_disk_state */
+	__u32 present;			/* out: 1 when opened on this node */
+	__u32 major, minor;		/* out: when present */
+	__u32 wwn_len;			/* out */
+	__u8 wwn[16];			/* out */
+	char serial[40];		/* out */
+	__u64 capacity;			/* out: sectors */
+	__u64 read_errors;		/* out: since attach */
+	__u64 write_errors;		/* out: since attach */
+	char name[32];			/* out: kernel name, e.g. "sdb" */
+	__u32 reserved[8];
+};
+
+struct rc_ioc_extent {
+	__u32 disk;			/* disk record index */
+	__u32 state;			/* out: enum rc_extent_state */
+	__u64 start;			/* sectors, >= RC_DATA_START_SECTOR */
+	__u64 length;			/* sectors */
+	__u64 rebuild_pos;		/* out */
+};
+
+/* RC_IOC_CREATE: a new logical drive from extents of member disks. */
+struct rc_ioc_create {
+	struct rc_ioc_hdr hdr;
+	char name[32];			/* in: unique, [A-Za-z0-9_.-], NUL ended */
+	__u32 level;			/* in: 0, 1, 5 or 10 */
+	__u32 stripe_sectors;		/* in: power of 2, 8..2048; 0 = 128 */
+	__u32 nextents;			/* in */
+	__u32 number;			/* out: N of /dev/rclN */
+	__u64 capacity;			/* out: sectors */
+	struct rc_ioc_extent extents[16];	/* in */
+	__u32 reserved[8];
+};
+
+/* RC_IOC_DELETE: remove a logical drive that nobody has open. */
+struct rc_ioc_delete {
+	struct rc_ioc_hdr hdr;
+	__u32 number;			/* in */
+	__u32 reserved[7];
+};
+
+/* RC_IOC_LD_INFO: one logical drive. */
+struct rc_ioc_ld_info {
+	struct rc_ioc_hdr hdr;
+	__u32 number;			/* in */
+	__u32 state;			/* out: enum rc_ld_state */
+	__u32 level;			/* out */
+	__u32 stripe_sectors;		/* out */
+	__u32 nextents;			/* out */
+	__u32 open_count;		/* out */
+	__u64 capacity;			/* out: sectors */
+	char name[32];			/* out */
+	__u64 rebuild_done;		/* out: sectors rebuilt, 0 if none */
+	__u64 rebuild_total;		/* out: sectors to rebuild */
+	__u64 rebuild_rate;		/* out: sectors per second, recent */
+	struct rc_ioc_extent extents[16];	/* out */
+	__u32 reserved[8];
+};
+
+/* Fixed sizes: no implicit padding, identical for every compiler. */
+#ifdef __cplusplus
+#define RC_IOC_ASSERT(t, n) static_assert(sizeof(struct t) == (n), #t " size")
+#else
+#define RC_IOC_ASSERT(t, n) _Static_assert(sizeof(struct t) == (n), #t " size")
+#endif
+RC_IOC_ASSERT(rc_ioc_hdr, 104);
+RC_IOC_ASSERT(rc_ioc_info, 216);
+RC_IOC_ASSERT(rc_ioc_attach, 392);
+RC_IOC_ASSERT(rc_ioc_detach, 136);
+RC_IOC_ASSERT(rc_ioc_disk_info, 272);
+RC_IOC_ASSERT(rc_ioc_extent, 32);
+RC_IOC_ASSERT(rc_ioc_create, 704);
+RC_IOC_ASSERT(rc_ioc_delete, 136);
+RC_IOC_ASSERT(rc_ioc_ld_info, 736);
+#undef RC_IOC_ASSERT
+
+#define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
+
+#define RC_IOC_INFO _IOWR(RC_IOC_MAGIC, 0x00, struct rc_ioc_info)
+#define RC_IOC_ATTACH _IOWR(RC_IOC_MAGIC, 0x01, struct rc_ioc_attach)
+#define RC_IOC_DETACH _IOWR(RC_IOC_MAGIC, 0x02, struct rc_ioc_detach)
+#define RC_IOC_DISK_INFO _IOWR(RC_IOC_MAGIC, 0x03, struct rc_ioc_disk_info)
+#define RC_IOC_CREATE _IOWR(RC_IOC_MAGIC, 0x04, struct rc_ioc_create)
+#define RC_IOC_DELETE _IOWR(RC_IOC_MAGIC, 0x05, struct rc_ioc_delete)
+#define RC_IOC_LD_INFO _IOWR(RC_IOC_MAGIC, 0x06, struct rc_ioc_ld_info)
+
+#endif /* RAIDCLUSTER_IOCTL_H */

@@ -1,0 +1,1 @@
+# tests/: unit (GoogleTest), sim, kunit, vm, bench.

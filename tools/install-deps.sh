@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install, idempotently, every Debian package the build and the tests need.
+# Runs as root (CI, the dev machines); with sudo otherwise.  A package that
+# is already installed costs one dpkg-query, so `make check` may call this
+# every time.
+set -euo pipefail
+
+PKGS=(
+	# build: kernel module (kbuild) and user space
+	build-essential make gcc g++ pkg-config linux-headers-amd64
+	libsgutils2-dev libudev-dev libcli11-dev googletest libgtest-dev
+	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
+	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
+	sg3-utils mdadm fio e2fsprogs python3 xz-utils
+	# KUnit on UML
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# initramfs-tools hooks of linux-image are slow and useless here: the test
+# guest boots its own initramfs (tests/vm/mkinitramfs.sh).
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

@@ -1,0 +1,1 @@
+# tools/: raidclusterctl and helpers (filled in by the tools work).
