@@ -105,6 +105,19 @@ struct rc_ioc_delete {
 	__u32 reserved[7];
 };
 
+/*
+ * RC_IOC_RUN: bring up a logical drive whose members are not all attached
+ * (e.g. a disk was pulled while the module was down).  Missing members are
+ * marked failed and the drive starts degraded, or refuses with -ENODEV if
+ * it would be offline.  Drives whose members are all present start by
+ * themselves when the last one is attached.
+ */
+struct rc_ioc_run {
+	struct rc_ioc_hdr hdr;
+	__u32 number;			/* in */
+	__u32 reserved[7];
+};
+
 /* RC_IOC_LD_INFO: one logical drive. */
 struct rc_ioc_ld_info {
 	struct rc_ioc_hdr hdr;
@@ -138,6 +151,7 @@ RC_IOC_ASSERT(rc_ioc_extent, 32);
 RC_IOC_ASSERT(rc_ioc_create, 704);
 RC_IOC_ASSERT(rc_ioc_delete, 136);
 RC_IOC_ASSERT(rc_ioc_ld_info, 736);
+RC_IOC_ASSERT(rc_ioc_run, 136);
 #undef RC_IOC_ASSERT
 
 #define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
@@ -149,5 +163,6 @@ RC_IOC_ASSERT(rc_ioc_ld_info, 736);
 #define RC_IOC_CREATE _IOWR(RC_IOC_MAGIC, 0x04, struct rc_ioc_create)
 #define RC_IOC_DELETE _IOWR(RC_IOC_MAGIC, 0x05, struct rc_ioc_delete)
 #define RC_IOC_LD_INFO _IOWR(RC_IOC_MAGIC, 0x06, struct rc_ioc_ld_info)
+#define RC_IOC_RUN _IOWR(RC_IOC_MAGIC, 0x07, struct rc_ioc_run)
 
 #endif /* RAIDCLUSTER_IOCTL_H */
