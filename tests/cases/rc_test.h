@@ -19,9 +19,16 @@
  *
  *	#define RC_COD_CASES(X) X(cod_roundtrip) X(cod_bad_crc)
  *
- * which tests/kunit/ turns into a kunit_suite and tests/unit/ into TEST()s.
+ * which tests/kunit/ turns into a kunit_suite (RC_KUNIT_CASE) and tests/unit/
+ * into TEST()s (RC_GTEST_CASE).  The function RC_TEST(x) defines is named
+ * rc_case_x (RC_TEST_FN(x)): inside the test kernel every case is a global
+ * symbol, and every global symbol of the project carries the rc_ prefix.
+ *
  * Big objects must come from rc_test_alloc() (kernel stacks are small);
- * it is freed when the case ends.  RC_ASSERT_* ends the case at once.
+ * it is freed when the case ends.  RC_ASSERT_* ends the case at once, so it
+ * may only be used in the case function itself, not in helpers it calls
+ * (in user space it is a plain `return`).  Checks compare as long long in
+ * user space: compare values, not pointers, with RC_EXPECT_EQ.
  */
 #ifndef RC_TEST_H
 #define RC_TEST_H
@@ -32,7 +39,11 @@
 #include <kunit/test.h>
 
 #define RC_TEST_CTX struct kunit *rc_t
-#define RC_TEST(name) void name(RC_TEST_CTX)
+#define RC_TEST_FN(name) rc_case_##name
+#define RC_TEST(name) void RC_TEST_FN(name)(RC_TEST_CTX)
+
+/* One kunit_case of a suite, named without the rc_case_ prefix. */
+#define RC_KUNIT_CASE(name) { .run_case = RC_TEST_FN(name), .name = #name },
 
 #define RC_EXPECT_TRUE(c) KUNIT_EXPECT_TRUE(rc_t, c)
 #define RC_EXPECT_FALSE(c) KUNIT_EXPECT_FALSE(rc_t, c)
@@ -59,13 +70,16 @@ extern "C" {
 struct rc_test_ctx;
 
 #define RC_TEST_CTX struct rc_test_ctx *rc_t
-#define RC_TEST(name) void name(RC_TEST_CTX)
+#define RC_TEST_FN(name) rc_case_##name
+#define RC_TEST(name) void RC_TEST_FN(name)(RC_TEST_CTX)
 
 /* Report a failed check at file:line; @text is the check as written. */
 void rc_test_fail(struct rc_test_ctx *t, const char *file, int line,
 		  const char *text, long long a, long long b);
 /* Zeroed memory owned by the case, freed when it ends; NULL if out. */
 void *rc_test_alloc(struct rc_test_ctx *t, size_t size);
+/* Run one case with a fresh context (tests/unit/rc_test_bridge.cpp). */
+void rc_test_run(void (*fn)(struct rc_test_ctx *t));
 
 #ifdef __cplusplus
 }
@@ -93,6 +107,10 @@ void *rc_test_alloc(struct rc_test_ctx *t, size_t size);
 	RC_CHECK_(strcmp(a, b) == 0, #a " streq " #b, 0, 0, (void)0)
 #define RC_ASSERT_TRUE(c) RC_CHECK_(c, #c, 1, 0, return)
 #define RC_ASSERT_EQ(a, b) RC_CHECK_((a) == (b), #a " == " #b, a, b, return)
+
+/* One TEST() of GoogleTest (include <gtest/gtest.h> first). */
+#define RC_GTEST_CASE(suite, name)                                            \
+	TEST(suite, name) { rc_test_run(RC_TEST_FN(name)); }
 
 #endif /* __KERNEL__ */
 
