@@ -1,0 +1,427 @@
+"""rcvm: the raidcluster VM bench (python3 stdlib only).
+
+Boots Debian's own 6.1 kernel under qemu TCG with the initramfs of mkinitramfs.sh, a SCSI HBA
+(virtio-scsi, or the LSI 53C895A = guest driver sym53c8xx) and raw disk images that carry a
+stable serial (VPD 0x80, = the disk's name) and WWN (VPD 0x83, derived from the serial), so the
+guest names them the same way on every boot: /dev/lab/<serial> -> sdX, and raidclusterctl
+accepts the serial or naa.<wwn>. Faults come through QMP.
+
+    from rcvm import VM, make_disks
+    disks = make_disks("raid1", ["r1a", "r1b"])          # images under $RC_VM_DIR/disks/raid1/
+    with VM("raid1", disks) as vm:                         # boots, waits for the agent
+        vm.check("insmod /lib/raidcluster/raidcluster.ko")
+        rc, out = vm.sh("raidclusterctl status")
+        vm.unplug("r1a"); vm.replug("r1a")                 # QMP device_del / device_add
+        vm.disk_errors("r1b", sector=40000)                # EIO on one sector (blkdebug)
+
+Channels: commands go to the guest agent (/init) on the virtio-serial port "rcvm.ctl" through
+RUNDIR/ctl.sock; QMP is RUNDIR/qmp.sock; the serial console (kernel log and "RCVM:" markers)
+is RUNDIR/console.log; every command and its output is appended to RUNDIR/transcript.log.
+RUNDIR = $RC_VM_DIR/run/<name>. No qemu outlives the Python process that started it.
+"""
+import atexit
+import base64
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DIR = os.environ.get("RC_VM_DIR", "/tmp/rc-vm")
+KO = "/lib/raidcluster/raidcluster.ko"      # where mkinitramfs.sh puts the module in the guest
+RC_RE = re.compile(rb"@@RC=(\d+)@@\n")
+# What must never appear on the guest console (oops=panic turns an oops into a qemu exit, but
+# WARN_ON and "BUG: sleeping function ..." do not stop the guest).
+KERNEL_PROBLEM_RE = re.compile(r"Oops|BUG[: ]|WARNING:|Call Trace|general protection|"
+                               r"Kernel panic|kernel BUG|UBSAN|KASAN|refcount_t:")
+# TCG is 10-50x slower than hardware and the host may be loaded by other builds: timeouts are
+# generous and scale with RC_VM_SLOW (e.g. 2 on a busy machine).
+SLOW = float(os.environ.get("RC_VM_SLOW", "1"))
+
+_ALL = []
+
+
+def _kill_all():
+    for vm in _ALL:
+        vm.kill()
+
+
+atexit.register(_kill_all)
+for _sig in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, lambda *_: (_kill_all(), os._exit(143)))
+
+
+def build_guest(quiet=True):
+    """(Re)build vmlinux + initramfs when their inputs changed (mkinitramfs.sh decides)."""
+    subprocess.run([os.path.join(HERE, "mkinitramfs.sh")] + (["-q"] if quiet else []),
+                   check=True)
+
+
+def wwn_of(serial):
+    """NAA 5 WWN of a disk: fixed OUI-style prefix + CRC32 of the serial (stable, unique enough)."""
+    return (0x5000C500 << 32) | zlib.crc32(serial.encode())
+
+
+class Disk:
+    """One raw image: its serial is its name, its WWN follows from the serial."""
+
+    def __init__(self, path, serial, channel=0):
+        self.path, self.serial, self.channel = path, serial, channel
+        self.wwn = wwn_of(serial)
+        self.naa = "naa.%016x" % self.wwn
+        self.dev = f"/dev/lab/{serial}"         # guest path (link made by lab-links)
+        self.sg = f"/dev/lab/{serial}.sg"
+
+    def __repr__(self):
+        return f"Disk({self.serial})"
+
+
+def make_disks(group, serials, size_mb=256, fresh=True):
+    """Sparse raw images $RC_VM_DIR/disks/<group>/<serial>.img (zeroed when fresh)."""
+    d = os.path.join(DIR, "disks", group)
+    os.makedirs(d, exist_ok=True)
+    out = []
+    for s in serials:
+        p = os.path.join(d, s + ".img")
+        if fresh and os.path.exists(p):
+            os.unlink(p)
+        if not os.path.exists(p):
+            with open(p, "wb") as f:
+                f.truncate(size_mb << 20)
+        out.append(Disk(p, s))
+    return out
+
+
+class VM:
+    def __init__(self, name, disks=(), hba="virtio", mem=512, smp=1, hostfs=True, append="",
+                 reboot=False, extra=()):
+        assert hba in ("virtio", "lsi"), hba
+        self.name, self.disks, self.hba = name, list(disks), hba
+        self.mem, self.smp, self.hostfs, self.append = mem, smp, hostfs, append
+        self.reboot, self.extra = reboot, list(extra)
+        self.rundir = os.path.join(DIR, "run", name)
+        self.proc = self.ctl = self.qmp_sock = None
+        self.events = []
+        self._qbuf = b""
+        self._devargs = {}
+        self.console_seen = 0          # console offset up to which problems were reported
+        self.boot_seconds = None
+
+    # --- qemu command line ---------------------------------------------------------------
+    def _cmdline(self):
+        r = self.rundir
+        a = ["qemu-system-x86_64", "-name", self.name, "-accel", "tcg", "-machine", "q35",
+             "-m", str(self.mem), "-smp", str(self.smp), "-nodefaults", "-no-user-config",
+             "-display", "none",
+             "-kernel", os.path.join(DIR, "vmlinux"),
+             "-initrd", os.path.join(DIR, "initramfs.cpio.gz"),
+             "-qmp", f"unix:{r}/qmp.sock,server=on,wait=off",
+             "-device", "virtio-serial-pci,id=vser0",
+             "-chardev", f"socket,id=ctl,path={r}/ctl.sock,server=on,wait=off",
+             "-device", "virtserialport,bus=vser0.0,chardev=ctl,name=rcvm.ctl",
+             "-chardev", f"file,id=con,path={r}/console.log", "-serial", "chardev:con",
+             "-pidfile", f"{r}/qemu.pid"]
+        if not self.reboot:
+            # reset, reboot and panic (oops=panic) all make qemu exit: a dead kernel is seen
+            a.append("-no-reboot")
+        # no_timer_check: a loaded host otherwise panics TCG guests ("IO-APIC + timer doesn't
+        # work"); sym53c8xx.settle=0 drops a 3 s bus settle; scan=sync finishes the SCSI scan
+        # before /init runs.
+        a += ["-append", "console=ttyS0 panic=-1 oops=panic quiet no_timer_check "
+              "sym53c8xx.settle=0 scsi_mod.scan=sync " + self.append]
+        if self.hostfs:
+            a += ["-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host"]
+        hbas, next_id = set(), {}
+        for i, d in enumerate(self.disks):
+            ch = d.channel
+            if ch not in hbas:
+                hbas.add(ch)
+                a += ["-device", ("virtio-scsi-pci" if self.hba == "virtio" else "lsi53c895a")
+                      + f",id=hba{ch}"]
+            tgt = next_id.get(ch, 0)
+            next_id[ch] = tgt + 1
+            if self.hba == "lsi" and tgt > 6:
+                raise ValueError("lsi53c895a has targets 0-6 only (7 is the HBA)")
+            # file node f<i> -> raw node d<i> -> scsi-hd disk<i>; disk_errors() slips a blkdebug
+            # node between f<i> and d<i>. cache.direct: the host page cache never hides data.
+            a += ["-blockdev", f"driver=file,node-name=f{i},filename={d.path},"
+                  "cache.direct=on,aio=threads",
+                  "-blockdev", f"driver=raw,node-name=d{i},file=f{i}"]
+            dev = {"driver": "scsi-hd", "id": f"disk{i}", "bus": f"hba{ch}.0", "scsi-id": tgt,
+                   "lun": 0, "drive": f"d{i}", "share-rw": True, "serial": d.serial,
+                   "wwn": d.wwn, "write-cache": "off"}
+            self._devargs[d.serial] = dev
+            a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
+        return a + self.extra
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def start(self):
+        os.makedirs(self.rundir, exist_ok=True)
+        for f in ("console.log", "qmp.sock", "ctl.sock", "transcript.log"):
+            try:
+                os.unlink(os.path.join(self.rundir, f))
+            except FileNotFoundError:
+                pass
+        cmd = self._cmdline()
+        with open(os.path.join(self.rundir, "cmdline"), "w") as f:
+            f.write(" ".join(cmd) + "\n")
+        self.t_start = time.time()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=open(os.path.join(self.rundir, "qemu.err"), "w"))
+        _ALL.append(self)
+        self.console_seen = 0
+        return self
+
+    def __enter__(self):
+        self.start()
+        self.wait_ready()
+        return self
+
+    def __exit__(self, *exc):
+        self.poweroff()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def console(self):
+        try:
+            with open(os.path.join(self.rundir, "console.log"), "rb") as f:
+                return f.read().decode(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def console_tail(self, n=40):
+        return "\n".join(self.console().splitlines()[-n:])
+
+    def kernel_problems(self, since_last=True):
+        """Lines of the console that show an oops, BUG, WARNING or call trace. With since_last,
+        only what appeared after the previous call (each problem is reported once)."""
+        text = self.console()
+        start = self.console_seen if since_last else 0
+        self.console_seen = len(text)
+        return [l for l in text[start:].splitlines() if KERNEL_PROBLEM_RE.search(l)]
+
+    def wait_console(self, pattern, timeout=60):
+        rx = re.compile(pattern)
+        end = time.time() + timeout * SLOW
+        while time.time() < end:
+            m = rx.search(self.console())
+            if m:
+                return m
+            if not self.alive():
+                raise RuntimeError(f"{self.name}: qemu exited rc={self.proc.returncode}\n"
+                                   + self._qemu_err() + self.console_tail())
+            time.sleep(0.05)
+        raise TimeoutError(f"{self.name}: no {pattern!r} on console in {timeout}s\n"
+                           + self.console_tail())
+
+    def _qemu_err(self):
+        try:
+            with open(os.path.join(self.rundir, "qemu.err")) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def _connect(self, sockname, timeout=30):
+        path = os.path.join(self.rundir, sockname)
+        end = time.time() + timeout * SLOW
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                return s
+            except (FileNotFoundError, ConnectionRefusedError):
+                s.close()
+                if time.time() > end or not self.alive():
+                    raise
+                time.sleep(0.05)
+
+    def wait_ready(self, timeout=120, boot=1):
+        """Wait until the agent of the boot-th boot answers; returns seconds since start()."""
+        self.wait_console(r"(?s)(RCVM: agent ready.*?){%d}" % boot, timeout)
+        if self.ctl is None:
+            self.ctl = self._connect("ctl.sock")
+        rc, _ = self.sh("true", timeout=timeout, log=False)
+        assert rc == 0
+        self.boot_seconds = time.time() - self.t_start
+        return self.boot_seconds
+
+    # --- commands --------------------------------------------------------------------------
+    def _log(self, text):
+        with open(os.path.join(self.rundir, "transcript.log"), "a") as f:
+            f.write(text)
+
+    def sh(self, line, timeout=120, log=True):
+        """Run one shell line in the guest; returns (rc, output with stderr)."""
+        assert "\n" not in line, "one line per command; use script() for more"
+        t0 = time.time()
+        self.ctl.sendall(line.encode() + b"\n")
+        buf, end = b"", t0 + timeout * SLOW
+        self.ctl.settimeout(0.2)
+        while True:
+            m = RC_RE.search(buf)
+            if m:
+                rc, out = int(m.group(1)), buf[:m.start()].decode(errors="replace")
+                if log:
+                    self._log(f"$ {line}\n{out}[rc={rc} {time.time() - t0:.2f}s]\n")
+                return rc, out
+            if time.time() > end:
+                self._log(f"$ {line}\n{buf.decode(errors='replace')}[TIMEOUT {timeout}s]\n")
+                raise TimeoutError(f"{self.name}: {line!r} timed out after {timeout * SLOW:.0f}s;"
+                                   f" output so far {buf[-500:]!r}\n" + self.console_tail())
+            try:
+                chunk = self.ctl.recv(65536)
+                if not chunk:
+                    raise ConnectionError(f"{self.name}: agent channel closed")
+                buf += chunk
+            except socket.timeout:
+                if not self.alive():
+                    raise RuntimeError(f"{self.name}: qemu died during {line!r}\n"
+                                       + self.console_tail(60))
+
+    def check(self, line, timeout=120):
+        """sh() that raises unless the command exits 0; returns its output."""
+        rc, out = self.sh(line, timeout)
+        if rc:
+            raise RuntimeError(f"{self.name}: {line!r} -> rc={rc}\n{out}")
+        return out
+
+    def script(self, text, timeout=120):
+        """Run a multi-line sh script (sent base64-encoded as one agent line); (rc, output)."""
+        b64 = base64.b64encode(text.encode()).decode()
+        rc, out = self.sh(f"echo {b64} | base64 -d > /tmp/.s && sh /tmp/.s", timeout, log=False)
+        self._log(f"$ <<script\n{text.rstrip()}\nscript\n{out}[rc={rc}]\n")
+        return rc, out
+
+    def put(self, guest_path, data):
+        """Write bytes to a guest file (small files: goes through the agent line)."""
+        b64 = base64.b64encode(data).decode()
+        self.check(f"echo {b64} | base64 -d > {guest_path}")
+
+    # --- QMP -------------------------------------------------------------------------------
+    def _qmp_read(self):
+        while b"\n" not in self._qbuf:
+            chunk = self.qmp_sock.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"{self.name}: QMP closed")
+            self._qbuf += chunk
+        line, self._qbuf = self._qbuf.split(b"\n", 1)
+        return json.loads(line)
+
+    def qmp(self, cmd, args=None, **kw):
+        """One QMP command; arguments as a dict (for dashed names) and/or keywords."""
+        if self.qmp_sock is None:
+            self.qmp_sock = self._connect("qmp.sock")
+            self._qmp_read()  # greeting
+            self.qmp("qmp_capabilities")
+        a = dict(args or {}, **kw)
+        msg = {"execute": cmd, **({"arguments": a} if a else {})}
+        self._log(f"qmp> {json.dumps(msg)}\n")
+        self.qmp_sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._qmp_read()
+            if "event" in r:
+                self.events.append(r)
+            elif "error" in r:
+                raise RuntimeError(f"{self.name}: QMP {cmd} {a}: {r['error']}")
+            else:
+                return r["return"]
+
+    # --- faults ----------------------------------------------------------------------------
+    def disk(self, which):
+        """A Disk by serial or index."""
+        if isinstance(which, int):
+            return self.disks[which]
+        for d in self.disks:
+            if which in (d.serial, d.naa):
+                return d
+        raise KeyError(which)
+
+    def _index(self, which):
+        return self.disks.index(self.disk(which))
+
+    def unplug(self, which, wait=True):
+        """Pull a disk (QMP device_del of its scsi-hd). On virtio-scsi the guest sees a
+        hot-remove and the sd device goes away; on lsi53c895a the disk stays and every command
+        fails with DID_NO_CONNECT (selection timeout), like a real cable pull."""
+        d = self.disk(which)
+        self.qmp("device_del", id=f"disk{self._index(which)}")
+        if wait and self.hba == "virtio":
+            # the sd device is gone from sysfs once the guest processed the event
+            self.check(f"i=0; while [ -e /sys/block/$(basename $(readlink -f {d.dev}))/device ]"
+                       f" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; [ $i -lt 300 ]",
+                       timeout=60)
+        self.sh("lab-links", log=False)
+
+    def replug(self, which, wait=True):
+        """Plug a pulled disk back with the same bus, target, serial and WWN."""
+        d = self.disk(which)
+        self.qmp("device_add", self._devargs[d.serial])
+        if self.hba == "lsi":  # no hotplug notification on the parallel SCSI HBA
+            self.check("for h in /sys/class/scsi_host/host*/scan; do echo '- - -' > $h; done")
+        if wait:
+            self.check(f"i=0; while ! lab-links || [ ! -e {d.dev} ]; do [ $i -lt 300 ] || exit 1;"
+                       f" sleep 0.1; i=$((i+1)); done", timeout=60)
+
+    def disk_errors(self, which, on=True, errno=5, sector=None, iotypes=("read", "write"),
+                    once=False):
+        """Make a disk fail I/O with errno (5 = EIO; the guest sees sense 'Aborted Command / I/O
+        process terminated') by inserting a blkdebug node under its raw node through
+        blockdev-reopen; on=False removes it. sector=N: only requests touching 512-byte sector
+        N fail (a bad block). Use virtio-scsi: the lsi emulation loses errored commands."""
+        i = self._index(which)
+        if on:
+            rules = []
+            for t in iotypes:
+                r = {"event": f"{t}_aio", "iotype": t, "errno": errno, "once": once}
+                if sector is not None:
+                    r["sector"] = sector
+                rules.append(r)
+            self.qmp("blockdev-add", {"driver": "blkdebug", "node-name": f"e{i}",
+                                      "image": f"f{i}", "inject-error": rules})
+            self.qmp("blockdev-reopen",
+                     options=[{"driver": "raw", "node-name": f"d{i}", "file": f"e{i}"}])
+        else:
+            self.qmp("blockdev-reopen",
+                     options=[{"driver": "raw", "node-name": f"d{i}", "file": f"f{i}"}])
+            self.qmp("blockdev-del", {"node-name": f"e{i}"})
+
+    def reset(self, timeout=120):
+        """Node reset: QMP system_reset (needs reboot=True, else qemu exits); waits for the agent."""
+        n = self.console().count("RCVM: agent ready")
+        t = time.time()
+        self.qmp("system_reset")
+        self.wait_ready(timeout, boot=n + 1)
+        return time.time() - t
+
+    def kill(self):
+        """Node crash: SIGKILL qemu (also the last-resort cleanup)."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        for s in (self.ctl, self.qmp_sock):
+            if s:
+                s.close()
+        self.ctl = self.qmp_sock = None
+
+    def poweroff(self, timeout=30):
+        if self.alive() and self.ctl:
+            try:
+                self.ctl.sendall(b"@@POWEROFF@@\n")
+                self.proc.wait(timeout * SLOW)
+            except Exception:
+                pass
+        self.kill()
+
+
+def _qarg(v):
+    if v is True:
+        return "on"
+    if v is False:
+        return "off"
+    return str(v)

@@ -1,0 +1,151 @@
+"""Test vocabulary of the VM suite: groups of tests that share one booted VM, and the guest-side
+helpers the tests use (raidclusterctl, module load/unload, fio with verification).
+
+A test module (tests/vm/test_*.py) defines GROUPS, a list of Group. A group boots one VM over
+fresh disk images and runs its tests in order on it; later tests may build on earlier ones
+(create -> write -> reload -> pull). A test is a function f(t) taking a T (below) and raising
+(assert or Fail) on failure.
+"""
+import json
+import re
+import shlex
+
+import rcvm
+
+
+class Fail(AssertionError):
+    pass
+
+
+class Group:
+    def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512):
+        self.name, self.tests, self.hba, self.size_mb, self.mem = name, tests, hba, size_mb, mem
+        # disk serials: <group>-d<i>; rcvm derives the WWN from the serial
+        self.serials = [f"{name}-d{i}" for i in range(disks)] if isinstance(disks, int) \
+            else list(disks)
+
+
+class T:
+    """What a test sees: the VM, its disks, and state that the group's tests pass along."""
+
+    def __init__(self, vm, group):
+        self.vm, self.group, self.state = vm, group, {}
+        self.disks = vm.disks
+
+    # --- plain commands ----------------------------------------------------------------------
+    def sh(self, cmd, timeout=120):
+        return self.vm.sh(cmd, timeout)
+
+    def check(self, cmd, timeout=120):
+        return self.vm.check(cmd, timeout)
+
+    # --- the tool ------------------------------------------------------------------------------
+    def ctl(self, *args, timeout=120):
+        """raidclusterctl ARGS in the guest; returns (rc, output with stderr)."""
+        return self.vm.sh("raidclusterctl " + " ".join(shlex.quote(str(a)) for a in args),
+                          timeout)
+
+    def ctl_ok(self, *args, timeout=120):
+        rc, out = self.ctl(*args, timeout=timeout)
+        if rc:
+            raise Fail(f"raidclusterctl {' '.join(map(str, args))} -> rc={rc}\n{out}")
+        return out
+
+    def status(self):
+        """`raidclusterctl status --json`, parsed."""
+        out = self.ctl_ok("status", "--json")
+        try:
+            return json.loads(out)
+        except ValueError as e:
+            raise Fail(f"status --json is not JSON ({e}):\n{out}")
+
+    def drive(self, name):
+        """The logical drive called name in status --json (None when absent)."""
+        for ld in lds_of(self.status()):
+            if ld.get("name") == name:
+                return ld
+        return None
+
+    def drive_dev(self, name):
+        ld = self.drive(name)
+        if ld is None:
+            raise Fail(f"no logical drive {name!r} in status --json")
+        return dev_of(ld)
+
+    # --- the module ----------------------------------------------------------------------------
+    def module_loaded(self):
+        return self.vm.sh("grep -q '^raidcluster ' /proc/modules")[0] == 0
+
+    def load(self):
+        """insmod the module built by `make module` (its dependencies first, by name)."""
+        if self.vm.sh(f"test -r {rcvm.KO}")[0]:
+            raise Fail(f"{rcvm.KO} is not in the guest: run `make module` (the initramfs "
+                       "picks raidcluster.ko up from the repository root)")
+        self.check("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
+                   f"insmod {rcvm.KO}")
+        self.check("test -c /dev/raidcluster")
+
+    def unload(self):
+        self.check("rmmod raidcluster")
+        rc, out = self.sh("ls /dev/raidcluster /dev/rcl* /sys/module/raidcluster 2>/dev/null")
+        if out.strip():
+            raise Fail(f"rmmod left things behind:\n{out}")
+
+    # --- data ----------------------------------------------------------------------------------
+    def fio(self, dev, jobs, verify_only=False, timeout=300):
+        """Run fio jobs on dev with crc32c verification. jobs: list of dicts of fio options
+        (name, rw, bs, offset, size, ...). verify_only re-reads and checks what the same jobs
+        wrote earlier (after a reload or a disk pull). Returns (rc, output)."""
+        args = ["fio", "--ioengine=psync", "--direct=1", "--verify=crc32c",
+                "--verify_fatal=1", "--randrepeat=1", "--norandommap", f"--filename={dev}"]
+        if verify_only:
+            args.append("--verify_only")
+        for j in jobs:
+            args.append(f"--name={j['name']}")
+            for k, v in j.items():
+                if k != "name":
+                    args.append(f"--{k}={v}")
+        return self.vm.sh(" ".join(args), timeout)
+
+    def fio_ok(self, dev, jobs, verify_only=False, timeout=300):
+        rc, out = self.fio(dev, jobs, verify_only, timeout)
+        if rc or "verify: bad" in out or re.search(r"err= *[1-9]", out):
+            raise Fail(f"fio on {dev} {'(verify only) ' if verify_only else ''}rc={rc}\n"
+                       + tail(out, 30))
+        return out
+
+    def disk_digest(self, serials=None, sectors=32768):
+        """md5 of the first `sectors` sectors (the metadata area) of each disk, by serial."""
+        out = {}
+        for d in self.disks:
+            if serials and d.serial not in serials:
+                continue
+            o = self.check(f"dd if={d.dev} bs=512 count={sectors} iflag=direct 2>/dev/null "
+                           "| md5sum")
+            out[d.serial] = o.split()[0]
+        return out
+
+
+def lds_of(status):
+    """The list of logical drives in status --json (accepts a few plausible shapes)."""
+    for key in ("logical_drives", "drives", "lds"):
+        if isinstance(status.get(key), list):
+            return status[key]
+    raise Fail(f"status --json has no list of logical drives: keys {sorted(status)}")
+
+
+def disks_of(status):
+    for key in ("disks", "member_disks", "physical_drives"):
+        if isinstance(status.get(key), list):
+            return status[key]
+    raise Fail(f"status --json has no list of disks: keys {sorted(status)}")
+
+
+def dev_of(ld):
+    if ld.get("device"):
+        return ld["device"]
+    return f"/dev/rcl{ld['number']}"
+
+
+def tail(text, n=20):
+    return "\n".join(text.rstrip().splitlines()[-n:])
