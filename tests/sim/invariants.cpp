@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include "invariants.hpp"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace rcsim {
+
+static std::string fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static std::string fmt(const char *f, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, f);
+  vsnprintf(buf, sizeof(buf), f, ap);
+  va_end(ap);
+  return buf;
+}
+
+void Checker::fail(SimTime t, int node, std::string what) {
+  // One report per distinct property and node is enough to diagnose; a
+  // broken invariant tends to stay broken for every following step.
+  for (const auto &v : viol_)
+    if (v.node == node && v.what == what)
+      return;
+  viol_.push_back(Violation{t, node, std::move(what)});
+}
+
+bool Checker::harmful(const std::vector<NodeView> *v, const Truth &t, int n) {
+  if (!t.node[n].up || !t.node[n].reaches_any)
+    return false;
+  return !(v && (*v)[n].suspended);
+}
+
+void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
+  int rebuilders = 0, first = -1;
+  for (size_t n = 0; n < v.size(); n++) {
+    const NodeView &nv = v[n];
+    if (!t.node[n].up || nv.suspended)
+      continue;
+    if (nv.rebuilding_ld >= 0) {
+      if (rebuilders++ == 0)
+        first = (int)n;
+      else
+        fail(t.now, (int)n,
+             fmt("two rebuilds at once: node %d (ld %d) and node %d (ld %d)", first,
+                 v[first].rebuilding_ld, (int)n, nv.rebuilding_ld));
+    }
+    // A node with all its cables that marks a healthy disk dead has
+    // either propagated a cable failure or invented one.
+    uint64_t wrong = nv.dead_disks & ~t.failed_disks;
+    if (wrong && t.node[n].all_cables)
+      fail(t.now, (int)n, fmt("marks healthy disk(s) 0x%llx dead", (unsigned long long)wrong));
+  }
+}
+
+void Checker::check_settled(const std::vector<NodeView> &v, const Truth &t) {
+  for (int ld = 0; ld < kMaxLds; ld++) {
+    int self = -1, ref = -1, refnode = -1;
+    for (size_t n = 0; n < v.size(); n++) {
+      if (!harmful(&v, t, (int)n))
+        continue;
+      const NodeView &nv = v[n];
+      if (nv.holder[ld] == (int)n) {
+        if (self >= 0)
+          fail(t.now, (int)n,
+               fmt("ld %d reserved by both node %d and node %d (settled)", ld, self, (int)n));
+        else
+          self = (int)n;
+      }
+      if (!nv.nexus)
+        continue;
+      if (refnode < 0) {
+        ref = nv.holder[ld];
+        refnode = (int)n;
+      } else if (nv.holder[ld] != ref) {
+        fail(t.now, (int)n,
+             fmt("ld %d: node %d says holder %d, node %d says %d (settled)", ld, refnode, ref,
+                 (int)n, nv.holder[ld]));
+      }
+    }
+  }
+}
+
+void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
+  SimTime quiet = t.now - t.last_fault;
+  if (quiet >= b_.converge) {
+    int master = -1;
+    for (size_t n = 0; n < v.size(); n++) {
+      if (!t.node[n].up || v[n].suspended || !v[n].master)
+        continue;
+      if (master >= 0)
+        fail(t.now, (int)n,
+             fmt("two masters after convergence: node %d and node %d", master, (int)n));
+      else
+        master = (int)n;
+    }
+    if (master >= 0)
+      for (size_t n = 0; n < v.size(); n++)
+        if (t.node[n].up && !v[n].suspended && v[n].nexus && v[n].master_id != master)
+          fail(t.now, (int)n,
+               fmt("in nexus with master %d, but the master is node %d", v[n].master_id, master));
+  }
+  for (size_t n = 0; n < v.size(); n++) {
+    const NodeTruth &nt = t.node[n];
+    if (!nt.up)
+      continue;
+    if (!nt.reaches_any && !v[n].suspended && t.now - nt.isolated_since >= b_.suspend)
+      fail(t.now, (int)n,
+           fmt("lost every path %.1f s ago and has not suspended itself",
+               (t.now - nt.isolated_since) / 1e6));
+    if (!nt.all_cables)
+      continue;
+    SimTime since = t.now - (nt.disturbed_at > t.last_fault ? nt.disturbed_at : t.last_fault);
+    if (since < b_.nexus)
+      continue;
+    if (v[n].suspended)
+      fail(t.now, (int)n, fmt("healthy node suspended %.1f s after the last fault", since / 1e6));
+    else if (!v[n].nexus)
+      fail(t.now, (int)n,
+           fmt("healthy node not in NEXUS %.1f s after the last fault", since / 1e6));
+  }
+}
+
+void Checker::on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
+  for (size_t m = 0; m < v.size(); m++)
+    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m))
+      fail(t.now, node, fmt("Reserve(ld %d) granted while node %d still holds it", ld, (int)m));
+}
+
+void Checker::on_io_accepted(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
+  for (size_t m = 0; m < v.size(); m++)
+    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m))
+      fail(t.now, node, fmt("accepted I/O to ld %d reserved by node %d", ld, (int)m));
+}
+
+} // namespace rcsim

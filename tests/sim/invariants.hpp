@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//
+// The safety and liveness properties the simulator checks after every
+// step, over two kinds of facts:
+//   - NodeView: what one node's library state says (role, master, nexus,
+//     reservation table, rebuild, disks it marks dead, suspended), read
+//     through the library's own accessors after each event;
+//   - Truth: what the simulator knows physically (which nodes are up,
+//     which cables are plugged, which disks really failed, when the last
+//     fault touched a node, which host Reserve() calls completed GOOD).
+// The checker holds no protocol logic: it only compares these facts, so a
+// planted lie in one node's state is caught (tests/unit/sim_invariants_test).
+#ifndef RCSIM_INVARIANTS_HPP
+#define RCSIM_INVARIANTS_HPP
+
+#include "trace.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rcsim {
+
+constexpr int kMaxLds = 32;
+
+struct NodeView {
+  bool up = false;         // running (not crashed or powered off)
+  bool suspended = false;  // the library suspended itself / was killed
+  bool master = false;     // believes it is the master
+  bool nexus = false;      // startup complete: master, or NEXUS slave
+  int master_id = -1;      // the master it believes in, -1 none
+  int8_t holder[kMaxLds];  // reservation table: node id or -1
+  int rebuilding_ld = -1;  // LD whose rebuild this node runs, -1 none
+  uint64_t dead_disks = 0; // bit d: this node's config marks disk d failed
+
+  NodeView() {
+    for (auto &h : holder)
+      h = -1;
+  }
+};
+
+struct NodeTruth {
+  bool up = false;
+  bool all_cables = true;           // every cable of this node is plugged
+  bool reaches_any = true;          // at least one live disk reachable
+  SimTime isolated_since = 0;       // valid when !reaches_any
+  SimTime disturbed_at = 0;         // last fault touching this node or boot
+  bool operator_suspend_ok = false; // a cable was pulled on it: may suspend
+};
+
+struct Truth {
+  SimTime now = 0;
+  SimTime last_fault = 0;    // last fault anywhere in the cluster
+  uint64_t failed_disks = 0; // bit d: disk d really failed
+  std::vector<NodeTruth> node;
+  // grants[ld]: bitmap of nodes whose host Reserve(ld) completed GOOD and
+  // that have not released it since (nor crashed/reset).
+  uint64_t grants[kMaxLds] = {};
+};
+
+struct Bounds {
+  SimTime settle = 3000000;    // reservation traffic settles within
+  SimTime converge = 12000000; // master election converges within
+  SimTime nexus = 20000000;    // a live healthy node reaches NEXUS within
+  SimTime suspend = 12000000;  // an isolated node suspends within
+};
+
+struct Violation {
+  SimTime t;
+  int node;
+  std::string what;
+};
+
+class Checker {
+public:
+  explicit Checker(Bounds b = Bounds()) : b_(b) {}
+
+  // Every step: the safety properties that hold at all times.
+  void check_step(const std::vector<NodeView> &v, const Truth &t);
+  // Once reservation traffic has settled (no host reservation command
+  // within Bounds::settle): tables agree, one self-holder per LD.
+  void check_settled(const std::vector<NodeView> &v, const Truth &t);
+  // Liveness, checked when no fault happened for the bound in question.
+  void check_liveness(const std::vector<NodeView> &v, const Truth &t);
+
+  // A host Reserve(ld) on @node just completed GOOD (call before adding
+  // @node to Truth::grants).
+  void on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t);
+  // @node accepted host I/O to @ld.
+  void on_io_accepted(int node, int ld, const std::vector<NodeView> &v, const Truth &t);
+
+  const std::vector<Violation> &violations() const { return viol_; }
+  const Bounds &bounds() const { return b_; }
+
+private:
+  void fail(SimTime t, int node, std::string what);
+  // A node that can still touch data: up, not suspended, some path.
+  static bool harmful(const std::vector<NodeView> *v, const Truth &t, int n);
+
+  Bounds b_;
+  std::vector<Violation> viol_;
+};
+
+} // namespace rcsim
+
+#endif
