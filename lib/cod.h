@@ -13,6 +13,7 @@
 #define RC_COD_H
 
 #include "rc_base.h"
+#include "geom.h"
 #include "../include/raidcluster/cod.h"
 
 struct rc_disk {
@@ -67,7 +68,11 @@ void rc_config_init(struct rc_config *cfg, const u8 cluster_uuid[16]);
 
 /*
  * Encode @cfg into @buf (RC_COD_BYTES, fully written, CRC set).
- * Returns 0, or RC_COD_EINVAL if a count or string does not fit.
+ * Returns 0, or RC_COD_EINVAL if a count or string does not fit or
+ * rc_config_validate() refuses @cfg: whatever encodes, decodes, so a node
+ * never writes a COD that it (or a peer) would refuse to read back.  Free
+ * records (state UNUSED) are written as zeros whatever they hold, and
+ * ndisks/nlds are written as highest record in use + 1.
  */
 int rc_cod_encode(const struct rc_config *cfg, void *buf);
 
@@ -75,24 +80,64 @@ int rc_cod_encode(const struct rc_config *cfg, void *buf);
  * Decode one copy of @len bytes (must be RC_COD_BYTES).  Returns 0 with
  * @cfg filled, or an RC_COD_E* code; @cfg is undefined on error.
  * Includes rc_config_validate().
+ *
+ * Checks run in this order, so the code says what a reader must do:
+ * length (EINVAL), magic (ENOCOD: not ours), CRC (ECRC: torn or corrupt,
+ * try the other copy), version (EVERSION: a newer format, leave the disk
+ * alone; version 0 is EINVAL), then every field (EINVAL).  Magic, version
+ * and crc keep their offsets and the CRC rule in every future version, so
+ * a newer copy is told apart from a corrupt one.
  */
 int rc_cod_decode(const void *buf, size_t len, struct rc_config *cfg);
 
+/* rc_cod_decode() that also says why in @why (may be NULL). */
+int rc_cod_decode_why(const void *buf, size_t len, struct rc_config *cfg,
+		      char *why, size_t whylen);
+
+/* Short text for an rc_cod_decode() result ("bad CRC (torn or corrupt)"). */
+const char *rc_cod_strerror(int err);
+
 /*
- * Cross-record checks.  Returns 0 or -EINVAL with a one-line reason in
- * @why (may be NULL).
+ * Every rule of a configuration in memory: counts, states, levels, WWN
+ * lengths, printable serials and names, no two disks with one identity,
+ * and per drive: number == index, valid name unique among drives, member
+ * count for the level, stripe, extents on disks in use, past
+ * RC_DATA_START_SECTOR, inside their disk, no disk twice, no overlap with
+ * any other extent, capacity == rc_ld_geom() capacity, resync_pos and
+ * rebuild_pos in range.  Records with state UNUSED are ignored.
+ * Returns 0 or -EINVAL with a one-line reason in @why (may be NULL).
  */
 int rc_config_validate(const struct rc_config *cfg, char *why, size_t whylen);
 
 /*
- * Would @ld (number/state ignored) be a valid new drive in @cfg?  Checks the
- * name, level, member count, stripe, that each extent is on an ONLINE disk,
- * inside it, past RC_DATA_START_SECTOR and overlapping nothing.  Returns 0,
+ * Would @ld (number/state/capacity/uuid ignored) be a valid new drive in
+ * @cfg (assumed valid)?  Checks the name, level, member count, stripe, a
+ * free drive number, that each extent is on an ONLINE disk, inside it, past
+ * RC_DATA_START_SECTOR, overlapping nothing and on a disk no other member
+ * uses, and that the members hold at least one chunk.  Returns 0,
  * -EINVAL (bad request), -EEXIST (name taken), -EBUSY (extent overlaps),
- * -ENOSPC (extent past the end), -ENODEV (no such disk) with @why set.
+ * -ENOSPC (extent past the end, members too small, no free number),
+ * -ENODEV (no such disk, or disk not online) with @why set.
  */
 int rc_config_check_new_ld(const struct rc_config *cfg, const struct rc_ld *ld,
 			   char *why, size_t whylen);
+
+/*
+ * The geometry of @ld from its level, members and stripe; the member length
+ * is its shortest extent.  Returns rc_geom_init()'s result.
+ */
+int rc_ld_geom(const struct rc_ld *ld, struct rc_geom *g);
+
+/* Is @name a valid drive name: 1..RC_NAME_LEN of A-Z a-z 0-9 . _ -, the
+ * first a letter or digit?
+ */
+bool rc_ld_name_ok(const char *name);
+
+/* Number of the drive named @name, or -ENOENT. */
+int rc_config_find_ld(const struct rc_config *cfg, const char *name);
+
+/* Lowest free drive number, or -ENOSPC when all RC_MAX_LDS are in use. */
+int rc_config_free_ld(const struct rc_config *cfg);
 
 /* One decoded copy offered to rc_cod_pick(). */
 struct rc_cod_copy {
@@ -105,10 +150,17 @@ struct rc_cod_copy {
  * Pick the copy to use among @n candidates from all disks: the highest
  * generation among valid copies whose cluster UUID matches @cluster_uuid
  * (NULL: any cluster, but all valid copies must agree on one UUID, else
- * -EXDEV).  Returns the index, or -ENOENT when no copy is valid.
+ * -EXDEV).  Returns the index, or -ENOENT when no copy is valid, or -EXDEV
+ * when valid copies exist but none is of @cluster_uuid.  Among copies of
+ * equal generation the first wins.  Copies with status != 0 (torn, newer,
+ * foreign magic) are skipped.
  */
 int rc_cod_pick(const struct rc_cod_copy *c, unsigned int n,
 		const u8 *cluster_uuid);
+
+/* Fill @c from an rc_cod_decode() result and the config it decoded. */
+void rc_cod_copy_set(struct rc_cod_copy *c, int status,
+		     const struct rc_config *cfg);
 
 /* Index of the disk with this identity, or -ENOENT. WWN wins, else serial. */
 int rc_config_find_disk(const struct rc_config *cfg, const u8 *wwn,

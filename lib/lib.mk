@@ -7,3 +7,9 @@ DEPFILES += $(LIBRC_OBJS:.o=.d)
 $(B)/librc.a: $(LIBRC_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
+
+# `make build/X` from the command line means $(B)/X (B is an absolute path,
+# so make would otherwise not know the relative name).
+ifneq (build,$(B))
+build/%: $(B)/% ;
+endif

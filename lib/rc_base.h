@@ -15,12 +15,15 @@
 #include <linux/string.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/stdarg.h>
 #include <asm/unaligned.h>
 #include <asm/byteorder.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>	/* vsnprintf() only: lib/ formats reasons, never prints */
 #include <string.h>
 #include <errno.h>
 #include <linux/types.h>
@@ -53,6 +56,9 @@ static inline u64 div_u64(u64 n, u32 d)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif
 #ifndef min_t
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
