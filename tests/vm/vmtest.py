@@ -59,6 +59,14 @@ class T:
         except ValueError as e:
             raise Fail(f"status --json is not JSON ({e}):\n{out}")
 
+    def cod(self, disk):
+        """`raidclusterctl cod show DISK --json`, parsed (read through SG_IO, no module)."""
+        out = self.ctl_ok("cod", "show", disk, "--json")
+        try:
+            return json.loads(out)
+        except ValueError as e:
+            raise Fail(f"cod show --json is not JSON ({e}):\n{out}")
+
     def drive(self, name):
         """The logical drive called name in status --json (None when absent)."""
         for ld in lds_of(self.status()):
@@ -142,9 +150,9 @@ def disks_of(status):
 
 
 def dev_of(ld):
-    if ld.get("device"):
-        return ld["device"]
-    return f"/dev/rcl{ld['number']}"
+    """/dev path of a logical drive of status/cod --json ("device": "rcl0")."""
+    d = ld.get("device") or f"rcl{ld['number']}"
+    return d if d.startswith("/") else "/dev/" + d
 
 
 def tail(text, n=20):

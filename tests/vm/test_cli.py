@@ -1,0 +1,245 @@
+"""raidclusterctl against the real module and real SCSI disks: every bad input is refused with a
+non-zero exit and ONE line naming the problem, and nothing on any disk changes; status --json
+parses and agrees with sysfs; cod show decodes the COD through SG_IO with the module unloaded
+(and falls back to copy B when copy A is torn); mkfs.ext4 + fsck.ext4 on a logical drive; delete
+and detach."""
+import json
+
+from vmtest import Fail, Group, disks_of, lds_of
+
+MB = 2048  # sectors
+
+
+def one_line_refusal(t, args, words=(), what=""):
+    """raidclusterctl ARGS must exit non-zero with exactly one line that mentions one of words."""
+    rc, out = t.ctl(*args)
+    shown = "raidclusterctl " + " ".join(map(str, args))
+    if rc == 0:
+        raise Fail(f"{what}: `{shown}` was accepted:\n{out}")
+    lines = out.strip().splitlines()
+    if len(lines) != 1:
+        raise Fail(f"{what}: `{shown}` refused (rc={rc}) but with {len(lines)} lines:\n{out}")
+    if words and not any(w.lower() in lines[0].lower() for w in words):
+        raise Fail(f"{what}: `{shown}` message does not name the problem ({' / '.join(words)}):"
+                   f"\n{lines[0]}")
+    return lines[0]
+
+
+def d(t, i):
+    return t.disks[i].serial
+
+
+def test_module_not_loaded(t):
+    if t.module_loaded():
+        raise Fail("module loaded before the test loaded it")
+    words = ("module", "/dev/raidcluster", "raidcluster.ko", "not loaded")
+    for args in (["status"], ["attach", d(t, 0)], ["attach", "--all"], ["detach", d(t, 0)],
+                 ["create", "x", "--level", "1", "--disk", d(t, 0), "--disk", d(t, 1)],
+                 ["delete", "x"], ["run", "x"]):
+        one_line_refusal(t, args, words, "module not loaded")
+    # what needs only the disks works without the module
+    out = t.ctl_ok("scan")
+    for disk in t.disks:
+        if disk.serial not in out or disk.naa.split(".")[1] not in out.lower():
+            raise Fail(f"scan does not show {disk.serial} / {disk.naa}:\n{out}")
+    cod = t.cod(d(t, 0))
+    if cod.get("config"):
+        raise Fail(f"blank disk has a COD? {cod}")
+
+
+def test_scan_json(t):
+    out = t.ctl_ok("scan", "--json")
+    try:
+        j = json.loads(out)
+    except ValueError as e:
+        raise Fail(f"scan --json is not JSON ({e}):\n{out}")
+    text = json.dumps(j)
+    for disk in t.disks:
+        if disk.serial not in text or disk.naa.split(".")[1] not in text.lower():
+            raise Fail(f"scan --json lacks {disk.serial} / {disk.naa}:\n{out}")
+
+
+def test_bad_inputs_change_nothing(t):
+    t.load()
+    t.ctl_ok("attach", d(t, 0), d(t, 1), t.disks[2].naa)
+    t.ctl_ok("create", "a", "--level", "1", "--disk", f"{d(t, 0)}::64M", "--disk",
+             f"{d(t, 1)}::64M")
+    # disk 3 is in use by somebody else: a mounted filesystem holds it open exclusively
+    t.check(f"mkfs.ext4 -q -F {t.disks[3].dev} && mkdir -p /mnt/d3 && "
+            f"mount {t.disks[3].dev} /mnt/d3", timeout=180)
+    try:
+        before_disks = t.disk_digest()
+        before_status = t.status()
+        d0, d2, d3 = d(t, 0), d(t, 2), d(t, 3)
+        cases = [
+            ("unknown disk", ["attach", "nosuchdisk"], ["nosuchdisk"]),
+            ("unknown disk", ["attach", "naa.5000c500deadbeef"], ["naa.5000c500deadbeef"]),
+            ("unknown disk", ["create", "b", "--level", "0", "--disk", "nosuchdisk", "--disk",
+                              d2], ["nosuchdisk"]),
+            ("unknown disk", ["cod", "show", "/dev/nosuchdisk"], ["nosuchdisk"]),
+            ("disk in use", ["attach", d3], [d3, "busy", "in use", "mounted", "sd"]),
+            ("disk in use", ["create", "b", "--level", "0", "--disk", f"{d0}:16M:8M", "--disk",
+                             d2], ["overlap", "in use", "used"]),
+            ("disk in use", ["detach", d0], ["in use", "used", "'a'", "drive"]),
+            ("too few members", ["create", "b", "--level", "1", "--disk", d2],
+             ["too few", "member"]),
+            ("extent past the end", ["create", "b", "--level", "0", "--disk", f"{d2}:100M:1G",
+                                     "--disk", f"{d0}::8M"], ["end", "past", "beyond", "large"]),
+            ("extent in the metadata area", ["create", "b", "--level", "0", "--disk",
+                                             f"{d2}:0:8M", "--disk", f"{d0}::8M"],
+             ["metadata", "start", "reserved"]),
+            ("name taken", ["create", "a", "--level", "0", "--disk", d2, "--disk", f"{d0}::8M"],
+             ["'a'", "\"a\"", "taken", "exists", "in use"]),
+            ("bad level", ["create", "b", "--level", "7", "--disk", d2, "--disk", f"{d0}::8M"],
+             ["level"]),
+            ("bad stripe", ["create", "b", "--level", "0", "--stripe", "3K", "--disk", d2,
+                            "--disk", f"{d0}::8M"], ["stripe"]),
+            ("bad name", ["create", "bad/name", "--level", "0", "--disk", d2, "--disk",
+                          f"{d0}::8M"], ["name"]),
+            ("unknown drive", ["delete", "nosuch"], ["nosuch"]),
+            ("unknown drive", ["run", "nosuch"], ["nosuch"]),
+        ]
+        for what, args, words in cases:
+            one_line_refusal(t, args, words, what)
+            if t.status() != before_status:
+                raise Fail(f"{what}: status changed after a refused `{' '.join(args)}`")
+        after = t.disk_digest()
+        changed = [s for s in before_disks if before_disks[s] != after[s]]
+        if changed:
+            raise Fail(f"metadata area changed on {changed} by refused commands")
+    finally:
+        t.sh("umount /mnt/d3")
+
+
+def test_status_json(t):
+    st = t.status()
+    lds = {x["name"]: x for x in lds_of(st)}
+    if set(lds) != {"a"}:
+        raise Fail(f"drives {sorted(lds)}, expected ['a']")
+    a = lds["a"]
+    if int(a["level"]) != 1:
+        raise Fail(f"a: level {a['level']}")
+    cap = int(a.get("capacity_sectors", a.get("capacity", -1)))
+    if cap != 64 * MB:
+        raise Fail(f"a: capacity {cap} sectors, created with 64M extents")
+    blk = t.drive_dev("a").split("/")[-1]
+    size = int(t.check(f"cat /sys/block/{blk}/size"))
+    if size != cap:
+        raise Fail(f"/sys/block/{blk}/size {size} != status capacity {cap}")
+    by_serial = {x.get("serial"): x for x in disks_of(st)}
+    for disk in t.disks[:3]:
+        rec = by_serial.get(disk.serial)
+        if rec is None:
+            raise Fail(f"{disk.serial} attached but not in status --json: {sorted(by_serial)}")
+        if str(rec.get("wwn", "")).lower() != disk.naa:
+            raise Fail(f"{disk.serial}: wwn {rec.get('wwn')} != {disk.naa}")
+    if t.disks[3].serial in by_serial:
+        raise Fail(f"{t.disks[3].serial} was never attached but is in status")
+
+
+def test_cod_show_without_module(t):
+    t.unload()
+    gens = set()
+    for disk in t.disks[:3]:
+        j = t.cod(disk.serial)
+        cfg = j.get("config")
+        if not cfg:
+            raise Fail(f"cod show {disk.serial}: no configuration: {j}")
+        if [c.get("valid") for c in j.get("copies", [])] != [True, True]:
+            raise Fail(f"cod show {disk.serial}: copies not both valid: {j['copies']}")
+        gens.add(cfg.get("generation"))
+        names = [x.get("name") for x in cfg.get("logical_drives", [])]
+        if names != ["a"]:
+            raise Fail(f"cod show {disk.serial}: drives {names}")
+        wwns = {x.get("serial"): x.get("wwn") for x in cfg.get("disks", [])}
+        for m in t.disks[:3]:
+            if wwns.get(m.serial) != m.naa:
+                raise Fail(f"cod show {disk.serial}: member {m.serial} wwn "
+                           f"{wwns.get(m.serial)} != {m.naa}")
+    if len(gens) != 1:
+        raise Fail(f"members hold different COD generations {gens}")
+    # the human form works too, by WWN and by sg node
+    out = t.ctl_ok("cod", "show", t.disks[0].naa)
+    if "in use: copy" not in out or " a " not in out:
+        raise Fail(f"cod show (text) does not show copy in use and drive a:\n{out}")
+    t.ctl_ok("cod", "show", t.disks[1].sg)
+    # a disk without a COD is reported, not an error
+    j = t.cod(t.disks[3].serial)
+    if j.get("config"):
+        raise Fail(f"{t.disks[3].serial} has no COD, cod show says {j}")
+
+
+def test_torn_copy_a_falls_back_to_b(t):
+    # tear copy A of disk 1 (sector 2048): the decoder must report the CRC mismatch, use copy B,
+    # and attaching must bring drive a back from it
+    t.check(f"dd if=/dev/urandom of={t.disks[1].dev} bs=512 seek=2050 count=4 oflag=direct "
+            "conv=notrunc 2>/dev/null")
+    j = t.cod(t.disks[1].serial)
+    copies = {c["copy"]: c for c in j.get("copies", [])}
+    if copies.get("A", {}).get("valid") or not copies.get("B", {}).get("valid"):
+        raise Fail(f"torn copy A not detected / B not valid: {j.get('copies')}")
+    if j.get("in_use") != "B" or not j.get("config"):
+        raise Fail(f"cod show does not fall back to copy B: in_use={j.get('in_use')}")
+    t.load()
+    t.ctl_ok("attach", "--all")
+    st = t.status()
+    names = sorted(x["name"] for x in lds_of(st))
+    if names != ["a"]:
+        raise Fail(f"attach --all brought back {names}, expected ['a']")
+    attached = sorted(x.get("serial") for x in disks_of(st))
+    if attached != sorted(x.serial for x in t.disks[:3]):
+        raise Fail(f"attach --all attached {attached} (disk 3 has no COD)")
+
+
+def test_mkfs_fsck(t):
+    # a RAID 0 over three disks, from the first free sector to the end of each disk
+    t.ctl_ok("create", "fs", "--level", "0", "--stripe", "64K", "--disk", d(t, 0), "--disk",
+             d(t, 1), "--disk", d(t, 2))
+    dev = t.drive_dev("fs")
+    t.check(f"mkfs.ext4 -q -F {dev}", timeout=300)
+    t.check(f"fsck.ext4 -f -n {dev}", timeout=300)
+    t.check(f"mkdir -p /mnt/fs && mount {dev} /mnt/fs && "
+            "dd if=/dev/urandom of=/mnt/fs/big bs=1M count=24 2>/dev/null && "
+            "i=0; while [ $i -lt 300 ]; do echo file $i > /mnt/fs/f$i; i=$((i+1)); done && "
+            "mkdir /mnt/fs/dir && cp /mnt/fs/big /mnt/fs/dir/copy && "
+            "cd /mnt/fs && md5sum big dir/copy f1 f299 > /tmp/sums && cd / && umount /mnt/fs",
+            timeout=300)
+    out = t.check(f"fsck.ext4 -f -n {dev}", timeout=300)
+    # the filesystem survives a module reload
+    t.unload()
+    t.load()
+    t.ctl_ok("attach", "--all")
+    dev = t.drive_dev("fs")
+    t.check(f"fsck.ext4 -f -n {dev}", timeout=300)
+    t.check(f"mount {dev} /mnt/fs && cd /mnt/fs && md5sum -c /tmp/sums && "
+            "ls /mnt/fs | grep -c '^f[0-9]' | grep -qx 300 && cd / && umount /mnt/fs",
+            timeout=300)
+
+
+def test_delete_and_detach(t):
+    dev = t.drive_dev("a")
+    t.check(f"sleep 600 < {dev} > /dev/null 2>&1 & echo $! > /tmp/holder")
+    try:
+        one_line_refusal(t, ["delete", "a"], ["open", "busy", "in use"], "drive open")
+    finally:
+        t.sh("kill $(cat /tmp/holder); sleep 0.5")
+    t.ctl_ok("delete", "a")
+    t.ctl_ok("delete", "fs")
+    if lds_of(t.status()):
+        raise Fail(f"drives left after delete: {lds_of(t.status())}")
+    rc, out = t.sh("ls /dev/rcl* 2>/dev/null")
+    if out.strip():
+        raise Fail(f"device nodes left after delete: {out}")
+    cfg = t.cod(d(t, 0)).get("config") or {}
+    if cfg.get("logical_drives"):
+        raise Fail(f"COD still lists drives after delete: {cfg['logical_drives']}")
+    t.ctl_ok("detach", d(t, 0), d(t, 1), d(t, 2))
+    if disks_of(t.status()):
+        raise Fail(f"disks left after detach: {disks_of(t.status())}")
+    t.unload()
+
+
+GROUPS = [Group("cli", [test_module_not_loaded, test_scan_json, test_bad_inputs_change_nothing,
+                        test_status_json, test_cod_show_without_module,
+                        test_torn_copy_a_falls_back_to_b, test_mkfs_fsck, test_delete_and_detach],
+                disks=4, size_mb=256)]

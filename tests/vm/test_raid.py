@@ -1,0 +1,192 @@
+"""Each RAID level of levels.py over real (emulated) SCSI disks: create with raidclusterctl, write
+with fio crc32c verification, unload refused while open, rmmod + insmod + attach brings the drive
+back with the same data, and a member pulled through QMP: a redundant level still serves the
+right data (and accepts writes), RAID 0 goes offline with clean I/O errors.
+
+Members are disks 1..n of the group (disk 0 stays out of the drive), so a tool that picked disks
+by sdX order instead of by serial/WWN would be caught."""
+from levels import LEVELS
+from vmtest import Fail, Group
+
+DISK_MB = 256
+DATA_START = 32768                 # sectors: RC_DATA_START_SECTOR (include/raidcluster/layout.h)
+STRIPE = 64 * 1024
+# fio jobs over distinct regions of the drive: large sequential writes that span stripes, 4 KiB
+# random writes, and 12 KiB random writes that straddle stripe boundaries.
+JOBS = [dict(name="seq1m", rw="write", bs="1M", offset="0", size="24M"),
+        dict(name="rand4k", rw="randwrite", bs="4k", offset="24M", size="8M"),
+        dict(name="rand12k", rw="randwrite", bs="12k", offset="32M", size="12M")]
+WRITTEN_MB = 44
+# written while degraded (after the pull), in a region nothing else used
+JOBS_DEGRADED = [dict(name="deg64k", rw="randwrite", bs="64k", offset="48M", size="8M")]
+
+
+def members(t, lv):
+    return t.disks[1:1 + lv.members]
+
+
+def setup_drive(t, lv):
+    """Attach the members (first by WWN, the others by serial) and create the drive."""
+    t.load()
+    ms = members(t, lv)
+    t.ctl_ok("attach", ms[0].naa, *[d.serial for d in ms[1:]])
+    args = ["create", lv.name, "--level", lv.level, "--stripe", "64K"]
+    for d in ms:
+        args += ["--disk", d.serial]
+    t.ctl_ok(*args)
+    t.state["name"] = lv.name
+
+
+def digest(t, dev, mb):
+    return t.check(f"dd if={dev} bs=1M count={mb} iflag=direct 2>/dev/null | md5sum").split()[0]
+
+
+def state_of(obj):
+    return str(obj.get("state", "")).lower()
+
+
+def make_tests(lv):
+    def test_create(t):
+        setup_drive(t, lv)
+        ld = t.drive(lv.name)
+        if ld is None:
+            raise Fail(f"{lv.name} not in status --json:\n{t.ctl('status', '--json')[1]}")
+        if int(ld.get("level", -1)) != lv.level:
+            raise Fail(f"level {ld.get('level')} != {lv.level}: {ld}")
+        if state_of(ld) not in ("optimal", "online", "ok"):
+            raise Fail(f"new drive not optimal: {ld}")
+        dev = t.drive_dev(lv.name)
+        t.state["dev"] = dev
+        blk = dev.split("/")[-1]
+        size = int(t.check(f"cat /sys/block/{blk}/size"))
+        # capacity: data_members x the data area of one member, rounded down to whole stripes
+        per_member = DISK_MB * 2048 - DATA_START
+        most = lv.data_members(lv.members) * per_member
+        if not most - lv.members * 2048 <= size <= most:
+            raise Fail(f"{dev}: {size} sectors, expected about {most} (<= {most})")
+        lbs = int(t.check(f"cat /sys/block/{blk}/queue/logical_block_size"))
+        if lbs != 512:
+            raise Fail(f"{dev}: logical_block_size {lbs}, members have 512")
+        if lv.level == 0:
+            io_min = int(t.check(f"cat /sys/block/{blk}/queue/minimum_io_size"))
+            io_opt = int(t.check(f"cat /sys/block/{blk}/queue/optimal_io_size"))
+            if (io_min, io_opt) != (STRIPE, STRIPE * lv.members):
+                raise Fail(f"{dev}: io_min/io_opt {io_min}/{io_opt}, expected "
+                           f"{STRIPE}/{STRIPE * lv.members}")
+        # the configuration is on disk: every member's COD names the drive
+        for d in members(t, lv):
+            cfg = t.cod(d.serial).get("config") or {}
+            if lv.name not in [x.get("name") for x in cfg.get("logical_drives", [])]:
+                raise Fail(f"cod show {d.serial} --json does not list {lv.name}:\n{cfg}")
+
+    def test_write_verify(t):
+        dev = t.state["dev"]
+        t.fio_ok(dev, JOBS)
+        t.fio_ok(dev, JOBS, verify_only=True)
+        t.state["md5"] = digest(t, dev, WRITTEN_MB)
+
+    def test_unload_refused_while_open(t):
+        dev = t.state["dev"]
+        t.check(f"sleep 600 < {dev} > /dev/null 2>&1 & echo $! > /tmp/holder")
+        try:
+            rc, out = t.sh("rmmod raidcluster")
+            if rc == 0:
+                raise Fail(f"rmmod succeeded while {dev} was open")
+            if not t.module_loaded():
+                raise Fail("module gone after a refused rmmod")
+            if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+                raise Fail(f"{dev} data changed after a refused rmmod")
+        finally:
+            t.sh("kill $(cat /tmp/holder); sleep 0.5")
+
+    def test_reload(t):
+        dev = t.state["dev"]
+        t.unload()
+        t.load()
+        # by serial, in reverse order: the drive must come back whatever the attach order
+        t.ctl_ok("attach", *[d.serial for d in reversed(members(t, lv))])
+        ld = t.drive(lv.name)
+        if ld is None:
+            raise Fail(f"{lv.name} not re-created from the COD after reload:\n"
+                       + t.ctl("status")[1])
+        if state_of(ld) not in ("optimal", "online", "ok"):
+            raise Fail(f"{lv.name} not optimal after reload: {ld}")
+        t.state["dev"] = dev = t.drive_dev(lv.name)
+        t.fio_ok(dev, JOBS, verify_only=True)
+        if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+            raise Fail(f"{dev}: data differs after rmmod + insmod + attach")
+
+    def test_pull(t):
+        dev = t.state["dev"]
+        pulled = members(t, lv)[-1]
+        t.vm.unplug(pulled.serial)
+        if lv.survives_pull:
+            # reads must come from the surviving member(s), bit for bit
+            t.fio_ok(dev, JOBS, verify_only=True)
+            if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+                raise Fail(f"{dev}: wrong data with {pulled.serial} pulled")
+            # writes while degraded go to the survivors and read back
+            t.fio_ok(dev, JOBS_DEGRADED)
+            t.fio_ok(dev, JOBS_DEGRADED, verify_only=True)
+            ld = t.drive(lv.name)
+            if "degraded" not in state_of(ld):
+                raise Fail(f"{lv.name} not degraded with a member pulled: {ld}")
+        else:
+            # 1 MiB from offset 0 spans both members: the read must fail, promptly, with EIO
+            rc, out = t.sh(f"dd if={dev} of=/dev/null bs=64k count=16 iflag=direct", timeout=90)
+            if rc == 0 or "Input/output error" not in out:
+                raise Fail(f"read across the pulled member: rc={rc}, expected EIO:\n{out}")
+            rc, out = t.sh(f"dd if=/dev/zero of={dev} bs=64k count=16 oflag=direct", timeout=90)
+            if rc == 0 or "Input/output error" not in out:
+                raise Fail(f"write across the pulled member: rc={rc}, expected EIO:\n{out}")
+            ld = t.drive(lv.name)
+            if "offline" not in state_of(ld):
+                raise Fail(f"{lv.name} not offline with a member pulled: {ld}")
+            # offline means offline: not even the chunks of the surviving member are served
+            rc, out = t.sh(f"dd if={dev} of=/dev/null bs=4k count=1 iflag=direct", timeout=90)
+            if rc == 0:
+                raise Fail(f"offline {dev} still serves reads:\n{out}")
+        # the failure is recorded on disk: the survivors' COD shows the pulled member failed
+        for d in members(t, lv)[:-1]:
+            cfg = t.cod(d.serial).get("config") or {}
+            rec = [x for x in cfg.get("disks", []) if x.get("serial") == pulled.serial]
+            if not rec or rec[0].get("state") != "failed":
+                raise Fail(f"cod show {d.serial} does not record {pulled.serial} as failed: "
+                           f"{rec or cfg}")
+
+    def test_reload_after_pull(t):
+        dev = t.state["dev"]
+        t.unload()
+        t.load()
+        survivors = members(t, lv)[:-1]
+        t.ctl_ok("attach", *[d.serial for d in survivors])
+        ld = t.drive(lv.name)
+        if lv.survives_pull:
+            if ld is None or "degraded" not in state_of(ld):
+                # members missing: the admin starts it explicitly (RC_IOC_RUN)
+                t.ctl_ok("run", lv.name)
+                ld = t.drive(lv.name)
+            if ld is None or "degraded" not in state_of(ld):
+                raise Fail(f"{lv.name} not back degraded after reload: {ld}")
+            dev = t.drive_dev(lv.name)
+            t.fio_ok(dev, JOBS, verify_only=True)
+            t.fio_ok(dev, JOBS_DEGRADED, verify_only=True)
+            if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+                raise Fail(f"{dev}: data differs after reload with a member missing")
+        else:
+            rc, out = t.ctl("run", lv.name)
+            if rc == 0:
+                raise Fail(f"run {lv.name} succeeded with a RAID 0 member missing:\n{out}")
+            if len(out.strip().splitlines()) != 1:
+                raise Fail(f"run refused, but not with one line:\n{out}")
+            rc, out = t.sh(f"dd if={dev} of=/dev/null bs=4k count=1 iflag=direct", timeout=90)
+            if rc == 0:
+                raise Fail(f"{dev} serves reads with a RAID 0 member missing")
+
+    tests = [test_create, test_write_verify, test_unload_refused_while_open, test_reload,
+             test_pull, test_reload_after_pull]
+    return tests
+
+
+GROUPS = [Group(lv.name, make_tests(lv), disks=lv.members + 1, size_mb=DISK_MB)
+          for lv in LEVELS]
