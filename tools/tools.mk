@@ -1,1 +1,43 @@
-# tools/: raidclusterctl and helpers (filled in by the tools work).
+# tools/: raidclusterctl on the C++ tools library lib/cxx/ (which sits
+# beside the portable C library and links it: $(B)/librc.a).
+
+RCXX_SRCS := $(wildcard lib/cxx/*.cpp)
+RCXX_OBJS := $(RCXX_SRCS:%.cpp=$(B)/%.o)
+RCTL_SRCS := $(wildcard tools/raidclusterctl/*.cpp)
+RCTL_OBJS := $(RCTL_SRCS:%.cpp=$(B)/%.o)
+TOOLS_LIBS := -lsgutils2 -ludev
+DEPFILES += $(RCXX_OBJS:.o=.d) $(RCTL_OBJS:.o=.d)
+
+# lib/cxx headers are included by plain name from the tools and the tests.
+$(RCXX_OBJS) $(RCTL_OBJS): CPPFLAGS += -I$(TOP)/lib/cxx
+$(B)/tests/unit/cxx_%.o: CPPFLAGS += -I$(TOP)/lib/cxx
+
+$(B)/librcxx.a: $(RCXX_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/raidclusterctl: $(RCTL_OBJS) $(B)/librcxx.a $(B)/librc.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(RCTL_OBJS) $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
+
+USER_BINS += $(B)/raidclusterctl
+
+# Unit tests of the pure parts (tests/unit/cxx_*_test.cpp) join the one
+# GoogleTest binary $(B)/rc-unit.  tests/tests.mk resets UNIT_SRCS/UNIT_LIBS
+# with := after this file is included, so they are added through
+# target-specific values (seen by rc-unit's recipe whatever the include
+# order) plus extra prerequisites, never twice.
+CXX_UNIT_SRCS := $(wildcard tests/unit/cxx_*_test.cpp)
+CXX_UNIT_OBJS := $(CXX_UNIT_SRCS:%.cpp=$(B)/%.o)
+DEPFILES += $(CXX_UNIT_OBJS:.o=.d)
+$(B)/rc-unit: $(CXX_UNIT_OBJS) $(B)/librcxx.a $(B)/librc.a
+$(B)/rc-unit: UNIT_OBJS += $(CXX_UNIT_OBJS)
+$(B)/rc-unit: UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
+
+# udev rule and its helper (the rule itself is installed by the top-level
+# install target).
+UDEV_HELPER_DIR ?= /lib/udev
+install: install-udev-helper
+.PHONY: install-udev-helper
+install-udev-helper:
+	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev

@@ -1,0 +1,64 @@
+// Client of the control device /dev/raidcluster (include/raidcluster/
+// ioctl.h).  Every request gets version and size filled in; a refusal is
+// thrown as CtlError carrying the kernel's one-line reason (hdr.msg) or,
+// when the kernel gave none, strerror(errno).
+#pragma once
+
+#include "error.hpp"
+#include "fd.hpp"
+#include "rclib.hpp"
+
+#include "raidcluster/ioctl.h"
+#include <string>
+#include <vector>
+
+namespace rc {
+
+class CtlError : public Error {
+public:
+  CtlError(const std::string &msg, int err) : Error(msg), err_(err) {}
+  int err() const { return err_; }
+
+private:
+  int err_;
+};
+
+// Runtime view of one member disk record (RC_IOC_DISK_INFO).
+using DiskInfo = rc_ioc_disk_info;
+using LdInfo = rc_ioc_ld_info;
+
+class Control {
+public:
+  // Opens /dev/raidcluster (or $RAIDCLUSTER_CTL, for tests).  Throws
+  // Error "raidcluster module not loaded ..." when the node is absent and
+  // a permission error naming root when it may not be opened.
+  Control();
+  static std::string device_path();
+
+  rc_ioc_info info();
+  rc_ioc_attach attach(const std::string &path);
+  void detach(uint32_t index);
+  // false when @index holds no disk record.
+  bool disk_info(uint32_t index, DiskInfo &out);
+  bool ld_info(uint32_t number, LdInfo &out);
+  rc_ioc_create create(rc_ioc_create req);
+  void remove(uint32_t number); // RC_IOC_DELETE
+  void run(uint32_t number);
+
+  std::vector<DiskInfo> disks();
+  std::vector<LdInfo> lds();
+
+  // The configuration the module holds, rebuilt from INFO, DISK_INFO and
+  // LD_INFO in the portable lib's form, so the tools can run the same
+  // checks (rc_config_check_new_ld) the kernel will.
+  ConfigPtr config();
+
+private:
+  template <typename T> void call(unsigned long req, T &arg, const char *what);
+  Fd fd_;
+};
+
+// The message an ioctl failure becomes: "<what>: <kernel msg or strerror>".
+std::string ctl_error_text(const char *what, const char *kmsg, int err);
+
+} // namespace rc

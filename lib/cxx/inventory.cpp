@@ -1,0 +1,133 @@
+#include "inventory.hpp"
+#include "error.hpp"
+#include "table.hpp"
+#include "units.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <sys/stat.h>
+
+namespace rc {
+
+DiskProbe probe_disk(const ScsiDisk &d) {
+  DiskProbe p;
+  p.sys = d;
+  p.inq.vendor = d.vendor;
+  p.inq.model = d.model;
+  try {
+    ScsiDevice dev(d.sgnode.empty() ? d.devnode : d.sgnode);
+    p.inq = dev.inquiry();
+    p.serial = dev.serial();
+    p.wwn = dev.wwn();
+    p.cap = dev.capacity();
+    if (p.cap.sectors() >= RC_DATA_START_SECTOR) {
+      p.cod = read_cod(dev);
+      p.cod_read = true;
+      p.member = membership(p.cod, p.wwn, p.serial);
+    }
+  } catch (const std::exception &e) {
+    p.error = e.what();
+  }
+  return p;
+}
+
+std::vector<DiskProbe> probe_all() {
+  std::vector<DiskProbe> v;
+  for (const auto &d : enumerate_scsi_disks())
+    v.push_back(probe_disk(d));
+  return v;
+}
+
+const DiskProbe *find_disk(const std::vector<DiskProbe> &disks, const std::string &name) {
+  if (name.empty())
+    return nullptr;
+  // A path: compare device numbers, so every alias (/dev/disk/by-*,
+  // symlinks, the sg node) of a disk resolves.
+  if (name[0] == '/') {
+    struct stat st;
+    if (::stat(name.c_str(), &st) != 0)
+      return nullptr;
+    for (const auto &d : disks) {
+      if (S_ISBLK(st.st_mode) && d.sys.dev == st.st_rdev)
+        return &d;
+      if (S_ISCHR(st.st_mode) && !d.sys.sgnode.empty() && d.sys.sgnode == name)
+        return &d;
+    }
+    return nullptr;
+  }
+  for (const auto &d : disks)
+    if (d.sys.name == name)
+      return &d;
+  Wwn w;
+  if (parse_wwn_string(name, w)) {
+    for (const auto &d : disks)
+      if (d.wwn.id == w.id)
+        return &d;
+    return nullptr;
+  }
+  const DiskProbe *hit = nullptr;
+  for (const auto &d : disks)
+    if (!d.serial.empty() && d.serial == name) {
+      if (hit)
+        throw Error("serial '" + name + "' names more than one disk (" + hit->sys.devnode + ", " +
+                    d.sys.devnode + "): use the WWN or the device path");
+      hit = &d;
+    }
+  return hit;
+}
+
+const DiskProbe &resolve_disk(const std::vector<DiskProbe> &disks, const std::string &name) {
+  if (const DiskProbe *d = find_disk(disks, name))
+    return *d;
+  if (!name.empty() && name[0] == '/') {
+    struct stat st;
+    if (::stat(name.c_str(), &st) != 0)
+      throw SysError("unknown disk " + name, errno);
+    throw Error("unknown disk " + name + ": not a SCSI disk (see 'raidclusterctl scan')");
+  }
+  throw Error("unknown disk '" + name +
+              "': no SCSI disk has this name, WWN or serial (see 'raidclusterctl scan')");
+}
+
+} // namespace rc
+
+namespace rc {
+
+Json probes_json(const std::vector<DiskProbe> &disks) {
+  Json arr = Json::array();
+  for (const auto &d : disks) {
+    Json m = Json::object().set("cod", d.member.cod).set("member", d.member.member);
+    if (d.member.cod) {
+      m.set("cluster_uuid", format_uuid(d.cod.config()->cluster_uuid));
+      m.set("generation", static_cast<unsigned long long>(d.cod.config()->generation));
+    }
+    if (d.member.member)
+      m.set("index", d.member.index).set("state", d.member.state);
+    Json j = Json::object()
+                 .set("hctl", d.sys.hctl)
+                 .set("device", d.sys.devnode)
+                 .set("sg", d.sys.sgnode)
+                 .set("vendor", d.inq.vendor)
+                 .set("model", d.inq.model)
+                 .set("wwn", d.wwn.str())
+                 .set("serial", d.serial)
+                 .set("capacity_sectors", static_cast<unsigned long long>(d.cap.sectors()))
+                 .set("block_size", d.cap.block_len)
+                 .set("raidcluster", m);
+    j.set("error", d.error.empty() ? Json() : Json(d.error));
+    arr.push(j);
+  }
+  return Json::object().set("disks", arr);
+}
+
+std::string format_probes(const std::vector<DiskProbe> &disks) {
+  Table t({"HCTL", "DEVICE", "SG", "VENDOR", "MODEL", "WWN", "SERIAL", "CAPACITY", "RAIDCLUSTER"});
+  for (const auto &d : disks)
+    t.add({d.sys.hctl, d.sys.devnode, d.sys.sgnode, d.inq.vendor, d.inq.model, d.wwn.str(),
+           d.serial, d.cap.block_len ? format_sectors(d.cap.sectors()) : "",
+           d.error.empty() ? d.member.text() : "error"});
+  return t.str();
+}
+
+} // namespace rc

@@ -1,0 +1,110 @@
+#include "status.hpp"
+#include "sg.hpp"
+#include "table.hpp"
+#include "units.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace rc {
+
+namespace {
+
+std::string wwn_of(const DiskInfo &d) {
+  Wwn w;
+  w.id.assign(d.wwn, d.wwn + std::min<uint32_t>(d.wwn_len, sizeof(d.wwn)));
+  return w.str();
+}
+
+std::string rebuild_text(const LdInfo &l) {
+  if (!l.rebuild_total)
+    return "";
+  char b[64];
+  std::snprintf(b, sizeof(b), "%.1f%%",
+                100.0 * static_cast<double>(l.rebuild_done) / static_cast<double>(l.rebuild_total));
+  return b;
+}
+
+} // namespace
+
+Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
+                 const std::vector<LdInfo> &lds) {
+  Json jd = Json::array(), jl = Json::array();
+  for (const auto &d : disks)
+    jd.push(Json::object()
+                .set("index", d.index)
+                .set("name", fixed_str(d.name, sizeof(d.name)))
+                .set("present", d.present != 0)
+                .set("state", rc_disk_state_name(d.state))
+                .set("wwn", wwn_of(d))
+                .set("serial", fixed_str(d.serial, sizeof(d.serial)))
+                .set("capacity_sectors", static_cast<unsigned long long>(d.capacity))
+                .set("read_errors", static_cast<unsigned long long>(d.read_errors))
+                .set("write_errors", static_cast<unsigned long long>(d.write_errors)));
+  for (const auto &l : lds) {
+    Json ext = Json::array();
+    for (uint32_t e = 0; e < l.nextents && e < 16; e++)
+      ext.push(Json::object()
+                   .set("disk", l.extents[e].disk)
+                   .set("state", rc_extent_state_name(l.extents[e].state))
+                   .set("start", static_cast<unsigned long long>(l.extents[e].start))
+                   .set("length", static_cast<unsigned long long>(l.extents[e].length))
+                   .set("rebuild_pos", static_cast<unsigned long long>(l.extents[e].rebuild_pos)));
+    jl.push(Json::object()
+                .set("number", l.number)
+                .set("device", "rcl" + std::to_string(l.number))
+                .set("name", fixed_str(l.name, sizeof(l.name)))
+                .set("level", l.level)
+                .set("stripe_sectors", l.stripe_sectors)
+                .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
+                .set("state", rc_ld_state_name(l.state))
+                .set("open_count", l.open_count)
+                .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
+                .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
+                .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
+                .set("extents", ext));
+  }
+  return Json::object()
+      .set("module_version", fixed_str(info.module_version, sizeof(info.module_version)))
+      .set("node_id", info.node_id)
+      .set("cluster_uuid",
+           uuid_is_zero(info.cluster_uuid) ? Json() : Json(format_uuid(info.cluster_uuid)))
+      .set("cod_generation", static_cast<unsigned long long>(info.cod_generation))
+      .set("disks", jd)
+      .set("logical_drives", jl);
+}
+
+std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
+                          const std::vector<LdInfo> &lds) {
+  std::string out = "raidcluster " + fixed_str(info.module_version, sizeof(info.module_version)) +
+                    "  node " + std::to_string(info.node_id) + "  cluster " +
+                    (uuid_is_zero(info.cluster_uuid) ? std::string("(none yet)")
+                                                     : format_uuid(info.cluster_uuid)) +
+                    "  COD generation " + std::to_string(info.cod_generation) + "\n\n";
+  Table td({"IDX", "DEVICE", "WWN", "SERIAL", "CAPACITY", "STATE", "ERRORS R/W"});
+  for (const auto &d : disks)
+    td.add({std::to_string(d.index),
+            d.present ? "/dev/" + fixed_str(d.name, sizeof(d.name)) : "(absent)", wwn_of(d),
+            fixed_str(d.serial, sizeof(d.serial)), format_sectors(d.capacity),
+            rc_disk_state_name(d.state),
+            std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors)});
+  out += "member disks:\n" + td.str() + "\n";
+  Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "REBUILD",
+            "MEMBERS (disk:start+len)"});
+  for (const auto &l : lds) {
+    std::string m;
+    for (uint32_t e = 0; e < l.nextents && e < 16; e++) {
+      const auto &x = l.extents[e];
+      m += (e ? " " : "") + std::string("d") + std::to_string(x.disk) + ":" +
+           std::to_string(x.start) + "+" + std::to_string(x.length);
+      if (x.state != RC_EXT_ONLINE)
+        m += "(" + std::string(rc_extent_state_name(x.state)) + ")";
+    }
+    tl.add({"rcl" + std::to_string(l.number), fixed_str(l.name, sizeof(l.name)),
+            rc_level_name(l.level), format_stripe(l.stripe_sectors), format_sectors(l.capacity),
+            rc_ld_state_name(l.state), std::to_string(l.open_count), rebuild_text(l), m});
+  }
+  return out + "logical drives:\n" + tl.str();
+}
+
+} // namespace rc

@@ -1,0 +1,115 @@
+// attach and detach: member disks of the module.
+#include "commands.hpp"
+#include "common.hpp"
+#include "error.hpp"
+
+#include <iostream>
+#include <set>
+#include <sys/stat.h>
+
+namespace rcctl {
+
+namespace {
+
+bool is_block_device(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+} // namespace
+
+int cmd_attach(const AttachOpts &o) {
+  rc::Control ctl; // first: "module not loaded" before any probing
+  std::vector<rc::DiskInfo> members = ctl.disks();
+  std::vector<rc::DiskProbe> disks = rc::probe_all();
+
+  auto attached = [&](const rc::DiskProbe &p) -> int {
+    for (const auto &m : members)
+      if (same_disk(m, p))
+        return static_cast<int>(m.index);
+    return -1;
+  };
+
+  // Resolve and check everything before the first attach: a bad name
+  // anywhere in the list changes nothing.
+  struct Job {
+    std::string label, path;
+  };
+  std::vector<Job> jobs;
+  std::set<std::string> seen;
+  if (o.all) {
+    for (const auto &p : disks)
+      if (p.cod.has_cod() && p.member.member && attached(p) < 0)
+        jobs.push_back({p.sys.devnode, p.sys.devnode});
+    if (jobs.empty() && !o.quiet)
+      std::cout << "no unattached disk carries a raidcluster COD\n";
+  }
+  for (const auto &name : o.disks) {
+    const rc::DiskProbe *p = rc::find_disk(disks, name);
+    if (!p) {
+      // A block device outside the SCSI inventory (the kernel decides
+      // whether it can be a member); anything else is unknown.
+      if (!name.empty() && name[0] == '/' && is_block_device(name) && !o.only_cod) {
+        if (!seen.insert(name).second)
+          throw rc::UsageError("disk " + name + " is given twice");
+        jobs.push_back({name, name});
+        continue;
+      }
+      rc::resolve_disk(disks, name); // throws the precise message
+    }
+    if (!p->error.empty() && !o.only_cod)
+      throw rc::Error("disk " + name + " cannot be probed: " + p->error);
+    if (!seen.insert(p->sys.devnode).second)
+      throw rc::UsageError("disk " + name + " (" + p->sys.devnode + ") is given twice");
+    if (int idx = attached(*p); idx >= 0) {
+      if (o.only_cod)
+        continue;
+      throw rc::Error("disk " + name + " is already attached (member disk " + std::to_string(idx) +
+                      ")");
+    }
+    if (o.only_cod && !(p->cod.has_cod() && p->member.member))
+      continue;
+    jobs.push_back({name, p->sys.devnode});
+  }
+
+  for (const auto &j : jobs) {
+    rc_ioc_attach r = ctl.attach(j.path);
+    if (!o.quiet) {
+      std::cout << "attached " << j.path;
+      if (j.label != j.path)
+        std::cout << " (" << j.label << ")";
+      std::cout << " as member disk " << r.index;
+      if (r.nlds_found)
+        std::cout << "; " << r.nlds_found << " logical drive" << (r.nlds_found == 1 ? "" : "s")
+                  << " found in its COD";
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+int cmd_detach(const DetachOpts &o) {
+  rc::Control ctl;
+  std::vector<rc::DiskInfo> members = ctl.disks();
+  std::vector<rc::DiskProbe> disks = rc::probe_all();
+  std::vector<std::pair<std::string, uint32_t>> jobs;
+  std::set<int> seen;
+  for (const auto &name : o.disks) {
+    int idx = find_member(members, disks, name);
+    if (idx < 0) {
+      if (!rc::find_disk(disks, name))
+        rc::resolve_disk(disks, name); // "unknown disk ..."
+      throw rc::Error("disk " + name + " is not a member disk");
+    }
+    if (!seen.insert(idx).second)
+      throw rc::UsageError("disk " + name + " is given twice");
+    jobs.emplace_back(name, static_cast<uint32_t>(idx));
+  }
+  for (const auto &j : jobs) {
+    ctl.detach(j.second);
+    std::cout << "detached " << j.first << " (member disk " << j.second << ")\n";
+  }
+  return 0;
+}
+
+} // namespace rcctl

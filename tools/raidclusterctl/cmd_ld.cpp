@@ -1,0 +1,110 @@
+// create, delete, run: logical drives.
+#include "commands.hpp"
+#include "common.hpp"
+#include "diskspec.hpp"
+#include "error.hpp"
+#include "units.hpp"
+
+#include <cstring>
+#include <iostream>
+#include <sys/stat.h>
+
+namespace rcctl {
+
+int cmd_create(const CreateOpts &o) {
+  // Syntax first (exit 2), before touching the module or any disk.
+  rc::check_ld_name(o.name);
+  unsigned level = rc::parse_level(o.level);
+  uint32_t stripe = o.stripe.empty() ? 0 : rc::parse_stripe(o.stripe);
+  std::optional<uint64_t> size;
+  if (!o.size.empty()) {
+    size = rc::parse_sectors(o.size, "size");
+    if (*size == 0)
+      throw rc::UsageError("bad size '" + o.size + "': must not be zero");
+  }
+  auto exists = [](const std::string &p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0;
+  };
+  std::vector<rc::DiskSpec> specs;
+  for (const auto &d : o.disks)
+    specs.push_back(rc::parse_disk_spec(d, exists));
+
+  rc::Control ctl;
+  rc::ConfigPtr cfg = ctl.config();
+  std::vector<rc::DiskInfo> members = ctl.disks();
+  std::vector<rc::DiskProbe> disks = rc::probe_all();
+
+  std::vector<rc::MemberPlan> plan;
+  for (const auto &s : specs) {
+    int idx = find_member(members, disks, s.disk);
+    if (idx < 0) {
+      if (!rc::find_disk(disks, s.disk))
+        rc::resolve_disk(disks, s.disk); // "unknown disk ..."
+      throw rc::Error("disk " + s.disk + " is not a member disk (run 'raidclusterctl attach " +
+                      s.disk + "' first)");
+    }
+    if (cfg->disks[idx].state != RC_DISK_ONLINE)
+      throw rc::Error("disk " + s.disk + " is " + rc_disk_state_name(cfg->disks[idx].state) +
+                      ", not online");
+    plan.push_back({s.disk, static_cast<unsigned>(idx), s.start, s.length});
+  }
+  rc_ld ld = rc::plan_ld(*cfg, o.name, level, stripe, plan, size);
+
+  rc_ioc_create req{};
+  std::memcpy(req.name, ld.name, std::strlen(ld.name));
+  req.level = ld.level;
+  req.stripe_sectors = ld.stripe_sectors;
+  req.nextents = ld.nextents;
+  for (unsigned i = 0; i < ld.nextents; i++) {
+    req.extents[i].disk = ld.ext[i].disk;
+    req.extents[i].start = ld.ext[i].start;
+    req.extents[i].length = ld.ext[i].length;
+  }
+  rc_ioc_create out = ctl.create(req);
+  if (o.json) {
+    rc::Json ext = rc::Json::array();
+    for (unsigned i = 0; i < ld.nextents; i++)
+      ext.push(rc::Json::object()
+                   .set("disk", static_cast<unsigned>(ld.ext[i].disk))
+                   .set("start", static_cast<unsigned long long>(ld.ext[i].start))
+                   .set("length", static_cast<unsigned long long>(ld.ext[i].length)));
+    std::cout << rc::Json::object()
+                     .set("number", out.number)
+                     .set("device", "/dev/rcl" + std::to_string(out.number))
+                     .set("name", o.name)
+                     .set("level", level)
+                     .set("stripe_sectors", ld.stripe_sectors)
+                     .set("capacity_sectors", static_cast<unsigned long long>(out.capacity))
+                     .set("extents", ext)
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << "created /dev/rcl" << out.number << " '" << o.name << "': " << rc_level_name(level)
+              << ", " << ld.nextents << " members, stripe " << rc::format_stripe(ld.stripe_sectors)
+              << ", " << rc::format_sectors(out.capacity) << "\n";
+  }
+  return 0;
+}
+
+int cmd_delete(const LdOpts &o) {
+  rc::Control ctl;
+  uint32_t n = resolve_ld(ctl.lds(), o.ld);
+  ctl.remove(n);
+  std::cout << "deleted rcl" << n << "\n";
+  return 0;
+}
+
+int cmd_run(const LdOpts &o) {
+  rc::Control ctl;
+  uint32_t n = resolve_ld(ctl.lds(), o.ld);
+  ctl.run(n);
+  rc::LdInfo l;
+  if (ctl.ld_info(n, l))
+    std::cout << "rcl" << n << " running, " << rc_ld_state_name(l.state) << "\n";
+  else
+    std::cout << "rcl" << n << " running\n";
+  return 0;
+}
+
+} // namespace rcctl

@@ -1,0 +1,27 @@
+// scan: every SCSI disk with identity and raidcluster membership.
+#include "commands.hpp"
+#include "inventory.hpp"
+
+#include <iostream>
+
+namespace rcctl {
+
+int cmd_scan(const ScanOpts &o) {
+  std::vector<rc::DiskProbe> disks = rc::probe_all();
+  int rc = 0;
+  for (const auto &d : disks)
+    if (!d.error.empty()) {
+      std::cerr << "raidclusterctl: " << d.sys.devnode << ": " << d.error << "\n";
+      rc = 1;
+    }
+  if (o.json) {
+    std::cout << rc::probes_json(disks).dump() << "\n";
+    return rc;
+  }
+  std::cout << rc::format_probes(disks);
+  if (disks.empty())
+    std::cout << "(no SCSI disks found)\n";
+  return rc;
+}
+
+} // namespace rcctl

@@ -1,0 +1,56 @@
+// The subcommands of raidclusterctl.  Each returns the process exit code
+// and reports failures by throwing (rc::UsageError -> 2, rc::Error -> 1);
+// main.cpp turns exceptions into one line on stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rcctl {
+
+struct ScanOpts {
+  bool json = false;
+};
+int cmd_scan(const ScanOpts &o);
+
+struct AttachOpts {
+  std::vector<std::string> disks;
+  bool all = false;
+  bool only_cod = false; // udev: attach only disks that carry a COD
+  bool quiet = false;
+};
+int cmd_attach(const AttachOpts &o);
+
+struct DetachOpts {
+  std::vector<std::string> disks;
+};
+int cmd_detach(const DetachOpts &o);
+
+struct CreateOpts {
+  std::string name;
+  std::string level;
+  std::string stripe;
+  std::string size;
+  std::vector<std::string> disks;
+  bool json = false;
+};
+int cmd_create(const CreateOpts &o);
+
+struct LdOpts {
+  std::string ld;
+};
+int cmd_delete(const LdOpts &o);
+int cmd_run(const LdOpts &o);
+
+struct StatusOpts {
+  bool json = false;
+};
+int cmd_status(const StatusOpts &o);
+
+struct CodShowOpts {
+  std::string disk;
+  bool json = false;
+};
+int cmd_cod_show(const CodShowOpts &o);
+
+} // namespace rcctl

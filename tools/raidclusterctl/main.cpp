@@ -1,0 +1,194 @@
+// raidclusterctl: administration of raidcluster logical drives over SCSI
+// disks.  This file only declares the command line (CLI11) and maps errors
+// to exit codes: 0 success, 1 the operation failed, 2 the request was
+// malformed.  The work is in cmd_*.cpp on top of lib/cxx.
+#include "commands.hpp"
+#include "error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <iostream>
+
+namespace {
+
+const char *kExitCodes = "Exit status: 0 success, 1 the operation failed (nothing was changed),\n"
+                         "2 bad command line or request syntax.";
+
+const char *kDiskNames =
+    "DISK may be a device path (/dev/sdb, /dev/disk/by-id/...), a kernel name (sdb),\n"
+    "a WWN (naa.5000c5008cd36a98) or a serial number (VPD page 0x80).";
+
+// Long help of a command: CLI11 lists the short description in the parent's
+// help and prints this after the options of the command's own --help.
+void doc(CLI::App *sub, const std::string &details, const std::string &rest) {
+  sub->footer(details + "\n\n" + rest);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"raidclusterctl - manage raidcluster logical drives over shared SCSI disks"};
+  app.name("raidclusterctl");
+  app.require_subcommand(1);
+  app.footer(std::string("Run 'raidclusterctl COMMAND --help' for the options of a command.\n") +
+             kExitCodes);
+  app.set_version_flag("--version", "raidclusterctl 1 (ioctl ABI 1, COD format 1)");
+
+  rcctl::ScanOpts scan;
+  auto *s = app.add_subcommand("scan", "List every SCSI disk of this host with its raidcluster "
+                                       "membership");
+  std::string s_details =
+      ("List every SCSI disk (H:C:T:L, device, sg node, vendor, model, WWN, serial, capacity)\n"
+       "and its raidcluster membership read from the COD on the disk through SG_IO:\n"
+       "cluster UUID (short), member index and member state.  Works without the module.");
+  s->add_flag("--json", scan.json, "Print JSON instead of a table");
+  doc(s, s_details,
+      std::string("Example: raidclusterctl scan\n") + kExitCodes +
+          "\nExit status is 1 when a disk could not be probed (it is still listed).");
+
+  rcctl::AttachOpts att;
+  auto *a = app.add_subcommand("attach", "Make disks member disks of raidcluster");
+  std::string a_details =
+      ("Open disks exclusively in the raidcluster module and record them in the "
+       "COD.\nA disk that already carries a COD brings back its logical drives.\n" +
+       std::string(kDiskNames));
+  a->add_option("DISK", att.disks, "Disks to attach");
+  a->add_flag("--all", att.all, "Attach every disk that carries a raidcluster COD");
+  a->add_flag("--only-cod", att.only_cod,
+              "Skip (exit 0) disks without a valid COD or already attached (for udev)");
+  a->add_flag("-q,--quiet", att.quiet, "Print nothing on success");
+  doc(a, a_details,
+      std::string("Examples:\n  raidclusterctl attach /dev/sdb naa.5000c5008cd36a99\n"
+                  "  raidclusterctl attach --all\n") +
+          kExitCodes);
+
+  rcctl::DetachOpts det;
+  auto *d = app.add_subcommand("detach", "Forget member disks that no logical drive uses");
+  std::string d_details = ("Close member disks and remove their records.  A disk still used by a\n"
+                           "logical drive is refused.\n" +
+                           std::string(kDiskNames));
+  d->add_option("DISK", det.disks, "Member disks to detach")->required();
+  doc(d, d_details, std::string("Example: raidclusterctl detach sdc\n") + kExitCodes);
+
+  rcctl::CreateOpts cr;
+  auto *c = app.add_subcommand("create", "Create a logical drive /dev/rclN from disk extents");
+  std::string c_details =
+      ("Create a logical drive from extents of attached member disks.\n"
+       "Each --disk is DISK[:START[:LEN]] (or DISK::LEN); START and LEN take sizes in\n"
+       "bytes with an optional K, M, G or T suffix (binary) or a count of 512-byte\n"
+       "sectors with the suffix s.  The default START is the first free sector of the\n"
+       "disk's data area (sector 32768 on a fresh disk); the default LEN is the rest of\n"
+       "the disk, or --size.  Members are used in the order given.  The request is\n"
+       "checked with the same code as the kernel before anything is written.\n" +
+       std::string(kDiskNames));
+  c->add_option("NAME", cr.name, "Drive name: 1-31 of [A-Za-z0-9_.-]")->required();
+  c->add_option("-l,--level", cr.level, "RAID level: 0, 1, 5 or 10")->required();
+  c->add_option("-s,--stripe", cr.stripe,
+                "Stripe unit (chunk): a power of two from 4K to 1M (default 64K)");
+  c->add_option("-d,--disk", cr.disks, "Member extent DISK[:START[:LEN]], repeat per member")
+      ->required();
+  c->add_option("--size", cr.size, "Length of each member extent without its own LEN");
+  c->add_flag("--json", cr.json, "Print the created drive as JSON");
+  doc(c, c_details,
+      std::string("Examples:\n"
+                  "  raidclusterctl create data --level 1 --disk sdb --disk sdc\n"
+                  "  raidclusterctl create scratch --level 0 --stripe 128K \\\n"
+                  "      --disk naa.5000c5008cd36a98:1G:10G --disk sdc::10G\n"
+                  "  raidclusterctl create r5 --level 5 --size 20G -d sdb -d sdc -d sdd\n") +
+          kExitCodes);
+
+  rcctl::LdOpts del, run;
+  auto *dl = app.add_subcommand("delete", "Delete a logical drive nobody has open");
+  std::string dl_details =
+      ("Delete a logical drive; its extents become free.  Data on it is lost.\n"
+       "LD is a drive number (0), a device name (rcl0) or the drive's name.");
+  dl->add_option("LD", del.ld, "Logical drive")->required();
+  doc(dl, dl_details, std::string("Example: raidclusterctl delete scratch\n") + kExitCodes);
+
+  auto *r = app.add_subcommand("run", "Start a logical drive with members missing (degraded)");
+  std::string r_details =
+      ("Start a logical drive whose member disks are not all attached: missing\n"
+       "members are marked failed and the drive runs degraded.  Refused when the\n"
+       "drive would be offline (too many members missing).\n"
+       "LD is a drive number (0), a device name (rcl0) or the drive's name.");
+  r->add_option("LD", run.ld, "Logical drive")->required();
+  doc(r, r_details, std::string("Example: raidclusterctl run data\n") + kExitCodes);
+
+  rcctl::StatusOpts st;
+  auto *sa = app.add_subcommand("status", "Show the module's member disks and logical drives");
+  std::string sa_details =
+      ("Show the module, its member disks (state, presence, error counters) and\n"
+       "its logical drives (level, stripe, capacity, state, members, rebuild).");
+  sa->add_flag("--json", st.json, "Print JSON instead of tables");
+  doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
+
+  rcctl::CodShowOpts cs;
+  auto *cod = app.add_subcommand("cod", "Inspect the configuration on disk (COD)");
+  cod->require_subcommand(1);
+  auto *show = cod->add_subcommand("show", "Decode the COD of a disk straight from the disk");
+  std::string show_details =
+      ("Read both COD copies (A at sector 2048, B at sector 2176) from the disk through\n"
+       "SG_IO and decode them with the same code as the kernel: status of each copy\n"
+       "(valid, no COD, CRC mismatch, newer version, inconsistent), which copy is used and\n"
+       "why, then the configuration it holds.  The module is not needed.\n" +
+       std::string(kDiskNames) + "\nA path may also be an sg node (/dev/sg1).");
+  show->add_option("DISK", cs.disk, "Disk to read")->required();
+  show->add_flag("--json", cs.json, "Print JSON");
+  doc(show, show_details,
+      std::string("Example: raidclusterctl cod show /dev/sdb\n") + kExitCodes +
+          "\nA disk without a COD is reported (exit 0); a disk that cannot be read is\n"
+          "an error (exit 1).");
+
+  // CLI11 would call an unknown command "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](CLI::App *sub) { return sub->check_name(argv[1]); }).empty()) {
+    std::cerr << "raidclusterctl: unknown command '" << argv[1] << "' (try --help)\n";
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    // One line, not CLI11's two: scripts and the VM suite grep it.
+    std::cerr << "raidclusterctl: " << e.what() << " (try --help)\n";
+    return 2;
+  }
+
+  try {
+    if (*s)
+      return rcctl::cmd_scan(scan);
+    if (*a) {
+      if (att.all == !att.disks.empty())
+        throw rc::UsageError("attach: give DISK arguments or --all (not both)");
+      return rcctl::cmd_attach(att);
+    }
+    if (*d)
+      return rcctl::cmd_detach(det);
+    if (*c)
+      return rcctl::cmd_create(cr);
+    if (*dl)
+      return rcctl::cmd_delete(del);
+    if (*r)
+      return rcctl::cmd_run(run);
+    if (*sa)
+      return rcctl::cmd_status(st);
+    if (*show)
+      return rcctl::cmd_cod_show(cs);
+  } catch (const rc::UsageError &e) {
+    std::cerr << "raidclusterctl: " << e.what() << "\n";
+    return 2;
+  } catch (const rc::SysError &e) {
+    std::cerr << "raidclusterctl: " << e.what()
+              << (e.err() == EACCES || e.err() == EPERM ? " (run as root)" : "") << "\n";
+    return 1;
+  } catch (const std::exception &e) {
+    std::cerr << "raidclusterctl: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
