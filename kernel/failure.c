@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Member failures.  The data path only sets bits (rc_member_failed(), any
+ * context, never sleeps); the configuration worker then, under rc.lock and
+ * in process context, turns the bits into COD states, rewrites the COD on
+ * the surviving members and sends the uevents.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include "rc.h"
+
+/* Member @i of @ld returned an I/O error.  Any context. */
+void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
+{
+	struct rc_member *mem = &ld->mem[i];
+	struct rc_mdisk *md = mem->md;
+
+	if (md) {
+		atomic64_inc(write ? &md->write_errors : &md->read_errors);
+		if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
+			pr_err("%s: %s error, disk %u failed (member %u of rcl%u)\n",
+			       md->name, write ? "write" : "read", md->index,
+			       i, ld->number);
+	}
+	set_bit(RC_MEM_FAILED, &mem->flags);
+	rc_ld_update_state(ld);
+	queue_work(rc.cfg_wq, &rc.cfg_work);
+}
+
+/*
+ * Carry the failure bits into the configuration.  Returns true when it
+ * changed (the caller rewrites the COD).  rc.lock held.
+ */
+bool rc_sync_failures(void)
+{
+	struct rc_config *cfg = rc.cfg;
+	bool changed = false;
+	unsigned int i, e;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (!md || !test_bit(RC_MD_FAILED, &md->flags) ||
+		    cfg->disks[i].state != RC_DISK_ONLINE)
+			continue;
+		cfg->disks[i].state = RC_DISK_FAILED;
+		changed = true;
+	}
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		struct rc_ldev *ld = rc.lds[i];
+		struct rc_ld *rec = &cfg->lds[i];
+		u8 state;
+
+		if (!ld)
+			continue;
+		for (e = 0; e < ld->nmem; e++) {
+			struct rc_member *mem = &ld->mem[e];
+
+			/* Another drive's error on a shared disk. */
+			if (!rc_mdisk_usable(mem->md))
+				set_bit(RC_MEM_FAILED, &mem->flags);
+		}
+		rc_ld_update_state(ld);
+		state = READ_ONCE(ld->state);
+		/* A drive a newer COD dropped keeps running, unrecorded. */
+		if (rec->state == RC_LD_UNUSED || rec->nextents != ld->nmem)
+			continue;
+		for (e = 0; e < ld->nmem; e++) {
+			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||
+			    rec->ext[e].state != RC_EXT_ONLINE)
+				continue;
+			rec->ext[e].state = RC_EXT_FAILED;
+			changed = true;
+		}
+		if (rec->state != state) {
+			rec->state = state;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+void rc_cfg_work_fn(struct work_struct *work)
+{
+	unsigned int i;
+
+	mutex_lock(&rc.lock);
+	if (rc.exiting || !rc.have_cfg)
+		goto out;
+	if (rc_sync_failures() && rc_cod_write_all())
+		pr_err("configuration could not be written after a failure\n");
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (rc.lds[i])
+			rc_ld_notify(rc.lds[i]);
+out:
+	mutex_unlock(&rc.lock);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data path: blk-mq requests of rclN become bios on the member disks.
+ *
+ * queue_rq() only starts the request and hands it to rc.io_wq: there, out
+ * of the submitter's bio_list, the request's bios are cut at chunk ends
+ * (rc_geom_map()) and each piece is cloned to the member(s) the level's
+ * ops choose.  The request ends when the last member bio does, so a write
+ * completes only when every member write did (write-through, as the
+ * patent's controllers).  Errors mark the member failed and let the level
+ * decide: retry on a mirror, mask, or fail the request.
+ */
+#include <linux/bio.h>
+#include <linux/blk-mq.h>
+
+#include "rc.h"
+
+bool rc_mem_usable(const struct rc_ldev *ld, unsigned int i)
+{
+	const struct rc_member *mem = &ld->mem[i];
+
+	return !test_bit(RC_MEM_FAILED, &mem->flags) &&
+	       rc_mdisk_usable(mem->md);
+}
+
+const struct rc_level_ops *rc_level_ops_find(unsigned int level)
+{
+	switch (level) {
+	case RC_RAID0:
+		return &rc_raid0_ops;
+	case RC_RAID1:
+		return &rc_raid1_ops;
+	default:
+		return NULL;	/* RAID 5 and 10 slot in here */
+	}
+}
+
+void rc_cmd_fail(struct rc_cmd *cmd)
+{
+	WRITE_ONCE(cmd->status, BLK_STS_IOERR);
+}
+
+static void rc_cmd_put(struct rc_cmd *cmd)
+{
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	blk_status_t status;
+
+	if (!atomic_dec_and_test(&cmd->pending))
+		return;
+	status = READ_ONCE(cmd->status);
+	/* A masked member write is fine only while a mirror is left. */
+	if (!status && READ_ONCE(cmd->write_masked) &&
+	    READ_ONCE(cmd->ld->state) == RC_LD_OFFLINE)
+		status = BLK_STS_IOERR;
+	blk_mq_end_request(rq, status);
+}
+
+static void rc_mbio_endio(struct bio *bio)
+{
+	struct rc_mbio *m = container_of(bio, struct rc_mbio, bio);
+	struct rc_cmd *cmd = m->cmd;
+
+	if (bio->bi_status) {
+		rc_member_failed(cmd->ld, m->member, op_is_write(bio_op(bio)));
+		if (cmd->ld->ops->member_error(m))
+			return;	/* the retry owns @bio and the reference */
+	}
+	bio_put(bio);
+	rc_cmd_put(cmd);
+}
+
+static struct rc_mbio *rc_mbio_init(struct bio *b, struct rc_cmd *cmd,
+				    unsigned int member)
+{
+	struct rc_mbio *m = container_of(b, struct rc_mbio, bio);
+
+	m->cmd = cmd;
+	m->member = member;
+	m->tried = BIT(member);
+	b->bi_end_io = rc_mbio_endio;
+	atomic_inc(&cmd->pending);
+	return m;
+}
+
+/*
+ * Clone sectors [@off, @off + @len) of @src to member @member at sector
+ * @moff of its extent.  Process context (rc.io_wq).
+ */
+void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
+		     u64 moff, unsigned int member, u32 tried)
+{
+	struct rc_member *mem = &cmd->ld->mem[member];
+	struct rc_mbio *m;
+	struct bio *b;
+
+	b = bio_alloc_clone(mem->md->bdev, src, GFP_NOIO, &rc.bioset);
+	if (!b) {
+		rc_cmd_fail(cmd);
+		return;
+	}
+	m = rc_mbio_init(b, cmd, member);
+	m->src = src;
+	m->off = off;
+	m->len = len;
+	m->lba = src->bi_iter.bi_sector + off;
+	m->moff = moff;
+	m->tried |= tried;
+	bio_trim(b, off, len);
+	b->bi_iter.bi_sector = mem->start + moff;
+	/*
+	 * The flush sequence already sent the preflush (REQ_OP_FLUSH); FUA
+	 * stays.  No NOWAIT: -EAGAIN from a member is not a disk failure.
+	 */
+	b->bi_opf &= ~(REQ_PREFLUSH | REQ_NOWAIT);
+	submit_bio_noacct(b);
+}
+
+static void rc_retry_work(struct work_struct *work)
+{
+	struct rc_mbio *m = container_of(work, struct rc_mbio, work);
+	struct rc_cmd *cmd = m->cmd;
+	struct rc_ldev *ld = cmd->ld;
+
+	atomic64_inc(&ld->read_retries);
+	if (rc_mem_usable(ld, m->next))
+		rc_submit_piece(cmd, m->src, m->off, m->len, m->moff, m->next,
+				m->tried);
+	else if (ld->ops->member_error(m))
+		return;	/* that mirror failed meanwhile: queued for another */
+	bio_put(&m->bio);
+	rc_cmd_put(cmd);
+}
+
+/* Read the piece of @m again from @member.  Any context. */
+void rc_retry_piece(struct rc_mbio *m, unsigned int member)
+{
+	m->next = member;
+	m->tried |= BIT(member);
+	INIT_WORK(&m->work, rc_retry_work);
+	queue_work(rc.io_wq, &m->work);
+}
+
+/* An empty preflush to every usable member. */
+static void rc_submit_flush(struct rc_cmd *cmd)
+{
+	struct rc_ldev *ld = cmd->ld;
+	unsigned int i, sent = 0;
+	struct bio *b;
+
+	for (i = 0; i < ld->nmem; i++) {
+		if (!rc_mem_usable(ld, i))
+			continue;
+		b = bio_alloc_bioset(ld->mem[i].md->bdev, 0,
+				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
+				     GFP_NOIO, &rc.bioset);
+		if (!b) {
+			rc_cmd_fail(cmd);
+			continue;
+		}
+		rc_mbio_init(b, cmd, i)->src = NULL;
+		submit_bio_noacct(b);
+		sent++;
+	}
+	if (!sent)
+		rc_cmd_fail(cmd);
+}
+
+static void rc_cmd_work(struct work_struct *work)
+{
+	struct rc_cmd *cmd = container_of(work, struct rc_cmd, work);
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	const struct rc_geom *g = &cmd->ld->geom;
+	struct rc_loc loc;
+	struct bio *bio;
+	u32 off, total;
+
+	if (req_op(rq) == REQ_OP_FLUSH) {
+		rc_submit_flush(cmd);
+	} else {
+		__rq_for_each_bio(bio, rq) {
+			total = bio_sectors(bio);
+			for (off = 0; off < total; off += loc.len) {
+				rc_geom_map(g, bio->bi_iter.bi_sector + off,
+					    total - off, &loc);
+				cmd->ld->ops->submit(cmd, bio, off, &loc);
+			}
+		}
+	}
+	rc_cmd_put(cmd);	/* the submission's own reference */
+}
+
+static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
+				const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq;
+	struct rc_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct rc_ldev *ld = hctx->queue->queuedata;
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+	case REQ_OP_FLUSH:
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+	blk_mq_start_request(rq);
+	if (READ_ONCE(ld->state) == RC_LD_OFFLINE)
+		return BLK_STS_IOERR;
+	cmd->ld = ld;
+	cmd->status = BLK_STS_OK;
+	cmd->write_masked = false;
+	atomic_set(&cmd->pending, 1);
+	queue_work(rc.io_wq, &cmd->work);
+	return BLK_STS_OK;
+}
+
+static int rc_init_request(struct blk_mq_tag_set *set, struct request *rq,
+			   unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct rc_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	INIT_WORK(&cmd->work, rc_cmd_work);
+	return 0;
+}
+
+/*
+ * The members' own SCSI timeouts and error handling end every member bio;
+ * a slow member (TCG guests, a busy shared bus) is no reason to fail here.
+ */
+static enum blk_eh_timer_return rc_timeout(struct request *rq)
+{
+	return BLK_EH_RESET_TIMER;
+}
+
+const struct blk_mq_ops rc_mq_ops = {
+	.queue_rq = rc_queue_rq,
+	.init_request = rc_init_request,
+	.timeout = rc_timeout,
+};

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Logical drives: the blk-mq gendisk rclN of a COD drive record, its queue
+ * limits, its state and the uevents that announce state changes.
+ * Functions run with rc.lock held unless their comment says otherwise.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "rc.h"
+
+#define RC_LD_QUEUE_DEPTH 128
+#define RC_LD_MAX_SECTORS 2048		/* 1 MiB per request */
+
+static int rc_ld_open(struct block_device *bdev, fmode_t mode)
+{
+	struct rc_ldev *ld = bdev->bd_disk->private_data;
+
+	/* Called under disk->open_mutex, as the delete check is. */
+	return ld->deleting ? -ENXIO : 0;
+}
+
+static const struct block_device_operations rc_ld_fops = {
+	.owner = THIS_MODULE,	/* an open drive pins the module */
+	.open = rc_ld_open,
+};
+
+unsigned int rc_ld_openers(struct rc_ldev *ld)
+{
+	return disk_openers(ld->disk);
+}
+
+/* Any context: recompute the state from the members' failure bits. */
+void rc_ld_update_state(struct rc_ldev *ld)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ld->state_lock, flags);
+	WRITE_ONCE(ld->state, ld->ops->state(ld));
+	spin_unlock_irqrestore(&ld->state_lock, flags);
+}
+
+/* Tell user space (udev) that the drive changed state. */
+void rc_ld_notify(struct rc_ldev *ld)
+{
+	u8 state = READ_ONCE(ld->state);
+	char env_state[48], env_ld[32];
+	char *envp[3];
+
+	if (state == ld->reported_state)
+		return;
+	pr_warn("rcl%u (%s) is %s\n", ld->number, ld->name,
+		rc_ld_state_name(state));
+	snprintf(env_state, sizeof(env_state), "RAIDCLUSTER_STATE=%s",
+		 rc_ld_state_name(state));
+	snprintf(env_ld, sizeof(env_ld), "RAIDCLUSTER_LD=%u", ld->number);
+	envp[0] = env_state;
+	envp[1] = env_ld;
+	envp[2] = NULL;
+	kobject_uevent_env(&disk_to_dev(ld->disk)->kobj, KOBJ_CHANGE, envp);
+	ld->reported_state = state;
+}
+
+/* Block sizes and alignment: the largest any member needs. */
+static void rc_ld_set_limits(struct rc_ldev *ld, struct request_queue *q)
+{
+	unsigned int i, lbs = SECTOR_SIZE, pbs = SECTOR_SIZE;
+	int align = SECTOR_SIZE - 1;
+
+	for (i = 0; i < ld->nmem; i++) {
+		struct rc_mdisk *md = ld->mem[i].md;
+
+		if (!md)
+			continue;
+		lbs = max(lbs, bdev_logical_block_size(md->bdev));
+		pbs = max(pbs, bdev_physical_block_size(md->bdev));
+		align = max_t(int, align, bdev_dma_alignment(md->bdev));
+	}
+	blk_queue_logical_block_size(q, lbs);
+	blk_queue_physical_block_size(q, max(pbs, lbs));
+	blk_queue_dma_alignment(q, align);
+	blk_queue_max_hw_sectors(q, RC_LD_MAX_SECTORS);
+	blk_queue_io_min(q, ld->geom.chunk << SECTOR_SHIFT);
+	blk_queue_io_opt(q, rc_geom_stripe_data_sectors(&ld->geom) <<
+			 SECTOR_SHIFT);
+	/* Write-through: pass flushes and FUA down to every member. */
+	blk_queue_write_cache(q, true, true);
+	if (ld->ops->limits)
+		ld->ops->limits(ld, q);
+}
+
+static int rc_ld_add_disk(struct rc_ldev *ld)
+{
+	struct blk_mq_tag_set *set = &ld->tag_set;
+	struct gendisk *disk;
+	int ret;
+
+	set->ops = &rc_mq_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = RC_LD_QUEUE_DEPTH;
+	set->numa_node = NUMA_NO_NODE;
+	set->cmd_size = sizeof(struct rc_cmd);
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->driver_data = ld;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		return ret;
+
+	disk = blk_mq_alloc_disk(set, ld);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
+		goto out_tags;
+	}
+	disk->major = rc.major;
+	disk->first_minor = ld->number * RC_LD_MINORS;
+	disk->minors = RC_LD_MINORS;
+	disk->fops = &rc_ld_fops;
+	disk->private_data = ld;
+	snprintf(disk->disk_name, DISK_NAME_LEN, RC_LD_PREFIX "%u", ld->number);
+	set_capacity(disk, ld->geom.capacity);
+	rc_ld_set_limits(ld, disk->queue);
+	ld->disk = disk;
+
+	ret = device_add_disk(NULL, disk, rc_ld_attr_groups);
+	if (ret)
+		goto out_disk;
+	return 0;
+
+out_disk:
+	ld->disk = NULL;
+	put_disk(disk);
+out_tags:
+	blk_mq_free_tag_set(set);
+	return ret;
+}
+
+/* Is member @e of @rec usable, absent, or failed according to the COD? */
+enum rc_ext_avail { RC_EXT_USABLE, RC_EXT_ABSENT, RC_EXT_DEAD };
+
+static enum rc_ext_avail rc_ext_avail(const struct rc_extent *ext)
+{
+	const struct rc_disk *d = &rc.cfg->disks[ext->disk];
+	struct rc_mdisk *md = rc.disks[ext->disk];
+
+	if (ext->state != RC_EXT_ONLINE || d->state == RC_DISK_FAILED)
+		return RC_EXT_DEAD;
+	if (!md)
+		return RC_EXT_ABSENT;
+	return rc_mdisk_usable(md) ? RC_EXT_USABLE : RC_EXT_DEAD;
+}
+
+/*
+ * Start drive @number of the configuration.  Without @force every member
+ * the COD calls online must be attached (-EAGAIN otherwise); with @force
+ * (RC_IOC_RUN) absent members are marked failed in the configuration.
+ * Either way a drive that would be offline does not start (-ENODEV).
+ * Sets *@changed when the drive record changed (the caller writes the COD).
+ */
+int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
+{
+	struct rc_ld *rec = &rc.cfg->lds[number];
+	const struct rc_level_ops *ops;
+	unsigned int i, absent = 0;
+	struct rc_ldev *ld;
+	u64 minlen = U64_MAX;
+	int ret;
+
+	ops = rc_level_ops_find(rec->level);
+	if (!ops) {
+		rc_msg(msg, "rcl%u: RAID %u is not supported by this module",
+		       number, rec->level);
+		return -EOPNOTSUPP;
+	}
+	ld = kzalloc(sizeof(*ld), GFP_KERNEL);
+	if (!ld)
+		return -ENOMEM;
+	ld->number = number;
+	strscpy(ld->name, rec->name, sizeof(ld->name));
+	ld->ops = ops;
+	ld->nmem = rec->nextents;
+	spin_lock_init(&ld->state_lock);
+	atomic64_set(&ld->read_retries, 0);
+
+	for (i = 0; i < rec->nextents; i++) {
+		const struct rc_extent *ext = &rec->ext[i];
+		struct rc_member *mem = &ld->mem[i];
+
+		mem->md = rc.disks[ext->disk];
+		mem->start = ext->start;
+		minlen = min(minlen, ext->length);
+		switch (rc_ext_avail(ext)) {
+		case RC_EXT_USABLE:
+			break;
+		case RC_EXT_ABSENT:
+			absent++;
+			mem->md = NULL;
+			set_bit(RC_MEM_FAILED, &mem->flags);
+			break;
+		case RC_EXT_DEAD:
+			set_bit(RC_MEM_FAILED, &mem->flags);
+			break;
+		}
+	}
+	ret = -EAGAIN;
+	if (absent && !force) {
+		rc_msg(msg, "rcl%u: %u member(s) not attached", number, absent);
+		goto out_free;
+	}
+	ret = rc_geom_init(&ld->geom, rec->level, rec->nextents,
+			   rec->stripe_sectors, minlen);
+	if (ret || ld->geom.capacity != rec->capacity) {
+		rc_msg(msg, "rcl%u: geometry does not match its record", number);
+		ret = -EINVAL;
+		goto out_free;
+	}
+	ld->state = ops->state(ld);
+	if (ld->state == RC_LD_OFFLINE) {
+		rc_msg(msg, "rcl%u (%s) would be offline: too many members missing or failed",
+		       number, rec->name);
+		ret = -ENODEV;
+		goto out_free;
+	}
+
+	ret = rc_ld_add_disk(ld);
+	if (ret) {
+		rc_msg(msg, "rcl%u: cannot create the block device (%d)",
+		       number, ret);
+		goto out_free;
+	}
+	ld->reported_state = ld->state;
+	rc.lds[number] = ld;
+
+	/* What RUN forced, and failures found at start, go into the COD. */
+	for (i = 0; i < rec->nextents; i++) {
+		struct rc_extent *ext = &rec->ext[i];
+		struct rc_disk *d = &rc.cfg->disks[ext->disk];
+
+		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags))
+			continue;
+		if (!rc.disks[ext->disk] && d->state != RC_DISK_FAILED) {
+			pr_warn("rcl%u: disk %u missing, marked failed\n",
+				number, ext->disk);
+			d->state = RC_DISK_FAILED;
+			*changed = true;
+		}
+		if (ext->state == RC_EXT_ONLINE) {
+			ext->state = RC_EXT_FAILED;
+			*changed = true;
+		}
+	}
+	if (rec->state != ld->state) {
+		rec->state = ld->state;
+		*changed = true;
+	}
+	pr_info("rcl%u (%s): %s, %u members, %llu sectors, %s\n", number,
+		ld->name, rc_level_name(rec->level), ld->nmem,
+		ld->geom.capacity, rc_ld_state_name(ld->state));
+	return 0;
+
+out_free:
+	kfree(ld);
+	return ret;
+}
+
+/*
+ * Start every drive of the configuration that is not running and whose
+ * members are all attached (after a module load, the last attach).
+ * Returns how many started.
+ */
+unsigned int rc_ld_start_ready(void)
+{
+	unsigned int n, started = 0;
+	bool changed = false;
+	char why[RC_IOC_MSG_LEN];
+
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		if (rc.lds[n] || rc.cfg->lds[n].state == RC_LD_UNUSED)
+			continue;
+		why[0] = '\0';
+		switch (rc_ld_start(n, false, why, &changed)) {
+		case 0:
+			started++;
+			break;
+		case -EAGAIN:
+			break;	/* waits for more disks, or RC_IOC_RUN */
+		default:
+			pr_warn("%s\n", why);
+			break;
+		}
+	}
+	if (changed && rc_cod_write_all())
+		pr_warn("configuration not written after starting drives\n");
+	return started;
+}
+
+/* Tear down a running drive nobody has open (or at module exit). */
+void rc_ld_stop(struct rc_ldev *ld)
+{
+	rc.lds[ld->number] = NULL;
+	/* Drains the queue: no request, retry or member bio survives. */
+	del_gendisk(ld->disk);
+	put_disk(ld->disk);
+	blk_mq_free_tag_set(&ld->tag_set);
+	pr_info("rcl%u (%s) stopped\n", ld->number, ld->name);
+	kfree(ld);
+}
+
+int rc_ld_stop_unless_open(struct rc_ldev *ld)
+{
+	struct gendisk *disk = ld->disk;
+
+	mutex_lock(&disk->open_mutex);
+	if (disk_openers(disk)) {
+		mutex_unlock(&disk->open_mutex);
+		return -EBUSY;
+	}
+	ld->deleting = true;	/* rc_ld_open() refuses from now on */
+	mutex_unlock(&disk->open_mutex);
+	rc_ld_stop(ld);
+	return 0;
+}

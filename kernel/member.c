@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Member disks: attach by path (exclusive open), identity from the SCSI
+ * VPD pages (WWN from the NAA designator of page 0x83, serial from page
+ * 0x80), adoption of the COD found on the disk, detach.  Every function
+ * here runs with rc.lock held.
+ *
+ * Only SCSI disks are accepted: the cluster finds its disks again on every
+ * node and after every reboot by WWN or serial, and a virtio-blk or loop
+ * disk has neither, so it could silently be confused with another one.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <scsi/scsi_device.h>
+#include <scsi/scsi_host.h>
+
+#include "rc.h"
+
+#define RC_BDEV_MODE (FMODE_READ | FMODE_WRITE | FMODE_EXCL)
+/* Smallest useful member: the metadata area plus one 1 MiB extent. */
+#define RC_MIN_DISK_SECTORS (RC_DATA_START_SECTOR + 2048)
+
+bool rc_mdisk_usable(const struct rc_mdisk *md)
+{
+	return md && !test_bit(RC_MD_FAILED, &md->flags);
+}
+
+static void rc_mdisk_put(struct rc_mdisk *md)
+{
+	blkdev_put(md->bdev, RC_BDEV_MODE);
+	kfree(md);
+}
+
+/* Copy the VPD 0x80 serial without the padding blanks SCSI allows. */
+static void rc_copy_serial(char *dst, const unsigned char *src, size_t len)
+{
+	while (len && (*src == ' ' || !*src)) {
+		src++;
+		len--;
+	}
+	while (len && (src[len - 1] == ' ' || !src[len - 1]))
+		len--;
+	len = min_t(size_t, len, RC_SERIAL_LEN);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Fill @id (WWN, serial, capacity, channel, target) for @md. */
+static int rc_identify(struct rc_mdisk *md, struct rc_disk *id, char *msg)
+{
+	struct block_device *bdev = md->bdev;
+	struct gendisk *disk = bdev->bd_disk;
+	const struct scsi_vpd *vpd;
+	struct scsi_device *sdev;
+	struct device *parent;
+	u8 uid[16];
+	int len;
+
+	if (bdev_is_partition(bdev)) {
+		rc_msg(msg, "%s is a partition: attach the whole disk", md->name);
+		return -EINVAL;
+	}
+	/*
+	 * sd registers the disk under its scsi_device (Debian does not export
+	 * scsi_device_from_queue()); the disk reference pins the parent.
+	 */
+	parent = disk_to_dev(disk)->parent;
+	sdev = parent && scsi_is_sdev_device(parent) ? to_scsi_device(parent) :
+						       NULL;
+	if (!sdev || !disk->fops->get_unique_id) {
+		rc_msg(msg, "%s is not a SCSI disk: no WWN/serial to find it by",
+		       md->name);
+		return -EOPNOTSUPP;
+	}
+	md->host = sdev->host->host_no;
+	md->channel = sdev->channel;
+	md->target = sdev->id;
+	md->lun = sdev->lun;
+	rcu_read_lock();
+	vpd = rcu_dereference(sdev->vpd_pg80);
+	if (vpd && vpd->len > 4)
+		rc_copy_serial(id->serial, vpd->data + 4,
+			       min_t(int, vpd->data[3], vpd->len - 4));
+	rcu_read_unlock();
+
+	len = disk->fops->get_unique_id(disk, uid, BLK_UID_NAA);
+	if (len == 8 || len == 16) {
+		memcpy(id->wwn, uid, len);
+		id->wwn_len = len;
+	}
+	if (!id->wwn_len && !id->serial[0]) {
+		rc_msg(msg, "%s has neither a WWN (VPD 0x83) nor a serial (VPD 0x80)",
+		       md->name);
+		return -EOPNOTSUPP;
+	}
+	id->capacity = bdev_nr_sectors(bdev);
+	if (id->capacity < RC_MIN_DISK_SECTORS) {
+		rc_msg(msg, "%s is too small (%llu sectors, need %llu)",
+		       md->name, id->capacity, RC_MIN_DISK_SECTORS);
+		return -ENOSPC;
+	}
+	/* The patent's channel is the SCSI bus: the HBA here. */
+	id->channel = min_t(unsigned int, md->host, U8_MAX);
+	id->target = min_t(unsigned int, md->target, U8_MAX);
+	return 0;
+}
+
+static int rc_free_disk_record(const struct rc_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (cfg->disks[i].state == RC_DISK_UNUSED)
+			return i;
+	return -ENOSPC;
+}
+
+void rc_config_recount(struct rc_config *cfg)
+{
+	unsigned int i;
+
+	cfg->ndisks = 0;
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (cfg->disks[i].state != RC_DISK_UNUSED)
+			cfg->ndisks = i + 1;
+	cfg->nlds = 0;
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (cfg->lds[i].state != RC_LD_UNUSED)
+			cfg->nlds = i + 1;
+}
+
+/*
+ * Make @newer (a valid COD of this cluster, or of a new one when the
+ * kernel has none, with a higher generation) the configuration.  Disks
+ * already attached are looked up again by identity, since record indexes
+ * may differ between generations.
+ */
+static void rc_adopt(struct rc_config *newer)
+{
+	struct rc_mdisk *moved[RC_MAX_DISKS] = {};
+	unsigned int i;
+	int idx;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+		const struct rc_disk *old = &rc.cfg->disks[i];
+
+		if (!md)
+			continue;
+		idx = rc_config_find_disk(newer, old->wwn, old->wwn_len,
+					  old->serial);
+		if (idx < 0 || moved[idx]) {
+			idx = rc_free_disk_record(newer);
+			if (idx < 0) {
+				/* A full newer table: drop this disk. */
+				pr_warn("%s: no record in configuration generation %llu, releasing it\n",
+					md->name, newer->generation);
+				rc_mdisk_put(md);
+				continue;
+			}
+			newer->disks[idx] = *old;
+		}
+		if (newer->disks[idx].state == RC_DISK_FAILED)
+			set_bit(RC_MD_FAILED, &md->flags);
+		md->index = idx;
+		moved[idx] = md;
+	}
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		struct rc_ldev *ld = rc.lds[i];
+
+		if (ld && memcmp(newer->lds[i].uuid, rc.cfg->lds[i].uuid, 16))
+			pr_warn("rcl%u is not in configuration generation %llu; it keeps running until deleted\n",
+				i, newer->generation);
+	}
+	pr_info("using configuration generation %llu (cluster %pUb)\n",
+		newer->generation, newer->cluster_uuid);
+	memcpy(rc.cfg, newer, sizeof(*rc.cfg));
+	memcpy(rc.disks, moved, sizeof(rc.disks));
+	rc_config_recount(rc.cfg);
+	rc.have_cfg = true;
+}
+
+/*
+ * Look at both COD copies of the new disk: refuse another cluster's disk,
+ * adopt a newer configuration of ours (or any, when we have none yet).
+ * Returns 1 when the configuration changed, 0 when not, or an error.
+ */
+static int rc_merge_cod(struct rc_mdisk *md, char *msg)
+{
+	struct rc_config *copy[2];
+	struct rc_cod_copy cand[2];
+	unsigned int c;
+	int ret, best;
+
+	copy[0] = kvmalloc(sizeof(*copy[0]), GFP_KERNEL);
+	copy[1] = kvmalloc(sizeof(*copy[1]), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!copy[0] || !copy[1])
+		goto out;
+
+	ret = rc_cod_read_disk(md->bdev, copy, cand);
+	if (ret) {
+		rc_msg(msg, "cannot read the configuration area of %s", md->name);
+		goto out;
+	}
+	for (c = 0; c < 2; c++) {
+		if (cand[c].status || !rc.have_cfg ||
+		    !memcmp(cand[c].cluster_uuid, rc.cfg->cluster_uuid, 16))
+			continue;
+		rc_msg(msg, "%s belongs to another cluster (%pUb)", md->name,
+		       cand[c].cluster_uuid);
+		ret = -EXDEV;
+		goto out;
+	}
+	best = rc_cod_pick(cand, 2, rc.have_cfg ? rc.cfg->cluster_uuid : NULL);
+	if (best == -EXDEV) {
+		rc_msg(msg, "%s: its two COD copies name different clusters",
+		       md->name);
+		ret = -EXDEV;
+		goto out;
+	}
+	ret = 0;
+	if (best >= 0 &&
+	    (!rc.have_cfg || copy[best]->generation > rc.cfg->generation)) {
+		rc_adopt(copy[best]);
+		ret = 1;
+	} else if (!rc.have_cfg) {
+		u8 uuid[16];
+
+		generate_random_uuid(uuid);
+		rc_config_init(rc.cfg, uuid);
+		rc.have_cfg = true;
+		pr_info("new cluster %pUb\n", uuid);
+		ret = 1;
+	}
+out:
+	kvfree(copy[1]);
+	kvfree(copy[0]);
+	return ret;
+}
+
+/*
+ * Record @md (identity @id) in the configuration: its own record when the
+ * COD knows it, else a new one.  Returns 1 when the record changed.
+ */
+static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
+			  char *msg)
+{
+	struct rc_config *cfg = rc.cfg;
+	struct rc_disk *rec;
+	int idx, changed = 0;
+
+	idx = rc_config_find_disk(cfg, id->wwn, id->wwn_len, id->serial);
+	if (idx < 0) {
+		idx = rc_free_disk_record(cfg);
+		if (idx < 0) {
+			rc_msg(msg, "no free disk record (at most %u disks)",
+			       RC_MAX_DISKS);
+			return idx;
+		}
+		rec = &cfg->disks[idx];
+		*rec = *id;
+		rec->state = RC_DISK_ONLINE;
+		get_random_bytes(rec->uuid, sizeof(rec->uuid));
+		changed = 1;
+	} else {
+		/* rc_member_attach() refused a disk attached already. */
+		rec = &cfg->disks[idx];
+		if (rec->capacity != id->capacity ||
+		    rec->channel != id->channel || rec->target != id->target) {
+			rec->capacity = id->capacity;
+			rec->channel = id->channel;
+			rec->target = id->target;
+			changed = 1;
+		}
+		if (rec->state == RC_DISK_MISSING) {
+			rec->state = RC_DISK_ONLINE;
+			changed = 1;
+		}
+	}
+	md->index = idx;
+	if (rec->state != RC_DISK_ONLINE)
+		set_bit(RC_MD_FAILED, &md->flags);
+	rc.disks[idx] = md;
+	rc_config_recount(cfg);
+	return changed;
+}
+
+int rc_member_attach(const char *path, char *msg, unsigned int *index,
+		     unsigned int *started)
+{
+	struct rc_disk id = {};
+	struct block_device *bdev;
+	struct rc_mdisk *md;
+	int ret, idx, changed;
+	char why[RC_IOC_MSG_LEN];
+
+	bdev = blkdev_get_by_path(path, RC_BDEV_MODE, &rc);
+	if (IS_ERR(bdev)) {
+		ret = PTR_ERR(bdev);
+		if (ret == -EBUSY)
+			rc_msg(msg, "%s is in use (mounted, held or already attached)",
+			       path);
+		else if (ret == -ENOENT || ret == -ENXIO)
+			rc_msg(msg, "%s: no such block device", path);
+		else if (ret == -ENOTBLK)
+			rc_msg(msg, "%s is not a block device", path);
+		else
+			rc_msg(msg, "cannot open %s (error %d)", path, ret);
+		return ret;
+	}
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	if (!md) {
+		blkdev_put(bdev, RC_BDEV_MODE);
+		return -ENOMEM;
+	}
+	md->bdev = bdev;
+	atomic64_set(&md->read_errors, 0);
+	atomic64_set(&md->write_errors, 0);
+	snprintf(md->name, sizeof(md->name), "%pg", bdev);
+
+	ret = rc_identify(md, &id, msg);
+	if (ret)
+		goto out_put;
+	/* The same disk through a second path (a second HBA). */
+	if (rc.have_cfg) {
+		idx = rc_config_find_disk(rc.cfg, id.wwn, id.wwn_len, id.serial);
+		if (idx >= 0 && rc.disks[idx]) {
+			rc_msg(msg, "%s is disk %d, already attached as %s",
+			       md->name, idx, rc.disks[idx]->name);
+			ret = -EEXIST;
+			goto out_put;
+		}
+	}
+	ret = rc_merge_cod(md, msg);
+	if (ret < 0)
+		goto out_put;
+	changed = ret;
+	ret = rc_record_disk(md, &id, msg);
+	if (ret < 0)
+		goto out_put;
+	changed |= ret;
+
+	ret = rc_config_validate(rc.cfg, why, sizeof(why));
+	if (ret) {
+		/* E.g. the disk shrank below one of its extents. */
+		rc_msg(msg, "%s: %s", md->name, why);
+		rc.disks[md->index] = NULL;
+		goto out_put;
+	}
+	pr_info("%s attached as disk %u (%u:%u:%u:%llu, serial '%s')\n",
+		md->name, md->index, md->host, md->channel, md->target,
+		md->lun, id.serial);
+	*index = md->index;
+	if (changed && rc_cod_write_all())
+		pr_warn("configuration not written after attaching %s\n",
+			md->name);
+	*started = rc_ld_start_ready();
+	return 0;
+
+out_put:
+	rc_mdisk_put(md);
+	return ret;
+}
+
+int rc_member_detach(unsigned int index, char *msg)
+{
+	struct rc_config *cfg = rc.cfg;
+	struct rc_mdisk *md;
+	unsigned int n, e;
+
+	if (!rc.have_cfg || index >= RC_MAX_DISKS ||
+	    cfg->disks[index].state == RC_DISK_UNUSED) {
+		rc_msg(msg, "no disk %u", index);
+		return -ENOENT;
+	}
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		const struct rc_ld *ld = &cfg->lds[n];
+
+		if (ld->state == RC_LD_UNUSED)
+			continue;
+		for (e = 0; e < ld->nextents; e++) {
+			if (ld->ext[e].disk != index)
+				continue;
+			rc_msg(msg, "disk %u is used by logical drive %u (%s)",
+			       index, n, ld->name);
+			return -EBUSY;
+		}
+	}
+	md = rc.disks[index];
+	if (md) {
+		/* It leaves the cluster: it must not bring it back later. */
+		if (rc_mdisk_usable(md) && rc_cod_wipe(md->bdev))
+			pr_warn("%s: could not erase its COD\n", md->name);
+		rc.disks[index] = NULL;
+		pr_info("%s detached (disk %u)\n", md->name, index);
+		rc_mdisk_put(md);
+	}
+	memset(&cfg->disks[index], 0, sizeof(cfg->disks[index]));
+	rc_config_recount(cfg);
+	if (!cfg->ndisks && !cfg->nlds) {
+		/* Nothing left: the next disk may start or bring any cluster. */
+		rc.have_cfg = false;
+		memset(cfg, 0, sizeof(*cfg));
+		return 0;
+	}
+	return rc_cod_write_all();
+}
+
+void rc_member_release_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		if (!rc.disks[i])
+			continue;
+		rc_mdisk_put(rc.disks[i]);
+		rc.disks[i] = NULL;
+	}
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RAID 1: every member holds every block.  Writes go to all usable
+ * mirrors and succeed while one of them does (a mirror that fails a write
+ * is failed for good, so every mirror still in use has every write).
+ * Reads go to one mirror and, on error, to the next one not yet tried.
+ */
+#include "rc.h"
+
+/* Mirror regions of 128 KiB: sequential reads stay on one member. */
+#define RC_RAID1_READ_REGION_SHIFT 8
+
+static void rc_raid1_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
+			    const struct rc_loc *loc)
+{
+	struct rc_ldev *ld = cmd->ld;
+	unsigned int c, first, member, sent = 0;
+
+	if (op_is_write(bio_op(src))) {
+		for (c = 0; c < loc->ncopies; c++) {
+			member = loc->member[c];
+			if (!rc_mem_usable(ld, member))
+				continue;
+			rc_submit_piece(cmd, src, off, loc->len, loc->offset,
+					member, 0);
+			sent++;
+		}
+		if (!sent)
+			rc_cmd_fail(cmd);
+		return;
+	}
+	first = (loc->offset >> RC_RAID1_READ_REGION_SHIFT) % loc->ncopies;
+	for (c = 0; c < loc->ncopies; c++) {
+		member = loc->member[(first + c) % loc->ncopies];
+		if (!rc_mem_usable(ld, member))
+			continue;
+		rc_submit_piece(cmd, src, off, loc->len, loc->offset, member, 0);
+		return;
+	}
+	rc_cmd_fail(cmd);
+}
+
+static bool rc_raid1_member_error(struct rc_mbio *m)
+{
+	struct rc_ldev *ld = m->cmd->ld;
+	unsigned int i;
+
+	if (!m->src || op_is_write(bio_op(&m->bio))) {
+		/* Masked unless no mirror is left (checked at the end). */
+		m->cmd->write_masked = true;
+		return false;
+	}
+	for (i = 0; i < ld->nmem; i++) {
+		if ((m->tried & BIT(i)) || !rc_mem_usable(ld, i))
+			continue;
+		rc_retry_piece(m, i);
+		return true;
+	}
+	rc_cmd_fail(m->cmd);
+	return false;
+}
+
+static u8 rc_raid1_state(struct rc_ldev *ld)
+{
+	unsigned int i, usable = 0;
+
+	for (i = 0; i < ld->nmem; i++)
+		if (rc_mem_usable(ld, i))
+			usable++;
+	if (!usable)
+		return RC_LD_OFFLINE;
+	return usable < ld->nmem ? RC_LD_DEGRADED : RC_LD_OPTIMAL;
+}
+
+const struct rc_level_ops rc_raid1_ops = {
+	.level = RC_RAID1,
+	.submit = rc_raid1_submit,
+	.member_error = rc_raid1_member_error,
+	.state = rc_raid1_state,
+};

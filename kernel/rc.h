@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * raidcluster.ko internals shared by the files of kernel/.
+ *
+ * One global state (struct rc_state, "rc") holds the configuration (the
+ * in-memory COD, lib/cod.h), the member disks opened on this node and the
+ * running logical drives.  Configuration changes take rc.lock; the data
+ * path never does: it reads per-member failure bits and a per-drive state
+ * that only ever get worse until the drive is rebuilt or recreated.
+ */
+#ifndef RC_KERNEL_RC_H
+#define RC_KERNEL_RC_H
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include <raidcluster/ioctl.h>
+
+#include "cod.h"
+#include "geom.h"
+
+#define RC_MODULE_VERSION "0.1"
+#define RC_LD_MINORS 16		/* minors per rclN: the disk and 15 partitions */
+#define RC_LD_PREFIX "rcl"
+
+/* A member disk opened (exclusively) on this node. */
+struct rc_mdisk {
+	struct block_device *bdev;
+	unsigned int index;		/* record in rc.cfg->disks */
+	unsigned long flags;		/* RC_MD_* bits */
+	atomic64_t read_errors;
+	atomic64_t write_errors;
+	char name[BDEVNAME_SIZE];	/* kernel name, "sdb" */
+	unsigned int host, channel, target;
+	u64 lun;
+};
+
+/* rc_mdisk.flags */
+#define RC_MD_FAILED 0		/* an I/O error took it out */
+
+/* One member extent of a running logical drive. */
+struct rc_member {
+	struct rc_mdisk *md;		/* NULL: absent when the drive started */
+	u64 start;			/* first sector on the member disk */
+	unsigned long flags;		/* RC_MEM_* bits */
+};
+
+/* rc_member.flags */
+#define RC_MEM_FAILED 0		/* extent failed (COD) or absent at start */
+
+struct rc_ldev;
+struct rc_cmd;
+
+/*
+ * A member bio: a clone of (part of) a request's bio, or an empty flush,
+ * sent to one member.  Allocated from rc.bioset whose front_pad holds the
+ * fields before @bio.
+ */
+struct rc_mbio {
+	struct rc_cmd *cmd;
+	struct bio *src;		/* request bio cloned; NULL for a flush */
+	u64 lba;			/* drive sector of the piece */
+	u32 off;			/* sectors into @src */
+	u32 len;			/* sectors */
+	u64 moff;			/* sector in the member extent */
+	u16 member;			/* index in ld->mem */
+	u16 next;			/* retry: member to read from */
+	u32 tried;			/* members tried for this piece (reads) */
+	struct work_struct work;	/* read retry on another mirror */
+	struct bio bio;			/* must be last */
+};
+
+/* Per-request driver data (blk-mq pdu). */
+struct rc_cmd {
+	struct rc_ldev *ld;
+	atomic_t pending;		/* member bios + 1 while submitting */
+	blk_status_t status;
+	bool write_masked;		/* a member write failed, masked */
+	struct work_struct work;	/* submission runs in rc.io_wq */
+};
+
+/* What a RAID level does differently; one table per level. */
+struct rc_level_ops {
+	unsigned int level;		/* enum rc_raid_level */
+	/* Send piece @loc of @src (sectors @off.. of it) to the members. */
+	void (*submit)(struct rc_cmd *cmd, struct bio *src, u32 off,
+		       const struct rc_loc *loc);
+	/*
+	 * A member bio failed (the member is already marked failed).
+	 * Return true when the level retried it elsewhere; otherwise it
+	 * set what the request ends with.
+	 */
+	bool (*member_error)(struct rc_mbio *m);
+	/* Drive state from its members' usability (enum rc_ld_state). */
+	u8 (*state)(struct rc_ldev *ld);
+	/* Queue limits that depend on the level (io_min, io_opt...). */
+	void (*limits)(struct rc_ldev *ld, struct request_queue *q);
+};
+
+/* A running logical drive: the gendisk rclN. */
+struct rc_ldev {
+	unsigned int number;
+	char name[RC_NAME_LEN + 1];
+	struct rc_geom geom;
+	const struct rc_level_ops *ops;
+	u16 nmem;
+	struct rc_member mem[RC_MAX_EXTENTS];
+	spinlock_t state_lock;		/* orders updates of @state */
+	u8 state;			/* enum rc_ld_state, READ_ONCE */
+	u8 reported_state;		/* last one sent in a uevent; rc.lock */
+	bool deleting;			/* under disk->open_mutex */
+	atomic_t next_read;		/* RAID 1 read balancing */
+	atomic64_t read_retries;	/* reads served by another mirror */
+	struct blk_mq_tag_set tag_set;
+	struct gendisk *disk;
+};
+
+struct rc_state {
+	struct mutex lock;		/* every configuration change */
+	struct rc_config *cfg;		/* in-memory COD */
+	bool have_cfg;			/* cluster exists (cfg valid) */
+	struct rc_mdisk *disks[RC_MAX_DISKS];	/* by record index */
+	struct rc_ldev *lds[RC_MAX_LDS];	/* running drives by number */
+	void *cod_buf;			/* RC_COD_BYTES, contiguous; rc.lock */
+	struct workqueue_struct *io_wq;	/* request submission, retries */
+	struct workqueue_struct *cfg_wq;	/* COD rewrites after failures */
+	struct work_struct cfg_work;
+	struct bio_set bioset;		/* struct rc_mbio */
+	int major;
+	unsigned int node_id;
+	bool exiting;
+};
+
+extern struct rc_state rc;
+
+/* main.c */
+void rc_msg(char *msg, const char *fmt, ...) __printf(2, 3);
+
+/* cod_io.c: the COD on the member disks; rc.lock held */
+int rc_cod_read_disk(struct block_device *bdev, struct rc_config *copy[2],
+		     struct rc_cod_copy out[2]);
+int rc_cod_write_all(void);
+int rc_cod_wipe(struct block_device *bdev);
+
+/* member.c: member disks; rc.lock held */
+int rc_member_attach(const char *path, char *msg, unsigned int *index,
+		     unsigned int *started);
+int rc_member_detach(unsigned int index, char *msg);
+void rc_member_release_all(void);
+bool rc_mdisk_usable(const struct rc_mdisk *md);
+void rc_config_recount(struct rc_config *cfg);
+
+/* ld.c: logical drives; rc.lock held unless noted */
+int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed);
+void rc_ld_stop(struct rc_ldev *ld);
+int rc_ld_stop_unless_open(struct rc_ldev *ld);
+unsigned int rc_ld_start_ready(void);
+void rc_ld_update_state(struct rc_ldev *ld);	/* any context */
+void rc_ld_notify(struct rc_ldev *ld);
+unsigned int rc_ld_openers(struct rc_ldev *ld);
+
+/* failure.c: member failures; rc_member_failed() from any context */
+void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
+void rc_cfg_work_fn(struct work_struct *work);
+bool rc_sync_failures(void);
+
+/* io.c: the data path */
+extern const struct blk_mq_ops rc_mq_ops;
+bool rc_mem_usable(const struct rc_ldev *ld, unsigned int i);
+void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
+		     u64 moff, unsigned int member, u32 tried);
+void rc_retry_piece(struct rc_mbio *m, unsigned int member);
+void rc_cmd_fail(struct rc_cmd *cmd);
+
+/* raid0.c, raid1.c */
+extern const struct rc_level_ops rc_raid0_ops;
+extern const struct rc_level_ops rc_raid1_ops;
+const struct rc_level_ops *rc_level_ops_find(unsigned int level);
+
+/* ctl.c: /dev/raidcluster */
+int rc_ctl_init(void);
+void rc_ctl_exit(void);
+
+/* sysfs.c: attribute group of rclN, /proc/raidcluster */
+extern const struct attribute_group *rc_ld_attr_groups[];
+int rc_proc_init(void);
+void rc_proc_exit(void);
+
+#endif /* RC_KERNEL_RC_H */

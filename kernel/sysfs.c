@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Status for people and scripts: /sys/block/rclN/raidcluster/ (one value
+ * per file) and /proc/raidcluster (a short summary of everything).
+ */
+#include <linux/blkdev.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "rc.h"
+
+static struct rc_ldev *rc_dev_ld(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static ssize_t level_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", rc_level_name(rc_dev_ld(dev)->geom.level));
+}
+static DEVICE_ATTR_RO(level);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  rc_ld_state_name(READ_ONCE(rc_dev_ld(dev)->state)));
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t name_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", rc_dev_ld(dev)->name);
+}
+static DEVICE_ATTR_RO(name);
+
+static ssize_t stripe_sectors_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", rc_dev_ld(dev)->geom.chunk);
+}
+static DEVICE_ATTR_RO(stripe_sectors);
+
+/* One line: "disk:name:state" per member, in member order. */
+static ssize_t members_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct rc_ldev *ld = rc_dev_ld(dev);
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < ld->nmem; i++) {
+		struct rc_mdisk *md = ld->mem[i].md;
+
+		len += sysfs_emit_at(buf, len, "%s%d:%s:%s", i ? " " : "",
+				     md ? (int)md->index : -1,
+				     md ? md->name : "-",
+				     rc_mem_usable(ld, i) ? "online" : "failed");
+	}
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(members);
+
+static struct attribute *rc_ld_attrs[] = {
+	&dev_attr_level.attr,
+	&dev_attr_state.attr,
+	&dev_attr_name.attr,
+	&dev_attr_stripe_sectors.attr,
+	&dev_attr_members.attr,
+	NULL,
+};
+
+static const struct attribute_group rc_ld_attr_group = {
+	.name = "raidcluster",
+	.attrs = rc_ld_attrs,
+};
+
+const struct attribute_group *rc_ld_attr_groups[] = {
+	&rc_ld_attr_group,
+	NULL,
+};
+
+static void rc_proc_disk(struct seq_file *m, unsigned int i)
+{
+	const struct rc_disk *d = &rc.cfg->disks[i];
+	struct rc_mdisk *md = rc.disks[i];
+
+	seq_printf(m, "disk %u %s %s serial '%s' wwn %*phN %llu sectors",
+		   i, md ? md->name : "-",
+		   rc_disk_state_name(rc_mdisk_usable(md) || !md ?
+				      d->state : RC_DISK_FAILED),
+		   d->serial, d->wwn_len, d->wwn, d->capacity);
+	if (md)
+		seq_printf(m, " at %u:%u:%u:%llu errors r%lld/w%lld",
+			   md->host, md->channel, md->target, md->lun,
+			   atomic64_read(&md->read_errors),
+			   atomic64_read(&md->write_errors));
+	seq_puts(m, md ? "\n" : " (not attached)\n");
+}
+
+static void rc_proc_ld(struct seq_file *m, unsigned int n)
+{
+	const struct rc_ld *rec = &rc.cfg->lds[n];
+	struct rc_ldev *ld = rc.lds[n];
+	unsigned int e;
+
+	seq_printf(m, "rcl%u '%s' %s %s %llu sectors chunk %u members",
+		   n, rec->name, rc_level_name(rec->level),
+		   rc_ld_state_name(ld ? READ_ONCE(ld->state) : rec->state),
+		   rec->capacity, rec->stripe_sectors);
+	for (e = 0; e < rec->nextents; e++)
+		seq_printf(m, " %u:%s", rec->ext[e].disk,
+			   ld && !rc_mem_usable(ld, e) ? "failed" :
+			   rc_extent_state_name(rec->ext[e].state));
+	if (ld)
+		seq_printf(m, " open %u read-retries %lld\n", rc_ld_openers(ld),
+			   atomic64_read(&ld->read_retries));
+	else
+		seq_puts(m, " (not running)\n");
+}
+
+static int rc_proc_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	mutex_lock(&rc.lock);
+	seq_printf(m, "raidcluster %s node %u\n", RC_MODULE_VERSION,
+		   rc.node_id);
+	if (!rc.have_cfg) {
+		seq_puts(m, "no configuration (no member disk attached)\n");
+		goto out;
+	}
+	seq_printf(m, "cluster %pUb generation %llu\n", rc.cfg->cluster_uuid,
+		   rc.cfg->generation);
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (rc.cfg->disks[i].state != RC_DISK_UNUSED)
+			rc_proc_disk(m, i);
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (rc.cfg->lds[i].state != RC_LD_UNUSED)
+			rc_proc_ld(m, i);
+out:
+	mutex_unlock(&rc.lock);
+	return 0;
+}
+
+int rc_proc_init(void)
+{
+	return proc_create_single("raidcluster", 0444, NULL, rc_proc_show) ?
+	       0 : -ENOMEM;
+}
+
+void rc_proc_exit(void)
+{
+	remove_proc_entry("raidcluster", NULL);
+}
