@@ -1,0 +1,97 @@
+// JSON output of the tools (lib/cxx/json.hpp) and the status/scan
+// documents built from ioctl structs and probes.
+#include "inventory.hpp"
+#include "json.hpp"
+#include "status.hpp"
+#include "table.hpp"
+
+#include <cstring>
+#include <gtest/gtest.h>
+
+using namespace rc;
+
+TEST(CxxJson, Scalars) {
+  EXPECT_EQ(Json().dump(), "null");
+  EXPECT_EQ(Json(true).dump(), "true");
+  EXPECT_EQ(Json(-3).dump(), "-3");
+  EXPECT_EQ(Json(18446744073709551615ull).dump(), "18446744073709551615");
+  EXPECT_EQ(Json("a\"b\\c\n\x01\xff").dump(), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
+}
+
+TEST(CxxJson, NestedCompactAndPretty) {
+  Json o = Json::object().set("b", 1).set("a", Json::array().push("x").push(Json()));
+  EXPECT_EQ(o.dump(0), "{\"b\":1,\"a\":[\"x\",null]}");
+  EXPECT_EQ(o.dump(2), "{\n  \"b\": 1,\n  \"a\": [\n    \"x\",\n    null\n  ]\n}");
+  o.set("b", "replaced");
+  EXPECT_EQ(o.size(), 2u);
+  EXPECT_EQ(o.dump(0), "{\"b\":\"replaced\",\"a\":[\"x\",null]}");
+  EXPECT_EQ(Json::array().dump(), "[]");
+  EXPECT_EQ(Json::object().dump(), "{}");
+}
+
+TEST(CxxJson, Status) {
+  rc_ioc_info info{};
+  std::strcpy(info.module_version, "1.0");
+  info.node_id = 3;
+  info.cod_generation = 9;
+  info.cluster_uuid[0] = 0xab;
+  DiskInfo d{};
+  d.index = 1;
+  d.state = RC_DISK_FAILED;
+  d.present = 1;
+  std::strcpy(d.name, "sdc");
+  d.wwn_len = 8;
+  const uint8_t w[8] = {0x50, 0, 0xc5, 0, 0x8c, 0xd3, 0x6a, 0x99};
+  std::memcpy(d.wwn, w, 8);
+  std::strcpy(d.serial, "d1");
+  d.read_errors = 4;
+  LdInfo l{};
+  l.number = 2;
+  l.state = RC_LD_DEGRADED;
+  l.level = 1;
+  l.stripe_sectors = 128;
+  l.nextents = 1;
+  l.capacity = 2048;
+  std::strcpy(l.name, "data");
+  l.extents[0].disk = 1;
+  l.extents[0].state = RC_EXT_FAILED;
+  l.extents[0].start = 32768;
+  l.extents[0].length = 2048;
+  std::string j = status_json(info, {d}, {l}).dump(0);
+  for (const char *want :
+       {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
+        "\"wwn\":\"naa.5000c5008cd36a99\"", "\"state\":\"failed\"", "\"read_errors\":4",
+        "\"device\":\"rcl2\"", "\"state\":\"degraded\"", "\"name\":\"data\"", "\"start\":32768"})
+    EXPECT_NE(j.find(want), std::string::npos) << want << " in " << j;
+  std::string t = format_status(info, {d}, {l});
+  EXPECT_NE(t.find("/dev/sdc"), std::string::npos) << t;
+  EXPECT_NE(t.find("d1:32768+2048(failed)"), std::string::npos) << t;
+  EXPECT_NE(t.find("degraded"), std::string::npos) << t;
+}
+
+TEST(CxxJson, ScanEmptyAndOneDisk) {
+  EXPECT_EQ(probes_json({}).dump(0), "{\"disks\":[]}");
+  std::string empty = format_probes({});
+  EXPECT_EQ(empty.find('\n'), empty.size() - 1) << "header only: " << empty;
+  DiskProbe p;
+  p.sys.hctl = "0:0:1:0";
+  p.sys.devnode = "/dev/sdb";
+  p.inq.vendor = "QEMU";
+  p.serial = "d1";
+  p.cap.blocks = 2048;
+  p.cap.block_len = 4096;
+  std::string j = probes_json({p}).dump(0);
+  EXPECT_NE(j.find("\"capacity_sectors\":16384"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"error\":null"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"member\":false"), std::string::npos) << j;
+  std::string t = format_probes({p});
+  EXPECT_NE(t.find("0:0:1:0"), std::string::npos);
+  EXPECT_NE(t.find("8.00 MiB"), std::string::npos) << t;
+}
+
+TEST(CxxTable, AlignsAndDashesEmptyCells) {
+  Table t({"A", "LONGER"});
+  t.add({"xyz", ""});
+  t.add({"1", "2"});
+  EXPECT_EQ(t.str(), "A    LONGER\nxyz  -\n1    2\n");
+}
