@@ -2,10 +2,10 @@
 /*
  * One set of test cases, two runners.
  *
- * Cases for lib/ are written once, in portable C, in tests/cases/*.c, and
- * run both by KUnit (tests/kunit/, inside a UML kernel, where lib/ is
- * compiled exactly as in raidcluster.ko) and by GoogleTest (tests/unit/,
- * in user space).  A case is
+ * Cases for lib/ are written once, in portable C, in the .c files of
+ * tests/cases/, and run both by KUnit (tests/kunit/, inside a UML kernel,
+ * where lib/ is compiled exactly as in raidcluster.ko) and by GoogleTest
+ * (tests/unit/, in user space).  A case is
  *
  *	RC_TEST(cod_roundtrip)
  *	{
