@@ -32,6 +32,11 @@ bool Checker::harmful(const std::vector<NodeView> *v, const Truth &t, int n) {
 }
 
 void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
+  // What the hosts physically run: one rebuild engine cluster-wide.
+  uint64_t e = t.engines;
+  if (e & (e - 1))
+    fail(t.now, -1,
+         fmt("rebuild engines running on several nodes (mask 0x%llx)", (unsigned long long)e));
   int rebuilders = 0, first = -1;
   for (size_t n = 0; n < v.size(); n++) {
     const NodeView &nv = v[n];

@@ -56,6 +56,8 @@ struct Truth {
   // grants[ld]: bitmap of nodes whose host Reserve(ld) completed GOOD and
   // that have not released it since (nor crashed/reset).
   uint64_t grants[kMaxLds] = {};
+  // bit n: node n runs a rebuild engine (RC_ACT_REBUILD_START, not stopped)
+  uint64_t engines = 0;
 };
 
 struct Bounds {
@@ -88,6 +90,10 @@ public:
   void on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t);
   // @node accepted host I/O to @ld.
   void on_io_accepted(int node, int ld, const std::vector<NodeView> &v, const Truth &t);
+
+  // The library did something no host can carry out (bad action, refused
+  // start): always a violation.
+  void report(SimTime t, int node, std::string what) { fail(t, node, std::move(what)); }
 
   const std::vector<Violation> &violations() const { return viol_; }
   const Bounds &bounds() const { return b_; }

@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include "cluster.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+
+namespace rcsim {
+
+// Trace event kinds (the numeric identity hashed for every event).
+enum : uint64_t {
+  T_BOOT = 1,
+  T_TICK,
+  T_IO_SUBMIT,
+  T_IO_DONE,
+  T_ACTION,
+  T_FAULT,
+  T_HOST,
+  T_COMPLETE,
+  T_CONFIG,
+  T_REBUILD,
+  T_VIOLATION,
+};
+
+static const uint8_t kUuid[16] = {'r', 'c', 's', 'i', 'm', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+struct ConfigStep {
+  uint8_t type; // RC_ACT_PROCESS_COD / ADOPT_CONFIG / COMMIT_CONFIG
+  bool has_neg = false;
+  struct rc_wire_negotiate neg;
+};
+
+struct Cluster::Node {
+  int id = 0;
+  std::vector<uint64_t> mem; // the library's struct rc_node
+  struct rc_node *lib = nullptr;
+  bool up = false;         // powered
+  bool suspended = false;  // RC_ACT_SUSPEND seen
+  bool restarting = false; // RC_ACT_RESTART seen, waiting for I/O to drain
+  bool blind = false;      // test hook: reads return zeros
+  uint32_t life = 0;       // sim incarnation: events of older lives drop
+  uint32_t boots = 0;      // incarnation handed to the library
+  int32_t ppm = 0;         // clock rate error
+  SimTime base_true = 0;   // clock: local = base_local + (t - base_true)*rate
+  uint64_t base_local_us = 0;
+  SimTime delay_until = 0; // DelayWrites fault window
+  uint32_t delay_ms = 0;
+  int inflight = 0;
+  HostConfig cfg;                                    // the configuration this node's host keeps
+  uint64_t local_failed = 0;                         // disks its host marked failed on I/O errors
+  std::map<uint64_t, std::pair<HostKind, int>> cmds; // cookie -> command
+  std::deque<ConfigStep> config_steps;
+  int engine_ld = -1; // rebuild engine
+  uint32_t engine_gen = 0;
+  uint32_t engine_permille = 0;
+  struct rc_node_params params;
+};
+
+static int io_errno(IoStatus s) {
+  switch (s) {
+  case IoStatus::Ok:
+    return 0;
+  case IoStatus::NoPath:
+    return -ENOLINK;
+  case IoStatus::DiskFailed:
+    return -EIO;
+  case IoStatus::Aborted:
+    return -EIO;
+  }
+  return -EIO;
+}
+
+Cluster::Cluster(const Scenario &s, Trace &tr, Bounds b)
+    : s_(s), tr_(tr), rng_(s.seed ^ 0x5eed5eed5eed5eedull),
+      fabric_(s.shape.nodes, s.shape.channels), checker_(b) {
+  for (int c = 0; c < s_.shape.channels; c++)
+    for (int t = 0; t < s_.shape.disks_per_channel; t++)
+      fabric_.add_disk(c, t);
+
+  // The cluster was created earlier: every disk carries COD generation 1
+  // with every disk online and every logical drive optimal.
+  HostConfig initial;
+  initial.generation = 1;
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    initial.disk_state[d] = RC_DISK_ONLINE;
+  for (int l = 0; l < s_.shape.lds; l++)
+    initial.ld_state[l] = RC_LD_OPTIMAL;
+  cod_.assign(fabric_.ndisks(), initial);
+
+  truth_.node.resize(s_.shape.nodes);
+  views_.resize(s_.shape.nodes);
+  const size_t words = (rc_node_size() + 7) / 8;
+  for (int n = 0; n < s_.shape.nodes; n++) {
+    auto node = std::make_unique<Node>();
+    node->id = n;
+    node->mem.assign(words, 0);
+    node->lib = reinterpret_cast<struct rc_node *>(node->mem.data());
+    node->ppm = s_.skew_ppm[n];
+    node->base_local_us = s_.clock_offset[n];
+    rc_node_reset(node->lib);
+    nodes_.push_back(std::move(node));
+    truth_.node[n].up = false;
+    sched_.at(s_.boot_at[n], EvKind::Start, n, 0, 1 /* power-on */);
+  }
+  if (!s_.faults.empty())
+    sched_.at(s_.faults[0].t, EvKind::Fault, -1, 0, 0);
+  if (!s_.host.empty())
+    sched_.at(s_.host[0].t, EvKind::Host, -1, 0, 0);
+  sched_.at(500000, EvKind::Check, -1, 0, 0);
+}
+
+Cluster::~Cluster() = default;
+
+struct rc_node *Cluster::lib(int n) {
+  return nodes_[n]->lib;
+}
+
+// --- clocks -----------------------------------------------------------------
+
+uint64_t Cluster::local_ms(int n) const {
+  const Node &x = *nodes_[n];
+  __int128 dt = (__int128)(sched_.now() - x.base_true) * (1000000 + x.ppm);
+  return (x.base_local_us + (uint64_t)(dt / 1000000)) / 1000;
+}
+
+SimTime Cluster::true_after_local(int n, uint64_t local_us) const {
+  return (SimTime)((__int128)local_us * 1000000 / (1000000 + nodes_[n]->ppm));
+}
+
+// --- node life --------------------------------------------------------------
+
+void Cluster::boot(int n, bool cold) {
+  Node &x = *nodes_[n];
+  if (x.up) { // a reset: power-cycle first
+    crash(n);
+  }
+  x.up = true;
+  x.suspended = x.restarting = x.blind = false;
+  x.life++;
+  x.boots++;
+  x.local_failed = 0;
+  x.config_steps.clear();
+  truth_.node[n].up = true;
+  truth_.node[n].disturbed_at = sched_.now();
+  // The host attaches: reads the COD from the disks it sees and describes
+  // them to the library (kernel module load / attach).
+  rc_node_reset(x.lib);
+  load_config(n);
+  RCSIM_EV(tr_, sched_.now(), T_BOOT, n, x.boots, cold,
+           "node %d: power on, incarnation %u, clock %llu ms, COD gen %llu", n, x.boots,
+           (unsigned long long)local_ms(n), (unsigned long long)x.cfg.generation);
+  start_library(n);
+}
+
+void Cluster::start_library(int n) {
+  Node &x = *nodes_[n];
+  rc_node_params_default(&x.params, (u8)n, x.boots);
+  int rc = rc_node_start(x.lib, &x.params, local_ms(n));
+  if (rc) {
+    checker_.report(sched_.now(), n, "rc_node_start refused its parameters");
+    RCSIM_EV(tr_, sched_.now(), T_VIOLATION, n, (uint64_t)-rc, 0,
+             "node %d: rc_node_start failed: %d", n, rc);
+  }
+  drain(n);
+  schedule_tick(n);
+  refresh_view(n);
+}
+
+void Cluster::crash(int n) {
+  Node &x = *nodes_[n];
+  fabric_.crash_node(n, rng_, tr_, sched_.now());
+  x.up = false;
+  x.life++;
+  x.inflight = 0;
+  x.engine_ld = -1;
+  x.engine_gen++;
+  for (auto &c : x.cmds)
+    if (c.second.first == HostKind::Reserve || c.second.first == HostKind::Release)
+      resv_pending_--;
+  x.cmds.clear();
+  x.config_steps.clear();
+  for (auto &g : truth_.grants)
+    g &= ~(1ull << n);
+  truth_.node[n].up = false;
+  truth_.node[n].disturbed_at = sched_.now();
+  refresh_view(n);
+}
+
+void Cluster::schedule_tick(int n) {
+  Node &x = *nodes_[n];
+  if (!x.up || x.suspended || x.restarting)
+    return;
+  uint64_t poll_us = (uint64_t)x.params.poll_ms * 1000;
+  SimTime d = true_after_local(n, poll_us) + rng_.below(poll_us / 10 + 1);
+  sched_.after(d, EvKind::Tick, n, x.life, 0);
+}
+
+// --- configuration: what the kernel keeps and writes -------------------------
+
+void Cluster::push_disks(int n) {
+  Node &x = *nodes_[n];
+  for (int d = 0; d < fabric_.ndisks(); d++) {
+    const Disk &k = fabric_.disk(d);
+    uint32_t flags = fabric_.path(n, d) == IoStatus::Ok ? RC_DISKF_PRESENT : 0;
+    rc_node_set_disk(x.lib, (u16)d, (u8)k.channel(), (u8)k.target(), x.cfg.disk_state[d], flags);
+  }
+  struct rc_proto_config pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.generation = x.cfg.generation;
+  uint32_t crc = 2166136261u;
+  for (uint8_t b : x.cfg.disk_state)
+    crc = (crc ^ b) * 16777619u;
+  for (uint8_t b : x.cfg.ld_state)
+    crc = (crc ^ b) * 16777619u;
+  pc.cod_crc = crc;
+  memcpy(pc.cluster_uuid, kUuid, 16);
+  pc.nlds = (u32)s_.shape.lds;
+  for (int l = 0; l < s_.shape.lds; l++) {
+    pc.ld_state[l] = x.cfg.ld_state[l];
+    pc.ld_level[l] = RC_RAID1;
+  }
+  rc_node_set_config(x.lib, &pc);
+}
+
+// Read the newest COD among the disks this node reaches (step 445 / attach).
+void Cluster::load_config(int n) {
+  Node &x = *nodes_[n];
+  const HostConfig *best = nullptr;
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    if (fabric_.path(n, d) == IoStatus::Ok && (!best || cod_[d].generation > best->generation))
+      best = &cod_[d];
+  if (best)
+    x.cfg = *best;
+  push_disks(n);
+}
+
+// The master writes its configuration to every COD it reaches.
+void Cluster::write_cod(int n) {
+  Node &x = *nodes_[n];
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    if (fabric_.path(n, d) == IoStatus::Ok)
+      cod_[d] = x.cfg;
+  stats_.commits++;
+}
+
+void Cluster::apply_negotiated(int n, const struct rc_wire_negotiate *w) {
+  Node &x = *nodes_[n];
+  x.cfg.generation = le64toh(w->configuration.generation);
+  for (int c = 0; c < RC_MAX_CHANNELS; c++)
+    for (int t = 0; t < RC_MAX_TARGETS; t++) {
+      const struct rc_wire_pd &pd = w->physical_drives[c][t];
+      unsigned d = le16toh(pd.disk);
+      if (d != RC_PD_NONE && d < (unsigned)fabric_.ndisks())
+        x.cfg.disk_state[d] = pd.state;
+    }
+  for (int l = 0; l < s_.shape.lds; l++)
+    x.cfg.ld_state[l] = w->logical_drives[l].state;
+  push_disks(n);
+}
+
+// The host's data path saw a member disk fail (no path / device dead):
+// like any RAID driver it marks the disk failed and asks the library to
+// distribute the change.  Whether that change is a cable failure in
+// disguise (figure 15) is the library's call.
+void Cluster::mark_failed_locally(int n, int d) {
+  Node &x = *nodes_[n];
+  if ((x.local_failed >> d & 1) || x.cfg.disk_state[d] != RC_DISK_ONLINE)
+    return;
+  x.local_failed |= 1ull << d;
+  x.cfg.disk_state[d] = RC_DISK_FAILED;
+  const Disk &k = fabric_.disk(d);
+  rc_node_set_disk(x.lib, (u16)d, (u8)k.channel(), (u8)k.target(), RC_DISK_FAILED, 0);
+  struct rc_host_cmd c;
+  memset(&c, 0, sizeof(c));
+  c.op = RC_HOST_CONFIG_CHANGE;
+  c.cookie = next_cookie_++;
+  int rc = rc_node_host_cmd(x.lib, local_ms(n), &c);
+  RCSIM_EV(tr_, sched_.now(), T_HOST, n, 100 + d, (uint64_t)rc,
+           "node %d host: disk %d failed under I/O, config change -> %d", n, d, rc);
+  if (rc == 0)
+    x.cmds[c.cookie] = {HostKind::Rebuild /* unused */, -1};
+}
+
+// --- actions -------------------------------------------------------------------
+
+SimTime Cluster::io_latency(int n, IoOp op) {
+  Node &x = *nodes_[n];
+  SimTime lat = rng_.range(200, 3000);
+  if (rng_.chance(1, 100))
+    lat += rng_.range(5000, 40000);
+  if (op == IoOp::Write && sched_.now() < x.delay_until)
+    lat += (SimTime)x.delay_ms * 1000;
+  return lat;
+}
+
+void Cluster::drain(int n) {
+  Node &x = *nodes_[n];
+  struct rc_action a;
+  while (x.up && rc_node_next_action(x.lib, &a))
+    do_action(n, a);
+}
+
+void Cluster::do_action(int n, const struct rc_action &a) {
+  Node &x = *nodes_[n];
+  const SimTime now = sched_.now();
+  switch (a.type) {
+  case RC_ACT_READ:
+  case RC_ACT_WRITE:
+  case RC_ACT_TUR: {
+    Io io;
+    io.node = n;
+    io.disk = a.disk;
+    io.op = a.type == RC_ACT_READ ? IoOp::Read : a.type == RC_ACT_WRITE ? IoOp::Write : IoOp::Tur;
+    io.sector = a.sector;
+    io.nsect = a.len / kSectorBytes;
+    io.tag = a.tag;
+    if (a.disk >= fabric_.ndisks() ||
+        (io.op != IoOp::Tur && (a.len % kSectorBytes || a.len == 0))) {
+      // A library bug: record it as a violation, answer with an error.
+      checker_.report(now, n, "I/O action with a bad disk or length");
+      RCSIM_EV(tr_, now, T_VIOLATION, n, a.disk, a.len, "node %d: bad I/O action disk %u len %u", n,
+               a.disk, a.len);
+      rc_node_io_done(x.lib, local_ms(n), &a, -EINVAL, nullptr);
+      return;
+    }
+    if (io.op == IoOp::Write)
+      io.data.assign((const uint8_t *)a.buf, (const uint8_t *)a.buf + a.len);
+    const IoOp op = io.op;
+    uint64_t id = fabric_.submit(std::move(io));
+    act_copy_[id] = a;
+    x.inflight++;
+    stats_.ios++;
+    SimTime lat = io_latency(n, op);
+    sched_.after(lat, EvKind::IoDone, n, x.life, id);
+    RCSIM_EV(tr_, now, T_IO_SUBMIT, n, a.type, a.sector,
+             "node %d: %s disk %u sector %llu len %u (io %llu, %.3f ms)", n, rc_action_name(a.type),
+             a.disk, (unsigned long long)a.sector, a.len, (unsigned long long)id, lat / 1e3);
+    return;
+  }
+  case RC_ACT_COMPLETE: {
+    auto it = x.cmds.find(a.cookie);
+    if (it == x.cmds.end()) {
+      RCSIM_EV(tr_, now, T_COMPLETE, n, a.cookie, a.status,
+               "node %d: completion of unknown command %llu", n, (unsigned long long)a.cookie);
+      return;
+    }
+    HostKind k = it->second.first;
+    int ld = it->second.second;
+    x.cmds.erase(it);
+    RCSIM_EV(tr_, now, T_COMPLETE, n, (uint64_t)k, a.status,
+             "node %d: host %s ld %d completes with status 0x%02x", n,
+             ld < 0 ? "config-change" : host_name(k), ld, a.status);
+    if (ld < 0)
+      return;
+    if (k == HostKind::Reserve || k == HostKind::Release) {
+      resv_pending_--;
+      last_resv_cmd_ = now;
+    }
+    if (k == HostKind::Reserve) {
+      if (a.status == RC_SCSI_GOOD) {
+        stats_.grants++;
+        refresh_view(n);
+        refresh_truth();
+        checker_.on_grant(n, ld, views_, truth_);
+        truth_.grants[ld] |= 1ull << n;
+      } else {
+        stats_.conflicts++;
+      }
+    }
+    return;
+  }
+  case RC_ACT_STATE:
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.node * 256 + a.state,
+             "node %d: sees node %u as %s/%s", n, a.node, rc_node_state_name(a.state),
+             rc_node_info_name(a.info));
+    return;
+  case RC_ACT_MASTER:
+    stats_.masters++;
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.node, "node %d: master is %d", n,
+             a.node == RC_NO_NODE ? -1 : (int)a.node);
+    return;
+  case RC_ACT_RESERVATION:
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.ld * 256 + a.node, "node %d: ld %u held by %d", n,
+             a.ld, a.node == RC_NO_NODE ? -1 : (int)a.node);
+    return;
+  case RC_ACT_PROCESS_COD:
+  case RC_ACT_ADOPT_CONFIG:
+  case RC_ACT_COMMIT_CONFIG: {
+    ConfigStep st;
+    st.type = a.type;
+    if (a.type != RC_ACT_PROCESS_COD && a.buf && a.len >= sizeof(st.neg)) {
+      memcpy(&st.neg, a.buf, sizeof(st.neg));
+      st.has_neg = true;
+    }
+    x.config_steps.push_back(st);
+    // Writing EEPROM/NVM or the COD takes a few I/Os' time.
+    sched_.after(rng_.range(1000, 20000), EvKind::Config, n, x.life, 0);
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.len, "node %d: %s", n, rc_action_name(a.type));
+    return;
+  }
+  case RC_ACT_REBUILD_START:
+    x.engine_ld = a.ld;
+    x.engine_gen++;
+    x.engine_permille = 0;
+    stats_.rebuilds++;
+    sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
+    RCSIM_EV(tr_, now, T_REBUILD, n, a.ld, 1, "node %d: rebuild of ld %u starts", n, a.ld);
+    return;
+  case RC_ACT_REBUILD_STOP:
+    x.engine_ld = -1;
+    x.engine_gen++;
+    RCSIM_EV(tr_, now, T_REBUILD, n, a.ld, 0, "node %d: rebuild of ld %u stops", n, a.ld);
+    return;
+  case RC_ACT_RESTART:
+    stats_.restarts++;
+    x.restarting = true;
+    x.life++;
+    x.engine_ld = -1;
+    x.engine_gen++;
+    x.config_steps.clear();
+    for (auto &g : truth_.grants)
+      g &= ~(1ull << n);
+    for (auto &c : x.cmds)
+      if (c.second.first == HostKind::Reserve || c.second.first == HostKind::Release)
+        resv_pending_--;
+    x.cmds.clear();
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, x.inflight,
+             "node %d: restart requested (%d I/Os to drain)", n, x.inflight);
+    if (x.inflight == 0)
+      sched_.after(rng_.range(100000, 300000), EvKind::Start, n, x.life, 0);
+    return;
+  case RC_ACT_SUSPEND:
+    stats_.suspends++;
+    x.suspended = true;
+    x.life++;
+    x.engine_ld = -1;
+    x.engine_gen++;
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.info, "node %d: SUSPENDED (%s)", n,
+             rc_node_info_name(a.info));
+    return;
+  default:
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, 0, "node %d: action %s", n, rc_action_name(a.type));
+    return;
+  }
+}
+
+// --- events --------------------------------------------------------------------
+
+void Cluster::on_io_done(uint64_t id) {
+  auto ac = act_copy_.find(id);
+  if (!fabric_.in_flight(id)) { // its node crashed meanwhile
+    if (ac != act_copy_.end())
+      act_copy_.erase(ac);
+    return;
+  }
+  Io io = fabric_.complete(id, rng_, tr_, sched_.now());
+  struct rc_action a = ac->second;
+  act_copy_.erase(ac);
+  const int n = io.node;
+  Node &x = *nodes_[n];
+  if (x.inflight > 0)
+    x.inflight--;
+  if (x.blind && io.op == IoOp::Read && io.status == IoStatus::Ok)
+    std::fill(io.data.begin(), io.data.end(), 0);
+  RCSIM_EV(tr_, sched_.now(), T_IO_DONE, n, id, (uint64_t)io.status,
+           "node %d: io %llu %s disk %d sector %llu: %s", n, (unsigned long long)id,
+           io_op_name(io.op), io.disk, (unsigned long long)io.sector, io_status_name(io.status));
+  if (x.restarting) {
+    if (x.inflight == 0)
+      sched_.after(rng_.range(100000, 300000), EvKind::Start, n, x.life, 0);
+    return;
+  }
+  if (!x.up || x.suspended)
+    return;
+  // The event's life was checked by the caller via the I/O's owner.
+  rc_node_io_done(x.lib, local_ms(n), &a, io_errno(io.status),
+                  io.status == IoStatus::Ok && io.op == IoOp::Read ? io.data.data() : nullptr);
+  if (io.status == IoStatus::NoPath || io.status == IoStatus::DiskFailed)
+    mark_failed_locally(n, io.disk);
+  drain(n);
+}
+
+void Cluster::on_config(int n) {
+  Node &x = *nodes_[n];
+  if (x.config_steps.empty())
+    return;
+  ConfigStep st = x.config_steps.front();
+  x.config_steps.pop_front();
+  int err = 0;
+  switch (st.type) {
+  case RC_ACT_PROCESS_COD:
+    load_config(n);
+    break;
+  case RC_ACT_ADOPT_CONFIG:
+    if (st.has_neg)
+      apply_negotiated(n, &st.neg);
+    else
+      err = -EINVAL;
+    break;
+  case RC_ACT_COMMIT_CONFIG:
+    if (st.has_neg) {
+      apply_negotiated(n, &st.neg);
+      write_cod(n);
+    } else {
+      err = -EINVAL;
+    }
+    break;
+  }
+  RCSIM_EV(tr_, sched_.now(), T_CONFIG, n, st.type, x.cfg.generation,
+           "node %d: %s done (%d), generation %llu", n, rc_action_name(st.type), err,
+           (unsigned long long)x.cfg.generation);
+  rc_node_config_done(x.lib, local_ms(n), err);
+  drain(n);
+}
+
+void Cluster::on_rebuild(int n) {
+  Node &x = *nodes_[n];
+  if (x.engine_ld < 0)
+    return;
+  x.engine_permille += (uint32_t)rng_.range(200, 450);
+  u8 ld = (u8)x.engine_ld;
+  if (x.engine_permille >= 1000) {
+    x.engine_ld = -1;
+    x.engine_gen++;
+    RCSIM_EV(tr_, sched_.now(), T_REBUILD, n, ld, 2, "node %d: rebuild of ld %u done", n, ld);
+    rc_node_rebuild_done(x.lib, local_ms(n), ld, 0);
+  } else {
+    RCSIM_EV(tr_, sched_.now(), T_REBUILD, n, ld, 3, "node %d: rebuild of ld %u at %u permille", n,
+             ld, x.engine_permille);
+    rc_node_rebuild_progress(x.lib, local_ms(n), ld, x.engine_permille);
+    sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
+  }
+  drain(n);
+}
+
+void Cluster::host_command(int n, HostKind k, int ld) {
+  Node &x = *nodes_[n];
+  const SimTime now = sched_.now();
+  if (!x.up || x.restarting) {
+    RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld, "node %d host: %s ld %d (node down, not sent)",
+             n, host_name(k), ld);
+    return;
+  }
+  if (k == HostKind::Io) {
+    bool ok = !x.suspended && rc_node_may_io(x.lib, (u8)ld);
+    RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld * 2 + ok, "node %d host: I/O to ld %d %s", n, ld,
+             ok ? "accepted" : "refused");
+    if (!ok) {
+      stats_.io_refused++;
+      return;
+    }
+    stats_.io_accepted++;
+    refresh_view(n);
+    refresh_truth();
+    checker_.on_io_accepted(n, ld, views_, truth_);
+    return;
+  }
+  struct rc_host_cmd c;
+  memset(&c, 0, sizeof(c));
+  c.op = k == HostKind::Reserve   ? RC_HOST_RESERVE
+         : k == HostKind::Release ? RC_HOST_RELEASE
+                                  : RC_HOST_REBUILD;
+  c.ld = (u8)ld;
+  c.ld_mask = 1u << ld;
+  c.cookie = next_cookie_++;
+  if (k == HostKind::Release) // the host stops its I/O first
+    truth_.grants[ld] &= ~(1ull << n);
+  int rc = rc_node_host_cmd(x.lib, local_ms(n), &c);
+  RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld, "node %d host: %s ld %d -> %d", n, host_name(k),
+           ld, rc);
+  if (rc == 0) {
+    x.cmds[c.cookie] = {k, ld};
+    if (k == HostKind::Reserve || k == HostKind::Release) {
+      resv_pending_++;
+      last_resv_cmd_ = now;
+    }
+  }
+  drain(n);
+}
+
+void Cluster::rogue_restart_blind(int n) {
+  Node &x = *nodes_[n];
+  x.life++;
+  x.boots++;
+  x.blind = true;
+  x.suspended = x.restarting = false;
+  RCSIM_EV(tr_, sched_.now(), T_BOOT, n, x.boots, 2, "node %d: ROGUE restart, blind to every peer",
+           n);
+  start_library(n);
+  x.blind = true;
+}
+
+void Cluster::on_host(const HostCmd &h) { host_command(h.node, h.kind, h.ld); }
+
+void Cluster::on_fault(const Fault &f) {
+  const SimTime now = sched_.now();
+  RCSIM_EV(tr_, now, T_FAULT, (uint64_t)f.kind, f.node, f.arg, "FAULT %s node %d arg %d",
+           fault_name(f.kind), f.node, f.arg);
+  truth_.last_fault = now;
+  if (f.node >= 0)
+    truth_.node[f.node].disturbed_at = now;
+  Node *x = f.node >= 0 ? nodes_[f.node].get() : nullptr;
+  switch (f.kind) {
+  case FaultKind::Crash:
+    if (x->up)
+      crash(f.node);
+    break;
+  case FaultKind::PowerOn:
+    if (!x->up)
+      boot(f.node, false);
+    break;
+  case FaultKind::Reset:
+    if (x->up)
+      crash(f.node);
+    sched_.after(f.span, EvKind::Start, f.node, x->life, 1);
+    break;
+  case FaultKind::CablePull:
+    fabric_.set_cable(f.node, f.arg, false);
+    break;
+  case FaultKind::CablePlug:
+    fabric_.set_cable(f.node, f.arg, true);
+    break;
+  case FaultKind::DiskFail:
+    fabric_.disk(f.arg).fail();
+    break;
+  case FaultKind::TornWrites:
+    fabric_.arm_torn_writes(f.node, f.arg);
+    break;
+  case FaultKind::DelayWrites:
+    x->delay_until = now + f.span;
+    x->delay_ms = (uint32_t)f.arg;
+    break;
+  case FaultKind::ClockJump: {
+    // Re-base the clock so local time stays continuous, then change rate.
+    uint64_t cur_us = local_ms(f.node) * 1000;
+    x->base_true = now;
+    x->base_local_us = cur_us;
+    x->ppm = f.arg;
+    break;
+  }
+  }
+  refresh_truth();
+}
+
+void Cluster::on_event(const Event &e) {
+  stats_.events++;
+  switch (e.kind) {
+  case EvKind::Tick: {
+    Node &x = *nodes_[e.node];
+    if (e.incarnation != x.life || !x.up || x.suspended || x.restarting)
+      return;
+    tr_.note(e.t, T_TICK, e.node);
+    rc_node_tick(x.lib, local_ms(e.node));
+    drain(e.node);
+    schedule_tick(e.node);
+    break;
+  }
+  case EvKind::IoDone: {
+    Node &x = *nodes_[e.node];
+    if (e.incarnation != x.life && !x.restarting) {
+      // Issued by an older life: the write still lands (or is torn by the
+      // crash already), nothing is delivered.
+      if (fabric_.in_flight(e.id)) {
+        fabric_.complete(e.id, rng_, tr_, e.t);
+        act_copy_.erase(e.id);
+      }
+      return;
+    }
+    on_io_done(e.id);
+    break;
+  }
+  case EvKind::Fault: {
+    const Fault &f = s_.faults[next_fault_++];
+    on_fault(f);
+    if (next_fault_ < s_.faults.size())
+      sched_.at(s_.faults[next_fault_].t, EvKind::Fault, -1, 0, next_fault_);
+    return;
+  }
+  case EvKind::Host: {
+    const HostCmd &h = s_.host[next_host_++];
+    on_host(h);
+    if (next_host_ < s_.host.size())
+      sched_.at(s_.host[next_host_].t, EvKind::Host, -1, 0, next_host_);
+    break;
+  }
+  case EvKind::Check:
+    check_all(true);
+    sched_.after(500000, EvKind::Check, -1, 0, 0);
+    return;
+  case EvKind::Config: {
+    Node &x = *nodes_[e.node];
+    if (e.incarnation != x.life || !x.up)
+      return;
+    on_config(e.node);
+    break;
+  }
+  case EvKind::Start: {
+    Node &x = *nodes_[e.node];
+    if (e.id == 1) { // power-on (boot or the up-half of a reset)
+      if (e.incarnation != x.life)
+        return;
+      boot(e.node, x.boots == 0);
+    } else { // the library asked to restart
+      if (e.incarnation != x.life || !x.restarting)
+        return;
+      x.restarting = false;
+      x.boots++;
+      RCSIM_EV(tr_, e.t, T_BOOT, e.node, x.boots, 3, "node %d: library restart, incarnation %u",
+               e.node, x.boots);
+      start_library(e.node);
+    }
+    break;
+  }
+  case EvKind::Rebuild: {
+    Node &x = *nodes_[e.node];
+    if (e.incarnation != x.life || e.id != x.engine_gen)
+      return;
+    on_rebuild(e.node);
+    break;
+  }
+  }
+  if (e.node >= 0)
+    refresh_view(e.node);
+  check_all(false);
+}
+
+// --- checking ------------------------------------------------------------------
+
+void Cluster::refresh_view(int n) {
+  Node &x = *nodes_[n];
+  NodeView v;
+  v.up = x.up;
+  if (x.up && !x.restarting) {
+    v.suspended = x.suspended || rc_node_suspended(x.lib);
+    v.master = rc_node_state(x.lib) == RC_NS_MASTER;
+    v.nexus = rc_node_in_nexus(x.lib);
+    u8 m = rc_node_master(x.lib);
+    v.master_id = m == RC_NO_NODE ? -1 : m;
+    for (int l = 0; l < kMaxLds && l < RC_MAX_LDS; l++) {
+      u8 h = rc_node_holder(x.lib, (u8)l);
+      v.holder[l] = h == RC_NO_NODE ? -1 : (int8_t)h;
+    }
+    u8 r = rc_node_rebuilding_ld(x.lib);
+    v.rebuilding_ld = r == 0xff ? -1 : r;
+  }
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    if (x.cfg.disk_state[d] == RC_DISK_FAILED)
+      v.dead_disks |= 1ull << d;
+  views_[n] = v;
+}
+
+void Cluster::refresh_truth() {
+  truth_.now = sched_.now();
+  truth_.failed_disks = 0;
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    if (fabric_.disk(d).failed())
+      truth_.failed_disks |= 1ull << d;
+  const uint32_t all = (1u << fabric_.channels()) - 1;
+  truth_.engines = 0;
+  for (int n = 0; n < (int)nodes_.size(); n++) {
+    NodeTruth &t = truth_.node[n];
+    const Node &x = *nodes_[n];
+    t.up = x.up;
+    t.all_cables = fabric_.plugged_mask(n) == all;
+    bool reach = fabric_.reaches_any(n);
+    if (!reach && t.reaches_any)
+      t.isolated_since = sched_.now();
+    t.reaches_any = reach;
+    if (x.up && !x.suspended && x.engine_ld >= 0)
+      truth_.engines |= 1ull << n;
+  }
+}
+
+void Cluster::check_all(bool periodic) {
+  refresh_truth();
+  size_t before = checker_.violations().size();
+  checker_.check_step(views_, truth_);
+  if (periodic) {
+    const Bounds &b = checker_.bounds();
+    if (resv_pending_ == 0 && sched_.now() - last_resv_cmd_ >= b.settle &&
+        sched_.now() - truth_.last_fault >= b.converge)
+      checker_.check_settled(views_, truth_);
+    checker_.check_liveness(views_, truth_);
+  }
+  for (size_t i = before; i < checker_.violations().size(); i++) {
+    const Violation &v = checker_.violations()[i];
+    RCSIM_EV(tr_, sched_.now(), T_VIOLATION, v.node, i, 0, "VIOLATION node %d: %s", v.node,
+             v.what.c_str());
+  }
+}
+
+void Cluster::run_until(SimTime until) {
+  while (!sched_.empty() && sched_.next_time() <= until) {
+    Event e = sched_.pop();
+    on_event(e);
+  }
+}
+
+bool Cluster::run() {
+  run_until(s_.end);
+  check_all(true);
+  return checker_.violations().empty();
+}
+
+} // namespace rcsim
