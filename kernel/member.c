@@ -269,13 +269,15 @@ static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
 	} else {
 		/* rc_member_attach() refused a disk attached already. */
 		rec = &cfg->disks[idx];
-		if (rec->capacity != id->capacity ||
-		    rec->channel != id->channel || rec->target != id->target) {
-			rec->capacity = id->capacity;
-			rec->channel = id->channel;
-			rec->target = id->target;
-			changed = 1;
-		}
+		/*
+		 * Where it was found now is recorded, but written only with
+		 * the next real change: rewriting here could give a stale
+		 * disk, attached first after a reload, a generation as high
+		 * as the real newest COD of a disk not attached yet.
+		 */
+		rec->capacity = id->capacity;
+		rec->channel = id->channel;
+		rec->target = id->target;
 		if (rec->state == RC_DISK_MISSING) {
 			rec->state = RC_DISK_ONLINE;
 			changed = 1;
