@@ -71,6 +71,23 @@ std::string cod_status_text(int status) {
   }
 }
 
+std::string cod_status_short(int status) {
+  switch (status) {
+  case 0:
+    return "valid";
+  case RC_COD_ENOCOD:
+    return "no COD";
+  case RC_COD_ECRC:
+    return "CRC mismatch";
+  case RC_COD_EVERSION:
+    return "newer version";
+  case RC_COD_EINVAL:
+    return "inconsistent";
+  default:
+    return "refused";
+  }
+}
+
 CodReport analyze_cod(const uint8_t *a, const uint8_t *b) {
   CodReport r;
   const uint8_t *img[2] = {a, b};
@@ -247,7 +264,7 @@ std::string format_cod_report(const CodReport &r, const std::string &disk) {
   Table t({"COPY", "SECTOR", "STATUS", "GENERATION", "CLUSTER", "WRITER", "CRC"});
   for (const auto &c : r.copy) {
     bool hdr = c.magic_ok;
-    t.add({std::string(1, c.label), std::to_string(c.sector), c.status ? c.status_text : "valid",
+    t.add({std::string(1, c.label), std::to_string(c.sector), c.status_short,
            hdr ? std::to_string(c.generation) : "", hdr ? short_uuid(c.cluster_uuid) : "",
            hdr ? "node " + std::to_string(c.writer_node) : "", hdr ? hex32(c.crc_stored) : ""});
   }

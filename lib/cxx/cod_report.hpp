@@ -15,10 +15,11 @@
 namespace rc {
 
 struct CodCopy {
-  char label = 'A';    // 'A' or 'B'
-  uint64_t sector = 0; // where it lives (512-byte sectors)
-  int status = 0;      // rc_cod_decode() result; 0 = valid
-  std::string status_text;
+  char label = 'A';         // 'A' or 'B'
+  uint64_t sector = 0;      // where it lives (512-byte sectors)
+  int status = 0;           // rc_cod_decode() result; 0 = valid
+  std::string status_text;  // one line: why the copy is refused
+  std::string status_short; // a word or two, for tables ("CRC mismatch")
   // Raw header fields, shown even when the copy is refused.
   bool magic_ok = false;
   uint32_t version = 0;
@@ -56,8 +57,11 @@ struct Membership {
 };
 Membership membership(const CodReport &r, const Wwn &wwn, const std::string &serial);
 
-// One-line reason for a decode status ("CRC mismatch: torn or corrupt write").
+// One-line reason for a decode status ("CRC mismatch (torn or corrupt write)")
+// and its short form for tables ("CRC mismatch").
 std::string cod_status_text(int status);
+std::string cod_status_short(int status); // "CRC mismatch", for tables
+std::string cod_status_short(int status);
 
 // Human text and JSON of a report and of a decoded configuration.
 std::string format_cod_report(const CodReport &r, const std::string &disk);

@@ -93,6 +93,12 @@ rc_ld plan_ld(const rc_config &cfg, const std::string &name, unsigned level, uin
     throw UsageError("raid10 needs an even number of members, " + std::to_string(members.size()) +
                      " given");
 
+  // The name first: "taken" is the precise answer even when the extents
+  // would not fit either.
+  for (uint32_t i = 0; i < cfg.nlds && i < RC_MAX_LDS; i++)
+    if (cfg.lds[i].state != RC_LD_UNUSED && name == cfg.lds[i].name)
+      throw Error("name '" + name + "' is taken by rcl" + std::to_string(i));
+
   rc_ld ld{};
   ld.level = static_cast<u8>(level);
   ld.stripe_sectors = stripe ? stripe : 128;
@@ -110,6 +116,10 @@ rc_ld plan_ld(const rc_config &cfg, const std::string &name, unsigned level, uin
         start = std::max<uint64_t>(start, ld.ext[j].start + ld.ext[j].length);
     if (m.start)
       start = *m.start;
+    if (start < RC_DATA_START_SECTOR)
+      throw UsageError("disk " + m.label + ": extent start " + std::to_string(start) +
+                       " is inside the raidcluster metadata area (data starts at sector " +
+                       std::to_string(RC_DATA_START_SECTOR) + ", 16M)");
     if (start >= d.capacity)
       throw Error("disk " + m.label + ": no free space (extent would start at sector " +
                   std::to_string(start) + ", disk has " + std::to_string(d.capacity) + " sectors)");

@@ -121,17 +121,22 @@ TEST(CxxPlan, NextDriveStartsAfterTheLastExtent) {
   rc_ld ld = plan_ld(*c, "second", RC_RAID0, 0, {{"a", 0, {}, {}}, {"b", 1, {}, {}}}, {});
   EXPECT_EQ(ld.ext[0].start, RC_DATA_START_SECTOR + 65536);
 
-  // The same name, an overlapping extent: refused with the lib's reason.
+  // The same name with extents that do not fit either: the name is what
+  // is reported, as an operation failure (exit 1), not a syntax error.
   try {
-    plan_ld(*c, "first", RC_RAID0, 0, {{"a", 0, {}, {}}, {"b", 1, {}, {}}}, {});
+    plan_ld(*c, "first", RC_RAID0, 0, {{"a", 0, {uint64_t(1) << 21}, {}}, {"b", 1, {}, {}}}, {});
     ADD_FAILURE();
   } catch (const Error &e) {
-    EXPECT_NE(std::string(e.what()).find("first"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()), "name 'first' is taken by rcl0");
     EXPECT_EQ(dynamic_cast<const UsageError *>(&e), nullptr);
   }
-  EXPECT_THROW(
-      plan_ld(*c, "x", RC_RAID0, 0, {{"a", 0, {RC_DATA_START_SECTOR}, {}}, {"b", 2, {}, {}}}, {}),
-      Error);
+  // An extent overlapping drive "first": refused by rc_config_check_new_ld.
+  try {
+    plan_ld(*c, "x", RC_RAID0, 0, {{"a", 0, {RC_DATA_START_SECTOR + 8}, {}}, {"b", 2, {}, {}}}, {});
+    ADD_FAILURE();
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("overlap"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CxxPlan, Refusals) {
@@ -150,7 +155,15 @@ TEST(CxxPlan, Refusals) {
     EXPECT_NE(std::string(e.what()).find("past the end"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("sdb"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(plan_ld(*c, "x", RC_RAID0, 0, {{"a", 0, {2048}, {}}, {"b", 1, {}, {}}}, {}), Error);
+  try {
+    plan_ld(*c, "x", RC_RAID0, 0, {{"sdq", 0, {2048}, {}}, {"b", 1, {}, {}}}, {});
+    ADD_FAILURE();
+  } catch (const UsageError &e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "disk sdq: extent start 2048 is inside the raidcluster metadata area"),
+              std::string::npos)
+        << e.what();
+  }
   EXPECT_THROW(
       plan_ld(*c, "x", RC_RAID0, 0, {{"a", 0, {uint64_t(3) << 20}, {}}, {"b", 1, {}, {}}}, {}),
       Error);
