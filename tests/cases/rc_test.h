@@ -43,7 +43,7 @@
 #define RC_TEST(name) void RC_TEST_FN(name)(RC_TEST_CTX)
 
 /* One kunit_case of a suite, named without the rc_case_ prefix. */
-#define RC_KUNIT_CASE(name) { .run_case = RC_TEST_FN(name), .name = #name },
+#define RC_KUNIT_CASE(c) { .run_case = RC_TEST_FN(c), .name = #c },
 
 #define RC_EXPECT_TRUE(c) KUNIT_EXPECT_TRUE(rc_t, c)
 #define RC_EXPECT_FALSE(c) KUNIT_EXPECT_FALSE(rc_t, c)
