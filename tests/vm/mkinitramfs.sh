@@ -116,8 +116,12 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
     trap 'rm -rf "$R"' EXIT
     mkdir -p "$R/lib/raidcluster" "$R/usr/sbin"
-    [ -r "$KO" ] && cp "$KO" "$R/lib/raidcluster/raidcluster.ko"
-    [ -x "$CTL" ] && copy_elf "$R" "$CTL" /usr/sbin
+    # debug info stays in the build tree (decode oopses there); the guest gets lean copies
+    [ -r "$KO" ] && strip --strip-debug -o "$R/lib/raidcluster/raidcluster.ko" "$KO"
+    if [ -x "$CTL" ]; then
+        copy_elf "$R" "$CTL" /usr/sbin
+        strip --strip-debug "$R/usr/sbin/raidclusterctl"
+    fi
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"

@@ -65,8 +65,9 @@ def test_bad_inputs_change_nothing(t):
     t.ctl_ok("create", "a", "--level", "1", "--disk", f"{d(t, 0)}::64M", "--disk",
              f"{d(t, 1)}::64M")
     # disk 3 is in use by somebody else: a mounted filesystem holds it open exclusively
+    # (read-only, so that ext4 itself writes nothing and the digest below stays meaningful)
     t.check(f"mkfs.ext4 -q -F {t.disks[3].dev} && mkdir -p /mnt/d3 && "
-            f"mount {t.disks[3].dev} /mnt/d3", timeout=180)
+            f"mount -o ro {t.disks[3].dev} /mnt/d3", timeout=180)
     try:
         before_disks = t.disk_digest()
         before_status = t.status()
@@ -200,7 +201,7 @@ def test_mkfs_fsck(t):
     t.check(f"fsck.ext4 -f -n {dev}", timeout=300)
     t.check(f"mkdir -p /mnt/fs && mount {dev} /mnt/fs && "
             "dd if=/dev/urandom of=/mnt/fs/big bs=1M count=24 2>/dev/null && "
-            "i=0; while [ $i -lt 300 ]; do echo file $i > /mnt/fs/f$i; i=$((i+1)); done && "
+            "for i in $(seq 0 299); do echo file $i > /mnt/fs/f$i || exit 1; done && "
             "mkdir /mnt/fs/dir && cp /mnt/fs/big /mnt/fs/dir/copy && "
             "cd /mnt/fs && md5sum big dir/copy f1 f299 > /tmp/sums && cd / && umount /mnt/fs",
             timeout=300)
@@ -224,6 +225,11 @@ def test_delete_and_detach(t):
     finally:
         t.sh("kill $(cat /tmp/holder); sleep 0.5")
     t.ctl_ok("delete", "a")
+    # the other drive is untouched by the deletion and still addressable by name
+    left = [x.get("name") for x in lds_of(t.status())]
+    if left != ["fs"]:
+        raise Fail(f"after deleting a, status lists {left}, expected ['fs']; /dev: "
+                   + t.sh("ls /dev/rcl*")[1].strip())
     t.ctl_ok("delete", "fs")
     if lds_of(t.status()):
         raise Fail(f"drives left after delete: {lds_of(t.status())}")

@@ -16,10 +16,11 @@ def test_disks_behind_sym53c8xx(t):
     for disk in t.disks:
         if disk.serial not in out:
             raise Fail(f"scan does not show {disk.serial}:\n{out}")
-        host = t.check(f"basename $(readlink -f /sys/block/$(basename $(readlink {disk.dev}))"
-                       "/device/../../..)").strip()
+        hctl = t.check(f"ls /sys/block/$(basename $(readlink {disk.dev}))/device/scsi_device"
+                       ).strip()
+        host = "host" + hctl.split(":")[0]
         if t.check(f"cat /sys/class/scsi_host/{host}/proc_name").strip() != "sym53c8xx":
-            raise Fail(f"{disk.serial} is not behind sym53c8xx ({host})")
+            raise Fail(f"{disk.serial} ({hctl}) is not behind sym53c8xx")
 
 
 def test_raid1_verify_reload(t):

@@ -128,8 +128,8 @@ class T:
         for d in self.disks:
             if serials and d.serial not in serials:
                 continue
-            o = self.check(f"dd if={d.dev} bs=512 count={sectors} iflag=direct 2>/dev/null "
-                           "| md5sum")
+            o = self.check(f"dd if={d.dev} bs=64k count={sectors // 128} iflag=direct "
+                           "2>/dev/null | md5sum")
             out[d.serial] = o.split()[0]
         return out
 

@@ -14,6 +14,7 @@ mkinitramfs.sh with EXTRA_MODS=loop) with LAB=/tmp/lab-kernel by default.
 Usage: smoke.py [--keep]    prints "kernel_smoke: N passed, N failed".
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,15 +67,17 @@ def prepare():
         f.write('#!/bin/sh\n[ -n "$RAIDCLUSTER_STATE" ] && '
                 'echo "$ACTION $DEVNAME $RAIDCLUSTER_LD $RAIDCLUSTER_STATE" >> /tmp/uevents\nexit 0\n')
     os.chmod(os.path.join(SHARE, "hotplug.sh"), 0o755)
+    shutil.copy(os.path.join(LABDIR, "guest", "hostfio.sh"), SHARE)
 
 
 def main():
     prepare()
     disks = [os.path.join(LAB, "disks", f"d{i}.img") for i in range(NDISKS)]
-    vm = labvm.VM("k1", disks=disks, share=SHARE, mem=384)
+    hba = "lsi" if "--lsi" in sys.argv else "virtio"
+    vm = labvm.VM("k1", disks=disks, share=SHARE, mem=384, hba=hba, hostfs=True)
     vm.start()
     try:
-        run(vm)
+        run(vm, hba)
     finally:
         con = vm.console()
         bad = [l for l in con.splitlines()
@@ -110,7 +113,7 @@ def attach_all(vm, order):
     return started
 
 
-def run(vm):
+def run(vm, hba):
     vm.wait_ready()
     vm.check("rm -f /tmp/uevents; (uevent /mnt/lab/hotplug.sh >/dev/null 2>&1 &)")
     vm.check("dd if=/dev/urandom of=/tmp/pat32 bs=1M count=32 2>/dev/null")
@@ -170,9 +173,10 @@ def run(vm):
     rc, out = sh(vm, "cd /sys/block/rcl1 && cat raidcluster/level raidcluster/state "
                  "raidcluster/name raidcluster/stripe_sectors raidcluster/members "
                  "queue/minimum_io_size queue/optimal_io_size queue/logical_block_size size")
-    ok("rcl1 sysfs", out.split() == ["raid0", "optimal", "stripe", "64", "2:sdc:online",
-                                       "3:sdd:online", "32768", "65536", "512", "262144"]
-       or out.split()[:4] == ["raid0", "optimal", "stripe", "64"], out)
+    v = out.split()
+    ok("rcl1 sysfs", len(v) == 10 and v[:4] == ["raid0", "optimal", "stripe", "64"]
+       and re.fullmatch(r"2:sd[a-z]:online", v[4]) and re.fullmatch(r"3:sd[a-z]:online", v[5])
+       and v[6:] == ["32768", "65536", "512", "262144"], out)
     rc, out = sh(vm, "cat /sys/block/rcl0/raidcluster/members /sys/block/rcl0/size /proc/raidcluster")
     ok("rcl0 sysfs + proc", "rcl0 'mirror' raid1 optimal" in out and "\n131072" in out, out)
 
@@ -180,6 +184,15 @@ def run(vm):
         rc, out = sh(vm, f"dd if=/tmp/pat32 of=/dev/{dev} bs=1M oflag=direct conv=fsync 2>&1")
         ok(f"write 32M to {dev}", rc == 0, out)
         verify(vm, f"/dev/{dev}", f"read back {dev}")
+    rc, out = sh(vm, "sh /mnt/lab/hostfio.sh --name=v --filename=/dev/rcl1 --direct=1"
+                 " --ioengine=psync --rw=randwrite --bs=4k --bsrange=4k-64k --size=16M"
+                 " --offset=64M --verify=crc32c --verify_fatal=1 --do_verify=1 2>&1 | grep -E 'err=|verify|fail'",
+                 timeout=600)
+    ok("fio randwrite + crc32c verify on rcl1", rc == 0 and "err= 0" in out, out)
+    rc, out = sh(vm, "sh /mnt/lab/hostfio.sh --name=v --filename=/dev/rcl0 --direct=1"
+                 " --ioengine=libaio --iodepth=8 --rw=randrw --bs=16k --size=16M"
+                 " --offset=40M --verify=crc32c --verify_fatal=1 2>&1 | grep -E 'err=|verify|fail'", timeout=600)
+    ok("fio randrw qd8 + crc32c verify on rcl0", rc == 0 and "err= 0" in out, out)
     # a buffered write + fsync (flush path), read after dropping caches
     rc, out = sh(vm, "dd if=/tmp/pat32 of=/dev/rcl1 bs=64k seek=512 count=64 conv=fsync 2>&1;"
                  " echo 3 > /proc/sys/vm/drop_caches;"
@@ -211,13 +224,14 @@ def run(vm):
     verify(vm, "/dev/rcl1", "rcl1 data after reload")
 
     # --- read error on mirror d0: retried on another -------------------------
-    vm.disk_errors(0, iotypes=("read",))
-    verify(vm, "/dev/rcl0", "rcl0 correct with read errors on d0")
-    time.sleep(2)
-    rc, out = sh(vm, "cat /sys/block/rcl0/raidcluster/state /sys/block/rcl0/raidcluster/members;"
-                 " cat /proc/raidcluster")
-    ok("rcl0 degraded after read error", out.startswith("degraded") and "read-retries" in out, out)
-    vm.disk_errors(0, on=False)
+    if hba == "virtio":
+        vm.disk_errors(0, iotypes=("read",))
+        verify(vm, "/dev/rcl0", "rcl0 correct with read errors on d0")
+        time.sleep(2)
+        rc, out = sh(vm, "cat /sys/block/rcl0/raidcluster/state; cat /proc/raidcluster")
+        ok("rcl0 degraded after read error, reads retried",
+           out.startswith("degraded") and re.search(r"read-retries [1-9]", out), out)
+        vm.disk_errors(0, on=False)
 
     # --- pull d1 (RAID 1 member): still correct --------------------------------
     vm.unplug(1)
@@ -254,8 +268,39 @@ def run(vm):
     ok("run RAID 0 with a failed member refused", rc == 1 and "offline" in out, out)
     rc, out = sh(vm, f"{RC} delete 1 && {RC} info")
     ok("delete the dead RAID 0", rc == 0 and "nlds=1" in out, out)
-    rc, out = sh(vm, "rmmod raidcluster && lsmod | grep -c raidcluster; ls /sys/block")
-    ok("final rmmod leaves nothing", rc == 0 or "rcl" not in out, out)
+
+    # --- RUN: a drive with a member missing, started degraded -----------------
+    # d3 comes back (stale COD, recorded failed); detach wipes it, attach
+    # makes it a new member, and a new mirror goes on d2 + d3.
+    if hba == "virtio":
+        vm.replug(3)
+        time.sleep(3)
+        vm.check("lab-links")
+    rc, out = sh(vm, "ls /dev/lab/; " + f"{RC} attach /dev/lab/d3")
+    ok("re-attach replugged d3: stays failed", rc == 0, out)
+    rc, out = sh(vm, f"{RC} disk 3")
+    ok("d3 record failed", "state=2" in out, out)
+    rc, out = sh(vm, f"{RC} detach 3 && {RC} attach /dev/lab/d3 && {RC} disk 3")
+    ok("detach + attach: d3 a new online member", rc == 0 and "state=1" in out, out)
+    rc, out = sh(vm, f"{RC} create m2 1 0 2:{DATA + 2 * EXT}:{EXT} 3:{DATA + 2 * EXT}:{EXT}")
+    ok("create RAID 1 m2 on d2 + d3", rc == 0, out)
+    n = out.split()[0] if rc == 0 else "rcl1"
+    rc, out = sh(vm, f"dd if=/tmp/pat32 of=/dev/{n} bs=1M count=32 oflag=direct 2>&1")
+    ok(f"write {n}", rc == 0, out)
+    rc, out = sh(vm, "rmmod raidcluster && insmod /mnt/lab/raidcluster.ko && "
+                 f"{RC} attach /dev/lab/d3 && ls /sys/block")
+    ok("reload, attach d3 only: m2 waits", rc == 0 and n not in out, out)
+    rc, out = sh(vm, f"{RC} run {n[3:]} && cat /sys/block/{n}/raidcluster/state && {RC} disk 2")
+    ok("RUN starts m2 degraded, missing d2 marked failed",
+       rc == 0 and out.startswith("degraded") and "state=2" in out, out)
+    verify(vm, f"/dev/{n}", f"{n} data after RUN")
+    rc, out = sh(vm, f"{RC} run {n[3:]}")
+    ok("RUN twice refused", rc == 1 and "already running" in out, out)
+    rc, out = sh(vm, f"{RC} detach 3")
+    ok("detach of a used disk refused", rc == 1 and "used by" in out, out)
+
+    rc, out = sh(vm, "rmmod raidcluster && lsmod | grep -c raidcluster; ls /sys/block /dev | grep rcl")
+    ok("final rmmod leaves nothing", "rcl" not in out, out)
 
 
 if __name__ == "__main__":
