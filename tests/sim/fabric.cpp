@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "fabric.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace rcsim {
@@ -32,19 +33,35 @@ const char *io_op_name(IoOp op) {
 }
 
 void Disk::read(uint64_t sector, uint32_t n, uint8_t *out) const {
-  for (uint32_t i = 0; i < n; i++) {
-    auto it = sectors_.find(sector + i);
-    if (it == sectors_.end())
-      memset(out + (size_t)i * kSectorBytes, 0, kSectorBytes);
+  while (n) {
+    uint64_t blk = sector / kBlockSectors;
+    uint32_t off = (uint32_t)(sector % kBlockSectors);
+    uint32_t take = std::min(n, kBlockSectors - off);
+    auto it = blocks_.find(blk);
+    if (it == blocks_.end())
+      memset(out, 0, (size_t)take * kSectorBytes);
     else
-      memcpy(out + (size_t)i * kSectorBytes, it->second.data(), kSectorBytes);
+      memcpy(out, it->second.data() + (size_t)off * kSectorBytes, (size_t)take * kSectorBytes);
+    out += (size_t)take * kSectorBytes;
+    sector += take;
+    n -= take;
   }
 }
 
 void Disk::write(uint64_t sector, uint32_t n, const uint8_t *in) {
-  for (uint32_t i = 0; i < n; i++)
-    memcpy(sectors_[sector + i].data(), in + (size_t)i * kSectorBytes, kSectorBytes);
   writes_++;
+  while (n) {
+    uint64_t blk = sector / kBlockSectors;
+    uint32_t off = (uint32_t)(sector % kBlockSectors);
+    uint32_t take = std::min(n, kBlockSectors - off);
+    auto it = blocks_.find(blk);
+    if (it == blocks_.end())
+      it = blocks_.emplace(blk, Block{}).first; // value-initialised: zeros
+    memcpy(it->second.data() + (size_t)off * kSectorBytes, in, (size_t)take * kSectorBytes);
+    in += (size_t)take * kSectorBytes;
+    sector += take;
+    n -= take;
+  }
 }
 
 uint32_t Fabric::plugged_mask(int node) const {

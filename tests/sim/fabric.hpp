@@ -3,7 +3,7 @@
 // The shared SCSI buses and disks, as memory.
 //
 // A disk sits on one channel (bus) at one target ID and stores 512-byte
-// sectors sparsely (only the metadata area is ever touched: slots,
+// sectors sparsely in 4 KiB blocks (only the metadata area is ever touched: slots,
 // mailboxes, COD).  Every node reaches a disk through its own cable to
 // the disk's channel; a path works when the node is up, its cable on that
 // channel is plugged and the disk has not failed.
@@ -34,7 +34,8 @@
 namespace rcsim {
 
 constexpr unsigned kSectorBytes = 512;
-using Sector = std::array<uint8_t, kSectorBytes>;
+constexpr unsigned kBlockSectors = 8; // storage granule: one 4 KiB block
+using Block = std::array<uint8_t, kSectorBytes * kBlockSectors>;
 
 class Disk {
 public:
@@ -54,7 +55,7 @@ private:
   int channel_, target_;
   bool failed_ = false;
   uint64_t writes_ = 0;
-  std::unordered_map<uint64_t, Sector> sectors_;
+  std::unordered_map<uint64_t, Block> blocks_; // by sector / 8
 };
 
 enum class IoOp : uint8_t { Read, Write, Tur };

@@ -138,3 +138,12 @@ TEST(SimFabric, CablePulledMidWriteFailsIt) {
   r.f.set_cable(2, 1, false);
   EXPECT_EQ(r.f.complete(id, r.rng, r.tr, 0).status, IoStatus::NoPath);
 }
+
+TEST(SimFabric, UnalignedWriteCrossesBlocks) {
+  Rig r;
+  EXPECT_EQ(r.run(0, r.d0, IoOp::Write, 4101, 6, 0x3c), IoStatus::Ok);
+  std::vector<uint8_t> got;
+  ASSERT_EQ(r.run(1, r.d0, IoOp::Read, 4096, 16, 0, &got), IoStatus::Ok);
+  for (unsigned s = 0; s < 16; s++)
+    EXPECT_EQ(got[s * kSectorBytes + 17], (s >= 5 && s < 11) ? 0x3c : 0) << "sector " << s;
+}
