@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Cluster membership: startup (figures 4, 5A-5C), the master's monitor
+ * (figures 8A-8C), heartbeats and cable-failure analysis (figure 17),
+ * master failover and rejoin, failure-to-detect-failure (booting flag and
+ * incarnation, table 20), and the dispatch of node-to-node commands
+ * (figures 11A-11C).
+ *
+ * The Heartbeat() of table 17 is the heartbeat counter of the node slot:
+ * every hb_period a node rewrites its slot with the counter advanced and
+ * reads all slots in one read; a monitored node whose counter has not
+ * advanced for hb_misses checks has failed one Heartbeat() per check.
+ */
+#include "rc_base.h"
+#include "node_priv.h"
+
+static void rc_emit_master(struct rc_node *n)
+{
+	struct rc_action a = { .type = RC_ACT_MASTER, .node = n->master };
+
+	rc_emit(n, &a);
+	rc_slot_touch(n);
+}
+
+void rc_restart(struct rc_node *n)
+{
+	struct rc_action a = { .type = RC_ACT_RESTART };
+
+	if (n->my_rebuild != RC_LD_NONE) {
+		struct rc_action s = { .type = RC_ACT_REBUILD_STOP,
+				       .ld = n->my_rebuild };
+
+		rc_emit(n, &s);
+		n->my_rebuild = RC_LD_NONE;
+	}
+	rc_emit(n, &a);
+	/* Quiet until the host starts us again with a new incarnation. */
+	n->started = false;
+}
+
+/* Fig 17 step 1740 / fig 8 step 850: Node_Kill() through our slot (read
+ * on every channel) and, while it still reads its box, the command too. */
+void rc_kill_peer(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	if (!pr->slot_ok)
+		return;
+	pr->kill = true;
+	pr->kill_inc = pr->slot.incarnation;
+	rc_send(n, id, RC_DCMD_KILL, 0, 0, 0, 0, NULL, 0);
+	rc_slot_touch(n);
+	rc_slot_flush(n);
+}
+
+/* --- startup ------------------------------------------------------------- */
+
+void rc_cluster_start(struct rc_node *n)
+{
+	/* Step 4A5: channel bitmap; 4B0: node-communications channel. */
+	rc_self_fire(n, RC_SE_BOOT);
+	n->booting = true;
+	n->start_ms = n->now;
+	n->discovery_end = n->now + n->p.discovery_ms;
+	n->next_hb = n->now;
+	n->next_poll = n->now;
+	rc_chan_update(n);
+	rc_cluster_tick(n);
+}
+
+/* Fig 4 step 425: the same rule on every node decides master and slaves. */
+static void rc_decide_role(struct rc_node *n)
+{
+	unsigned int i;
+	int master = -1, best = n->p.self;
+	bool established = false;
+
+	n->role_decided = true;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_slot_info *s = &n->peers[i].slot;
+
+		if (!rc_peer_live(n, i))
+			continue;
+		if (!s->booting && s->state == RC_NS_MASTER) {
+			if ((int)i > master)
+				master = i;
+		} else if (!s->booting) {
+			established = true;	/* in nexus, electing */
+		} else if ((int)i > best) {
+			best = i;
+		}
+	}
+	if (master < 0 && !established && best == n->p.self) {
+		/* Steps 430, 435, 440, 445. */
+		rc_self_fire(n, RC_SE_BECOME_MASTER);
+		n->master = n->p.self;
+		rc_emit_master(n);
+		for (i = 0; i < RC_MAX_NODES; i++)
+			if (rc_peer_live(n, i))
+				rc_peer_fire(n, i, RC_PE_FOUND);
+		n->cod_pending = true;
+		{
+			struct rc_action a = { .type = RC_ACT_PROCESS_COD };
+
+			rc_emit(n, &a);
+		}
+		return;
+	}
+	/* Steps 505, 510: slave; wait for negotiations (520-530). */
+	rc_self_fire(n, RC_SE_BECOME_SLAVE);
+	n->neg_deadline = n->now + n->p.negotiate_timeout_ms;
+	if (master < 0 && !established)
+		master = best;
+	if (master >= 0) {
+		n->master = (u8)master;
+		rc_peer_fire(n, (u8)master, RC_PE_IS_MASTER);
+		rc_emit_master(n);
+	}
+}
+
+void rc_cluster_cod_done(struct rc_node *n, int error)
+{
+	/* Step 445 done (an unreadable COD leaves an empty configuration,
+	 * the host's to report); step 4A0: Completed_Startup. */
+	n->cod_pending = false;
+	rc_self_fire(n, RC_SE_COD_DONE);
+	n->booting = false;
+	rc_slot_touch(n);
+	rc_slot_flush(n);
+	n->next_monitor = n->now;
+}
+
+/* A slave that completed its startup (in nexus, maybe rebuilding). */
+static bool rc_nexus_slave_ready(const struct rc_node *n)
+{
+	return n->state == RC_NS_ACTIVE_SLAVE && !n->suspended &&
+	       (n->info == RC_NI_COMPLETED_STARTUP ||
+		n->info == RC_NI_REBUILDING);
+}
+
+/* --- failover ---------------------------------------------------------------- */
+
+/*
+ * The master failed and we are a slave in nexus: the survivors arbitrate
+ * with the startup rule (step 425: highest node ID among the nodes in
+ * nexus).  The winner keeps the others in nexus; the rest follow whoever
+ * claims MASTER in its slot (rc_cluster_slot()).
+ */
+static void rc_elect(struct rc_node *n)
+{
+	unsigned int i;
+	u8 best = n->p.self;
+
+	if (rc_is_master(n) || !rc_nexus_slave_ready(n))
+		return;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_slot_info *s = &n->peers[i].slot;
+
+		if (!rc_peer_live(n, i) || s->booting ||
+		    n->peers[i].state == RC_NS_FAILED_SLAVE)
+			continue;
+		if (s->state == RC_NS_MASTER)
+			return;		/* someone claims it already */
+		if (s->state == RC_NS_ACTIVE_SLAVE &&
+		    (s->info == RC_NI_COMPLETED_STARTUP ||
+		     s->info == RC_NI_REBUILDING) && i > best)
+			best = i;
+	}
+	if (best != n->p.self)
+		return;
+	rc_self_fire(n, RC_SE_PROMOTE);
+	n->master = n->p.self;
+	rc_emit_master(n);
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_slot_info *s = &n->peers[i].slot;
+
+		if (!rc_peer_live(n, i) || s->booting)
+			continue;
+		if (s->state == RC_NS_ACTIVE_SLAVE &&
+		    (s->info == RC_NI_COMPLETED_STARTUP ||
+		     s->info == RC_NI_REBUILDING)) {
+			if (n->peers[i].state != RC_NS_NONE)
+				n->peers[i].state = RC_NS_NONE;
+			rc_peer_fire(n, i, RC_PE_ADOPTED);
+		}
+	}
+	n->next_monitor = n->now;
+	rc_rebuild_promoted(n);
+}
+
+void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev)
+{
+	struct rc_peer *pr = &n->peers[id];
+	bool was_master = id == n->master && !rc_is_master(n);
+
+	rc_peer_fire(n, id, ev);
+	pr->diag = RC_DIAG_IDLE;
+	pr->misses = 0;
+	rc_drop_node(n, id);
+	if (was_master) {
+		n->master = RC_NO_NODE;
+		rc_emit_master(n);
+		rc_elect(n);
+	}
+}
+
+/* --- slots: liveness, reboots, kills, masters ------------------------------------ */
+
+void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
+{
+	struct rc_peer *pr = &n->peers[id];
+	bool had = pr->slot_ok;
+	bool rebooted, advanced;
+
+	if (had && s->incarnation == pr->slot.incarnation &&
+	    s->heartbeat < pr->slot.heartbeat)
+		return;			/* an older copy (another channel) */
+	rebooted = had && s->incarnation != pr->slot.incarnation;
+	/* Table 20: booting while we hold it in nexus = it failed and came
+	 * back faster than we noticed. */
+	if (had && s->booting &&
+	    (pr->state == RC_NS_NEXUS_SLAVE ||
+	     (pr->state == RC_NS_MASTER &&
+	      pr->info == RC_NI_COMPLETED_STARTUP)))
+		rebooted = true;
+	advanced = rebooted || (had && s->heartbeat > pr->slot.heartbeat);
+	pr->slot = *s;
+	pr->slot_ok = true;
+	if (!had)
+		pr->hb_change_ms = n->now;
+	if (advanced) {
+		pr->hb_seen_change = true;
+		pr->hb_change_ms = n->now;
+		pr->hb_fresh = true;
+	}
+	if (rebooted) {
+		bool was_master = id == n->master && !rc_is_master(n);
+
+		rc_xport_reset_peer(n, id);
+		pr->kill = false;
+		pr->tur_pending = false;
+		pr->diag = RC_DIAG_IDLE;
+		if (rc_is_master(n) || was_master ||
+		    pr->state != RC_NS_NONE) {
+			if (rc_is_master(n))
+				pr->not_before = n->now + n->p.renegotiate_ms;
+			rc_cluster_peer_failed(n, id, RC_PE_REBOOTED);
+			if (!rc_is_master(n)) {
+				/* A slave keeps no view of other slaves. */
+				pr->state = RC_NS_NONE;
+				pr->info = RC_NI_NONE;
+			}
+		} else {
+			rc_drop_node(n, id);
+		}
+	}
+	/* Node_Kill() for this life of ours: suspension (step 1135). */
+	if ((s->kill_mask & (1u << n->p.self)) &&
+	    s->kill_incarnation[n->p.self] == n->p.incarnation) {
+		rc_suspend(n, RC_SE_KILLED);
+		return;
+	}
+	if (!n->role_decided || s->booting || (s->flags & RC_SLOTF_SUSPENDED) ||
+	    s->state != RC_NS_MASTER || !pr->hb_seen_change)
+		return;
+	if (rc_is_master(n)) {
+		/* Two masters after a race: the lower ID yields and rejoins. */
+		if (id > n->p.self)
+			rc_restart(n);
+		return;
+	}
+	if (n->master == id)
+		return;
+	if (n->master == RC_NO_NODE || id > n->master ||
+	    !rc_peer_live(n, n->master)) {
+		n->master = id;
+		rc_peer_fire(n, id, RC_PE_IS_MASTER);
+		rc_emit_master(n);
+	}
+}
+
+/* --- heartbeat: figure 17 ------------------------------------------------------- */
+
+static bool rc_monitored(const struct rc_node *n, u8 id)
+{
+	u8 s = n->peers[id].state;
+
+	if (rc_is_master(n))
+		return s == RC_NS_NEW_SLAVE || s == RC_NS_DIAGNOSED_SLAVE ||
+		       s == RC_NS_NEXUS_SLAVE || s == RC_NS_RESTARTED_SLAVE;
+	/* Slaves monitor the master only. */
+	return id == n->master && s == RC_NS_MASTER;
+}
+
+/* Step 1755: the next connected channel after the current one. */
+static void rc_next_channel(struct rc_node *n)
+{
+	unsigned int k;
+
+	for (k = 1; k <= RC_MAX_CHANNELS; k++) {
+		u8 c = (n->comm + k) % RC_MAX_CHANNELS;
+
+		if (n->connected & (1u << c)) {
+			n->comm = c;
+			break;
+		}
+	}
+	rc_slot_touch(n);
+}
+
+static void rc_hb_failed(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+	int disk = rc_comm_disk(n, n->comm);
+	struct rc_action a = { .type = RC_ACT_TUR };
+
+	if (disk < 0) {
+		/* Steps 1730 (no drive online), 1755: next channel. */
+		rc_next_channel(n);
+		pr->misses = 0;
+		return;
+	}
+	/* Steps 1730, 1745: TEST UNIT READY the first online drive. */
+	pr->tur_pending = true;
+	a.disk = (u16)disk;
+	a.tag = RC_TAG(RC_TAG_TUR_HB, id, n->comm);
+	rc_emit(n, &a);
+}
+
+void rc_cluster_tur_done(struct rc_node *n, u8 peer, int error)
+{
+	struct rc_peer *pr = &n->peers[peer];
+
+	if (!pr->tur_pending)
+		return;
+	pr->tur_pending = false;
+	if (error) {
+		/* Step 1735 no -> 1750: our cable failed; kill self. */
+		rc_suspend(n, RC_SE_CABLE_FAIL);
+		return;
+	}
+	if (pr->misses < n->p.hb_misses || !rc_monitored(n, peer))
+		return;		/* it came back meanwhile */
+	/* Step 1735 yes -> 1740: the peer failed: FAILED_SLAVE, Node_Kill. */
+	rc_kill_peer(n, peer);
+	rc_cluster_peer_failed(n, peer, RC_PE_HB_LOST);
+}
+
+/* A slave follows the master's view of the other slaves: a node the
+ * master no longer holds in nexus loses its reservations here too. */
+static void rc_follow_master_view(struct rc_node *n)
+{
+	const struct rc_peer *m;
+	unsigned int ld;
+
+	if (rc_is_master(n) || n->master == RC_NO_NODE)
+		return;
+	m = &n->peers[n->master];
+	if (!m->slot_ok || !rc_peer_live(n, n->master))
+		return;
+	for (ld = 0; ld < RC_MAX_LDS; ld++) {
+		u8 h = n->holder[ld];
+
+		if (h == RC_HOLDER_NONE || h == n->p.self || h == n->master)
+			continue;
+		if (m->slot.peer_state[h] != RC_NS_NEXUS_SLAVE)
+			rc_set_holder(n, ld, RC_HOLDER_NONE);
+	}
+}
+
+void rc_cluster_slots(struct rc_node *n, bool read_ok)
+{
+	unsigned int i;
+
+	if (!n->role_decided)
+		return;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (i == n->p.self || !rc_monitored(n, i)) {
+			pr->hb_fresh = false;
+			continue;
+		}
+		/* Steps 1710, 1715, 1705, 1720. */
+		if (read_ok && pr->hb_fresh)
+			pr->misses = 0;
+		else
+			pr->misses++;
+		pr->hb_fresh = false;
+		if (pr->misses >= n->p.hb_misses && !pr->tur_pending) {
+			rc_hb_failed(n, i);
+			if (n->suspended)
+				return;
+		}
+	}
+	rc_follow_master_view(n);
+	if (!rc_is_master(n) && n->master == RC_NO_NODE)
+		rc_elect(n);
+}
+
+/* --- the master's monitor: figures 8A-8C ----------------------------------------- */
+
+static void rc_diag_pattern(u8 *buf, u32 op, u8 peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_DIAG_BYTES; i++)
+		buf[i] = (u8)(op * 31u + i * 7u + peer);
+}
+
+static void rc_diag_send(struct rc_node *n, u8 id, u8 step)
+{
+	struct rc_peer *pr = &n->peers[id];
+	int r = -EINVAL;
+
+	pr->diag = step;
+	pr->diag_op = RC_DIAG_OP_BIT | (++n->diag_seq << 5) | id;
+	pr->diag_deadline = n->now + n->p.reply_timeout_ms;
+	switch (step) {
+	case RC_DIAG_CABLE:
+		r = rc_send(n, id, RC_DCMD_CABLE_CHECK, 0, 0, 0, pr->diag_op,
+			    NULL, 0);
+		break;
+	case RC_DIAG_WRITE:
+		rc_diag_pattern(pr->diag_pattern, pr->diag_op, id);
+		r = rc_send(n, id, RC_DCMD_WRITE, 0, 0, RC_DIAG_BYTES,
+			    pr->diag_op, pr->diag_pattern, RC_DIAG_BYTES);
+		break;
+	case RC_DIAG_READ:
+		r = rc_send(n, id, RC_DCMD_READ, 0, 0, RC_DIAG_BYTES,
+			    pr->diag_op, NULL, 0);
+		break;
+	default:
+		break;
+	}
+	if (r < 0)
+		pr->diag_deadline = n->now;	/* cannot even queue: comm */
+}
+
+static void rc_diag_fail(struct rc_node *n, u8 id)
+{
+	/* Steps 865 no -> 875; the slave times out (520-535). */
+	n->peers[id].diag = RC_DIAG_IDLE;
+	rc_peer_fire(n, id, RC_PE_DIAG_FAIL);
+	rc_drop_node(n, id);
+}
+
+void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	struct rc_peer *pr = &n->peers[from];
+	struct rc_cable_reply cr;
+
+	if (!rc_is_master(n) || m->op != pr->diag_op || pr->diag == RC_DIAG_IDLE)
+		return;		/* stale answer of an earlier attempt */
+	switch (pr->diag) {
+	case RC_DIAG_CABLE:
+		/* Cable check: it hears us on a channel we share. */
+		if (m->status != RC_SCSI_GOOD ||
+		    rc_cable_reply_decode(m->payload, m->len, &cr) ||
+		    !(n->connected & (1u << cr.channel)) ||
+		    !(cr.connected & n->connected)) {
+			rc_diag_fail(n, from);
+			return;
+		}
+		rc_diag_send(n, from, RC_DIAG_WRITE);
+		return;
+	case RC_DIAG_WRITE:
+		if (m->status != RC_SCSI_GOOD) {
+			rc_diag_fail(n, from);
+			return;
+		}
+		rc_diag_send(n, from, RC_DIAG_READ);
+		return;
+	case RC_DIAG_READ:
+		/* Memory test: read back what Node_Write() stored. */
+		if (m->status != RC_SCSI_GOOD || m->len != RC_DIAG_BYTES ||
+		    memcmp(m->payload, pr->diag_pattern, RC_DIAG_BYTES)) {
+			rc_diag_fail(n, from);
+			return;
+		}
+		/* Steps 865 yes -> 870, then 8B0/880: negotiate. */
+		rc_peer_fire(n, from, RC_PE_DIAG_OK);
+		rc_config_negotiate_peer(n, from);
+		return;
+	case RC_DIAG_NEGOTIATE:
+		rc_config_reply(n, from, m);
+		return;
+	default:
+		return;
+	}
+}
+
+static void rc_monitor(struct rc_node *n)
+{
+	unsigned int i;
+
+	n->next_monitor = n->now + n->p.monitor_ms;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+		const struct rc_slot_info *s = &pr->slot;
+
+		if (i == n->p.self || !rc_peer_live(n, i))
+			continue;
+		/* Steps 805, 810, 815: a new node that follows us. */
+		if (pr->state == RC_NS_NONE && s->state == RC_NS_ACTIVE_SLAVE &&
+		    (s->master == n->p.self || s->master == RC_NO_NODE))
+			rc_peer_fire(n, i, RC_PE_FOUND);
+		/* Step 860 (after the 8E0 interval for a restarted one). */
+		if (pr->state == RC_NS_NEW_SLAVE && pr->diag == RC_DIAG_IDLE &&
+		    n->now >= pr->not_before && s->state == RC_NS_ACTIVE_SLAVE)
+			rc_diag_send(n, i, RC_DIAG_CABLE);
+	}
+}
+
+static void rc_diag_timeouts(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (pr->diag == RC_DIAG_IDLE || n->now < pr->diag_deadline)
+			continue;
+		/* Steps 830-845: comm test failed; 850: suspend it. */
+		pr->diag = RC_DIAG_IDLE;
+		rc_kill_peer(n, i);
+		rc_cluster_peer_failed(n, i, RC_PE_COMM_FAIL);
+	}
+}
+
+void rc_cluster_tick(struct rc_node *n)
+{
+	unsigned int i;
+
+	if (n->now >= n->next_hb) {
+		n->next_hb = n->now + n->p.hb_period_ms;
+		rc_slot_touch(n);
+		rc_slot_flush(n);
+		rc_slots_read(n);
+	}
+	if (n->now >= n->next_poll) {
+		n->next_poll = n->now + n->p.poll_ms;
+		rc_slot_flush(n);
+		rc_boxes_poll(n);
+		for (i = 0; i < RC_MAX_NODES; i++)
+			rc_box_flush(n, i);
+	}
+	if (!n->role_decided && n->now >= n->discovery_end)
+		rc_decide_role(n);
+	if (n->state == RC_NS_ACTIVE_SLAVE &&
+	    n->info == RC_NI_WAITING_FOR_NEGOTIATIONS &&
+	    n->now >= n->neg_deadline && !n->neg_pending &&
+	    !n->neg_waiting_cable) {
+		/* Steps 520-530 -> 535, 540. */
+		rc_suspend(n, RC_SE_NEG_TIMEOUT);
+		return;
+	}
+	if (n->restart_pending &&
+	    (rc_tx_acked(n, n->restart_peer, n->restart_after_seq) ||
+	     n->now >= n->restart_deadline)) {
+		/* Step 585 once the master has our answer (580). */
+		n->restart_pending = false;
+		rc_restart(n);
+		return;
+	}
+	if (rc_is_master(n) && rc_nexus(n)) {
+		rc_diag_timeouts(n);
+		if (n->now >= n->next_monitor)
+			rc_monitor(n);
+	}
+}
+
+/* --- commands from other nodes: figures 11A-11C ------------------------------------ */
+
+static void rc_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	struct rc_wire_cable_reply cw;
+	struct rc_cable_reply cr;
+	u32 end = m->cmd.addr + m->cmd.count;
+	bool range_ok = m->cmd.addr <= RC_NODE_MEM && end <= RC_NODE_MEM &&
+			end >= m->cmd.addr;
+
+	switch (m->cmd.dcmd) {
+	case RC_DCMD_CABLE_CHECK:
+		/* Steps 1160, 1165: the channel it arrived on. */
+		cr.channel = n->comm;
+		cr.connected = n->connected;
+		if (rc_cable_reply_encode(&cw, &cr))
+			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+		else
+			rc_reply_msg(n, from, m, RC_SCSI_GOOD, &cw, sizeof(cw));
+		return;
+	case RC_DCMD_READ:
+		/* Steps 1150, 1155. */
+		if (!range_ok || m->cmd.count > RC_WIRE_MAX_PAYLOAD || m->len)
+			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+		else
+			rc_reply_msg(n, from, m, RC_SCSI_GOOD,
+				     n->mem + m->cmd.addr, m->cmd.count);
+		return;
+	case RC_DCMD_WRITE:
+		/* Steps 1140, 1145 (complete once "on the media"). */
+		if (!range_ok || m->len != m->cmd.count) {
+			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+			return;
+		}
+		memcpy(n->mem + m->cmd.addr, m->payload, m->len);
+		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
+		return;
+	case RC_DCMD_NEGOTIATE:
+		rc_config_cmd(n, from, m);
+		return;
+	case RC_DCMD_KILL:
+		/* Steps 1130, 1135. */
+		rc_suspend(n, RC_SE_KILLED);
+		return;
+	case RC_DCMD_RESERVE:
+	case RC_DCMD_RELEASE:
+		rc_resv_cmd(n, from, m);
+		return;
+	default:
+		rc_rebuild_cmd(n, from, m);
+		return;
+	}
+}
+
+void rc_dispatch(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	if (!(m->flags & RC_MSGF_RESPONSE)) {
+		rc_cmd(n, from, m);
+		return;
+	}
+	if (m->op & RC_DIAG_OP_BIT) {
+		rc_cluster_diag_reply(n, from, m);
+		return;
+	}
+	switch (m->cmd.dcmd) {
+	case RC_DCMD_RESERVE:
+	case RC_DCMD_RELEASE:
+		rc_resv_reply(n, from, m);
+		return;
+	case RC_DCMD_NEGOTIATE:
+		rc_config_reply(n, from, m);
+		return;
+	default:
+		return;		/* informs: GOOD, nothing waits on them */
+	}
+}

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Configuration negotiation and changes.
+ *
+ *   fig 8B/8C  the master negotiates with a diagnosed slave (8B0, 880) and
+ *              reads its answer (885-895, 8C0, 8C5): rc_config_reply()
+ *   fig 5B/5C  the slave verifies (545, 550), stores (555, 560), restarts
+ *              on a change (575-585) or completes its startup
+ *   figure 13  Node_Negotiate() received: scan (1305), mismatch (1310,
+ *              1315), EEPROM/NVM writes (1320-1335), changed: inform the
+ *              master and restart (1340-1350)
+ *   figure 15  before accepting a change: test every connected channel
+ *              and TEST UNIT READY the first online drive of a failing one
+ *              (1510-1570); TUR failure = our cable: kill self (1565)
+ *   changes    the master commits a change (only it writes the COD) and
+ *              pushes it to every slave in nexus; a slave proposes its
+ *              change to the master (RC_NEGF_PROPOSAL)
+ *
+ * The patent's EEPROM/NVM writes are the host's RC_ACT_ADOPT_CONFIG; a
+ * slave in nexus adopts a pushed change in place (the host reloads the COD
+ * live) rather than restarting, which fig 13 step 1350 would do: restarting
+ * every node on each new logical drive would break the nexus for nothing.
+ */
+#include "rc_base.h"
+#include "node_priv.h"
+
+/* The negotiate mailbox of this node: its config, disks and table 390. */
+void rc_config_build_neg(struct rc_node *n, u32 flags)
+{
+	struct rc_neg *m = &n->neg_out;
+	unsigned int i;
+
+	rc_neg_init(m);
+	m->generation = n->cfg.generation;
+	m->cod_crc = n->cfg.cod_crc;
+	m->nlds = n->cfg.nlds;
+	m->flags = flags;
+	memcpy(m->cluster_uuid, n->cfg.cluster_uuid, 16);
+	for (i = 0; i < RC_MAX_LDS && i < n->cfg.nlds; i++) {
+		if (n->cfg.ld_state[i] == RC_LD_UNUSED ||
+		    n->cfg.ld_state[i] >= RC_LD_STATE_MAX)
+			continue;
+		m->ld_state[i] = n->cfg.ld_state[i];
+		m->ld_level[i] = n->cfg.ld_level[i];
+		m->holder[i] = n->holder[i];
+	}
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_disk_view *d = &n->disks[i];
+
+		if (d->state == RC_DISK_UNUSED)
+			continue;
+		m->ndisks = i + 1;
+		if (m->pd_disk[d->channel][d->target] != RC_PD_NONE)
+			continue;	/* two disks on one address: first wins */
+		m->pd_disk[d->channel][d->target] = (u16)i;
+		m->pd_state[d->channel][d->target] = d->state;
+	}
+	if (rc_neg_encode((struct rc_wire_negotiate *)n->neg_wire, m))
+		memset(n->neg_wire, 0, sizeof(n->neg_wire));
+}
+
+/* Steps 8B0, 880: the master sends its configuration to slave @id. */
+void rc_config_negotiate_peer(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	rc_config_build_neg(n, 0);
+	pr->diag = RC_DIAG_NEGOTIATE;
+	pr->diag_op = RC_DIAG_OP_BIT | (++n->diag_seq << 5) | id;
+	/* The slave may run figure 15 and store the configuration first. */
+	pr->diag_deadline = n->now + 2ull * n->p.reply_timeout_ms;
+	if (rc_send(n, id, RC_DCMD_NEGOTIATE, 0, 0, 0, pr->diag_op,
+		    n->neg_wire, sizeof(n->neg_wire)) < 0)
+		pr->diag_deadline = n->now;
+}
+
+/* Push the current configuration to every slave in nexus. */
+static void rc_config_push(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (n->peers[i].state == RC_NS_NEXUS_SLAVE &&
+		    n->peers[i].diag == RC_DIAG_IDLE && rc_peer_live(n, i))
+			rc_config_negotiate_peer(n, i);
+}
+
+/* Master side of steps 885-895, 8C0, 8C5. */
+void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	struct rc_neg_reply r;
+	struct rc_peer *pr = &n->peers[from];
+
+	if (!(m->op & RC_DIAG_OP_BIT)) {
+		/* The master's answer to our proposal. */
+		struct rc_op *op = rc_op_find(n, m->op);
+
+		if (!op || op->kind != RC_OP_PROPOSE)
+			return;
+		if (m->status == RC_SCSI_GOOD &&
+		    !rc_neg_reply_decode(m->payload, m->len, &r) &&
+		    r.result == RC_NEG_CABLE_FAIL) {
+			/* The master sees those drives fine: our path. */
+			rc_emit_complete(n, op->cookie, RC_SCSI_CHECK_CONDITION);
+			rc_op_free(op);
+			rc_suspend(n, RC_SE_CABLE_FAIL);
+			return;
+		}
+		rc_emit_complete(n, op->cookie, m->status);
+		rc_op_free(op);
+		return;
+	}
+	if (!rc_is_master(n) || pr->diag != RC_DIAG_NEGOTIATE ||
+	    m->op != pr->diag_op)
+		return;
+	pr->diag = RC_DIAG_IDLE;
+	if (m->status != RC_SCSI_GOOD ||
+	    rc_neg_reply_decode(m->payload, m->len, &r)) {
+		rc_peer_fire(n, from, RC_PE_NEG_MISMATCH);
+		rc_drop_node(n, from);
+		return;
+	}
+	switch (r.result) {
+	case RC_NEG_OK:
+		rc_peer_fire(n, from, RC_PE_NEG_SAME);		/* 8C0, 8C5 */
+		return;
+	case RC_NEG_OK_CHANGED:
+		rc_peer_fire(n, from, RC_PE_NEG_CHANGED);	/* 895 */
+		n->peers[from].not_before = n->now + n->p.renegotiate_ms;
+		return;
+	case RC_NEG_EEPROM_FAIL:
+	case RC_NEG_NVM_FAIL:
+		rc_peer_fire(n, from, RC_PE_NEG_WRITE_FAIL);	/* 890 */
+		rc_drop_node(n, from);
+		return;
+	default:
+		rc_peer_fire(n, from, RC_PE_NEG_MISMATCH);	/* 890 */
+		rc_drop_node(n, from);
+		return;
+	}
+}
+
+static void rc_neg_answer(struct rc_node *n, u8 result)
+{
+	struct rc_wire_negotiate_reply w;
+	struct rc_neg_reply r = { .result = result,
+				  .generation = n->cfg.generation };
+	int seq;
+
+	rc_neg_reply_encode(&w, &r);
+	seq = rc_reply(n, n->neg_from, &n->neg_req, RC_SCSI_GOOD, &w,
+		       sizeof(w));
+	if (result == RC_NEG_OK_CHANGED && seq > 0) {
+		/* Step 585 waits until the master has our answer (580). */
+		n->restart_pending = true;
+		n->restart_peer = n->neg_from;
+		n->restart_after_seq = (u32)seq;
+		n->restart_deadline = n->now + n->p.reply_timeout_ms;
+	}
+}
+
+/* Steps 1305, 1310: can we run what the master describes? */
+static bool rc_neg_acceptable(const struct rc_node *n, const struct rc_neg *m)
+{
+	unsigned int c, t;
+
+	if (n->cfg.generation && memcmp(n->cfg.cluster_uuid, m->cluster_uuid, 16))
+		return false;	/* another cluster's disks */
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		for (t = 0; t < RC_MAX_TARGETS; t++) {
+			u16 d = m->pd_disk[c][t];
+
+			if (d == RC_PD_NONE || m->pd_state[c][t] != RC_DISK_ONLINE)
+				continue;
+			/* An online member we cannot see: not our cluster
+			 * view (channel numbers are per host, not compared). */
+			if (!n->disks[d].present)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void rc_neg_continue(struct rc_node *n)
+{
+	struct rc_action a = { .type = RC_ACT_ADOPT_CONFIG };
+
+	if (!rc_neg_acceptable(n, &n->neg)) {
+		rc_neg_answer(n, RC_NEG_MISMATCH);		/* 1315 */
+		rc_suspend(n, RC_SE_NEG_MISMATCH);		/* 570, 540 */
+		return;
+	}
+	n->neg_changed = n->neg.generation != n->cfg.generation ||
+			 n->neg.cod_crc != n->cfg.cod_crc;
+	/* Steps 555 / 1320-1335: the host stores it. */
+	memcpy(n->adopt_wire, n->neg_wire_in, sizeof(n->adopt_wire));
+	n->neg_pending = true;
+	a.buf = n->adopt_wire;
+	a.len = sizeof(n->adopt_wire);
+	rc_emit(n, &a);
+}
+
+/* --- figure 15 ------------------------------------------------------------- */
+
+static void rc_cable_pass(struct rc_node *n);
+
+static void rc_cable_step(struct rc_node *n)
+{
+	for (; n->cable_ch < RC_MAX_CHANNELS; n->cable_ch++) {
+		u8 c = n->cable_ch;
+		int disk;
+		struct rc_action a = { .type = RC_ACT_TUR };
+
+		if (!(n->connected & (1u << c)))
+			continue;			/* 1525, 1530 */
+		if (!(n->chan_bad & (1u << c)))
+			continue;			/* 1515, 1520 pass */
+		disk = rc_comm_disk(n, c);		/* 1540, 1545 */
+		if (disk < 0)
+			continue;
+		a.disk = (u16)disk;			/* 1550 */
+		a.tag = RC_TAG(RC_TAG_TUR_CABLE, 0, c);
+		rc_emit(n, &a);
+		return;
+	}
+	rc_cable_pass(n);				/* 1570 */
+}
+
+static void rc_cable_start(struct rc_node *n, u8 purpose)
+{
+	n->cable_active = true;
+	n->cable_purpose = purpose;
+	n->cable_ch = 0;
+	rc_cable_step(n);
+}
+
+void rc_config_tur_done(struct rc_node *n, u8 ch, int error)
+{
+	if (!n->cable_active || ch != n->cable_ch)
+		return;
+	if (error) {
+		/* Step 1565: the change is our cable's doing: kill self. */
+		if (n->cable_purpose == RC_CABLE_NEGOTIATE)
+			rc_neg_answer(n, RC_NEG_CABLE_FAIL);
+		if (n->cable_purpose == RC_CABLE_PROPOSAL)
+			rc_reply_commit(n, RC_NEG_CABLE_FAIL);
+		if (n->cable_purpose == RC_CABLE_HOST)
+			rc_emit_complete(n, n->cable_cookie,
+					 RC_SCSI_CHECK_CONDITION);
+		n->cable_active = false;
+		n->cable_purpose = RC_CABLE_NONE;
+		rc_suspend(n, RC_SE_CABLE_FAIL);
+		return;
+	}
+	/* Steps 1555, 1560: the drive answers: not a cable failure. */
+	n->chan_bad &= ~(1u << ch);
+	rc_cable_pass(n);
+}
+
+static void rc_commit(struct rc_node *n, const u8 *wire)
+{
+	struct rc_action a = { .type = RC_ACT_COMMIT_CONFIG };
+
+	memcpy(n->adopt_wire, wire, sizeof(n->adopt_wire));
+	n->commit_pending = true;
+	a.buf = n->adopt_wire;
+	a.len = sizeof(n->adopt_wire);
+	rc_emit(n, &a);
+}
+
+static void rc_cable_pass(struct rc_node *n)
+{
+	u8 purpose = n->cable_purpose;
+	struct rc_op *op;
+
+	n->cable_active = false;
+	n->cable_purpose = RC_CABLE_NONE;
+	switch (purpose) {
+	case RC_CABLE_NEGOTIATE:
+		n->neg_waiting_cable = false;
+		rc_neg_continue(n);
+		return;
+	case RC_CABLE_PROPOSAL:
+		rc_commit(n, n->neg_wire_in);
+		return;
+	case RC_CABLE_HOST:
+		if (rc_is_master(n)) {
+			rc_config_build_neg(n, 0);
+			n->commit_for_host = true;
+			n->commit_cookie = n->cable_cookie;
+			rc_commit(n, n->neg_wire);
+			return;
+		}
+		op = rc_op_new(n, RC_OP_PROPOSE);
+		if (!op || n->master == RC_NO_NODE) {
+			if (op)
+				rc_op_free(op);
+			rc_emit_complete(n, n->cable_cookie, RC_SCSI_BUSY);
+			return;
+		}
+		op->cookie = n->cable_cookie;
+		op->deadline = n->now + 3ull * n->p.reply_timeout_ms;
+		rc_config_build_neg(n, RC_NEGF_PROPOSAL);
+		if (rc_send(n, n->master, RC_DCMD_NEGOTIATE, 0, 0, 0, op->id,
+			    n->neg_wire, sizeof(n->neg_wire)) < 0) {
+			rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
+			rc_op_free(op);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* --- commands and events --------------------------------------------------- */
+
+void rc_reply_commit(struct rc_node *n, u8 result)
+{
+	struct rc_wire_negotiate_reply w;
+	struct rc_neg_reply r = { .result = result,
+				  .generation = n->cfg.generation };
+
+	if (!n->commit_for_peer)
+		return;
+	n->commit_for_peer = false;
+	rc_neg_reply_encode(&w, &r);
+	rc_reply(n, n->commit_from, &n->commit_req,
+		 result == RC_NEG_OK || result == RC_NEG_CABLE_FAIL ?
+		 RC_SCSI_GOOD : RC_SCSI_CHECK_CONDITION, &w, sizeof(w));
+}
+
+/* Node_Negotiate() received (step 1170). */
+void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	bool busy = n->neg_pending || n->neg_waiting_cable ||
+		    n->cable_active || n->commit_pending ||
+		    n->restart_pending;
+	struct rc_wire_negotiate_reply w;
+	struct rc_neg_reply r = { .result = RC_NEG_MISMATCH };
+	bool startup;
+
+	if (busy) {
+		rc_reply_msg(n, from, m, RC_SCSI_BUSY, NULL, 0);
+		return;
+	}
+	if (m->len != sizeof(n->neg_wire_in) ||
+	    rc_neg_decode(m->payload, m->len, &n->neg)) {
+		rc_neg_reply_encode(&w, &r);
+		rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, &w, sizeof(w));
+		return;
+	}
+	memcpy(n->neg_wire_in, m->payload, sizeof(n->neg_wire_in));
+	if (n->neg.flags & RC_NEGF_PROPOSAL) {
+		/* A slave's change: only the master commits (fig 15 first). */
+		if (!rc_is_master(n) || !rc_nexus(n)) {
+			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+			return;
+		}
+		n->commit_for_peer = true;
+		n->commit_from = from;
+		rc_req_of(&n->commit_req, m);
+		rc_cable_start(n, RC_CABLE_PROPOSAL);
+		return;
+	}
+	/* From our master, or from the one we wait to appear. */
+	if (rc_is_master(n) || n->state != RC_NS_ACTIVE_SLAVE ||
+	    (n->master != from && n->master != RC_NO_NODE &&
+	     rc_peer_live(n, n->master))) {
+		rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+		return;
+	}
+	if (n->master != from) {
+		n->master = from;
+		rc_peer_fire(n, from, RC_PE_IS_MASTER);
+	}
+	startup = n->info == RC_NI_WAITING_FOR_NEGOTIATIONS;
+	n->neg_from = from;
+	rc_req_of(&n->neg_req, m);
+	n->neg_at_startup = startup;
+	rc_self_fire(n, RC_SE_NEGOTIATE);			/* 545 */
+	if (!startup && (n->neg.generation != n->cfg.generation ||
+			 n->neg.cod_crc != n->cfg.cod_crc)) {
+		/* A change in nexus: figure 15 before accepting it. */
+		n->neg_waiting_cable = true;
+		rc_cable_start(n, RC_CABLE_NEGOTIATE);
+		return;
+	}
+	rc_neg_continue(n);
+}
+
+void rc_config_done_ev(struct rc_node *n, int error)
+{
+	unsigned int i;
+
+	if (n->neg_pending) {
+		n->neg_pending = false;
+		if (error) {
+			/* Steps 1320-1335 / 560: EEPROM or NVM write failed. */
+			rc_neg_answer(n, error == -RC_NEG_EEPROM_FAIL ?
+				      RC_NEG_EEPROM_FAIL : RC_NEG_NVM_FAIL);
+			rc_suspend(n, RC_SE_NEG_WRITE_FAIL);	/* 570, 540 */
+			return;
+		}
+		if (n->neg_at_startup) {
+			/* The master's table 390 is the cluster's. */
+			for (i = 0; i < RC_MAX_LDS; i++)
+				rc_set_holder(n, i, n->neg.holder[i]);
+		}
+		if (n->neg_changed && n->neg_at_startup) {
+			rc_neg_answer(n, RC_NEG_OK_CHANGED);	/* 580 */
+			rc_self_fire(n, RC_SE_NEG_CHANGED);	/* 585 */
+			return;
+		}
+		rc_neg_answer(n, RC_NEG_OK);
+		rc_self_fire(n, RC_SE_NEG_SAME);		/* 575 same */
+		n->booting = false;
+		rc_peer_fire(n, n->neg_from, RC_PE_MASTER_READY);
+		if (n->rb_active)
+			rc_self_fire(n, RC_SE_REBUILD_ON);
+		rc_slot_touch(n);
+		return;
+	}
+	if (n->commit_pending) {
+		n->commit_pending = false;
+		if (n->commit_for_host) {
+			n->commit_for_host = false;
+			rc_emit_complete(n, n->commit_cookie, error ?
+					 RC_SCSI_CHECK_CONDITION : RC_SCSI_GOOD);
+		}
+		rc_reply_commit(n, error ? RC_NEG_NVM_FAIL : RC_NEG_OK);
+		if (!error)
+			rc_config_push(n);
+	}
+}
+
+void rc_config_host(struct rc_node *n, const struct rc_host_cmd *c)
+{
+	if (!rc_nexus(n) || n->cable_active || n->commit_pending) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
+		return;
+	}
+	/* Figure 15 on ourselves first: never distribute our own cable's
+	 * failure as dead drives. */
+	n->cable_cookie = c->cookie;
+	rc_cable_start(n, RC_CABLE_HOST);
+}
+
+void rc_config_tick(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_OPS; i++) {
+		struct rc_op *op = &n->ops[i];
+
+		if (op->kind == RC_OP_PROPOSE && n->now >= op->deadline) {
+			rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
+			rc_op_free(op);
+		}
+	}
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Reservations: the distributed reservation table 390.
+ *
+ *   figure 10  SCSI Reserve() from the host: local table, then
+ *              Node_Reserve() to every other node; on a conflict the
+ *              higher node ID waits and retries, the lower one withdraws
+ *   figure 12  Node_Reserve() received
+ *   figure 19  SCSI Release(): local table, Node_Release() to the others,
+ *              GOOD always
+ *   fig 11 1110/1105  Node_Release() received
+ *
+ * A Node_Reserve() refused carries the holder's node ID (one payload
+ * byte), which is what the priority test of step 1050 compares against.
+ */
+#include "rc_base.h"
+#include "node_priv.h"
+
+#define RC_RESV_RETRIES 3	/* step 1045 loops at most this often */
+
+enum rc_resv_stage {
+	RC_RS_SENT = 0,		/* waiting for the replies (1040, 1020) */
+	RC_RS_WAIT,		/* higher priority: waiting to retry (1045) */
+};
+
+static void rc_resv_send(struct rc_node *n, struct rc_op *op, u8 dcmd,
+			 u32 targets)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		if (!(targets & (1u << i)))
+			continue;
+		if (rc_send(n, i, dcmd, op->ld, 0, 0, op->id, NULL, 0) > 0)
+			op->wait |= 1u << i;
+	}
+	op->deadline = n->now + n->p.reply_timeout_ms;
+}
+
+/* Best-effort Node_Release() to nodes that may hold an entry for us. */
+static void rc_resv_undo(struct rc_node *n, u8 ld, u32 targets)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (targets & (1u << i))
+			rc_send(n, i, RC_DCMD_RELEASE, ld, 0, 0, 0, NULL, 0);
+}
+
+/* Step 1035: withdraw our entry, answer the host. */
+static void rc_resv_fail(struct rc_node *n, struct rc_op *op, u8 status)
+{
+	if (n->holder[op->ld] == n->p.self)
+		rc_set_holder(n, op->ld, RC_HOLDER_NONE);
+	/* Everyone asked may hold an entry for us (a reply may be lost). */
+	rc_resv_undo(n, op->ld, op->granted | op->wait | op->conflict);
+	rc_emit_complete(n, op->cookie, status);
+	rc_op_free(op);
+}
+
+static void rc_resv_settle(struct rc_node *n, struct rc_op *op)
+{
+	if (op->wait || op->stage != RC_RS_SENT)
+		return;
+	if (op->kind == RC_OP_RELEASE) {
+		rc_emit_complete(n, op->cookie, RC_SCSI_GOOD);	/* 1910 */
+		rc_op_free(op);
+		return;
+	}
+	if (!op->conflict) {
+		rc_emit_complete(n, op->cookie, RC_SCSI_GOOD);	/* 1030 */
+		rc_op_free(op);
+		return;
+	}
+	/*
+	 * Step 1050: higher priority (our ID above every holder that
+	 * refused) waits (1045) and checks again (1040); the lower one
+	 * removes its entry and reports the conflict (1035).
+	 */
+	if (op->retried < RC_RESV_RETRIES && !(op->stage_flags & 1)) {
+		op->stage = RC_RS_WAIT;
+		op->retry_at = n->now + n->p.reserve_retry_ms;
+		return;
+	}
+	rc_resv_fail(n, op, RC_SCSI_RESERVATION_CONFLICT);
+}
+
+void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
+{
+	struct rc_op *op;
+	u32 targets;
+	u8 h = n->holder[c->ld];
+
+	if (!rc_nexus(n)) {
+		rc_emit_complete(n, c->cookie, c->op == RC_HOST_RELEASE ?
+				 RC_SCSI_GOOD : RC_SCSI_BUSY);
+		return;
+	}
+	targets = rc_members(n);
+	if (c->op == RC_HOST_RELEASE) {
+		/* Step 1905: our table, then the others'; 1910: GOOD. */
+		if (h == n->p.self)
+			rc_set_holder(n, c->ld, RC_HOLDER_NONE);
+		op = targets ? rc_op_new(n, RC_OP_RELEASE) : NULL;
+		if (!op) {
+			rc_resv_undo(n, c->ld, targets);
+			rc_emit_complete(n, c->cookie, RC_SCSI_GOOD);
+			return;
+		}
+		op->ld = c->ld;
+		op->cookie = c->cookie;
+		rc_resv_send(n, op, RC_DCMD_RELEASE, targets);
+		rc_resv_settle(n, op);
+		return;
+	}
+	/* Step 1005: reserved already?  Ours: GOOD (SCSI); else conflict. */
+	if (h == n->p.self) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_GOOD);
+		return;
+	}
+	if (h != RC_HOLDER_NONE) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_RESERVATION_CONFLICT);
+		return;
+	}
+	op = rc_op_new(n, RC_OP_RESERVE);
+	if (!op) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
+		return;
+	}
+	op->ld = c->ld;
+	op->cookie = c->cookie;
+	rc_set_holder(n, c->ld, n->p.self);		/* step 1015 */
+	rc_resv_send(n, op, RC_DCMD_RESERVE, targets);	/* step 1040 */
+	if (op->wait != targets) {
+		/* A peer we cannot even queue to: do not guess. */
+		rc_resv_fail(n, op, RC_SCSI_BUSY);
+		return;
+	}
+	rc_resv_settle(n, op);
+}
+
+void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	struct rc_op *op = rc_op_find(n, m->op);
+	u32 bit = 1u << from;
+
+	if (!op || (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE) ||
+	    !(op->wait & bit))
+		return;
+	op->wait &= ~bit;
+	if (op->kind == RC_OP_RESERVE) {
+		if (m->status == RC_SCSI_GOOD) {
+			op->granted |= bit;
+		} else {
+			op->conflict |= bit;
+			/* Step 1050: compare with the holder it names. */
+			if (m->status != RC_SCSI_RESERVATION_CONFLICT ||
+			    m->len != 1 || m->payload[0] >= RC_MAX_NODES ||
+			    m->payload[0] > n->p.self)
+				op->stage_flags |= 1;	/* lower priority */
+		}
+	}
+	rc_resv_settle(n, op);
+}
+
+/* Figure 12 (Node_Reserve) and steps 1110/1105 (Node_Release). */
+void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	u8 h = n->holder[m->ld];
+
+	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
+		if (h == from)
+			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
+		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
+		return;
+	}
+	if (h == RC_HOLDER_NONE || h == from) {
+		rc_set_holder(n, m->ld, from);			/* 1210 */
+		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0); /* 1215 */
+		return;
+	}
+	rc_reply_msg(n, from, m, RC_SCSI_RESERVATION_CONFLICT, &h, 1); /* 1220 */
+}
+
+void rc_resv_tick(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_OPS; i++) {
+		struct rc_op *op = &n->ops[i];
+
+		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE)
+			continue;
+		if (op->stage == RC_RS_WAIT && n->now >= op->retry_at) {
+			/* Step 1045 -> 1040: ask those that refused again. */
+			u32 again = op->conflict & rc_members(n);
+
+			op->retried++;
+			op->stage = RC_RS_SENT;
+			op->conflict = 0;
+			op->stage_flags = 0;
+			rc_resv_send(n, op, RC_DCMD_RESERVE, again);
+			rc_resv_settle(n, op);
+			continue;
+		}
+		if (op->stage == RC_RS_SENT && op->wait && n->now >= op->deadline) {
+			/* A member that neither answers nor is declared dead:
+			 * Release is GOOD anyway, Reserve cannot be granted. */
+			if (op->kind == RC_OP_RELEASE) {
+				op->wait = 0;
+				rc_resv_settle(n, op);
+			} else {
+				rc_resv_fail(n, op, RC_SCSI_BUSY);
+			}
+		}
+	}
+}
+
+/* Node @id left the cluster: its answer is no longer awaited. */
+void rc_resv_member_gone(struct rc_node *n, u8 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_OPS; i++) {
+		struct rc_op *op = &n->ops[i];
+
+		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE)
+			continue;
+		op->wait &= ~(1u << id);
+		op->granted &= ~(1u << id);
+		op->conflict &= ~(1u << id);
+		rc_resv_settle(n, op);
+	}
+}

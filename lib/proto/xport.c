@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The disk mailbox transport (slots.h): which blocks to write and read,
+ * when, and what a read block means.
+ *
+ * Writes go to the comm disk of every connected channel (so a reader may
+ * use any channel); reads come from the current node-communications
+ * channel only.  One write per block in flight: a change while a write is
+ * in flight marks the block dirty and it is written again on completion,
+ * so the buffer handed to the host never changes under it.
+ *
+ * Delivery: a message stays in the sender's box until the receiver's box
+ * back acknowledges its sequence number; the receiver consumes strictly in
+ * order, once.  Torn blocks fail the CRC and are ignored; stale copies
+ * (older write_count, older incarnation, or addressed to an earlier life
+ * of the receiver) are ignored; both are simply read again next poll.
+ */
+#include "rc_base.h"
+#include "node_priv.h"
+
+/* The lowest-numbered present, online disk of channel @ch (or -1). */
+int rc_comm_disk(const struct rc_node *n, u8 ch)
+{
+	unsigned int d;
+
+	for (d = 0; d < RC_MAX_DISKS; d++) {
+		const struct rc_disk_view *v = &n->disks[d];
+
+		if (v->present && v->state == RC_DISK_ONLINE && v->channel == ch)
+			return (int)d;
+	}
+	return -1;
+}
+
+/* Step 4A5: Connected_Channels; step 4B0: the node-communications channel. */
+void rc_chan_update(struct rc_node *n)
+{
+	u8 conn = 0;
+	unsigned int c;
+
+	for (c = 0; c < RC_MAX_CHANNELS; c++)
+		if (rc_comm_disk(n, c) >= 0)
+			conn |= 1u << c;
+	n->connected = conn;
+	if (!(conn & (1u << n->comm))) {
+		for (c = 0; c < RC_MAX_CHANNELS; c++) {
+			if (conn & (1u << c)) {
+				n->comm = c;
+				break;
+			}
+		}
+	}
+	rc_slot_touch(n);
+}
+
+static void rc_io(struct rc_node *n, u8 type, u32 tag, u8 ch, u64 sector,
+		  u32 len, const void *buf)
+{
+	struct rc_action a = { .type = type, .tag = tag, .sector = sector,
+			       .len = len, .buf = buf };
+	int d = rc_comm_disk(n, ch);
+
+	a.disk = (u16)d;
+	rc_emit(n, &a);
+}
+
+/* --- own slot ------------------------------------------------------------- */
+
+void rc_slot_touch(struct rc_node *n)
+{
+	n->slot_dirty = true;
+}
+
+static void rc_slot_fill(struct rc_node *n, struct rc_slot_info *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->node_id = n->p.self;
+	s->state = n->state;
+	s->info = n->info;
+	s->booting = n->booting;
+	s->connected = n->connected;
+	s->comm_channel = n->comm;
+	s->master = n->master;
+	s->flags = n->suspended ? RC_SLOTF_SUSPENDED : 0;
+	s->incarnation = n->p.incarnation;
+	s->heartbeat = n->heartbeat;
+	s->generation = n->cfg.generation;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		if (i == n->p.self) {
+			s->peer_state[i] = n->state;
+			s->peer_info[i] = n->info;
+			continue;
+		}
+		s->peer_state[i] = n->peers[i].state;
+		s->peer_info[i] = n->peers[i].info;
+		if (n->peers[i].kill) {
+			s->kill_mask |= 1u << i;
+			s->kill_incarnation[i] = n->peers[i].kill_inc;
+		}
+	}
+	memcpy(s->holder, n->holder, RC_MAX_LDS);
+	s->rebuild = n->rb;
+}
+
+void rc_slot_flush(struct rc_node *n)
+{
+	unsigned int c, issued = 0;
+
+	if (!n->slot_dirty || n->slot_inflight || !n->connected || n->slot_final)
+		return;
+	n->heartbeat++;
+	rc_slot_fill(n, &n->slot_scratch);
+	if (rc_slot_encode(n->slot_buf, &n->slot_scratch))
+		return;		/* cannot happen: every field is ours */
+	n->slot_dirty = false;
+	if (n->suspended)
+		n->slot_final = true;
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		if (!(n->connected & (1u << c)))
+			continue;
+		rc_io(n, RC_ACT_WRITE, RC_TAG(RC_TAG_SLOT_WRITE, 0, c), c,
+		      RC_SLOT_OF(n->p.self), RC_SLOT_BYTES, n->slot_buf);
+		issued++;
+	}
+	n->slot_inflight = (u8)issued;
+}
+
+/* All 32 slots in one read (they are contiguous, layout.h). */
+void rc_slots_read(struct rc_node *n)
+{
+	if (n->slots_read_inflight || !(n->connected & (1u << n->comm)))
+		return;
+	n->slots_read_inflight = true;
+	rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_SLOTS_READ, 0, n->comm), n->comm,
+	      RC_SLOT_SECTOR, RC_MAX_NODES * RC_SLOT_BYTES, NULL);
+}
+
+static void rc_slots_parse(struct rc_node *n, const u8 *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		if (i == n->p.self)
+			continue;
+		if (rc_slot_decode(data + (size_t)i * RC_SLOT_BYTES,
+				   RC_SLOT_BYTES, (u8)i, &n->slot_scratch))
+			continue;	/* never written, torn or foreign */
+		rc_cluster_slot(n, (u8)i, &n->slot_scratch);
+		if (n->suspended)
+			return;
+	}
+}
+
+/* --- boxes ---------------------------------------------------------------- */
+
+void rc_xport_reset_peer(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	pr->tx_inc = pr->slot_ok ? pr->slot.incarnation : 0;
+	pr->tx_next = 1;
+	pr->tx_acked = 0;
+	pr->txn = 0;
+	pr->rx_inc = 0;
+	pr->rx_seq = 0;
+	pr->rx_wc = 0;
+	pr->box_dirty = true;
+}
+
+bool rc_tx_acked(const struct rc_node *n, u8 to, u32 seq)
+{
+	return n->peers[to].tx_acked >= seq;
+}
+
+void rc_box_flush(struct rc_node *n, u8 to)
+{
+	struct rc_peer *pr = &n->peers[to];
+	const struct rc_msg *m[RC_MBOX_MSGS];
+	struct rc_mbox_info h = { 0 };
+	unsigned int i, c, cnt, issued = 0;
+
+	if (!pr->box_dirty || pr->box_inflight || !n->connected ||
+	    !pr->tx_inc || !n->started)
+		return;
+	cnt = pr->txn < RC_MBOX_MSGS ? pr->txn : RC_MBOX_MSGS;
+	for (i = 0; i < cnt; i++)
+		m[i] = &pr->txq[i];
+	h.sender = n->p.self;
+	h.receiver = to;
+	h.sender_incarnation = n->p.incarnation;
+	h.receiver_incarnation = pr->tx_inc;
+	h.ack = pr->rx_seq;
+	h.ack_incarnation = pr->rx_inc;
+	h.write_count = ++pr->box_wc;
+	if (rc_mbox_encode(pr->box, &h, m, cnt))
+		return;		/* cannot happen: queue built by rc_send */
+	pr->box_dirty = false;
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		if (!(n->connected & (1u << c)))
+			continue;
+		rc_io(n, RC_ACT_WRITE, RC_TAG(RC_TAG_BOX_WRITE, to, c), c,
+		      RC_MBOX_OF(n->p.self, to), RC_MBOX_BYTES, pr->box);
+		issued++;
+	}
+	pr->box_inflight = (u8)issued;
+}
+
+/* Address the peer's current life; a stream to an older one is void. */
+static void rc_tx_sync(struct rc_node *n, u8 to)
+{
+	struct rc_peer *pr = &n->peers[to];
+
+	if (!pr->slot_ok || pr->tx_inc == pr->slot.incarnation)
+		return;
+	pr->tx_inc = pr->slot.incarnation;
+	pr->tx_next = 1;
+	pr->tx_acked = 0;
+	pr->txn = 0;
+	pr->box_dirty = true;
+}
+
+static struct rc_msg *rc_tx_slot(struct rc_node *n, u8 to)
+{
+	struct rc_peer *pr;
+
+	/* A suspended node sends nothing new; queued messages still go. */
+	if (to >= RC_MAX_NODES || to == n->p.self || n->suspended)
+		return NULL;
+	pr = &n->peers[to];
+	if (!pr->slot_ok)
+		return NULL;
+	rc_tx_sync(n, to);
+	if (pr->txn >= RC_TXQ)
+		return NULL;
+	return &pr->txq[pr->txn];
+}
+
+static int rc_tx_push(struct rc_node *n, u8 to, struct rc_msg *m)
+{
+	struct rc_peer *pr = &n->peers[to];
+
+	m->seq = pr->tx_next++;
+	pr->txn++;
+	pr->box_dirty = true;
+	rc_box_flush(n, to);
+	return (int)m->seq;
+}
+
+/* Queue a command to @to; returns its seq (> 0) or a negative errno. */
+int rc_send(struct rc_node *n, u8 to, u8 dcmd, u8 ld, u32 addr, u16 count,
+	    u32 op, const void *payload, u16 len)
+{
+	struct rc_msg *m = rc_tx_slot(n, to);
+
+	if (!m)
+		return -EAGAIN;
+	if (len > RC_WIRE_MAX_PAYLOAD || ld >= RC_MAX_LDS)
+		return -EINVAL;
+	m->ld = ld;
+	m->flags = 0;
+	m->status = 0;
+	m->cmd.dcmd = dcmd;
+	m->cmd.lun = ld & 7;
+	m->cmd.addr = addr;
+	m->cmd.count = count;
+	m->reply_to = 0;
+	m->op = op;
+	m->len = len;
+	if (len)
+		memcpy(m->payload, payload, len);
+	return rc_tx_push(n, to, m);
+}
+
+int rc_reply_msg(struct rc_node *n, u8 to, const struct rc_msg *cmd,
+		 u8 status, const void *payload, u16 len)
+{
+	struct rc_req r;
+
+	rc_req_of(&r, cmd);
+	return rc_reply(n, to, &r, status, payload, len);
+}
+
+int rc_reply(struct rc_node *n, u8 to, const struct rc_req *cmd, u8 status,
+	     const void *payload, u16 len)
+{
+	struct rc_msg *m = rc_tx_slot(n, to);
+
+	if (!m)
+		return -EAGAIN;
+	if (len > RC_WIRE_MAX_PAYLOAD)
+		return -EINVAL;
+	m->ld = cmd->ld;
+	m->flags = RC_MSGF_RESPONSE;
+	m->status = status;
+	m->cmd = cmd->cmd;
+	m->reply_to = cmd->seq;
+	m->op = cmd->op;
+	m->len = len;
+	if (len)
+		memcpy(m->payload, payload, len);
+	return rc_tx_push(n, to, m);
+}
+
+void rc_boxes_poll(struct rc_node *n)
+{
+	unsigned int i;
+
+	if (!(n->connected & (1u << n->comm)))
+		return;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (i == n->p.self || pr->box_read_inflight || !pr->slot_ok)
+			continue;
+		if (!rc_peer_live(n, i) && !pr->txn)
+			continue;
+		pr->box_read_inflight = true;
+		rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_BOX_READ, i, n->comm),
+		      n->comm, RC_MBOX_OF(i, n->p.self), RC_MBOX_BYTES, NULL);
+	}
+}
+
+static void rc_box_parse(struct rc_node *n, u8 from, const u8 *data)
+{
+	struct rc_peer *pr = &n->peers[from];
+	struct rc_mbox_info h;
+	unsigned int i, drop = 0;
+	bool consumed = false;
+
+	if (rc_mbox_decode(data, RC_MBOX_BYTES, from, n->p.self, &h))
+		return;				/* torn, corrupt, never written */
+	if (!pr->slot_ok || h.sender_incarnation != pr->slot.incarnation)
+		return;				/* a box of an earlier life */
+	rc_tx_sync(n, from);
+	if (h.sender_incarnation == pr->rx_inc && h.write_count < pr->rx_wc)
+		return;				/* an older copy */
+	/* Acknowledgements of what we sent to this life of the peer. */
+	if (h.ack_incarnation == n->p.incarnation &&
+	    h.sender_incarnation == pr->tx_inc && h.ack > pr->tx_acked &&
+	    h.ack < pr->tx_next) {
+		pr->tx_acked = h.ack;
+		while (drop < pr->txn && pr->txq[drop].seq <= h.ack)
+			drop++;
+		if (drop) {
+			for (i = drop; i < pr->txn; i++)
+				pr->txq[i - drop] = pr->txq[i];
+			pr->txn -= drop;
+			pr->box_dirty = true;
+		}
+	}
+	if (h.receiver_incarnation != n->p.incarnation)
+		goto out;			/* for an earlier life of ours */
+	if (h.sender_incarnation != pr->rx_inc) {
+		pr->rx_inc = h.sender_incarnation;
+		pr->rx_seq = 0;
+		pr->rx_wc = 0;
+	}
+	pr->rx_wc = h.write_count;
+	for (i = 0; i < h.nmsgs; i++) {
+		if (rc_mbox_msg_decode(data, i, &n->rx))
+			break;
+		if (n->rx.seq <= pr->rx_seq)
+			continue;		/* consumed already */
+		if (n->rx.seq != pr->rx_seq + 1)
+			break;			/* a gap: never skip one */
+		pr->rx_seq = n->rx.seq;
+		consumed = true;
+		rc_dispatch(n, from, &n->rx);
+		if (n->suspended || !n->started ||
+		    pr->rx_inc != h.sender_incarnation)
+			return;
+	}
+	if (consumed)
+		pr->box_dirty = true;		/* carry the ack back */
+out:
+	rc_box_flush(n, from);
+}
+
+/* --- completions ------------------------------------------------------------ */
+
+static void rc_chan_result(struct rc_node *n, u8 ch, int error)
+{
+	if (ch >= RC_MAX_CHANNELS)
+		return;
+	if (error)
+		n->chan_bad |= 1u << ch;
+	else
+		n->chan_bad &= ~(1u << ch);
+}
+
+void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
+		      int error, const void *data)
+{
+	u32 kind = RC_TAG_KIND(io->tag);
+	u8 peer = RC_TAG_PEER(io->tag);
+	u8 ch = RC_TAG_CH(io->tag);
+
+	if (peer >= RC_MAX_NODES)
+		return;
+	if (kind == RC_TAG_SLOT_WRITE || kind == RC_TAG_BOX_WRITE ||
+	    kind == RC_TAG_SLOTS_READ || kind == RC_TAG_BOX_READ)
+		rc_chan_result(n, ch, error);
+	switch (kind) {
+	case RC_TAG_SLOT_WRITE:
+		if (n->slot_inflight)
+			n->slot_inflight--;
+		if (!n->slot_inflight && !n->suspended)
+			rc_slot_flush(n);
+		return;
+	case RC_TAG_BOX_WRITE:
+		if (n->peers[peer].box_inflight)
+			n->peers[peer].box_inflight--;
+		if (!n->peers[peer].box_inflight)
+			rc_box_flush(n, peer);
+		return;
+	case RC_TAG_SLOTS_READ:
+		n->slots_read_inflight = false;
+		if (n->suspended)
+			return;
+		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
+			rc_slots_parse(n, data);
+		if (!n->suspended)
+			rc_cluster_slots(n, !error && data);
+		return;
+	case RC_TAG_BOX_READ:
+		n->peers[peer].box_read_inflight = false;
+		if (n->suspended || error || !data || io->len != RC_MBOX_BYTES)
+			return;
+		rc_box_parse(n, peer, data);
+		return;
+	case RC_TAG_TUR_HB:
+		if (!n->suspended)
+			rc_cluster_tur_done(n, peer, error);
+		return;
+	case RC_TAG_TUR_CABLE:
+		if (!n->suspended)
+			rc_config_tur_done(n, ch, error);
+		return;
+	default:
+		return;
+	}
+}
