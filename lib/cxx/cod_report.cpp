@@ -102,6 +102,7 @@ CodReport analyze_cod(const uint8_t *a, const uint8_t *b) {
     if (c.status)
       c.cfg.reset();
     c.status_text = cod_status_text(c.status);
+    c.status_short = cod_status_short(c.status);
     if (c.status == RC_COD_ECRC)
       c.status_text += ": stored " + hex32(c.crc_stored) + ", computed " + hex32(c.crc_computed);
     if (c.status == RC_COD_EVERSION)

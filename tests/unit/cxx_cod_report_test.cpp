@@ -88,6 +88,9 @@ TEST(CxxCodReport, TornCopyLoses) {
   EXPECT_EQ(r.copy[0].generation, 8u) << "raw header still shown";
   EXPECT_EQ(r.winner, 1);
   EXPECT_TRUE(has(r.why, "only valid copy")) << r.why;
+  std::string t = format_cod_report(r, "/dev/sdc");
+  EXPECT_TRUE(has(t, "A     2048    CRC mismatch  8")) << t;
+  EXPECT_TRUE(has(t, "B     2176    valid         7")) << t;
 }
 
 TEST(CxxCodReport, BlankDisk) {

@@ -23,9 +23,11 @@ int cmd_attach(const AttachOpts &o) {
   std::vector<rc::DiskInfo> members = ctl.disks();
   std::vector<rc::DiskProbe> disks = rc::probe_all();
 
+  // Attached = opened by the module now.  A record whose disk is absent
+  // (learnt from another member's COD, or pulled) is what attach fills in.
   auto attached = [&](const rc::DiskProbe &p) -> int {
     for (const auto &m : members)
-      if (same_disk(m, p))
+      if (m.present && same_disk(m, p))
         return static_cast<int>(m.index);
     return -1;
   };
