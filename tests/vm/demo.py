@@ -134,7 +134,7 @@ def main():
         print(f"     (ext4 made and mounted on /mnt/{name})")
         run(vm, f"dd if=/dev/urandom of=/mnt/{name}/random.bin bs=1M count=16 2>/dev/null && "
                 f"echo 'hello from {name}' > /mnt/{name}/hello.txt && sync")
-    run(vm, "cd /mnt && md5sum mirror/* stripe/* | tee /tmp/sums")
+    run(vm, "cd /mnt && md5sum mirror/*.* stripe/*.* | tee /tmp/sums")
     run(vm, "df -h /mnt/mirror /mnt/stripe")
 
     narrate("The configuration on disk (COD)", f"""

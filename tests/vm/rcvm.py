@@ -99,11 +99,12 @@ def make_disks(group, serials, size_mb=256, fresh=True):
 
 class VM:
     def __init__(self, name, disks=(), hba="virtio", mem=512, smp=1, hostfs=True, append="",
-                 reboot=False, extra=()):
+                 reboot=False, extra=(), interactive=False):
         assert hba in ("virtio", "lsi"), hba
         self.name, self.disks, self.hba = name, list(disks), hba
         self.mem, self.smp, self.hostfs, self.append = mem, smp, hostfs, append
         self.reboot, self.extra = reboot, list(extra)
+        self.interactive = interactive        # console on the terminal, a shell, no agent
         self.rundir = os.path.join(DIR, "run", name)
         self.proc = self.ctl = self.qmp_sock = None
         self.events = []
@@ -124,8 +125,11 @@ class VM:
              "-device", "virtio-serial-pci,id=vser0",
              "-chardev", f"socket,id=ctl,path={r}/ctl.sock,server=on,wait=off",
              "-device", "virtserialport,bus=vser0.0,chardev=ctl,name=rcvm.ctl",
-             "-chardev", f"file,id=con,path={r}/console.log", "-serial", "chardev:con",
              "-pidfile", f"{r}/qemu.pid"]
+        if self.interactive:
+            a += ["-serial", "mon:stdio"]       # Ctrl-a x quits, Ctrl-a c: qemu monitor
+        else:
+            a += ["-chardev", f"file,id=con,path={r}/console.log", "-serial", "chardev:con"]
         if not self.reboot:
             # reset, reboot and panic (oops=panic) all make qemu exit: a dead kernel is seen
             a.append("-no-reboot")
@@ -133,7 +137,8 @@ class VM:
         # work"); sym53c8xx.settle=0 drops a 3 s bus settle; scan=sync finishes the SCSI scan
         # before /init runs.
         a += ["-append", "console=ttyS0 panic=-1 oops=panic quiet no_timer_check "
-              "sym53c8xx.settle=0 scsi_mod.scan=sync " + self.append]
+              "sym53c8xx.settle=0 scsi_mod.scan=sync "
+              + ("rcvm.shell=1 " if self.interactive else "") + self.append]
         if self.hostfs:
             a += ["-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host"]
         hbas, next_id = set(), {}
@@ -425,3 +430,31 @@ def _qarg(v):
     if v is False:
         return "off"
     return str(v)
+
+
+def _main():
+    """python3 tests/vm/rcvm.py shell [--disks N] [--hba lsi] [--size MB]: boot a VM with a
+    shell on this terminal (debugging). Disks: $RC_VM_DIR/disks/shell/shell-d<i>.img, fresh."""
+    import argparse
+    ap = argparse.ArgumentParser(description=_main.__doc__)
+    ap.add_argument("cmd", choices=["shell"])
+    ap.add_argument("--disks", type=int, default=4)
+    ap.add_argument("--hba", default="virtio", choices=["virtio", "lsi"])
+    ap.add_argument("--size", type=int, default=256, help="MiB per disk")
+    ap.add_argument("--keep-disks", action="store_true", help="reuse the images of last time")
+    opt = ap.parse_args()
+    build_guest(quiet=False)
+    disks = make_disks("shell", [f"shell-d{i}" for i in range(opt.disks)], opt.size,
+                       fresh=not opt.keep_disks)
+    vm = VM("shell", disks, hba=opt.hba, interactive=True)
+    print("disks: " + ", ".join(f"{d.serial} ({d.naa})" for d in disks))
+    print("in the guest: insmod " + KO + "; raidclusterctl scan; Ctrl-a x quits")
+    cmd = vm._cmdline()
+    os.makedirs(vm.rundir, exist_ok=True)
+    subprocess.run(cmd)
+
+
+if __name__ == "__main__":
+    import sys
+    sys.dont_write_bytecode = True
+    _main()
