@@ -269,13 +269,20 @@ def run(vm, hba):
     rc, out = sh(vm, f"{RC} delete 1 && {RC} info")
     ok("delete the dead RAID 0", rc == 0 and "nlds=1" in out, out)
 
-    # --- RUN: a drive with a member missing, started degraded -----------------
+    if hba == "virtio":  # lsi has no hotplug: a pulled disk stays dead
+        run_missing(vm)
+
+    rc, out = sh(vm, "rmmod raidcluster && lsmod | grep -c raidcluster; ls /sys/block /dev | grep rcl")
+    ok("final rmmod leaves nothing", "rcl" not in out, out)
+
+
+def run_missing(vm):
+    """RUN: a drive with a member missing, started degraded."""
     # d3 comes back (stale COD, recorded failed); detach wipes it, attach
     # makes it a new member, and a new mirror goes on d2 + d3.
-    if hba == "virtio":
-        vm.replug(3)
-        time.sleep(3)
-        vm.check("lab-links")
+    vm.replug(3)
+    time.sleep(3)
+    vm.check("lab-links")
     rc, out = sh(vm, "ls /dev/lab/; " + f"{RC} attach /dev/lab/d3")
     ok("re-attach replugged d3: stays failed", rc == 0, out)
     rc, out = sh(vm, f"{RC} disk 3")
@@ -298,9 +305,6 @@ def run(vm, hba):
     ok("RUN twice refused", rc == 1 and "already running" in out, out)
     rc, out = sh(vm, f"{RC} detach 3")
     ok("detach of a used disk refused", rc == 1 and "used by" in out, out)
-
-    rc, out = sh(vm, "rmmod raidcluster && lsmod | grep -c raidcluster; ls /sys/block /dev | grep rcl")
-    ok("final rmmod leaves nothing", "rcl" not in out, out)
 
 
 if __name__ == "__main__":
