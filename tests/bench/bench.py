@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""make bench: raidcluster against Linux md on the same emulated disks, in one VM.
+
+    python3 tests/bench/bench.py                    every level, default runtime and repetitions
+    python3 tests/bench/bench.py --quick            short runs, one repetition (smoke run)
+    python3 tests/bench/bench.py --levels 0,1 --runtime 10 --reps 5
+
+One VM (tests/vm/rcvm.py: Debian's 6.1 kernel under qemu TCG) gets four member disks and one
+spare (scsi-hd on virtio-scsi). For every repetition and every level 0, 1, 5, 10 it builds the
+raidcluster drive (raidclusterctl) over the four members, runs fio's four workloads (4k random
+read and write, 1M sequential read and write; libaio, direct I/O; the host's fio through the
+/host share), tears it down, zeroes the metadata areas, builds the md array of the same level,
+chunk and extents (mdadm --assume-clean), runs the same fio, tears it down: A B A B, so both
+see the same drift of a noisy TCG host. Each repetition first measures one raw member disk
+over the same extent: the physical limit of a level is that times the level's factor.
+Afterwards, for the redundant levels, the time to rebuild one member onto the spare (md:
+recovery after --fail/--add; raidcluster: `raidclusterctl rebuild`, when the tool has it).
+
+A level this build refuses prints as n/a and is picked up automatically once it works. Prints
+the table (medians), writes build/bench/bench-<date>.json (and latest.json) with every sample
+and the machine, and ends with one line `bench: worst ratio R (LEVEL WORKLOAD)`.
+Exit status: 0 when every level either ran or is n/a, 1 on an error, 2 on bad usage.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+# A directory of its own: the bench neither races the VM suite's initramfs builds nor
+# touches its disk images when both run on one machine.
+os.environ.setdefault("RC_VM_DIR", "/tmp/rc-vm-bench")
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "tests", "vm"))
+import rcvm  # noqa: E402
+import report  # noqa: E402
+from targets import DATA_START_BYTES, BenchError, Guest, Md, Raidcluster, Unsupported  # noqa: E402
+from workloads import WORKLOADS, fio_args, parse_fio  # noqa: E402
+
+ALL_LEVELS = [0, 1, 5, 10]
+MEMBERS = 4
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="short runs (2 s + 1 s ramp), one repetition: a smoke run")
+    ap.add_argument("--levels", default="0,1,5,10", help="comma list of 0,1,5,10")
+    ap.add_argument("--runtime", type=int, help="seconds per workload (default 5; quick 2)")
+    ap.add_argument("--ramp", type=int, help="warm-up seconds per workload, not measured "
+                    "(default 1)")
+    ap.add_argument("--reps", type=int, help="repetitions (default 3; quick 1)")
+    ap.add_argument("--disk-mb", type=int, default=384, help="size of each disk image (MiB)")
+    ap.add_argument("--no-rebuild", action="store_true", help="skip the rebuild comparison")
+    ap.add_argument("--no-wait", action="store_true",
+                    help="start even while two other VMs are running on this machine")
+    opt = ap.parse_args(argv)
+    try:
+        opt.levels = [int(x) for x in opt.levels.split(",") if x.strip()]
+    except ValueError:
+        ap.error(f"--levels: not a comma list of numbers: {opt.levels!r}")
+    bad = [lv for lv in opt.levels if lv not in ALL_LEVELS]
+    if bad or not opt.levels:
+        ap.error(f"--levels: choose from {ALL_LEVELS}, got {opt.levels}")
+    opt.levels = [lv for lv in ALL_LEVELS if lv in opt.levels]
+    opt.runtime = opt.runtime or (2 if opt.quick else 5)
+    opt.ramp = 1 if opt.ramp is None else opt.ramp
+    opt.reps = opt.reps or (1 if opt.quick else 3)
+    if opt.runtime < 1 or opt.reps < 1 or opt.ramp < 0 or opt.disk_mb < 64:
+        ap.error("--runtime and --reps must be >= 1, --ramp >= 0, --disk-mb >= 64")
+    return opt
+
+
+def other_vms():
+    r = subprocess.run(["pgrep", "-c", "qemu-system"], capture_output=True, text=True)
+    return int(r.stdout.strip() or 0)
+
+
+def wait_for_quiet_host(limit=600):
+    """This machine has 2 cores and the VM suite may be running: while two other VMs are busy,
+    wait (up to `limit` seconds), since a third would distort every number."""
+    t0 = time.time()
+    while other_vms() >= 2 and time.time() - t0 < limit:
+        if int(time.time() - t0) % 60 == 0:
+            say(f"bench: {other_vms()} other VMs running; waiting for them to finish")
+        time.sleep(1)
+    if other_vms() >= 2:
+        say("bench: warning: still 2+ other VMs running; the numbers will be noisier")
+
+
+def make_images(disk_mb, serials):
+    """Fully allocated images (zeros written, not sparse): a read must cost the same whether
+    or not some earlier run happened to write that block."""
+    d = os.path.join(rcvm.DIR, "disks", "bench")
+    os.makedirs(d, exist_ok=True)
+    size = disk_mb << 20
+    disks = []
+    for s in serials:
+        p = os.path.join(d, s + ".img")
+        try:
+            st = os.stat(p)
+            ok = st.st_size == size and st.st_blocks * 512 >= size
+        except FileNotFoundError:
+            ok = False
+        if not ok:
+            chunk = bytes(4 << 20)
+            with open(p, "wb") as f:
+                for _ in range(size // len(chunk)):
+                    f.write(chunk)
+                f.truncate(size)
+        disks.append(rcvm.Disk(p, s))
+    return disks
+
+
+def run_fio(g, dev, opt, offset=None, size=None):
+    args = fio_args(dev, opt.runtime, opt.ramp, "/tmp/fio.json", offset, size)
+    timeout = len(WORKLOADS) * (opt.runtime + opt.ramp) + 180
+    rc, out = g.sh(" ".join(args) + " 2>&1", timeout=timeout)
+    if rc:
+        raise BenchError(f"fio on {dev} rc={rc}:\n{out.strip()[-1500:]}")
+    return parse_fio(g.ok("cat /tmp/fio.json"))
+
+
+def short(e):
+    """One line for the table's notes: the error's first line and, if different, its last
+    (a failed guest command's first line is the command, its last the program's message)."""
+    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()] or [type(e).__name__]
+    first = lines[0] if len(lines[0]) <= 120 else lines[0][:117] + "..."
+    return first if len(lines) == 1 else f"{first} -> {lines[-1]}"
+
+
+def fmt_sample(res):
+    return ", ".join(f"{w.key} {w.fmt(res[w.key])}" for w in WORKLOADS)
+
+
+def measure(g, target, opt, all_disks):
+    """Build, fio, tear down, wipe; returns the samples or raises (Unsupported, BenchError).
+    The teardown and wipe always run; the first failure is the one reported."""
+    err = res = None
+    try:
+        res = run_fio(g, target.setup(), opt)
+    except (Unsupported, BenchError, ValueError, TimeoutError) as e:
+        err = e
+    try:
+        target.teardown()
+    except BenchError as e:
+        err = err or e
+    g.wipe(all_disks)
+    if err:
+        raise err
+    return res
+
+
+def machine_info(vm, g):
+    def cmd(*a):
+        try:
+            r = subprocess.run(a, capture_output=True, text=True)
+            return (r.stdout.strip() or r.stderr.strip()).splitlines()[0]
+        except (OSError, IndexError):
+            return ""
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return {
+        "host": platform.node(), "host_kernel": platform.release(), "cpu": cpu,
+        "cpus": os.cpu_count(), "mem_gib": round(mem_kb / (1 << 20), 1),
+        "kvm": os.path.exists("/dev/kvm"), "accel": "tcg",
+        "qemu": cmd("qemu-system-x86_64", "--version"),
+        "fio": cmd("fio", "--version"), "mdadm": cmd("mdadm", "--version"),
+        "guest_kernel": g.ok("uname -r").strip(), "guest_mem_mib": vm.mem, "guest_cpus": vm.smp,
+        "hba": "virtio-scsi", "disks": "scsi-hd, raw image, cache.direct=on, aio=threads",
+        "git": cmd("git", "-C", REPO, "describe", "--always", "--dirty"),
+        "loadavg_start": open("/proc/loadavg").read().split()[:3],
+        "other_vms_at_start": other_vms() - 1,
+    }
+
+
+def main(argv=None):
+    opt = parse_args(sys.argv[1:] if argv is None else argv)
+    for what, path in (("raidcluster.ko", os.path.join(REPO, "raidcluster.ko")),
+                       ("raidclusterctl", os.path.join(REPO, "build", "raidclusterctl"))):
+        if not os.path.exists(path):
+            say(f"bench: no {what} at {path}: run `make all` first")
+            return 1
+    if not opt.no_wait:
+        wait_for_quiet_host()
+    t_start = time.time()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    rcvm.build_guest()
+    serials = [f"bench-d{i}" for i in range(MEMBERS)] + ["bench-sp"]
+    disks = make_images(opt.disk_mb, serials)
+    members, spare = disks[:MEMBERS], disks[MEMBERS]
+    data_bytes = (opt.disk_mb << 20) - DATA_START_BYTES
+    results = {"baseline": {}, "levels": {}, "rebuild": {}}
+    for lv in opt.levels:
+        results["levels"][str(lv)] = {s: {"status": "ok", "reason": "", "samples": {}}
+                                      for s in ("raidcluster", "md")}
+    errors = []
+    say(f"bench: levels {opt.levels}, {opt.reps} repetition(s), {opt.runtime} s per workload "
+        f"(+{opt.ramp} s ramp), {MEMBERS} members of {opt.disk_mb} MiB, chunk 64K")
+
+    vm = rcvm.VM("bench", disks, mem=512)
+    with vm:
+        say(f"bench: VM up in {vm.boot_seconds:.1f}s")
+        g = Guest(vm)
+        info = machine_info(vm, g)
+        g.load_raidcluster()
+        g.load_md(info["guest_kernel"])
+        g.wipe(disks)
+        try:
+            for rep in range(opt.reps):
+                say(f"--- repetition {rep + 1}/{opt.reps}")
+                res = run_fio(g, members[0].dev, opt, DATA_START_BYTES, data_bytes)
+                for k, v in res.items():
+                    results["baseline"].setdefault(k, []).append(v)
+                say(f"  one member       {fmt_sample(res)}")
+                for lv in opt.levels:
+                    for cls in (Raidcluster, Md):
+                        target = cls(g, lv, members)
+                        slot = results["levels"][str(lv)][target.system]
+                        if slot["status"] != "ok":
+                            continue
+                        t0 = time.time()
+                        try:
+                            res = measure(g, target, opt, disks)
+                        except Unsupported as e:
+                            slot["status"], slot["reason"] = "n/a", \
+                                f"not supported by this build ({e})"
+                            say(f"  RAID{lv} {target.system:11s} n/a (not supported by this "
+                                f"build: {e})")
+                            continue
+                        except (BenchError, ValueError, TimeoutError) as e:
+                            slot["status"], slot["reason"] = "error", short(e)
+                            errors.append(f"RAID{lv} {target.system}: {e}")
+                            say(f"  RAID{lv} {target.system:11s} ERROR {e}")
+                            continue
+                        for k, v in res.items():
+                            slot["samples"].setdefault(k, []).append(v)
+                        say(f"  RAID{lv} {target.system:11s} {fmt_sample(res)} "
+                            f"({time.time() - t0:.0f}s)")
+                        problems = vm.kernel_problems()
+                        if problems:
+                            slot["status"], slot["reason"] = "error", "kernel problem: " + \
+                                problems[0]
+                            errors.append(f"RAID{lv} {target.system}: kernel problems:\n"
+                                          + "\n".join(problems[:20]))
+            if not opt.no_rebuild:
+                rebuilds(g, opt, members, spare, disks, results, errors)
+        except RuntimeError as e:       # qemu died or the agent went away: keep what we have
+            errors.append(f"VM failure: {e}")
+            say(f"bench: VM failure, stopping: {str(e)[:2000]}")
+        info["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+
+    rows = report.summarize(results, MEMBERS)
+    say("")
+    say(report.table(rows))
+    finished = datetime.datetime.now(datetime.timezone.utc)
+    record = {
+        "date": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seconds": round(time.time() - t_start),
+        "settings": {"levels": opt.levels, "reps": opt.reps, "runtime_s": opt.runtime,
+                     "ramp_s": opt.ramp, "members": MEMBERS, "disk_mib": opt.disk_mb,
+                     "chunk_kib": 64, "md": "metadata 1.2, --data-offset=16M, --assume-clean, "
+                     "--bitmap=none, raid5 left-symmetric, raid10 n2",
+                     "fio": " ".join(fio_args("DEV", opt.runtime, opt.ramp, "OUT"))},
+        "machine": info, "results": results, "rows": rows, "errors": errors,
+        "worst": report.worst(rows),
+    }
+    outdir = os.path.join(REPO, "build", "bench")
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, "bench-" + finished.strftime("%Y%m%d-%H%M%S") + ".json")
+    with open(path, "w") as f:
+        json.dump(record, f, indent=1)
+    shutil.copyfile(path, os.path.join(outdir, "latest.json"))
+    say("")
+    for e in errors:
+        say("error: " + short(e))
+    say(f"bench: results in {os.path.relpath(path, REPO)} ({record['seconds']} s)")
+    say(report.worst_line(rows))
+    return 1 if errors else 0
+
+
+def rebuilds(g, opt, members, spare, disks, results, errors):
+    """Rebuild rate of each redundant level: md recovery vs raidcluster rebuild, one run each,
+    member 3 replaced by the spare."""
+    for lv in opt.levels:
+        if lv == 0:
+            continue
+        entry = results["rebuild"][str(lv)] = {}
+        for cls in (Raidcluster, Md):
+            target = cls(g, lv, members)
+            slot = entry[target.system] = {"status": "ok", "reason": ""}
+            perf = results["levels"][str(lv)][target.system]
+            if perf["status"] != "ok":
+                slot["status"], slot["reason"] = perf["status"], perf["reason"]
+                continue
+            if target.system == "raidcluster" and not target.rebuild_supported():
+                slot["status"] = "n/a"
+                slot["reason"] = "not supported by this build (no `raidclusterctl rebuild`)"
+                say(f"  RAID{lv} raidcluster rebuild n/a (no `raidclusterctl rebuild`)")
+                continue
+            try:
+                target.setup()
+                rate, secs = target.rebuild_rate(members[-1], spare)
+                slot["mib_s"], slot["seconds"] = rate, secs
+                say(f"  RAID{lv} {target.system:11s} rebuild {rate:.0f} MiB/s ({secs:.1f} s)")
+            except (BenchError, ValueError, TimeoutError) as e:
+                slot["status"], slot["reason"] = "error", short(e)
+                errors.append(f"RAID{lv} {target.system} rebuild: {e}")
+                say(f"  RAID{lv} {target.system:11s} rebuild ERROR {e}")
+            finally:
+                try:
+                    target.teardown(extra=[spare])
+                except BenchError as e:
+                    errors.append(f"RAID{lv} {target.system} rebuild teardown: {e}")
+                if not _present(g, members[-1]):      # pulled by the raidcluster rebuild
+                    g.vm.replug(members[-1].serial)
+                g.wipe(disks)
+
+
+def _present(g, disk):
+    return g.sh(f"test -b {disk.dev}")[0] == 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Turning the bench's samples into the table, the JSON record and the closing line.
+
+results = {
+  "baseline": {workload: [samples]},                    # one member disk, raw
+  "levels": {"0": {"raidcluster": {"status": "ok" | "n/a" | "error", "reason": str,
+                                   "samples": {workload: [samples]}},
+                   "md": {...}}},
+  "rebuild": {"1": {"raidcluster": {"status", "reason", "mib_s", "seconds"}, "md": {...}}},
+}
+"""
+import statistics
+
+from workloads import BY_KEY, WORKLOADS, limit_factor
+
+LEVEL_ORDER = [0, 1, 5, 10]
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def summarize(results, members):
+    """Rows (dicts) of the table: one per level and workload, plus one per rebuild."""
+    base = {w.key: median(results["baseline"].get(w.key, [])) for w in WORKLOADS}
+    rows = []
+    for level in LEVEL_ORDER:
+        lv = results["levels"].get(str(level))
+        if lv is None:
+            continue
+        for w in WORKLOADS:
+            row = {"level": level, "workload": w.key, "unit": w.unit}
+            for sysname in ("raidcluster", "md"):
+                s = lv[sysname]
+                xs = s["samples"].get(w.key, [])
+                row[sysname] = median(xs) if s["status"] == "ok" and xs else None
+                row[sysname + "_samples"] = xs
+                row[sysname + "_status"] = s["status"]
+                row[sysname + "_reason"] = s.get("reason", "")
+            row["ratio"] = (row["raidcluster"] / row["md"]
+                            if row["raidcluster"] and row["md"] else None)
+            b = base.get(w.key)
+            row["limit"] = b * limit_factor(level, members, w.key) if b else None
+            rows.append(row)
+    for level in LEVEL_ORDER:
+        rb = results.get("rebuild", {}).get(str(level))
+        if rb is None:
+            continue
+        row = {"level": level, "workload": "rebuild", "unit": "MiB/s"}
+        for sysname in ("raidcluster", "md"):
+            s = rb[sysname]
+            row[sysname] = s.get("mib_s") if s["status"] == "ok" else None
+            row[sysname + "_status"] = s["status"]
+            row[sysname + "_reason"] = s.get("reason", "")
+            row[sysname + "_seconds"] = s.get("seconds")
+        row["ratio"] = (row["raidcluster"] / row["md"]
+                        if row["raidcluster"] and row["md"] else None)
+        # a rebuild writes one whole member: the replacement disk's streaming write bounds it
+        row["limit"] = base.get("seqwrite")
+        rows.append(row)
+    return rows
+
+
+def cell(row, sysname):
+    v = row[sysname]
+    if v is not None:
+        return f"{v:.0f} {row['unit']}"
+    st = row[sysname + "_status"]
+    if st == "n/a":
+        return "n/a"
+    return st or "n/a"
+
+
+def table(rows):
+    """The human table, one line per row; n/a reasons follow as notes."""
+    head = ("level", "workload", "raidcluster", "md", "rc/md", "physical limit")
+    lines = [head]
+    notes = []
+    for r in rows:
+        label = BY_KEY[r["workload"]].label if r["workload"] in BY_KEY else r["workload"]
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a"
+        limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
+        lines.append((f"RAID{r['level']}", label, cell(r, "raidcluster"), cell(r, "md"),
+                      ratio, limit))
+        for sysname in ("raidcluster", "md"):
+            reason = r[sysname + "_reason"]
+            if r[sysname] is None and reason:
+                note = f"RAID{r['level']} {sysname}: {reason}"
+                if note not in notes:
+                    notes.append(note)
+    widths = [max(len(str(l[i])) for l in lines) for i in range(len(head))]
+    out = []
+    for i, l in enumerate(lines):
+        out.append("  ".join(str(c).ljust(widths[j]) if j < 2 else str(c).rjust(widths[j])
+                             for j, c in enumerate(l)).rstrip())
+        if i == 0:
+            out.append("-" * len(out[0]))
+    if notes:
+        out.append("")
+        out += ["note: " + n for n in notes]
+    return "\n".join(out)
+
+
+def worst(rows):
+    """(ratio, level, workload) of the lowest rc/md ratio over what ran, or None."""
+    rated = [r for r in rows if r["ratio"] is not None]
+    if not rated:
+        return None
+    r = min(rated, key=lambda r: r["ratio"])
+    return r["ratio"], r["level"], r["workload"]
+
+
+def worst_line(rows):
+    w = worst(rows)
+    if w is None:
+        return "bench: worst ratio n/a (no level ran on both raidcluster and md)"
+    ratio, level, workload = w
+    label = BY_KEY[workload].label if workload in BY_KEY else workload
+    return f"bench: worst ratio {ratio:.2f} (RAID{level} {label})"
+
+
+def markdown(rows):
+    """The same table as GitHub markdown, for Documentation/performance.md."""
+    out = ["| level | workload | raidcluster | md | rc/md | physical limit |",
+           "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        label = BY_KEY[r["workload"]].label if r["workload"] in BY_KEY else r["workload"]
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a"
+        limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
+        out.append(f"| RAID {r['level']} | {label} | {cell(r, 'raidcluster')} | "
+                   f"{cell(r, 'md')} | {ratio} | {limit} |")
+    return "\n".join(out)

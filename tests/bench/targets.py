@@ -1,0 +1,266 @@
+"""What the bench measures inside the guest: a raidcluster logical drive and an md array built
+over the same member disks and the same extents, one at a time.
+
+Both use the members' sectors from RC_DATA_START_SECTOR (16 MiB) to the end: raidclusterctl
+puts a fresh drive's extents there, and mdadm gets --data-offset=16M, so the two arrays put
+their data on exactly the same sectors of the same emulated disks. Between two builds the first
+16 MiB of every disk (md's superblock at 4 KiB, raidcluster's COD, slots, mailboxes and
+write-intent bitmaps) are zeroed, so neither ever sees the other's metadata.
+"""
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "vm"))
+import vmtest  # noqa: E402  (status --json helpers shared with the VM suite)
+
+DATA_START_BYTES = 32768 * 512       # RC_DATA_START_SECTOR (include/raidcluster/layout.h)
+CHUNK_KIB = 64
+# The module or the tool refusing a level it does not implement yet (RAID 5/10 before their
+# data path lands): the bench prints n/a for it instead of failing.
+UNSUPPORTED_RE = re.compile(r"not (yet )?(implemented|supported)|unsupported|EOPNOTSUPP|"
+                            r"Operation not supported", re.I)
+MD_LEVELS = {0: "raid0", 1: "raid1", 5: "raid5", 10: "raid10"}
+
+
+class Unsupported(Exception):
+    """This build refuses the level (reported as n/a, not as an error)."""
+
+
+class BenchError(Exception):
+    pass
+
+
+class Guest:
+    """Shell helpers over one booted rcvm.VM."""
+
+    def __init__(self, vm):
+        self.vm = vm
+
+    def sh(self, cmd, timeout=120):
+        return self.vm.sh(cmd, timeout)
+
+    def ok(self, cmd, timeout=120):
+        rc, out = self.vm.sh(cmd, timeout)
+        if rc:
+            raise BenchError(f"guest: {cmd!r} -> rc={rc}\n{out.strip()[-1500:]}")
+        return out
+
+    def script(self, text, timeout=120):
+        rc, out = self.vm.script(text, timeout)
+        if rc:
+            raise BenchError(f"guest script rc={rc}:\n{text.strip()}\n--- output:\n"
+                             f"{out.strip()[-1500:]}")
+        return out
+
+    def ctl(self, *args, timeout=120):
+        return self.vm.sh("raidclusterctl " + " ".join(shlex.quote(str(a)) for a in args),
+                          timeout)
+
+    def ctl_ok(self, *args, timeout=120):
+        rc, out = self.ctl(*args, timeout=timeout)
+        if rc:
+            raise BenchError(f"raidclusterctl {' '.join(map(str, args))} -> rc={rc}\n"
+                             f"{out.strip()}")
+        return out
+
+    def status(self):
+        import json
+        return json.loads(self.ctl_ok("status", "--json"))
+
+    def wipe(self, disks):
+        """Zero the metadata areas (first 16 MiB) of the disks."""
+        self.script("set -e\n" + "".join(
+            f"dd if=/dev/zero of={d.dev} bs=1M count=16 oflag=direct 2>/dev/null\n"
+            for d in disks), timeout=300)
+
+    def load_raidcluster(self):
+        self.ok("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
+                "grep -q '^raidcluster ' /proc/modules || insmod /lib/raidcluster/raidcluster.ko")
+        self.ok("test -c /dev/raidcluster")
+
+    def load_md(self, kver):
+        """md and its personalities straight from the host's module tree through the /host
+        share (the VM suite's initramfs does not carry them). The insmod order is the host
+        modprobe's dependency order; modules already loaded are skipped, and optional ones
+        that do not fit the emulated CPU (crc32c-intel without SSE 4.2) may fail: what counts
+        is that /proc/mdstat then lists every personality the bench needs."""
+        paths = []
+        for m in ("raid0", "raid1", "raid10", "raid456"):
+            out = subprocess.run(["modprobe", "-S", kver, "--show-depends", m], check=True,
+                                 capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                f = line.split()
+                if len(f) >= 2 and f[0] == "insmod" and f[1] not in paths:
+                    paths.append(f[1])
+        lines = []
+        for p in paths:
+            name = os.path.basename(p)[:-3].replace("-", "_")
+            lines.append(f"[ -d /sys/module/{name} ] || insmod /host{p} 2>/dev/null || "
+                         f"echo 'insmod {name} failed'")
+        self.script("\n".join(lines) + "\n", timeout=300)
+        mdstat = self.ok("cat /proc/mdstat")
+        missing = [p for p in ("raid0", "raid1", "raid10", "raid5") if f"[{p}]" not in mdstat]
+        if missing:
+            raise BenchError(f"md personalities {missing} not available in the guest:\n{mdstat}")
+
+
+class Raidcluster:
+    """A raidcluster logical drive of one level over the members."""
+    system = "raidcluster"
+
+    def __init__(self, g, level, members):
+        self.g, self.level, self.members = g, level, members
+        self.name = f"bench{level}"
+        self.dev = None
+
+    def setup(self):
+        self.g.ctl_ok("attach", *[d.serial for d in self.members])
+        args = ["create", self.name, "--level", self.level, "--stripe", f"{CHUNK_KIB}K"]
+        for d in self.members:
+            args += ["--disk", d.serial]
+        rc, out = self.g.ctl(*args)
+        if rc:
+            if UNSUPPORTED_RE.search(out):
+                raise Unsupported(out.strip().splitlines()[-1] if out.strip() else "refused")
+            raise BenchError(f"raidclusterctl {' '.join(map(str, args))} -> rc={rc}\n{out}")
+        for ld in vmtest.lds_of(self.g.status()):
+            if ld.get("name") == self.name:
+                self.dev = vmtest.dev_of(ld)
+                break
+        else:
+            raise BenchError(f"{self.name} created but not in status --json")
+        self.g.ok(f"test -b {self.dev}")
+        return self.dev
+
+    def teardown(self, extra=()):
+        """Delete the drive (if it exists) and detach the members (and the extra disks, e.g.
+        a rebuild's spare); errors are collected, not raised at the first, so a half-built
+        drive is still cleaned up as far as possible."""
+        errs = []
+        st = self.g.status()
+        if any(ld.get("name") == self.name for ld in vmtest.lds_of(st)):
+            rc, out = self.g.ctl("delete", self.name)
+            if rc:
+                errs.append(out.strip())
+        attached = {d.get("serial") for d in vmtest.disks_of(self.g.status())}
+        mine = [d.serial for d in list(self.members) + list(extra) if d.serial in attached]
+        if mine:
+            rc, out = self.g.ctl("detach", *mine)
+            if rc:
+                errs.append(out.strip())
+        self.dev = None
+        if errs:
+            raise BenchError("raidcluster teardown: " + "; ".join(errs))
+
+    # --- rebuild ---------------------------------------------------------------------------
+    def rebuild_supported(self):
+        return self.g.ctl("rebuild", "--help")[0] == 0
+
+    def state(self):
+        for ld in vmtest.lds_of(self.g.status()):
+            if ld.get("name") == self.name:
+                return ld
+        return None
+
+    def rebuild_rate(self, failed, spare, timeout=900):
+        """Pull member `failed` (QMP device_del), let the drive notice with a write, rebuild onto
+        the unused disk `spare`; MiB/s = one member extent / seconds from the rebuild command
+        to the drive being optimal again. The caller replugs `failed` afterwards."""
+        vm = self.g.vm
+        for f in ("speed_limit_min", "speed_limit_max"):
+            # run unthrottled, like md with speed_limit_max raised (see Md.rebuild_rate)
+            self.g.sh(f"for p in /sys/module/raidcluster/parameters/*{f}*; do [ -w $p ] && "
+                      f"cat /proc/sys/dev/raid/speed_limit_max > $p; done; true")
+        vm.unplug(failed.serial)
+        # a write that spans every member of a row makes the drive see the missing member
+        self.g.sh(f"dd if=/dev/zero of={self.dev} bs=1M count=4 oflag=direct 2>&1")
+        end = time.time() + 60
+        while "degraded" not in str(self.state().get("state", "")).lower():
+            if time.time() > end:
+                raise BenchError(f"{self.name} not degraded after pulling {failed.serial}: "
+                                 f"{self.state()}")
+            time.sleep(0.5)
+        self.g.ctl_ok("attach", spare.serial)
+        t0 = time.time()
+        self.g.ctl_ok("rebuild", self.name, "--disk", spare.serial, timeout=timeout)
+        while True:
+            st = self.state()
+            s = str(st.get("state", "")).lower()
+            if s in ("optimal", "online", "ok") and not st.get("rebuild"):
+                break
+            if "offline" in s or "failed" in s or time.time() - t0 > timeout:
+                raise BenchError(f"{self.name} rebuild did not finish: {st}")
+            time.sleep(0.2)
+        secs = time.time() - t0
+        mib = member_bytes(self.g, spare) / (1 << 20)
+        return mib / secs, secs
+
+
+class Md:
+    """An md array (mdadm) of the same level, member count, chunk and data extents."""
+    system = "md"
+
+    def __init__(self, g, level, members):
+        self.g, self.level, self.members = g, level, members
+        self.dev = "/dev/md0"
+
+    def create_cmd(self, members, assume_clean=True):
+        a = ["mdadm", "--create", self.dev, "--run", "--metadata=1.2",
+             f"--level={MD_LEVELS[self.level]}", f"--raid-devices={len(members)}",
+             "--data-offset=16M"]
+        if self.level != 0:
+            # md's default below 100 GiB; raid0 has no redundancy to track and refuses one
+            a.append("--bitmap=none")
+        if self.level != 1:
+            a.append(f"--chunk={CHUNK_KIB}")
+        if self.level == 5:
+            a.append("--layout=left-symmetric")
+        if self.level == 10:
+            a.append("--layout=n2")
+        if assume_clean:
+            a.append("--assume-clean")
+        return " ".join(a + [d.dev for d in members])
+
+    def setup(self):
+        self.g.ok(self.create_cmd(self.members) + " 2>&1", timeout=300)
+        self.g.ok(f"test -b {self.dev} && grep -q '^md0 : active' /proc/mdstat")
+        return self.dev
+
+    def teardown(self, extra=()):
+        self.g.sh(f"[ -e /sys/block/md0/md ] && mdadm --stop {self.dev} 2>&1; true")
+        self.g.ok("! grep -q '^md0 ' /proc/mdstat")
+        self.g.sh("mdadm --zero-superblock "
+                  + " ".join(d.dev for d in list(self.members) + list(extra)) + " 2>/dev/null")
+
+    def rebuild_rate(self, failed, spare, timeout=900):
+        """Fail and remove member `failed`, add the unused disk `spare`, time md's recovery
+        from the --add until the array is no longer degraded and sync_action is idle.
+        speed_limit_max is raised so md runs as fast as it can, as the raidcluster rebuild."""
+        self.g.ok("echo 10000000 > /proc/sys/dev/raid/speed_limit_max")
+        out = self.g.script(f"""set -e
+mdadm {self.dev} --fail {failed.dev} --remove {failed.dev} >/dev/null 2>&1
+t0=$(cut -d' ' -f1 /proc/uptime)
+mdadm {self.dev} --add {spare.dev} >/dev/null 2>&1
+i=0
+while [ "$(cat /sys/block/md0/md/degraded)" != 0 ] || \\
+      [ "$(cat /sys/block/md0/md/sync_action)" != idle ]; do
+    sleep 0.05; i=$((i+1)); [ $i -lt {timeout * 20} ]
+done
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "md-rebuild t0=$t0 t1=$t1 kib=$(cat /sys/block/md0/md/component_size)"
+""", timeout=timeout + 60)
+        m = re.search(r"md-rebuild t0=([\d.]+) t1=([\d.]+) kib=(\d+)", out)
+        if not m:
+            raise BenchError(f"md rebuild: unexpected output {out!r}")
+        secs = float(m.group(2)) - float(m.group(1))
+        return int(m.group(3)) / 1024 / max(secs, 0.01), secs
+
+
+def member_bytes(g, disk):
+    """Bytes of a member's data extent: the disk from RC_DATA_START_SECTOR to its end."""
+    blk = g.ok(f"basename $(readlink -f {disk.dev})").strip()
+    return int(g.ok(f"cat /sys/block/{blk}/size")) * 512 - DATA_START_BYTES
