@@ -62,8 +62,7 @@ struct rc_loc {
 	u32 len;		/* sectors, never crosses a chunk boundary */
 	u16 ncopies;		/* RAID 1/10: members holding copies; else 1 */
 	u16 member[RC_GEOM_MAX_COPIES];	/* [0..ncopies) */
-	u16 parity;		/* RAID 5: parity member of the row, else
-				 * RC_GEOM_NO_MEMBER */
+	u16 parity;		/* RAID 5: parity member; else NO_MEMBER */
 	u64 row;		/* RAID 0/5/10: stripe row number */
 };
 

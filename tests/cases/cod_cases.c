@@ -385,87 +385,92 @@ RC_TEST(cod_version)
 }
 
 /*
- * Each mutation breaks one rule on a valid copy and fixes the CRC; decode
- * must refuse it with RC_COD_EINVAL and a reason.  Returns false past the
- * last mutation.
+ * Each mutation breaks one rule of a valid copy with up to two writes; the
+ * test then fixes the CRC, and decode must refuse the copy with
+ * RC_COD_EINVAL and a reason.  A write of len 1, 2, 4 or 8 stores @val
+ * little-endian; a longer one zero-fills len bytes.
  */
-static bool mutate(u8 *buf, unsigned int m)
+struct mutation {
+	u32 off, len;
+	u64 val;
+	u32 off2, len2;
+	u64 val2;
+};
+
+#define M1(off, len, val) { off, len, val, 0, 0, 0 }
+#define M2(off, len, val, off2, len2, val2) { off, len, val, off2, len2, val2 }
+
+static const struct mutation mutations[] = {
+	M1(52, 4, 1),				/* header flags */
+	M1(64, 4, 127),				/* disk_rec_size */
+	M1(68, 4, 641),				/* ld_rec_size */
+	M1(72, 4, 16),				/* extent_size */
+	M1(76, 4, 8),				/* max_extents */
+	M1(180, 1, 1),				/* header reserved */
+	M1(40, 4, RC_MAX_DISKS + 1),		/* ndisks */
+	M1(44, 4, RC_MAX_LDS + 1),		/* nlds */
+	M1(48, 4, RC_MAX_NODES),		/* writer_node */
+	M1(RC_COD_BYTES - 1, 1, 1),		/* tail */
+	M1(RC_COD_USED_BYTES, 1, 1),		/* tail, first byte */
+	M1(D_OFF(0) + 65, 1, RC_DISK_STATE_MAX),	/* disk state */
+	M1(D_OFF(0) + 64, 1, 5),		/* wwn_len */
+	M1(D_OFF(0) + 8, 1, 1),			/* WWN padding */
+	M1(D_OFF(0) + 16 + 39, 1, 'x'),		/* serial past its NUL */
+	M1(D_OFF(0) + 16, 1, 1),		/* serial unprintable */
+	M1(D_OFF(0) + 68, 1, 1),		/* disk flags */
+	M1(D_OFF(0) + 100, 1, 1),		/* disk reserved */
+	M1(D_OFF(5), 1, 1),			/* record past ndisks */
+	M1(D_OFF(3) + 16, 40, 0),		/* neither WWN nor serial */
+	M1(D_OFF(1) + 7, 1, 0),			/* disk 0's WWN twice */
+	M1(D_OFF(3) + 25, 1, '0'),		/* disk 0's serial twice */
+	M1(D_OFF(3), 128, 0),			/* a drive's disk freed */
+	M1(L_OFF(0) + 4, 1, RC_LD_STATE_MAX),	/* drive state */
+	M1(L_OFF(0) + 5, 1, 3),			/* level */
+	M1(L_OFF(0) + 6, 2, RC_MAX_EXTENTS + 1),	/* nextents */
+	M2(L_OFF(0) + 6, 2, 1, X_OFF(0, 1), 32, 0),	/* RAID 1 of 1 */
+	M2(L_OFF(4) + 6, 2, 3, X_OFF(4, 3), 32, 0),	/* RAID 10 of 3 */
+	M1(L_OFF(0) + 8, 4, 100),		/* stripe not a power of 2 */
+	M1(L_OFF(0) + 8, 4, 4096),		/* stripe too big */
+	M1(L_OFF(0) + 12, 4, 1),		/* drive flags */
+	M1(L_OFF(0) + 24, 32, 0),		/* no name */
+	M1(L_OFF(0) + 24, 1, ' '),		/* name " irror" */
+	M1(L_OFF(0) + 24 + 31, 1, 'x'),		/* name past its NUL */
+	M1(L_OFF(0) + 25, 1, 0xe9),		/* name not ASCII */
+	M1(L_OFF(0), 4, 7),			/* number != index */
+	M1(X_OFF(0, 0), 2, 9),			/* disk >= ndisks */
+	M1(X_OFF(0, 0) + 2, 1, RC_EXT_STATE_MAX),	/* extent state */
+	M1(X_OFF(0, 0) + 3, 1, 1),		/* extent reserved0 */
+	M1(X_OFF(0, 0) + 4, 1, 1),		/* extent reserved1 */
+	M1(X_OFF(0, 0) + 8, 8, 100),		/* start in the metadata */
+	M1(X_OFF(0, 0) + 8, 8, DISK_SECTORS - 1000),	/* past the disk */
+	M1(X_OFF(0, 0) + 16, 8, 0),		/* empty extent */
+	M1(X_OFF(1, 0), 2, 0),			/* overlaps drive 0 */
+	M1(X_OFF(3, 1), 2, 0),			/* disk 0 twice in a drive */
+	M1(L_OFF(0) + 16, 8, 65536 + 8),	/* capacity != geometry */
+	M1(L_OFF(0) + 72, 8, 65537),		/* resync_pos past the end */
+	M1(X_OFF(3, 1) + 24, 8, 100001),	/* rebuild_pos past the end */
+	M1(L_OFF(2) + 24, 1, 'a'),		/* free drive record */
+	M1(L_OFF(6), 1, 1),			/* record past nlds */
+	M1(L_OFF(0) + 100, 1, 1),		/* drive reserved */
+	M1(L_OFF(1) + 24, 8, 0x726f7272696dull), /* "mirror" twice */
+	M1(X_OFF(0, 5) + 8, 1, 1),		/* extent past nextents */
+	M1(X_OFF(0, 0) + 8, 8, ~0ull - 10),	/* start + length wraps */
+	M2(X_OFF(1, 0) + 16, 8, 10, X_OFF(1, 1) + 16, 8, 10), /* < stripe */
+	M1(X_OFF(1, 1) + 16, 8, 0x7fffffffffffull),	/* longer than disk */
+};
+
+static void poke(u8 *buf, u32 off, u32 len, u64 val)
 {
-	switch (m) {
-	case 0: put32(buf + 52, 1); break;		/* header flags */
-	case 1: put32(buf + 64, 127); break;		/* disk_rec_size */
-	case 2: put32(buf + 68, 641); break;		/* ld_rec_size */
-	case 3: put32(buf + 72, 16); break;		/* extent_size */
-	case 4: put32(buf + 76, 8); break;		/* max_extents */
-	case 5: buf[180] = 1; break;			/* header reserved */
-	case 6: put32(buf + 40, RC_MAX_DISKS + 1); break;
-	case 7: put32(buf + 44, RC_MAX_LDS + 1); break;
-	case 8: put32(buf + 48, RC_MAX_NODES); break;	/* writer_node */
-	case 9: buf[RC_COD_BYTES - 1] = 1; break;	/* tail */
-	case 10: buf[RC_COD_USED_BYTES] = 1; break;
-	case 11: buf[D_OFF(0) + 65] = RC_DISK_STATE_MAX; break;
-	case 12: buf[D_OFF(0) + 64] = 5; break;		/* wwn_len */
-	case 13: buf[D_OFF(0) + 8] = 1; break;		/* WWN padding */
-	case 14: buf[D_OFF(0) + 16 + 39] = 'x'; break;	/* past the NUL */
-	case 15: buf[D_OFF(0) + 16] = 0x01; break;	/* unprintable */
-	case 16: buf[D_OFF(0) + 68] = 1; break;		/* disk flags */
-	case 17: buf[D_OFF(0) + 100] = 1; break;	/* disk reserved */
-	case 18: buf[D_OFF(5)] = 1; break;		/* past ndisks */
-	case 19: memset(buf + D_OFF(3) + 16, 0, 40); break; /* no identity */
-	case 20: buf[D_OFF(1) + 7] = 0; break;		/* WWN twice */
-	case 21: buf[D_OFF(3) + 25] = '0'; break;	/* serial twice */
-	case 22: memset(buf + D_OFF(3), 0, 128); break;	/* drive's disk gone */
-	case 23: buf[L_OFF(0) + 4] = RC_LD_STATE_MAX; break;
-	case 24: buf[L_OFF(0) + 5] = 3; break;		/* level */
-	case 25: put16(buf + L_OFF(0) + 6, RC_MAX_EXTENTS + 1); break;
-	case 26: /* RAID 1 with one member */
-		put16(buf + L_OFF(0) + 6, 1);
-		memset(buf + X_OFF(0, 1), 0, 32);
-		break;
-	case 27: /* RAID 10 with 3 members */
-		put16(buf + L_OFF(4) + 6, 3);
-		memset(buf + X_OFF(4, 3), 0, 32);
-		break;
-	case 28: put32(buf + L_OFF(0) + 8, 100); break;	/* stripe */
-	case 29: put32(buf + L_OFF(0) + 8, 4096); break;
-	case 30: put32(buf + L_OFF(0) + 12, 1); break;	/* drive flags */
-	case 31: memset(buf + L_OFF(0) + 24, 0, 32); break; /* no name */
-	case 32: buf[L_OFF(0) + 24] = ' '; break;	/* " irror" */
-	case 33: buf[L_OFF(0) + 24 + 31] = 'x'; break;	/* past the NUL */
-	case 34: buf[L_OFF(0) + 25] = (u8)0xe9; break;	/* not ASCII */
-	case 35: put32(buf + L_OFF(0), 7); break;	/* number != index */
-	case 36: put16(buf + X_OFF(0, 0), 9); break;	/* disk >= ndisks */
-	case 37: buf[X_OFF(0, 0) + 2] = RC_EXT_STATE_MAX; break;
-	case 38: buf[X_OFF(0, 0) + 3] = 1; break;	/* reserved0 */
-	case 39: buf[X_OFF(0, 0) + 4] = 1; break;	/* reserved1 */
-	case 40: put64(buf + X_OFF(0, 0) + 8, 100); break; /* metadata */
-	case 41: /* ends past the disk */
-		put64(buf + X_OFF(0, 0) + 8, DISK_SECTORS - 1000);
-		break;
-	case 42: put64(buf + X_OFF(0, 0) + 16, 0); break; /* empty */
-	case 43: put16(buf + X_OFF(1, 0), 0); break;	/* overlaps drive 0 */
-	case 44: put16(buf + X_OFF(3, 1), 0); break;	/* disk 0 twice */
-	case 45: put64(buf + L_OFF(0) + 16, 65536 + 8); break; /* capacity */
-	case 46: put64(buf + L_OFF(0) + 72, 65537); break; /* resync_pos */
-	case 47: put64(buf + X_OFF(3, 1) + 24, 100001); break; /* rebuild */
-	case 48: buf[L_OFF(2) + 24] = 'a'; break;	/* free record */
-	case 49: buf[L_OFF(6)] = 1; break;		/* past nlds */
-	case 50: buf[L_OFF(0) + 100] = 1; break;	/* drive reserved */
-	case 51: memcpy(buf + L_OFF(1) + 24, "mirror", 7); break; /* name */
-	case 52: buf[X_OFF(0, 5) + 8] = 1; break;	/* past nextents */
-	case 53: /* start + length wraps around 2^64 */
-		put64(buf + X_OFF(0, 0) + 8, ~0ull - 10);
-		break;
-	case 54: /* RAID 0 members shorter than its stripe */
-		put64(buf + X_OFF(1, 0) + 16, 10);
-		put64(buf + X_OFF(1, 1) + 16, 10);
-		put64(buf + L_OFF(1) + 16, 0);
-		break;
-	case 55: put64(buf + X_OFF(1, 1) + 16, 0x7fffffffffffull); break;
-	default:
-		return false;
-	}
-	return true;
+	if (len == 1)
+		buf[off] = (u8)val;
+	else if (len == 2)
+		put16(buf + off, (u16)val);
+	else if (len == 4)
+		put32(buf + off, (u32)val);
+	else if (len == 8)
+		put64(buf + off, val);
+	else
+		memset(buf + off, 0, len);
 }
 
 RC_TEST(cod_field_errors)
@@ -477,10 +482,13 @@ RC_TEST(cod_field_errors)
 	RC_ASSERT_TRUE(b);
 	fixture(&b->cfg);
 	RC_ASSERT_EQ(rc_cod_encode(&b->cfg, b->buf2), 0);
-	for (m = 0;; m++) {
+	for (m = 0; m < ARRAY_SIZE(mutations); m++) {
+		const struct mutation *mu = &mutations[m];
+
 		memcpy(b->buf, b->buf2, RC_COD_BYTES);
-		if (!mutate(b->buf, m))
-			break;
+		poke(b->buf, mu->off, mu->len, mu->val);
+		if (mu->len2)
+			poke(b->buf, mu->off2, mu->len2, mu->val2);
 		fix_crc(b->buf);
 		b->why[0] = 0;
 		err = rc_cod_decode_why(b->buf, RC_COD_BYTES, &b->out, b->why,
@@ -489,7 +497,7 @@ RC_TEST(cod_field_errors)
 		RC_EXPECT_EQ(m * 1000 + (unsigned int)-err, m * 1000 + EINVAL);
 		RC_EXPECT_TRUE(why_ok(b->why));
 	}
-	RC_EXPECT_EQ(m, 56);
+	RC_EXPECT_EQ(ARRAY_SIZE(mutations), 56);
 }
 
 /* ---- copy selection ----------------------------------------------------- */
@@ -883,6 +891,7 @@ static u32 live_offset(u64 r)
  */
 RC_TEST(cod_fuzz)
 {
+	static const u8 widths[4] = { 2, 4, 8, 8 };
 	struct cod_bufs *b = rc_test_alloc(rc_t, sizeof(*b));
 	u8 *pristine = rc_test_alloc(rc_t, RC_COD_BYTES);
 	unsigned int iter, i, n, accepted = 0, refused = 0;
@@ -918,11 +927,7 @@ RC_TEST(cod_fuzz)
 			} else {
 				/* A live field set to anything. */
 				off = live_offset(r) & ~7u;
-				switch (r & 3) {
-				case 0: put16(b->buf + off, (u16)(r >> 16)); break;
-				case 1: put32(b->buf + off, (u32)(r >> 8)); break;
-				default: put64(b->buf + off, rnd(&s)); break;
-				}
+				poke(b->buf, off, widths[r & 3], rnd(&s));
 			}
 		}
 		/* Mostly make the CRC right, so the field checks are hit. */

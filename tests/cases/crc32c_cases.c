@@ -36,7 +36,7 @@ RC_TEST(crc32c_rfc3720_vectors)
 
 RC_TEST(crc32c_empty)
 {
-	static const u8 one = 0;
+	const u8 one = 0;
 
 	RC_EXPECT_EQ(rc_crc32c_buf(&one, 0), 0u);
 	RC_EXPECT_EQ(rc_crc32c(0x12345678u, &one, 0), 0x12345678u);
