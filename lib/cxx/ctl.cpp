@@ -120,10 +120,13 @@ void Control::run(uint32_t number) {
   call(RC_IOC_RUN, a, ("run rcl" + std::to_string(number)).c_str());
 }
 
+// INFO's ndisks/nlds are counts of records in use, not bounds: records
+// may have holes (a deleted rcl0 next to a live rcl1).  So every index is
+// asked for, stopping once that many records were found.
 std::vector<DiskInfo> Control::disks() {
   std::vector<DiskInfo> v;
   rc_ioc_info in = info();
-  for (uint32_t i = 0; i < in.ndisks && i < RC_MAX_DISKS; i++) {
+  for (uint32_t i = 0; i < RC_MAX_DISKS && v.size() < in.ndisks; i++) {
     DiskInfo d;
     if (disk_info(i, d))
       v.push_back(d);
@@ -134,7 +137,7 @@ std::vector<DiskInfo> Control::disks() {
 std::vector<LdInfo> Control::lds() {
   std::vector<LdInfo> v;
   rc_ioc_info in = info();
-  for (uint32_t i = 0; i < in.nlds && i < RC_MAX_LDS; i++) {
+  for (uint32_t i = 0; i < RC_MAX_LDS && v.size() < in.nlds; i++) {
     LdInfo l;
     if (ld_info(i, l))
       v.push_back(l);
@@ -148,12 +151,12 @@ ConfigPtr Control::config() {
   rc_config_init(cfg.get(), in.cluster_uuid);
   cfg->generation = in.cod_generation;
   cfg->writer_node = in.node_id;
-  cfg->ndisks = std::min<uint32_t>(in.ndisks, RC_MAX_DISKS);
-  cfg->nlds = std::min<uint32_t>(in.nlds, RC_MAX_LDS);
-  for (uint32_t i = 0; i < cfg->ndisks; i++) {
-    DiskInfo d;
-    if (!disk_info(i, d))
+  // ndisks/nlds of rc_config are bounds (highest index + 1).
+  for (const DiskInfo &d : disks()) {
+    uint32_t i = d.index;
+    if (i >= RC_MAX_DISKS)
       continue;
+    cfg->ndisks = std::max(cfg->ndisks, i + 1);
     rc_disk &r = cfg->disks[i];
     r.state = static_cast<u8>(d.state);
     r.wwn_len = static_cast<u8>(std::min<uint32_t>(d.wwn_len, RC_WWN_LEN));
@@ -161,10 +164,11 @@ ConfigPtr Control::config() {
     std::memcpy(r.serial, d.serial, strnlen(d.serial, sizeof(d.serial)));
     r.capacity = d.capacity;
   }
-  for (uint32_t i = 0; i < cfg->nlds; i++) {
-    LdInfo l;
-    if (!ld_info(i, l))
+  for (const LdInfo &l : lds()) {
+    uint32_t i = l.number;
+    if (i >= RC_MAX_LDS)
       continue;
+    cfg->nlds = std::max(cfg->nlds, i + 1);
     rc_ld &r = cfg->lds[i];
     r.number = i;
     r.state = static_cast<u8>(l.state);
