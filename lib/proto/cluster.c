@@ -216,9 +216,13 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	    s->heartbeat < pr->slot.heartbeat)
 		return;			/* an older copy (another channel) */
 	rebooted = had && s->incarnation != pr->slot.incarnation;
-	/* Table 20: booting while we hold it in nexus = it failed and came
-	 * back faster than we noticed. */
-	if (had && s->booting &&
+	/*
+	 * Table 20: booting while we hold it in nexus = it failed and came
+	 * back faster than we noticed.  A slot written before it reached
+	 * nexus may still be in flight (one write per block), so only a slot
+	 * at least two heartbeats younger than the nexus counts.
+	 */
+	if (had && s->booting && s->heartbeat >= pr->nexus_hb + 2 &&
 	    (pr->state == RC_NS_NEXUS_SLAVE ||
 	     (pr->state == RC_NS_MASTER &&
 	      pr->info == RC_NI_COMPLETED_STARTUP)))

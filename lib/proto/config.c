@@ -268,6 +268,64 @@ static void rc_commit(struct rc_node *n, const u8 *wire)
 	rc_emit(n, &a);
 }
 
+/*
+ * A slave proposes drives dead.  With one drive per channel figure 15
+ * cannot tell the slave's cable from the drive, so the master asks the
+ * drives itself: one that answers TEST UNIT READY is healthy and the
+ * proposal is the slave's cable failure (RC_NEG_CABLE_FAIL: it suspends
+ * itself); only drives dead for the master too are committed dead.
+ */
+static void rc_verify_next(struct rc_node *n)
+{
+	struct rc_action a = { .type = RC_ACT_TUR };
+	unsigned int d;
+
+	for (d = 0; d < RC_MAX_DISKS; d++) {
+		if (!(n->verify_mask & (1ull << d)))
+			continue;
+		n->verify_mask &= ~(1ull << d);
+		n->verify_disk = (u8)d;
+		a.disk = (u16)d;
+		a.tag = RC_TAG(RC_TAG_TUR_VERIFY, d, 0);
+		rc_emit(n, &a);
+		return;
+	}
+	rc_commit(n, n->neg_wire_in);
+}
+
+static void rc_verify_start(struct rc_node *n)
+{
+	unsigned int c, t;
+
+	n->verify_mask = 0;
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		for (t = 0; t < RC_MAX_TARGETS; t++) {
+			u16 d = n->neg.pd_disk[c][t];
+
+			if (d == RC_PD_NONE || n->neg.pd_state[c][t] == RC_DISK_ONLINE ||
+			    n->neg.pd_state[c][t] == RC_DISK_SPARE ||
+			    n->neg.pd_state[c][t] == RC_DISK_REBUILDING)
+				continue;
+			if (n->disks[d].present &&
+			    n->disks[d].state == RC_DISK_ONLINE)
+				n->verify_mask |= 1ull << d;
+		}
+	}
+	rc_verify_next(n);
+}
+
+void rc_config_verify_done(struct rc_node *n, u8 disk, int error)
+{
+	if (!n->commit_for_peer || disk != n->verify_disk)
+		return;
+	if (!error) {
+		n->verify_mask = 0;
+		rc_reply_commit(n, RC_NEG_CABLE_FAIL);
+		return;
+	}
+	rc_verify_next(n);
+}
+
 static void rc_cable_pass(struct rc_node *n)
 {
 	u8 purpose = n->cable_purpose;
@@ -281,7 +339,7 @@ static void rc_cable_pass(struct rc_node *n)
 		rc_neg_continue(n);
 		return;
 	case RC_CABLE_PROPOSAL:
-		rc_commit(n, n->neg_wire_in);
+		rc_verify_start(n);
 		return;
 	case RC_CABLE_HOST:
 		if (rc_is_master(n)) {
@@ -333,7 +391,7 @@ void rc_reply_commit(struct rc_node *n, u8 result)
 void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 {
 	bool busy = n->neg_pending || n->neg_waiting_cable ||
-		    n->cable_active || n->commit_pending ||
+		    n->cable_active || n->commit_pending || n->commit_for_peer ||
 		    n->restart_pending;
 	struct rc_wire_negotiate_reply w;
 	struct rc_neg_reply r = { .result = RC_NEG_MISMATCH };

@@ -141,6 +141,9 @@ void rc_peer_fire(struct rc_node *n, u8 id, u8 ev)
 		return;
 	pr->state = s;
 	pr->info = i;
+	if (s == RC_NS_NEXUS_SLAVE ||
+	    (s == RC_NS_MASTER && i == RC_NI_COMPLETED_STARTUP))
+		pr->nexus_hb = pr->slot.heartbeat;
 	rc_emit_state(n, id, s, i);
 	rc_slot_touch(n);
 }

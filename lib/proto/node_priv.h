@@ -26,6 +26,7 @@ enum rc_tag_kind {
 	RC_TAG_BOX_READ,
 	RC_TAG_TUR_HB,		/* fig 17 step 1745 */
 	RC_TAG_TUR_CABLE,	/* fig 15 step 1550 */
+	RC_TAG_TUR_VERIFY,	/* master checks a proposal's dead drives */
 };
 #define RC_TAG(kind, peer, ch) ((u32)(kind) << 24 | (u32)(peer) << 16 | \
 				(u32)(ch) << 8)
@@ -72,6 +73,7 @@ struct rc_peer {
 	bool hb_seen_change;	/* heartbeat advanced since we know it */
 	bool tur_pending;	/* fig 17 analysis in flight */
 	bool hb_fresh;		/* advanced since the last heartbeat check */
+	u64 nexus_hb;		/* its heartbeat when we saw it reach nexus */
 	/* master monitor (fig 8) */
 	u8 diag;		/* enum rc_diag_step */
 	u32 diag_op;
@@ -191,6 +193,8 @@ struct rc_node {
 	bool commit_for_peer;
 	u8 commit_from;
 	struct rc_req commit_req;
+	u64 verify_mask;	/* proposal: drives still to TUR */
+	u8 verify_disk;		/* TUR in flight */
 	/* a proposal waiting for the master's answer (slave) */
 	u32 diag_seq;
 	u32 restart_after_seq;	/* restart once the master acked this */
@@ -298,5 +302,6 @@ void rc_config_host(struct rc_node *n, const struct rc_host_cmd *c);
 void rc_config_tur_done(struct rc_node *n, u8 ch, int error);
 void rc_config_tick(struct rc_node *n);
 void rc_reply_commit(struct rc_node *n, u8 result);
+void rc_config_verify_done(struct rc_node *n, u8 disk, int error);
 
 #endif /* RC_PROTO_NODE_PRIV_H */

@@ -438,6 +438,10 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		if (!n->suspended)
 			rc_config_tur_done(n, ch, error);
 		return;
+	case RC_TAG_TUR_VERIFY:
+		if (!n->suspended)
+			rc_config_verify_done(n, peer, error);
+		return;
 	default:
 		return;
 	}
