@@ -69,10 +69,11 @@ rc_ioc_attach Control::attach(const std::string &path) {
   return a;
 }
 
-void Control::detach(uint32_t index) {
+void Control::detach(uint32_t index, const std::string &label) {
   rc_ioc_detach a{};
   a.index = index;
-  call(RC_IOC_DETACH, a, ("detach disk " + std::to_string(index)).c_str());
+  std::string what = "detach " + (label.empty() ? "disk " + std::to_string(index) : label);
+  call(RC_IOC_DETACH, a, what.c_str());
 }
 
 bool Control::disk_info(uint32_t index, DiskInfo &out) {

@@ -37,7 +37,8 @@ public:
 
   rc_ioc_info info();
   rc_ioc_attach attach(const std::string &path);
-  void detach(uint32_t index);
+  // @label names the disk in an error message ("sdb"); default "disk N".
+  void detach(uint32_t index, const std::string &label = "");
   // false when @index holds no disk record.
   bool disk_info(uint32_t index, DiskInfo &out);
   bool ld_info(uint32_t number, LdInfo &out);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 
 namespace rc {
@@ -135,10 +136,18 @@ rc_ld plan_ld(const rc_config &cfg, const std::string &name, unsigned level, uin
   }
   char why[128] = "";
   int r = rc_config_check_new_ld(&cfg, &ld, why, sizeof(why));
-  if (r == -EINVAL)
-    throw UsageError(why[0] ? why : "invalid logical drive request");
-  if (r)
-    throw Error(why[0] ? why : "logical drive refused by the configuration check");
+  if (r) {
+    // The lib counts members from 0 ("member 1: ..."); say which disk the
+    // administrator typed for it.
+    std::string msg = why[0] ? why : "logical drive refused by the configuration check";
+    unsigned n;
+    int used = 0;
+    if (std::sscanf(msg.c_str(), "member %u: %n", &n, &used) == 1 && used > 0 && n < members.size())
+      msg = "disk " + members[n].label + ": " + msg.substr(static_cast<size_t>(used));
+    if (r == -EINVAL)
+      throw UsageError(msg);
+    throw Error(msg);
+  }
   return ld;
 }
 

@@ -135,7 +135,8 @@ TEST(CxxPlan, NextDriveStartsAfterTheLastExtent) {
     plan_ld(*c, "x", RC_RAID0, 0, {{"a", 0, {RC_DATA_START_SECTOR + 8}, {}}, {"b", 2, {}, {}}}, {});
     ADD_FAILURE();
   } catch (const Error &e) {
-    EXPECT_NE(std::string(e.what()).find("overlap"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("disk a: extent ", 0), 0u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("overlaps rcl0 (first)"), std::string::npos) << e.what();
   }
 }
 

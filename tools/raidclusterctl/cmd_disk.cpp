@@ -108,7 +108,7 @@ int cmd_detach(const DetachOpts &o) {
     jobs.emplace_back(name, static_cast<uint32_t>(idx));
   }
   for (const auto &j : jobs) {
-    ctl.detach(j.second);
+    ctl.detach(j.second, j.first);
     std::cout << "detached " << j.first << " (member disk " << j.second << ")\n";
   }
   return 0;
