@@ -4,6 +4,11 @@
  * context, never sleeps); the configuration worker then, under rc.lock and
  * in process context, turns the bits into COD states, rewrites the COD on
  * the surviving members and sends the uevents.
+ *
+ * A pulled disk (hot-remove: sd deletes its gendisk while we hold it) is
+ * seen by the first I/O that fails on it, and also by a periodic check of
+ * the members' gendisks (6.1 has no holder notification), so an idle drive
+ * reports the loss too.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -80,6 +85,21 @@ bool rc_sync_failures(void)
 	return changed;
 }
 
+/* Mark members whose disk went away (hot-remove).  rc.lock held. */
+static void rc_check_removed(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (!rc_mdisk_usable(md) || disk_live(md->bdev->bd_disk))
+			continue;
+		if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
+			pr_err("%s: disk removed, disk %u failed\n", md->name, i);
+	}
+}
+
 void rc_cfg_work_fn(struct work_struct *work)
 {
 	unsigned int i;
@@ -87,6 +107,7 @@ void rc_cfg_work_fn(struct work_struct *work)
 	mutex_lock(&rc.lock);
 	if (rc.exiting || !rc.have_cfg)
 		goto out;
+	rc_check_removed();
 	if (rc_sync_failures() && rc_cod_write_all())
 		pr_err("configuration could not be written after a failure\n");
 	for (i = 0; i < RC_MAX_LDS; i++)
@@ -94,4 +115,23 @@ void rc_cfg_work_fn(struct work_struct *work)
 			rc_ld_notify(rc.lds[i]);
 out:
 	mutex_unlock(&rc.lock);
+}
+
+/* Periodic: look for removed members, then let the worker record them. */
+void rc_poll_work_fn(struct work_struct *work)
+{
+	unsigned int i;
+	bool gone = false;
+
+	mutex_lock(&rc.lock);
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (rc_mdisk_usable(rc.disks[i]) &&
+		    !disk_live(rc.disks[i]->bdev->bd_disk))
+			gone = true;
+	mutex_unlock(&rc.lock);
+	if (gone)
+		queue_work(rc.cfg_wq, &rc.cfg_work);
+	if (rc.check_interval_ms && !READ_ONCE(rc.exiting))
+		queue_delayed_work(rc.cfg_wq, &rc.poll_work,
+				   msecs_to_jiffies(rc.check_interval_ms));
 }

@@ -34,6 +34,11 @@ static const struct kernel_param_ops rc_node_id_ops = {
 module_param_cb(node_id, &rc_node_id_ops, &node_id, 0444);
 MODULE_PARM_DESC(node_id, "this node's ID in the cluster, 0..31 (default 0)");
 
+static unsigned int check_interval_ms = 1000;
+module_param(check_interval_ms, uint, 0444);
+MODULE_PARM_DESC(check_interval_ms,
+		 "how often to look for removed member disks, ms (0: only on I/O errors; default 1000)");
+
 /* Format a one-line reason for user space into @msg (RC_IOC_MSG_LEN). */
 void rc_msg(char *msg, const char *fmt, ...)
 {
@@ -65,7 +70,9 @@ static int __init rc_init(void)
 
 	mutex_init(&rc.lock);
 	INIT_WORK(&rc.cfg_work, rc_cfg_work_fn);
+	INIT_DELAYED_WORK(&rc.poll_work, rc_poll_work_fn);
 	rc.node_id = node_id;
+	rc.check_interval_ms = check_interval_ms;
 
 	rc.cfg = kvzalloc(sizeof(*rc.cfg), GFP_KERNEL);
 	/* Contiguous, so one bio vector can carry it. */
@@ -93,6 +100,9 @@ static int __init rc_init(void)
 	ret = rc_ctl_init();
 	if (ret)
 		goto out_proc;
+	if (rc.check_interval_ms)
+		queue_delayed_work(rc.cfg_wq, &rc.poll_work,
+				   msecs_to_jiffies(rc.check_interval_ms));
 	pr_info("version %s loaded, node %u\n", RC_MODULE_VERSION, rc.node_id);
 	return 0;
 
@@ -114,6 +124,7 @@ static void __exit rc_exit(void)
 	mutex_lock(&rc.lock);
 	rc.exiting = true;
 	mutex_unlock(&rc.lock);
+	cancel_delayed_work_sync(&rc.poll_work);
 	flush_work(&rc.cfg_work);
 
 	/*

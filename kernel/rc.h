@@ -128,6 +128,8 @@ struct rc_state {
 	struct workqueue_struct *io_wq;	/* request submission, retries */
 	struct workqueue_struct *cfg_wq;	/* COD rewrites after failures */
 	struct work_struct cfg_work;
+	struct delayed_work poll_work;	/* looks for removed members */
+	unsigned int check_interval_ms;	/* module parameter; 0: off */
 	struct bio_set bioset;		/* struct rc_mbio */
 	int major;
 	unsigned int node_id;
@@ -165,6 +167,7 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 /* failure.c: member failures; rc_member_failed() from any context */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
 void rc_cfg_work_fn(struct work_struct *work);
+void rc_poll_work_fn(struct work_struct *work);
 bool rc_sync_failures(void);
 
 /* io.c: the data path */
