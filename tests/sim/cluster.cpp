@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "cluster.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -56,6 +57,16 @@ struct Cluster::Node {
   struct rc_node_params params;
 };
 
+// Stand-in for the CRC of the COD a configuration would encode to.
+static uint32_t config_crc(const HostConfig &c) {
+  uint32_t crc = 2166136261u;
+  for (uint8_t b : c.disk_state)
+    crc = (crc ^ b) * 16777619u;
+  for (uint8_t b : c.ld_state)
+    crc = (crc ^ b) * 16777619u;
+  return crc ^ (uint32_t)c.generation;
+}
+
 static int io_errno(IoStatus s) {
   switch (s) {
   case IoStatus::Ok:
@@ -85,6 +96,7 @@ Cluster::Cluster(const Scenario &s, Trace &tr, Bounds b)
     initial.disk_state[d] = RC_DISK_ONLINE;
   for (int l = 0; l < s_.shape.lds; l++)
     initial.ld_state[l] = RC_LD_OPTIMAL;
+  initial.cod_crc = config_crc(initial);
   cod_.assign(fabric_.ndisks(), initial);
 
   truth_.node.resize(s_.shape.nodes);
@@ -207,12 +219,7 @@ void Cluster::push_disks(int n) {
   struct rc_proto_config pc;
   memset(&pc, 0, sizeof(pc));
   pc.generation = x.cfg.generation;
-  uint32_t crc = 2166136261u;
-  for (uint8_t b : x.cfg.disk_state)
-    crc = (crc ^ b) * 16777619u;
-  for (uint8_t b : x.cfg.ld_state)
-    crc = (crc ^ b) * 16777619u;
-  pc.cod_crc = crc;
+  pc.cod_crc = x.cfg.cod_crc;
   memcpy(pc.cluster_uuid, kUuid, 16);
   pc.nlds = (u32)s_.shape.lds;
   for (int l = 0; l < s_.shape.lds; l++) {
@@ -243,9 +250,9 @@ void Cluster::write_cod(int n) {
   stats_.commits++;
 }
 
-void Cluster::apply_negotiated(int n, const struct rc_wire_negotiate *w) {
+void Cluster::apply_negotiated(int n, const struct rc_wire_negotiate *w, bool commit) {
   Node &x = *nodes_[n];
-  x.cfg.generation = le64toh(w->configuration.generation);
+  uint64_t gen = le64toh(w->configuration.generation);
   for (int c = 0; c < RC_MAX_CHANNELS; c++)
     for (int t = 0; t < RC_MAX_TARGETS; t++) {
       const struct rc_wire_pd &pd = w->physical_drives[c][t];
@@ -255,6 +262,15 @@ void Cluster::apply_negotiated(int n, const struct rc_wire_negotiate *w) {
     }
   for (int l = 0; l < s_.shape.lds; l++)
     x.cfg.ld_state[l] = w->logical_drives[l].state;
+  if (commit) {
+    // The COD writer numbers the new configuration: one past anything
+    // this node has seen, so every reader picks it over older copies.
+    x.cfg.generation = std::max(gen, x.cfg.generation) + 1;
+    x.cfg.cod_crc = config_crc(x.cfg);
+  } else {
+    x.cfg.generation = gen;
+    x.cfg.cod_crc = le32toh(w->configuration.cod_crc);
+  }
   push_disks(n);
 }
 
@@ -493,13 +509,13 @@ void Cluster::on_config(int n) {
     break;
   case RC_ACT_ADOPT_CONFIG:
     if (st.has_neg)
-      apply_negotiated(n, &st.neg);
+      apply_negotiated(n, &st.neg, false);
     else
       err = -EINVAL;
     break;
   case RC_ACT_COMMIT_CONFIG:
     if (st.has_neg) {
-      apply_negotiated(n, &st.neg);
+      apply_negotiated(n, &st.neg, true);
       write_cod(n);
     } else {
       err = -EINVAL;
@@ -622,6 +638,12 @@ void Cluster::on_fault(const Fault &f) {
     break;
   case FaultKind::DiskFail:
     fabric_.disk(f.arg).fail();
+    // Every host with a path sees its data I/O to the disk fail (or the
+    // SCSI layer take the device offline) within a moment.
+    for (int n = 0; n < (int)nodes_.size(); n++)
+      if (nodes_[n]->up && fabric_.cable(n, fabric_.disk(f.arg).channel()))
+        sched_.after(rng_.range(50000, 2000000), EvKind::Notice, n, nodes_[n]->life,
+                     (uint64_t)f.arg);
     break;
   case FaultKind::TornWrites:
     fabric_.arm_torn_writes(f.node, f.arg);
@@ -711,6 +733,14 @@ void Cluster::on_event(const Event &e) {
     }
     break;
   }
+  case EvKind::Notice: {
+    Node &x = *nodes_[e.node];
+    if (e.incarnation != x.life || !x.up || x.suspended || x.restarting)
+      return;
+    mark_failed_locally(e.node, (int)e.id);
+    drain(e.node);
+    break;
+  }
   case EvKind::Rebuild: {
     Node &x = *nodes_[e.node];
     if (e.incarnation != x.life || e.id != x.engine_gen)
@@ -757,6 +787,11 @@ void Cluster::refresh_truth() {
       truth_.failed_disks |= 1ull << d;
   const uint32_t all = (1u << fabric_.channels()) - 1;
   truth_.engines = 0;
+  truth_.cod_dead = 0;
+  for (const HostConfig &c : cod_)
+    for (int d = 0; d < fabric_.ndisks(); d++)
+      if (c.disk_state[d] == RC_DISK_FAILED)
+        truth_.cod_dead |= 1ull << d;
   for (int n = 0; n < (int)nodes_.size(); n++) {
     NodeTruth &t = truth_.node[n];
     const Node &x = *nodes_[n];

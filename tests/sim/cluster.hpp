@@ -40,6 +40,7 @@ struct Stats {
 // The configuration as the host keeps it (and as the sim's COD holds it).
 struct HostConfig {
   uint64_t generation = 0;
+  uint32_t cod_crc = 0;
   uint8_t disk_state[64] = {}; // enum rc_disk_state per COD disk index
   uint8_t ld_state[32] = {};   // enum rc_ld_state
 };
@@ -93,7 +94,7 @@ private:
   void on_rebuild(int n);
   void on_config(int n);
   void mark_failed_locally(int n, int disk);
-  void apply_negotiated(int n, const struct rc_wire_negotiate *w);
+  void apply_negotiated(int n, const struct rc_wire_negotiate *w, bool commit);
   void load_config(int n);
   void write_cod(int n);
   void push_disks(int n);

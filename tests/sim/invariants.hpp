@@ -31,7 +31,7 @@ struct NodeView {
   int master_id = -1;      // the master it believes in, -1 none
   int8_t holder[kMaxLds];  // reservation table: node id or -1
   int rebuilding_ld = -1;  // LD whose rebuild this node runs, -1 none
-  uint64_t dead_disks = 0; // bit d: this node's config marks disk d failed
+  uint64_t dead_disks = 0; // bit d: this node's host config marks d failed
 
   NodeView() {
     for (auto &h : holder)
@@ -58,13 +58,17 @@ struct Truth {
   uint64_t grants[kMaxLds] = {};
   // bit n: node n runs a rebuild engine (RC_ACT_REBUILD_START, not stopped)
   uint64_t engines = 0;
+  // bit d: some COD copy on the disks marks disk d failed
+  uint64_t cod_dead = 0;
 };
 
 struct Bounds {
-  SimTime settle = 3000000;    // reservation traffic settles within
-  SimTime converge = 12000000; // master election converges within
-  SimTime nexus = 20000000;    // a live healthy node reaches NEXUS within
-  SimTime suspend = 12000000;  // an isolated node suspends within
+  SimTime settle = 3000000;     // reservation traffic settles within
+  SimTime converge = 12000000;  // master election converges within
+  SimTime nexus = 20000000;     // a live healthy node reaches NEXUS within
+  SimTime suspend = 12000000;   // an isolated node suspends within
+  SimTime dead_grace = 2000000; // a node in nexus may mark a healthy disk dead
+                                // this long (while its cable check runs)
 };
 
 struct Violation {
@@ -105,6 +109,7 @@ private:
 
   Bounds b_;
   std::vector<Violation> viol_;
+  std::vector<SimTime> wrong_dead_since_; // per node, 0: not now
 };
 
 } // namespace rcsim

@@ -26,6 +26,7 @@ enum class EvKind : uint8_t {
   Config,  // the host finished a configuration step (COD, adopt, commit)
   Start,   // the host (re)starts the node's library
   Rebuild, // the node's rebuild engine makes progress
+  Notice,  // the node's host notices a dead disk (id = disk)
 };
 
 struct Event {

@@ -145,11 +145,39 @@ TEST(SimInvariants, HealthyDiskMarkedDead) {
   w.v[1].dead_disks = 0x4;
   Checker c;
   c.check_step(w.v, w.t);
+  EXPECT_TRUE(c.violations().empty()) << "a moment for the cable check";
+  w.t.now += 3000000;
+  c.check_step(w.v, w.t);
   EXPECT_TRUE(mentions(c, "healthy disk"));
   // The disk really failed: fine.
   World w2(2);
   w2.v[1].dead_disks = 0x4;
   w2.t.failed_disks = 0x4;
+  Checker c2;
+  c2.check_step(w2.v, w2.t);
+  w2.t.now += 3000000;
+  c2.check_step(w2.v, w2.t);
+  EXPECT_TRUE(c2.violations().empty());
+  // A node out of nexus (suspended, waiting) harms nobody with its marks.
+  World w3(2);
+  w3.v[0].dead_disks = 0x1;
+  w3.v[0].suspended = true;
+  Checker c3;
+  c3.check_step(w3.v, w3.t);
+  w3.t.now += 3000000;
+  c3.check_step(w3.v, w3.t);
+  EXPECT_TRUE(c3.violations().empty());
+}
+
+TEST(SimInvariants, CodMarksHealthyDiskDead) {
+  World w(2);
+  w.t.cod_dead = 0x2;
+  Checker c;
+  c.check_step(w.v, w.t);
+  EXPECT_TRUE(mentions(c, "COD marks healthy"));
+  World w2(2);
+  w2.t.cod_dead = 0x2;
+  w2.t.failed_disks = 0x2;
   Checker c2;
   c2.check_step(w2.v, w2.t);
   EXPECT_TRUE(c2.violations().empty());

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//
+// The simulator running the real protocol library: runs are a function of
+// the seed; a quiet cluster converges; faults have the effect the patent
+// promises; and protocol violations planted through the library's own
+// API are caught by the checker (the simulator can fail).
+#include "cluster.hpp"
+#include "runner.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace rcsim;
+
+namespace {
+
+// A cluster with no faults and no host commands: all nodes cold-start.
+Scenario quiet(int nodes, SimTime end, int channels = 2, int disks = 2) {
+  Scenario s;
+  s.seed = 1234 + nodes;
+  s.shape.nodes = nodes;
+  s.shape.channels = channels;
+  s.shape.disks_per_channel = disks;
+  s.shape.lds = 2;
+  for (int n = 0; n < nodes; n++) {
+    s.boot_at.push_back(1000 * n);
+    s.skew_ppm.push_back(n * 1000 - 1000);
+    s.clock_offset.push_back(1000000000ull * (n + 1));
+  }
+  s.end = end;
+  return s;
+}
+
+bool mentions(const std::vector<Violation> &vs, const char *what) {
+  for (const auto &v : vs)
+    if (v.what.find(what) != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string dump(const std::vector<Violation> &vs) {
+  std::string s;
+  for (const auto &v : vs)
+    s += "  node " + std::to_string(v.node) + ": " + v.what + "\n";
+  return s;
+}
+
+int masters(const Cluster &c) {
+  int m = 0;
+  for (int n = 0; n < c.nodes(); n++)
+    m += c.view(n).up && !c.view(n).suspended && c.view(n).master;
+  return m;
+}
+
+} // namespace
+
+TEST(SimCluster, SameSeedSameTrace) {
+  ScenarioParams p;
+  for (int nodes : {2, 3, 8}) {
+    RunResult a = run_one(77, nodes, p), b = run_one(77, nodes, p);
+    EXPECT_EQ(a.trace_hash, b.trace_hash) << nodes << " nodes";
+    EXPECT_EQ(a.stats.events, b.stats.events);
+    EXPECT_GT(a.stats.ios, 100u);
+    RunResult c = run_one(78, nodes, p);
+    EXPECT_NE(a.trace_hash, c.trace_hash);
+  }
+  // Threads do not change results.
+  std::vector<RunResult> one = run_many(10, 6, {2, 3}, p, 1);
+  std::vector<RunResult> two = run_many(10, 6, {2, 3}, p, 2);
+  for (size_t i = 0; i < one.size(); i++)
+    EXPECT_EQ(one[i].trace_hash, two[i].trace_hash);
+}
+
+TEST(SimCluster, ColdStartElectsHighestIdAndReachesNexus) {
+  for (int nodes : {1, 2, 3, 4, 8}) {
+    Scenario s = quiet(nodes, 30000000);
+    Trace tr;
+    Cluster c(s, tr);
+    EXPECT_TRUE(c.run()) << nodes << " nodes:\n" << dump(c.violations());
+    EXPECT_EQ(masters(c), 1) << nodes << " nodes";
+    EXPECT_TRUE(c.view(nodes - 1).master) << nodes << " nodes";
+    for (int n = 0; n < nodes; n++) {
+      EXPECT_TRUE(c.view(n).nexus) << "node " << n << " of " << nodes;
+      EXPECT_EQ(c.view(n).master_id, nodes - 1);
+    }
+  }
+}
+
+TEST(SimCluster, ReservationIsExclusive) {
+  Scenario s = quiet(3, 30000000);
+  Trace tr;
+  Cluster c(s, tr);
+  c.run_until(12000000);
+  c.host_command(0, HostKind::Reserve, 1);
+  c.run_until(14000000);
+  EXPECT_EQ(c.stats().grants, 1u);
+  c.host_command(2, HostKind::Reserve, 1);
+  c.run_until(17000000);
+  EXPECT_EQ(c.stats().grants, 1u);
+  EXPECT_EQ(c.stats().conflicts, 1u);
+  c.host_command(2, HostKind::Io, 1);
+  c.host_command(0, HostKind::Io, 1);
+  EXPECT_EQ(c.stats().io_refused, 1u);
+  EXPECT_EQ(c.stats().io_accepted, 1u);
+  for (int n = 0; n < 3; n++)
+    EXPECT_EQ(c.view(n).holder[1], 0) << "node " << n;
+  c.host_command(0, HostKind::Release, 1);
+  c.run_until(19000000);
+  c.host_command(2, HostKind::Reserve, 1);
+  c.run_until(22000000);
+  EXPECT_EQ(c.stats().grants, 2u);
+  EXPECT_TRUE(c.run()) << dump(c.violations());
+}
+
+TEST(SimCluster, IsolatedNodeSuspendsAndSurvivorsElect) {
+  // Pull every cable of the master: it must suspend itself, the others
+  // elect a new master and stay in nexus.
+  Scenario s = quiet(3, 40000000);
+  for (int ch = 0; ch < 2; ch++) {
+    Fault f;
+    f.t = 12000000;
+    f.kind = FaultKind::CablePull;
+    f.node = 2;
+    f.arg = ch;
+    s.faults.push_back(f);
+  }
+  Trace tr;
+  Cluster c(s, tr);
+  bool ok = c.run();
+  EXPECT_TRUE(ok) << dump(c.violations());
+  EXPECT_TRUE(c.view(2).suspended);
+  EXPECT_EQ(masters(c), 1);
+  EXPECT_TRUE(c.view(1).master);
+  EXPECT_TRUE(c.view(0).nexus);
+  EXPECT_TRUE(c.view(1).nexus);
+}
+
+TEST(SimCluster, CrashedSlaveIsDroppedAndRejoins) {
+  Scenario s = quiet(3, 45000000);
+  Fault crash;
+  crash.t = 12000000;
+  crash.kind = FaultKind::Crash;
+  crash.node = 0;
+  s.faults.push_back(crash);
+  Fault on = crash;
+  on.kind = FaultKind::PowerOn;
+  on.t = 20000000;
+  s.faults.push_back(on);
+  Trace tr;
+  Cluster c(s, tr);
+  EXPECT_TRUE(c.run()) << dump(c.violations());
+  for (int n = 0; n < 3; n++)
+    EXPECT_TRUE(c.view(n).nexus) << "node " << n;
+  EXPECT_EQ(masters(c), 1);
+}
+
+// --- the simulator can fail ----------------------------------------------------
+
+TEST(SimCluster, PlantedSecondMasterIsCaught) {
+  Scenario s = quiet(3, 60000000);
+  Trace tr;
+  Cluster c(s, tr);
+  c.run_until(12000000);
+  ASSERT_TRUE(c.violations().empty()) << dump(c.violations());
+  // Node 0's library restarts believing no other node exists: it makes
+  // itself master of a cluster of one, although node 2 is master.
+  c.rogue_restart_blind(0);
+  c.run();
+  EXPECT_TRUE(mentions(c.violations(), "two masters")) << dump(c.violations());
+}
+
+TEST(SimCluster, PlantedDuplicateReservationIsCaught) {
+  Scenario s = quiet(3, 60000000);
+  Trace tr;
+  Cluster c(s, tr);
+  c.run_until(12000000);
+  c.host_command(2, HostKind::Reserve, 0);
+  c.run_until(14000000);
+  ASSERT_EQ(c.stats().grants, 1u);
+  c.rogue_restart_blind(0);
+  c.run_until(30000000);
+  // The blind node sees no reservation anywhere and grants its host the
+  // drive node 2 holds; its host then writes to it.
+  c.host_command(0, HostKind::Reserve, 0);
+  c.run_until(33000000);
+  c.host_command(0, HostKind::Io, 0);
+  EXPECT_TRUE(mentions(c.violations(), "still holds")) << dump(c.violations());
+  EXPECT_TRUE(mentions(c.violations(), "accepted I/O")) << dump(c.violations());
+}
