@@ -318,6 +318,11 @@ static void rc_hb_failed(struct rc_node *n, u8 id)
 	int disk = rc_comm_disk(n, n->comm);
 	struct rc_action a = { .type = RC_ACT_TUR };
 
+	if (!n->connected) {
+		/* No connected channel is left to try: our cables. */
+		rc_suspend(n, RC_SE_CABLE_FAIL);
+		return;
+	}
 	if (disk < 0) {
 		/* Steps 1730 (no drive online), 1755: next channel. */
 		rc_next_channel(n);

@@ -226,12 +226,33 @@ static void rc_cable_step(struct rc_node *n)
 	rc_cable_pass(n);				/* 1570 */
 }
 
+static void rc_cable_fail(struct rc_node *n);
+
 static void rc_cable_start(struct rc_node *n, u8 purpose)
 {
 	n->cable_active = true;
 	n->cable_purpose = purpose;
 	n->cable_ch = 0;
+	/* No channel left at all: every cable of ours is gone. */
+	if (!n->connected) {
+		rc_cable_fail(n);
+		return;
+	}
 	rc_cable_step(n);
+}
+
+/* Step 1565: the change is our cable's doing: kill self. */
+static void rc_cable_fail(struct rc_node *n)
+{
+	if (n->cable_purpose == RC_CABLE_NEGOTIATE)
+		rc_neg_answer(n, RC_NEG_CABLE_FAIL);
+	if (n->cable_purpose == RC_CABLE_PROPOSAL)
+		rc_reply_commit(n, RC_NEG_CABLE_FAIL);
+	if (n->cable_purpose == RC_CABLE_HOST)
+		rc_emit_complete(n, n->cable_cookie, RC_SCSI_CHECK_CONDITION);
+	n->cable_active = false;
+	n->cable_purpose = RC_CABLE_NONE;
+	rc_suspend(n, RC_SE_CABLE_FAIL);
 }
 
 void rc_config_tur_done(struct rc_node *n, u8 ch, int error)
@@ -239,17 +260,7 @@ void rc_config_tur_done(struct rc_node *n, u8 ch, int error)
 	if (!n->cable_active || ch != n->cable_ch)
 		return;
 	if (error) {
-		/* Step 1565: the change is our cable's doing: kill self. */
-		if (n->cable_purpose == RC_CABLE_NEGOTIATE)
-			rc_neg_answer(n, RC_NEG_CABLE_FAIL);
-		if (n->cable_purpose == RC_CABLE_PROPOSAL)
-			rc_reply_commit(n, RC_NEG_CABLE_FAIL);
-		if (n->cable_purpose == RC_CABLE_HOST)
-			rc_emit_complete(n, n->cable_cookie,
-					 RC_SCSI_CHECK_CONDITION);
-		n->cable_active = false;
-		n->cable_purpose = RC_CABLE_NONE;
-		rc_suspend(n, RC_SE_CABLE_FAIL);
+		rc_cable_fail(n);
 		return;
 	}
 	/* Steps 1555, 1560: the drive answers: not a cable failure. */
