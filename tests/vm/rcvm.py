@@ -70,8 +70,11 @@ def wwn_of(serial):
 class Disk:
     """One raw image: its serial is its name, its WWN follows from the serial."""
 
-    def __init__(self, path, serial, channel=0):
+    def __init__(self, path, serial, channel=0, write_cache=False):
         self.path, self.serial, self.channel = path, serial, channel
+        # False: WCE=0, a write-through disk (the default, like the patent's controllers);
+        # True: a volatile write cache, so flushes (SYNCHRONIZE CACHE) reach the disk and count
+        self.write_cache = write_cache
         self.wwn = wwn_of(serial)
         self.naa = "naa.%016x" % self.wwn
         self.dev = f"/dev/lab/{serial}"         # guest path (link made by lab-links)
@@ -81,7 +84,7 @@ class Disk:
         return f"Disk({self.serial})"
 
 
-def make_disks(group, serials, size_mb=256, fresh=True):
+def make_disks(group, serials, size_mb=256, fresh=True, write_cache=False):
     """Sparse raw images $RC_VM_DIR/disks/<group>/<serial>.img (zeroed when fresh)."""
     d = os.path.join(DIR, "disks", group)
     os.makedirs(d, exist_ok=True)
@@ -93,7 +96,7 @@ def make_disks(group, serials, size_mb=256, fresh=True):
         if not os.path.exists(p):
             with open(p, "wb") as f:
                 f.truncate(size_mb << 20)
-        out.append(Disk(p, s))
+        out.append(Disk(p, s, write_cache=write_cache))
     return out
 
 
@@ -159,7 +162,7 @@ class VM:
                   "-blockdev", f"driver=raw,node-name=d{i},file=f{i}"]
             dev = {"driver": "scsi-hd", "id": f"disk{i}", "bus": f"hba{ch}.0", "scsi-id": tgt,
                    "lun": 0, "drive": f"d{i}", "share-rw": True, "serial": d.serial,
-                   "wwn": d.wwn, "write-cache": "off"}
+                   "wwn": d.wwn, "write-cache": "on" if d.write_cache else "off"}
             self._devargs[d.serial] = dev
             a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
         return a + self.extra
@@ -167,6 +170,11 @@ class VM:
     # --- lifecycle -----------------------------------------------------------------------
     def start(self):
         os.makedirs(self.rundir, exist_ok=True)
+        # a VM booted again over the same disks (same name) keeps the previous logs as *.prev
+        for f in ("console.log", "transcript.log"):
+            p = os.path.join(self.rundir, f)
+            if os.path.exists(p) and any(v is not self and v.rundir == self.rundir for v in _ALL):
+                os.replace(p, p + ".prev")
         for f in ("console.log", "qmp.sock", "ctl.sock", "transcript.log"):
             try:
                 os.unlink(os.path.join(self.rundir, f))

@@ -89,7 +89,8 @@ class Results:
 
 
 def run_group(group, tests, results):
-    disks = rcvm.make_disks(group.name, group.serials, group.size_mb)
+    disks = rcvm.make_disks(group.name, group.serials, group.size_mb,
+                            write_cache=group.write_cache)
     vm = None
     for t in tests:
         name = f"{group.name}.{test_name(t)}"
@@ -105,7 +106,10 @@ def run_group(group, tests, results):
                     f"({group.hba}, {len(disks)} disks)")
                 ctx = vmtest.T(vm, group)
             t0 = time.time()
-            t(ctx)
+            try:
+                t(ctx)
+            finally:
+                vm = ctx.vm          # the test may have booted a new VM (T.new_vm)
             problems = vm.kernel_problems()
             if problems:
                 raise vmtest.Fail("kernel problems on the console:\n" + "\n".join(problems[:20]))

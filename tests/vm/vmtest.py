@@ -18,8 +18,10 @@ class Fail(AssertionError):
 
 
 class Group:
-    def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512):
+    def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512,
+                 write_cache=False):
         self.name, self.tests, self.hba, self.size_mb, self.mem = name, tests, hba, size_mb, mem
+        self.write_cache = write_cache
         # disk serials: <group>-d<i>; rcvm derives the WWN from the serial
         self.serials = [f"{name}-d{i}" for i in range(disks)] if isinstance(disks, int) \
             else list(disks)
@@ -31,6 +33,22 @@ class T:
     def __init__(self, vm, group):
         self.vm, self.group, self.state = vm, group, {}
         self.disks = vm.disks
+
+    def new_vm(self, crash=False):
+        """Boot a new VM over the same disks: after a clean poweroff, or with crash=True after a
+        SIGKILL of qemu (a power loss: what the guest had not written is gone)."""
+        old = self.vm
+        problems = old.kernel_problems()
+        if crash:
+            old.kill()
+        else:
+            old.poweroff()
+        if problems:
+            raise Fail("kernel problems on the console before the restart:\n"
+                       + "\n".join(problems[:20]))
+        self.vm = rcvm.VM(old.name, old.disks, hba=old.hba, mem=old.mem).start()
+        self.vm.wait_ready()
+        return self.vm
 
     # --- plain commands ----------------------------------------------------------------------
     def sh(self, cmd, timeout=120):
