@@ -473,7 +473,8 @@ void rc_config_done_ev(struct rc_node *n, int error)
 		if (n->neg_at_startup) {
 			/* The master's table 390 is the cluster's. */
 			for (i = 0; i < RC_MAX_LDS; i++)
-				rc_set_holder(n, i, n->neg.holder[i]);
+				if (!(n->resv_touched & (1u << i)))
+					rc_set_holder(n, i, n->neg.holder[i]);
 		}
 		if (n->neg_changed && n->neg_at_startup) {
 			rc_neg_answer(n, RC_NEG_OK_CHANGED);	/* 580 */

@@ -246,6 +246,30 @@ u32 rc_members(const struct rc_node *n)
 	return m;
 }
 
+/*
+ * Who must hear of a reservation: the members, plus the slaves already
+ * following our master that wait for (or are in) their negotiation.  A
+ * node joining takes the master's table at negotiation for the drives it
+ * has heard nothing about (rc_config_done_ev()), so between the two no
+ * reservation is lost.
+ */
+u32 rc_resv_targets(const struct rc_node *n)
+{
+	u32 m = rc_members(n);
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_slot_info *s = &n->peers[i].slot;
+
+		if (!rc_peer_live(n, i) || s->state != RC_NS_ACTIVE_SLAVE ||
+		    n->master == RC_NO_NODE)
+			continue;
+		if (s->master == n->master)
+			m |= 1u << i;
+	}
+	return m;
+}
+
 void rc_set_holder(struct rc_node *n, u8 ld, u8 holder)
 {
 	struct rc_action a = { .type = RC_ACT_RESERVATION, .ld = ld,

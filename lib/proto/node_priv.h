@@ -171,6 +171,7 @@ struct rc_node {
 	struct rc_peer peers[RC_MAX_NODES];
 	/* reservations (table 390) */
 	u8 holder[RC_MAX_LDS];
+	u32 resv_touched;	/* drives a peer reserved/released this life */
 	/* operations */
 	struct rc_op ops[RC_MAX_OPS];
 	u32 op_seq;
@@ -235,6 +236,7 @@ void rc_suspend(struct rc_node *n, u8 ev);
 bool rc_is_master(const struct rc_node *n);
 bool rc_nexus(const struct rc_node *n);
 u32 rc_members(const struct rc_node *n);
+u32 rc_resv_targets(const struct rc_node *n);
 bool rc_peer_live(const struct rc_node *n, u8 id);
 void rc_set_holder(struct rc_node *n, u8 ld, u8 holder);
 void rc_drop_node(struct rc_node *n, u8 id);

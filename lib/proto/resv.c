@@ -96,7 +96,7 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 				 RC_SCSI_GOOD : RC_SCSI_BUSY);
 		return;
 	}
-	targets = rc_members(n);
+	targets = rc_resv_targets(n);
 	if (c->op == RC_HOST_RELEASE) {
 		/* Step 1905: our table, then the others'; 1910: GOOD. */
 		if (h == n->p.self)
@@ -168,6 +168,7 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 {
 	u8 h = n->holder[m->ld];
 
+	n->resv_touched |= 1u << m->ld;
 	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
 		if (h == from)
 			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
@@ -193,7 +194,7 @@ void rc_resv_tick(struct rc_node *n)
 			continue;
 		if (op->stage == RC_RS_WAIT && n->now >= op->retry_at) {
 			/* Step 1045 -> 1040: ask those that refused again. */
-			u32 again = op->conflict & rc_members(n);
+			u32 again = op->conflict & rc_resv_targets(n);
 
 			op->retried++;
 			op->stage = RC_RS_SENT;
@@ -204,6 +205,12 @@ void rc_resv_tick(struct rc_node *n)
 			continue;
 		}
 		if (op->stage == RC_RS_SENT && op->wait && n->now >= op->deadline) {
+			/* Answers of nodes gone meanwhile are not awaited. */
+			op->wait &= rc_resv_targets(n);
+			if (!op->wait) {
+				rc_resv_settle(n, op);
+				continue;
+			}
 			/* A member that neither answers nor is declared dead:
 			 * Release is GOOD anyway, Reserve cannot be granted. */
 			if (op->kind == RC_OP_RELEASE) {
