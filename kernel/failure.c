@@ -68,7 +68,8 @@ bool rc_sync_failures(void)
 		rc_ld_update_state(ld);
 		state = READ_ONCE(ld->state);
 		/* A drive a newer COD dropped keeps running, unrecorded. */
-		if (rec->state == RC_LD_UNUSED || rec->nextents != ld->nmem)
+		if (rec->state == RC_LD_UNUSED ||
+		    memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
 			continue;
 		for (e = 0; e < ld->nmem; e++) {
 			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||

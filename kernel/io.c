@@ -182,6 +182,10 @@ static void rc_cmd_work(struct work_struct *work)
 			for (off = 0; off < total; off += loc.len) {
 				rc_geom_map(g, bio->bi_iter.bi_sector + off,
 					    total - off, &loc);
+				if (WARN_ON_ONCE(!loc.len)) {
+					rc_cmd_fail(cmd);
+					break;
+				}
 				cmd->ld->ops->submit(cmd, bio, off, &loc);
 			}
 		}

@@ -181,6 +181,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 		return -ENOMEM;
 	ld->number = number;
 	strscpy(ld->name, rec->name, sizeof(ld->name));
+	memcpy(ld->uuid, rec->uuid, sizeof(ld->uuid));
 	ld->ops = ops;
 	ld->nmem = rec->nextents;
 	spin_lock_init(&ld->state_lock);

@@ -136,9 +136,10 @@ void rc_config_recount(struct rc_config *cfg)
  * Make @newer (a valid COD of this cluster, or of a new one when the
  * kernel has none, with a higher generation) the configuration.  Disks
  * already attached are looked up again by identity, since record indexes
- * may differ between generations.
+ * may differ between generations; one the newer COD does not know gets a
+ * new record.  Returns -ENOSPC, changing nothing, if that does not fit.
  */
-static void rc_adopt(struct rc_config *newer)
+static int rc_adopt(struct rc_config *newer, char *msg)
 {
 	struct rc_mdisk *moved[RC_MAX_DISKS] = {};
 	unsigned int i;
@@ -155,23 +156,25 @@ static void rc_adopt(struct rc_config *newer)
 		if (idx < 0 || moved[idx]) {
 			idx = rc_free_disk_record(newer);
 			if (idx < 0) {
-				/* A full newer table: drop this disk. */
-				pr_warn("%s: no record in configuration generation %llu, releasing it\n",
-					md->name, newer->generation);
-				rc_mdisk_put(md);
-				continue;
+				rc_msg(msg, "configuration generation %llu has no room for %s",
+				       newer->generation, md->name);
+				return -ENOSPC;
 			}
 			newer->disks[idx] = *old;
 		}
-		if (newer->disks[idx].state == RC_DISK_FAILED)
-			set_bit(RC_MD_FAILED, &md->flags);
-		md->index = idx;
 		moved[idx] = md;
+	}
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		if (!moved[i])
+			continue;
+		moved[i]->index = i;
+		if (newer->disks[i].state == RC_DISK_FAILED)
+			set_bit(RC_MD_FAILED, &moved[i]->flags);
 	}
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
 
-		if (ld && memcmp(newer->lds[i].uuid, rc.cfg->lds[i].uuid, 16))
+		if (ld && memcmp(newer->lds[i].uuid, ld->uuid, 16))
 			pr_warn("rcl%u is not in configuration generation %llu; it keeps running until deleted\n",
 				i, newer->generation);
 	}
@@ -181,6 +184,7 @@ static void rc_adopt(struct rc_config *newer)
 	memcpy(rc.disks, moved, sizeof(rc.disks));
 	rc_config_recount(rc.cfg);
 	rc.have_cfg = true;
+	return 0;
 }
 
 /*
@@ -225,8 +229,9 @@ static int rc_merge_cod(struct rc_mdisk *md, char *msg)
 	ret = 0;
 	if (best >= 0 &&
 	    (!rc.have_cfg || copy[best]->generation > rc.cfg->generation)) {
-		rc_adopt(copy[best]);
-		ret = 1;
+		ret = rc_adopt(copy[best], msg);
+		if (!ret)
+			ret = 1;
 	} else if (!rc.have_cfg) {
 		u8 uuid[16];
 

@@ -104,6 +104,7 @@ struct rc_level_ops {
 struct rc_ldev {
 	unsigned int number;
 	char name[RC_NAME_LEN + 1];
+	u8 uuid[16];			/* of its COD record */
 	struct rc_geom geom;
 	const struct rc_level_ops *ops;
 	u16 nmem;

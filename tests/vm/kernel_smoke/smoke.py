@@ -68,6 +68,10 @@ def prepare():
                 'echo "$ACTION $DEVNAME $RAIDCLUSTER_LD $RAIDCLUSTER_STATE" >> /tmp/uevents\nexit 0\n')
     os.chmod(os.path.join(SHARE, "hotplug.sh"), 0o755)
     shutil.copy(os.path.join(LABDIR, "guest", "hostfio.sh"), SHARE)
+    with open(os.path.join(SHARE, "hostbin.sh"), "w") as f:  # host e2fsprogs
+        f.write("L=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu\n"
+                "B=$1; shift\nexec /host/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+                " --library-path $L /host$B \"$@\"\n")
 
 
 def main():
@@ -201,6 +205,18 @@ def run(vm, hba):
     lines = out.splitlines()
     ok("buffered write + fsync on rcl1", len(lines) >= 2 and lines[-1] == lines[-2], out)
     verify(vm, "/dev/rcl1", "rcl1 first 32M unchanged")
+
+    # --- a file system on a third drive (RAID 0 over d0, d1), then delete it
+    rc, out = sh(vm, f"{RC} create fs 0 128 0:{DATA + EXT}:{EXT} 1:{DATA + EXT}:{EXT}")
+    ok("create RAID 0 rcl2 for ext4", rc == 0 and "rcl2" in out, out)
+    hb = "sh /mnt/lab/hostbin.sh"
+    rc, out = sh(vm, f"{hb} /usr/sbin/mke2fs -q -F -t ext4 /dev/rcl2 2>&1 && mkdir -p /mnt/fs"
+                 " && mount -t ext4 /dev/rcl2 /mnt/fs && cp /tmp/pat32 /mnt/fs/p && sync"
+                 " && umount /mnt/fs && mount -t ext4 /dev/rcl2 /mnt/fs && cmp /tmp/pat32 /mnt/fs/p"
+                 f" && umount /mnt/fs && {hb} /usr/sbin/e2fsck -f -n /dev/rcl2 2>&1", timeout=600)
+    ok("mkfs.ext4 + file round trip + fsck on rcl2", rc == 0, out)
+    rc, out = sh(vm, f"{RC} delete 2 && ls /sys/block")
+    ok("delete rcl2", rc == 0 and "rcl2" not in out, out)
 
     # --- open drives pin things ----------------------------------------------
     vm.check("sleep 60 < /dev/rcl1 >/dev/null 2>&1 & echo $! > /tmp/holder.pid")
