@@ -38,6 +38,9 @@ $(B)/rc-unit: UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 # install target).
 UDEV_HELPER_DIR ?= /lib/udev
 install: install-udev-helper
-.PHONY: install-udev-helper
+uninstall: uninstall-udev-helper
+.PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
+uninstall-udev-helper:
+	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev

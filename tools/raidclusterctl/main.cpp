@@ -4,6 +4,8 @@
 // malformed.  The work is in cmd_*.cpp on top of lib/cxx.
 #include "commands.hpp"
 #include "error.hpp"
+#include "raidcluster/cod.h"
+#include "raidcluster/ioctl.h"
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
@@ -32,7 +34,9 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   app.footer(std::string("Run 'raidclusterctl COMMAND --help' for the options of a command.\n") +
              kExitCodes);
-  app.set_version_flag("--version", "raidclusterctl 1 (ioctl ABI 1, COD format 1)");
+  app.set_version_flag("--version", "raidclusterctl 0.1 (ioctl ABI " +
+                                        std::to_string(RC_IOCTL_VERSION) + ", COD format " +
+                                        std::to_string(RC_COD_VERSION) + ")");
 
   rcctl::ScanOpts scan;
   auto *s = app.add_subcommand("scan", "List every SCSI disk of this host with its raidcluster "
@@ -125,6 +129,7 @@ int main(int argc, char **argv) {
   rcctl::CodShowOpts cs;
   auto *cod = app.add_subcommand("cod", "Inspect the configuration on disk (COD)");
   cod->require_subcommand(1);
+  cod->footer(std::string("Run 'raidclusterctl cod show --help' for details.\n") + kExitCodes);
   auto *show = cod->add_subcommand("show", "Decode the COD of a disk straight from the disk");
   std::string show_details =
       ("Read both COD copies (A at sector 2048, B at sector 2176) from the disk through\n"
