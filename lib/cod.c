@@ -273,25 +273,24 @@ static int rc_validate_ld(const struct rc_config *cfg, unsigned int i,
 		return rc_why(why, whylen, "drive record %u holds number %u", i,
 			      ld->number);
 	if (ld->state >= RC_LD_STATE_MAX)
-		return rc_why(why, whylen, "drive %u: state %u out of range", i,
+		return rc_why(why, whylen, "rcl%u: state %u out of range", i,
 			      ld->state);
 	if (!rc_ld_name_ok(ld->name))
 		return rc_why(why, whylen,
-			      "drive %u: invalid name (1-%u of A-Z a-z 0-9 . _ -)",
-			      i, RC_NAME_LEN);
+			      "rcl%u: invalid name (1-%u of A-Za-z0-9._-)", i,
+			      RC_NAME_LEN);
 	if (!rc_level_known(ld->level))
-		return rc_why(why, whylen, "drive %u (%s): RAID level %u unknown",
-			      i, ld->name, ld->level);
+		return rc_why(why, whylen, "rcl%u: RAID level %u unknown",
+			      i, ld->level);
 	if (ld->nextents > RC_MAX_EXTENTS ||
 	    ld->nextents < rc_geom_min_members(ld->level) ||
 	    (ld->level == RC_RAID10 && (ld->nextents & 1)))
-		return rc_why(why, whylen,
-			      "drive %u (%s): %u members invalid for %s", i,
-			      ld->name, ld->nextents, rc_level_name(ld->level));
+		return rc_why(why, whylen, "rcl%u: %u members invalid for %s",
+			      i, ld->nextents, rc_level_name(ld->level));
 	if (!rc_geom_chunk_ok(ld->stripe_sectors))
 		return rc_why(why, whylen,
-			      "drive %u (%s): stripe %u sectors is not a power of 2 in %u..%u",
-			      i, ld->name, ld->stripe_sectors,
+			      "rcl%u: stripe %u sectors is not a power of 2 in %u..%u",
+			      i, ld->stripe_sectors,
 			      RC_GEOM_MIN_CHUNK, RC_GEOM_MAX_CHUNK);
 	for (j = 0; j < ld->nextents; j++) {
 		const struct rc_extent *e = &ld->ext[j];
@@ -300,50 +299,48 @@ static int rc_validate_ld(const struct rc_config *cfg, unsigned int i,
 		if (e->disk >= cfg->ndisks ||
 		    cfg->disks[e->disk].state == RC_DISK_UNUSED)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u on unknown disk %u",
-				      i, ld->name, j, e->disk);
+				      "rcl%u: extent %u on unknown disk %u",
+				      i, j, e->disk);
 		d = &cfg->disks[e->disk];
 		if (e->state >= RC_EXT_STATE_MAX)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u state %u out of range",
-				      i, ld->name, j, e->state);
+				      "rcl%u: extent %u state %u out of range",
+				      i, j, e->state);
 		if (e->start < RC_DATA_START_SECTOR)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u starts at sector %llu, inside the metadata area",
-				      i, ld->name, j,
+				      "rcl%u: extent %u starts at sector %llu, inside the metadata area",
+				      i, j,
 				      (unsigned long long)e->start);
 		if (!e->length)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u is empty", i,
-				      ld->name, j);
+				      "rcl%u: extent %u is empty", i, j);
 		if (e->length > d->capacity || e->start > d->capacity - e->length)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u ends past the end of disk %u (%llu sectors)",
-				      i, ld->name, j, e->disk,
+				      "rcl%u: extent %u ends past the end of disk %u (%llu sectors)",
+				      i, j, e->disk,
 				      (unsigned long long)d->capacity);
 		if (e->rebuild_pos > e->length)
 			return rc_why(why, whylen,
-				      "drive %u (%s): extent %u rebuild position past its end",
-				      i, ld->name, j);
+				      "rcl%u: extent %u rebuild position past its end",
+				      i, j);
 		for (k = 0; k < j; k++)
 			if (ld->ext[k].disk == e->disk)
 				return rc_why(why, whylen,
-					      "drive %u (%s): extents %u and %u on the same disk %u",
-					      i, ld->name, k, j, e->disk);
+					      "rcl%u: extents %u and %u on the same disk %u",
+					      i, k, j, e->disk);
 	}
 	if (rc_ld_geom(ld, &g))
 		return rc_why(why, whylen,
-			      "drive %u (%s): members smaller than one stripe unit",
-			      i, ld->name);
+			      "rcl%u: members smaller than one stripe unit",
+			      i);
 	if (ld->capacity != g.capacity)
 		return rc_why(why, whylen,
-			      "drive %u (%s): capacity %llu does not match its geometry (%llu)",
-			      i, ld->name, (unsigned long long)ld->capacity,
+			      "rcl%u: capacity %llu does not match its geometry (%llu)",
+			      i, (unsigned long long)ld->capacity,
 			      (unsigned long long)g.capacity);
 	if (ld->resync_pos > ld->capacity)
 		return rc_why(why, whylen,
-			      "drive %u (%s): resync position past its end", i,
-			      ld->name);
+			      "rcl%u: resync position past its end", i);
 	return 0;
 }
 
@@ -433,7 +430,7 @@ int rc_config_validate(const struct rc_config *cfg, char *why, size_t whylen)
 			if (cfg->lds[j].state != RC_LD_UNUSED &&
 			    !strcmp(cfg->lds[j].name, ld->name))
 				return rc_why(why, whylen,
-					      "drives %u and %u are both named %s",
+					      "rcl%u and rcl%u are both named %s",
 					      j, i, ld->name);
 	}
 
@@ -449,7 +446,7 @@ int rc_config_validate(const struct rc_config *cfg, char *why, size_t whylen)
 			k = rc_find_overlap(cfg, &ld->ext[j], i, &other);
 			if (k >= 0)
 				return rc_why(why, whylen,
-					      "drive %u extent %u overlaps drive %u extent %d on disk %u",
+					      "rcl%u extent %u overlaps rcl%u extent %d on disk %u",
 					      i, j, other, k, ld->ext[j].disk);
 		}
 	}
@@ -465,13 +462,18 @@ int rc_config_check_new_ld(const struct rc_config *cfg, const struct rc_ld *ld,
 	int taken;
 
 	if (!ld->name[0]) {
-		rc_why(why, whylen, "the drive name is empty");
+		rc_why(why, whylen, "drive name is empty");
+		return -EINVAL;
+	}
+	if (rc_strnlen(ld->name, RC_NAME_LEN + 1) > RC_NAME_LEN) {
+		rc_why(why, whylen, "drive name longer than %u characters",
+		       RC_NAME_LEN);
 		return -EINVAL;
 	}
 	if (!rc_ld_name_ok(ld->name)) {
 		rc_why(why, whylen,
-		       "invalid drive name '%.*s': use 1-%u of A-Z a-z 0-9 . _ -, starting with a letter or digit",
-		       RC_NAME_LEN, ld->name, RC_NAME_LEN);
+		       "drive name '%s': only A-Za-z0-9._-, first a letter or digit",
+		       ld->name);
 		return -EINVAL;
 	}
 	taken = rc_config_find_ld(cfg, ld->name);
@@ -558,9 +560,9 @@ int rc_config_check_new_ld(const struct rc_config *cfg, const struct rc_ld *ld,
 		}
 		if (rc_find_overlap(cfg, e, RC_MAX_LDS, &other) >= 0) {
 			rc_why(why, whylen,
-			       "member %u: extent %llu+%llu on disk %u overlaps rcl%u (%s)",
+			       "member %u: extent %llu+%llu overlaps rcl%u (%s)",
 			       j, (unsigned long long)e->start,
-			       (unsigned long long)e->length, e->disk, other,
+			       (unsigned long long)e->length, other,
 			       cfg->lds[other].name);
 			return -EBUSY;
 		}
@@ -768,14 +770,14 @@ static int rc_decode_ld(const struct rc_cod_ld *r, unsigned int i, bool in_use,
 	}
 	n = le16_to_cpu(r->nextents);
 	if (n > RC_MAX_EXTENTS)
-		return rc_why(why, whylen, "drive %u: %u extents, at most %u", i,
+		return rc_why(why, whylen, "rcl%u: %u extents, at most %u", i,
 			      n, RC_MAX_EXTENTS);
 	if (le32_to_cpu(r->flags) || !rc_all_zero(r->reserved, sizeof(r->reserved)))
-		return rc_why(why, whylen, "drive %u: flags or reserved bytes set", i);
+		return rc_why(why, whylen, "rcl%u: flags or reserved bytes set", i);
 	if (!rc_nul_padded(r->name, RC_NAME_LEN))
-		return rc_why(why, whylen, "drive %u: name not NUL padded", i);
+		return rc_why(why, whylen, "rcl%u: name not NUL padded", i);
 	if (!rc_all_zero(&r->extents[n], (RC_MAX_EXTENTS - n) * sizeof(r->extents[0])))
-		return rc_why(why, whylen, "drive %u: unused extent records not zero", i);
+		return rc_why(why, whylen, "rcl%u: unused extent records not zero", i);
 
 	ld->number = le32_to_cpu(r->number);
 	ld->state = r->state;
@@ -792,7 +794,7 @@ static int rc_decode_ld(const struct rc_cod_ld *r, unsigned int i, bool in_use,
 
 		if (x->reserved0 || le32_to_cpu(x->reserved1))
 			return rc_why(why, whylen,
-				      "drive %u: extent %u reserved bytes set", i, j);
+				      "rcl%u: extent %u reserved bytes set", i, j);
 		e->disk = le16_to_cpu(x->disk);
 		e->state = x->state;
 		e->start = le64_to_cpu(x->start);

@@ -57,6 +57,13 @@ struct rc_config {
 	struct rc_ld lds[RC_MAX_LDS];
 };
 
+/*
+ * A @why buffer of this size holds every reason of this file untruncated
+ * for any name and serial (reasons are one line, no newline); it is
+ * RC_IOC_MSG_LEN, the message field of the control ioctls.
+ */
+#define RC_COD_WHY_LEN 96
+
 /* Why a COD copy was refused (negative errno values). */
 #define RC_COD_ENOCOD	(-ENOENT)	/* no magic: not a raidcluster disk */
 #define RC_COD_ECRC	(-EBADMSG)	/* torn or corrupt copy */

@@ -9,6 +9,7 @@
 #include "crc32c.h"
 #include "cod.h"
 #include "cod_cases.h"
+#include "../../include/raidcluster/ioctl.h"
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -133,10 +134,14 @@ static void fix_crc(u8 *buf)
 	put32(buf + 12, rc_crc32c_buf(buf, RC_COD_BYTES));
 }
 
-/* A reason is one non-empty line. */
+/*
+ * A reason is one non-empty line that fits the ioctl message field
+ * (RC_COD_WHY_LEN with its NUL; the test buffers are larger, so a longer
+ * reason shows here instead of being cut).
+ */
 static bool why_ok(const char *why)
 {
-	return why[0] && !strchr(why, '\n');
+	return why[0] && !strchr(why, '\n') && strlen(why) < RC_COD_WHY_LEN;
 }
 
 struct cod_bufs {
@@ -658,19 +663,20 @@ static bool bad_variant(struct rc_config *cfg, struct rc_ld *ld,
 		break;
 	case 1:
 		memcpy(ld->name, "bad name", 9);
-		*want = (struct bad_ld){ -EINVAL, "invalid drive name" };
+		*want = (struct bad_ld){ -EINVAL, "only A-Za-z0-9._-" };
 		break;
 	case 2:
 		memcpy(ld->name, "-x", 3);
-		*want = (struct bad_ld){ -EINVAL, "invalid drive name" };
+		*want = (struct bad_ld){ -EINVAL, "first a letter" };
 		break;
 	case 3: /* 33 characters, no NUL in the field at all */
 		memset(ld->name, 'a', sizeof(ld->name));
-		*want = (struct bad_ld){ -EINVAL, "invalid drive name" };
+		*want = (struct bad_ld){ -EINVAL, "longer than 32" };
 		break;
 	case 4:
-		memcpy(ld->name, "a/b", 4);
-		*want = (struct bad_ld){ -EINVAL, "invalid drive name" };
+		/* the longest name, to check the reason still fits */
+		memcpy(ld->name, "abcdefghijklmnopqrstuvwxyz01234/", 33);
+		*want = (struct bad_ld){ -EINVAL, "only A-Za-z0-9._-" };
 		break;
 	case 5:
 		memcpy(ld->name, "mirror", 7);
@@ -756,6 +762,22 @@ static bool bad_variant(struct rc_config *cfg, struct rc_ld *ld,
 		ld->ext[0].length = 4;
 		*want = (struct bad_ld){ -ENOSPC, "smaller" };
 		break;
+	case 26: /* the longest name and serial in a reason */
+		memcpy(cfg->lds[0].name, "abcdefghijklmnopqrstuvwxyz012345", 33);
+		ld->ext[1].start = 40000;
+		*want = (struct bad_ld){ -EBUSY, "overlaps rcl0 (abcdef" };
+		break;
+	case 27:
+		memset(cfg->disks[1].serial, 'S', RC_SERIAL_LEN);
+		cfg->disks[1].state = RC_DISK_MISSING;
+		*want = (struct bad_ld){ -ENODEV, "SSSS) is missing" };
+		break;
+	case 28: /* 11-digit sector numbers in a reason (a 5 TB disk) */
+		cfg->disks[1].capacity = 10000000000ull;
+		ld->ext[1].start = 10000000000ull - 100000;
+		ld->ext[1].length = 10000000000ull;
+		*want = (struct bad_ld){ -ENOSPC, "(10000000000 sectors)" };
+		break;
 	case 25: { /* all 32 numbers in use */
 		unsigned int i;
 
@@ -793,7 +815,7 @@ RC_TEST(cod_check_new_ld_errors)
 		RC_EXPECT_TRUE(why_ok(b->why));
 		RC_EXPECT_TRUE(strstr(b->why, want.word) != NULL);
 	}
-	RC_EXPECT_EQ(v, 26);
+	RC_EXPECT_EQ(v, 29);
 }
 
 /* ---- lookups and names -------------------------------------------------- */
@@ -841,6 +863,8 @@ RC_TEST(cod_names)
 	RC_EXPECT_TRUE(strstr(rc_cod_strerror(RC_COD_ECRC), "CRC") != NULL);
 	RC_EXPECT_TRUE(strstr(rc_cod_strerror(RC_COD_EVERSION), "newer") != NULL);
 	RC_EXPECT_STREQ(rc_cod_strerror(0), "valid");
+	/* Reasons are sized for the ioctl message field. */
+	RC_EXPECT_EQ(RC_COD_WHY_LEN, RC_IOC_MSG_LEN);
 	RC_EXPECT_TRUE(rc_ld_name_ok("a"));
 	RC_EXPECT_TRUE(rc_ld_name_ok("0.b_c-d"));
 	RC_EXPECT_FALSE(rc_ld_name_ok(""));
