@@ -264,8 +264,10 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 		rc_suspend(n, RC_SE_KILLED);
 		return;
 	}
-	if (!n->role_decided || s->booting || (s->flags & RC_SLOTF_SUSPENDED) ||
-	    s->state != RC_NS_MASTER || !pr->hb_seen_change)
+	/* A MASTER claim counts from a live node we have not declared
+	 * failed in this life of it (a dead master's slot still says it). */
+	if (!n->role_decided || s->booting || s->state != RC_NS_MASTER ||
+	    !rc_peer_live(n, id) || pr->state == RC_NS_FAILED_SLAVE)
 		return;
 	if (rc_is_master(n)) {
 		/* Two masters after a race: the lower ID yields and rejoins. */
