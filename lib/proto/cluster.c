@@ -212,21 +212,18 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	bool had = pr->slot_ok;
 	bool rebooted, advanced;
 
-	if (had && s->incarnation == pr->slot.incarnation &&
-	    s->heartbeat < pr->slot.heartbeat)
-		return;			/* an older copy (another channel) */
 	rebooted = had && s->incarnation != pr->slot.incarnation;
-	/*
-	 * Table 20: booting while we hold it in nexus = it failed and came
-	 * back faster than we noticed.  A slot written before it reached
-	 * nexus may still be in flight (one write per block), so only a slot
-	 * at least two heartbeats younger than the nexus counts.
-	 */
-	if (had && s->booting && s->heartbeat >= pr->nexus_hb + 2 &&
-	    (pr->state == RC_NS_NEXUS_SLAVE ||
-	     (pr->state == RC_NS_MASTER &&
-	      pr->info == RC_NI_COMPLETED_STARTUP)))
+	if (had && !rebooted && s->heartbeat < pr->slot.heartbeat) {
+		/*
+		 * Table 20: a node we saw up says "booting" with its counter
+		 * started over: it failed and came back faster than we noticed
+		 * (a host that reuses an incarnation).  Otherwise it is an
+		 * older copy of the slot (another channel's disk): ignore.
+		 */
+		if (!s->booting || pr->slot.booting)
+			return;
 		rebooted = true;
+	}
 	advanced = rebooted || (had && s->heartbeat > pr->slot.heartbeat);
 	pr->slot = *s;
 	pr->slot_ok = true;
