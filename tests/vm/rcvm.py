@@ -70,8 +70,9 @@ def wwn_of(serial):
 class Disk:
     """One raw image: its serial is its name, its WWN follows from the serial."""
 
-    def __init__(self, path, serial, channel=0, write_cache=False):
+    def __init__(self, path, serial, channel=0, write_cache=False, block_size=512):
         self.path, self.serial, self.channel = path, serial, channel
+        self.block_size = block_size            # logical = physical block size: 512 or 4096
         # False: WCE=0, a write-through disk (the default, like the patent's controllers);
         # True: a volatile write cache, so flushes (SYNCHRONIZE CACHE) reach the disk and count
         self.write_cache = write_cache
@@ -84,8 +85,9 @@ class Disk:
         return f"Disk({self.serial})"
 
 
-def make_disks(group, serials, size_mb=256, fresh=True, write_cache=False):
-    """Sparse raw images $RC_VM_DIR/disks/<group>/<serial>.img (zeroed when fresh)."""
+def make_disks(group, serials, size_mb=256, fresh=True, write_cache=False, block_sizes=None):
+    """Sparse raw images $RC_VM_DIR/disks/<group>/<serial>.img (zeroed when fresh).
+    block_sizes: {serial: 4096} for disks with 4 KiB logical blocks (default 512)."""
     d = os.path.join(DIR, "disks", group)
     os.makedirs(d, exist_ok=True)
     out = []
@@ -96,7 +98,8 @@ def make_disks(group, serials, size_mb=256, fresh=True, write_cache=False):
         if not os.path.exists(p):
             with open(p, "wb") as f:
                 f.truncate(size_mb << 20)
-        out.append(Disk(p, s, write_cache=write_cache))
+        out.append(Disk(p, s, write_cache=write_cache,
+                        block_size=(block_sizes or {}).get(s, 512)))
     return out
 
 
@@ -163,6 +166,8 @@ class VM:
             dev = {"driver": "scsi-hd", "id": f"disk{i}", "bus": f"hba{ch}.0", "scsi-id": tgt,
                    "lun": 0, "drive": f"d{i}", "share-rw": True, "serial": d.serial,
                    "wwn": d.wwn, "write-cache": "on" if d.write_cache else "off"}
+            if d.block_size != 512:
+                dev["logical_block_size"] = dev["physical_block_size"] = d.block_size
             self._devargs[d.serial] = dev
             a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
         return a + self.extra

@@ -90,7 +90,9 @@ class Results:
 
 def run_group(group, tests, results):
     disks = rcvm.make_disks(group.name, group.serials, group.size_mb,
-                            write_cache=group.write_cache)
+                            write_cache=group.write_cache,
+                            block_sizes={group.serials[i]: bs
+                                         for i, bs in group.block_sizes.items()})
     vm = None
     for t in tests:
         name = f"{group.name}.{test_name(t)}"

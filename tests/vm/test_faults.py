@@ -41,7 +41,7 @@ def disk_rec(t, serial):
 
 def test_flush_and_fua_reach_every_member(t):
     t.load()
-    t.ctl_ok("attach", *[d.serial for d in t.disks])
+    t.ctl_ok("attach", *[d.serial for d in t.disks[:4]])
     d = t.disks
     t.ctl_ok("create", "m", "--level", "1", "--size", "64M", "--disk", d[0].serial, "--disk",
              d[1].serial)
@@ -71,6 +71,32 @@ def test_flush_and_fua_reach_every_member(t):
     if not all(a > b for a, b in zip(after, before)):
         raise Fail(f"{dev}: FUA writes did not reach stable storage on every mirror: flush "
                    f"counts {before} -> {after}")
+
+
+def test_bad_sector_on_raid1_member(t):
+    # one unreadable sector on one mirror (a media error): the read is served by the other
+    # mirror with the right data, and the mirror with the bad sector is taken out
+    d4, d5 = t.disks[4], t.disks[5]
+    t.ctl_ok("attach", d4.serial, d5.serial)
+    t.ctl_ok("create", "b", "--level", "1", "--size", "32M", "--disk", d4.serial, "--disk",
+             d5.serial)
+    dev = t.drive_dev("b")
+    t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=8 2>/dev/null && "
+            f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+    bad_sector = 32768 + 5 * 2048 + 7          # 5 MiB + 7 sectors into the drive, on d4
+    t.vm.disk_errors(d4.serial, sector=bad_sector, iotypes=("read",))
+    try:
+        # two passes: whichever mirror the first read of that block picks, both must be right
+        for _ in range(2):
+            t.check(f"dd if={dev} bs=64k count=128 iflag=direct 2>/dev/null | cmp - /tmp/pat")
+    finally:
+        t.vm.disk_errors(d4.serial, on=False)
+    if state(t, "b") != "degraded":
+        raise Fail(f"b is {state(t, 'b')} after a media error on {d4.serial}, expected degraded"
+                   " (a member I/O error fails the member)")
+    rec = disk_rec(t, d4.serial)
+    if rec.get("state") != "failed":
+        raise Fail(f"{d4.serial} after a media error: {rec}")
 
 
 def test_read_error_on_raid1_member(t):
@@ -148,6 +174,7 @@ def test_failures_persist_across_reload(t):
         raise Fail("s (RAID 0 with a failed member) came back optimal after reload")
 
 
-GROUPS = [Group("faults", [test_flush_and_fua_reach_every_member, test_read_error_on_raid1_member,
-                           test_write_error_on_raid0_member, test_failures_persist_across_reload],
-                disks=4, size_mb=128, write_cache=True)]
+GROUPS = [Group("faults", [test_flush_and_fua_reach_every_member, test_bad_sector_on_raid1_member,
+                           test_read_error_on_raid1_member, test_write_error_on_raid0_member,
+                           test_failures_persist_across_reload],
+                disks=6, size_mb=128, write_cache=True)]

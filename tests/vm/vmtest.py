@@ -19,9 +19,10 @@ class Fail(AssertionError):
 
 class Group:
     def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512,
-                 write_cache=False):
+                 write_cache=False, block_sizes=None):
         self.name, self.tests, self.hba, self.size_mb, self.mem = name, tests, hba, size_mb, mem
         self.write_cache = write_cache
+        self.block_sizes = block_sizes or {}    # disk index -> 4096 for 4Kn disks
         # disk serials: <group>-d<i>; rcvm derives the WWN from the serial
         self.serials = [f"{name}-d{i}" for i in range(disks)] if isinstance(disks, int) \
             else list(disks)
