@@ -220,6 +220,9 @@ def main(argv=None):
         say(f"bench: VM up in {vm.boot_seconds:.1f}s")
         g = Guest(vm)
         info = machine_info(vm, g)
+        say(f"bench: {started:%Y-%m-%d %H:%M} UTC on {info['cpu']}, {info['cpus']} cores, "
+            f"{'KVM available but unused' if info['kvm'] else 'no KVM'}: qemu TCG, guest "
+            f"{info['guest_kernel']}, {info['other_vms_at_start']} other VM(s) running")
         g.load_raidcluster()
         g.load_md(info["guest_kernel"])
         g.wipe(disks)

@@ -84,7 +84,8 @@ def table(rows):
         for sysname in ("raidcluster", "md"):
             reason = r[sysname + "_reason"]
             if r[sysname] is None and reason:
-                note = f"RAID{r['level']} {sysname}: {reason}"
+                what = " rebuild" if r["workload"] == "rebuild" else ""
+                note = f"RAID{r['level']} {sysname}{what}: {reason}"
                 if note not in notes:
                     notes.append(note)
     widths = [max(len(str(l[i])) for l in lines) for i in range(len(head))]
