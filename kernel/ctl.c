@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/blkdev.h>
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
@@ -225,15 +226,23 @@ static int rc_ioc_create(void *arg)
 		return -ENODEV;
 	}
 	for (i = 0; i < a->nextents; i++) {
-		struct rc_mdisk *md = rc.disks[a->extents[i].disk];
+		const struct rc_ioc_extent *x = &a->extents[i];
+		struct rc_mdisk *md = rc.disks[x->disk];
+		unsigned int lbs;
 
 		if (!md || !rc_mdisk_usable(md)) {
-			rc_msg(msg, "extent %u: disk %u is %s", i,
-			       a->extents[i].disk,
+			rc_msg(msg, "extent %u: disk %u is %s", i, x->disk,
 			       md ? "failed" : "not attached");
 			return -ENODEV;
 		}
-		minlen = min(minlen, a->extents[i].length);
+		/* A 4 KiB-sector member cannot take 512-byte aligned I/O. */
+		lbs = bdev_logical_block_size(md->bdev) >> SECTOR_SHIFT;
+		if ((x->start | x->length) & (lbs - 1)) {
+			rc_msg(msg, "extent %u: start and length must be multiples of %u sectors on %s",
+			       i, lbs, md->name);
+			return -EINVAL;
+		}
+		minlen = min(minlen, x->length);
 	}
 	for (n = 0; n < RC_MAX_LDS; n++)
 		if (cfg->lds[n].state == RC_LD_UNUSED && !rc.lds[n])

@@ -54,7 +54,7 @@ def prepare():
     if not os.path.exists(os.path.join(LAB, "initramfs.cpio.gz")):
         subprocess.check_call([os.path.join(LABDIR, "mkinitramfs.sh")],
                               env=dict(os.environ, EXTRA_MODS="loop"))
-    for i in range(NDISKS):
+    for i in range(NDISKS + 1):
         p = os.path.join(LAB, "disks", f"d{i}.img")
         with open(p, "wb") as f:  # fresh, all zero: no COD
             f.truncate(256 << 20)
@@ -78,7 +78,15 @@ def main():
     prepare()
     disks = [os.path.join(LAB, "disks", f"d{i}.img") for i in range(NDISKS)]
     hba = "lsi" if "--lsi" in sys.argv else "virtio"
-    vm = labvm.VM("k1", disks=disks, share=SHARE, mem=384, hba=hba, hostfs=True)
+    # d4: a 4 KiB-sector disk on hba0 (boot.sh's DISKS has no block size option)
+    d4 = os.path.join(LAB, "disks", "d4.img")
+    extra = ["-blockdev", f"driver=file,node-name=f4,filename={d4},cache.direct=on,aio=threads",
+             "-blockdev", "driver=raw,node-name=d4,file=f4",
+             "-device", "scsi-hd,id=disk4,bus=hba0.0,scsi-id=4,lun=0,drive=d4,serial=d4,"
+             "wwn=0x5000c50000004444,write-cache=off,logical_block_size=4096,"
+             "physical_block_size=4096"]
+    vm = labvm.VM("k1", disks=disks, share=SHARE, mem=384, hba=hba, hostfs=True,
+                  extra=extra)
     vm.start()
     try:
         run(vm, hba)
@@ -217,6 +225,20 @@ def run(vm, hba):
     ok("mkfs.ext4 + file round trip + fsck on rcl2", rc == 0, out)
     rc, out = sh(vm, f"{RC} delete 2 && ls /sys/block")
     ok("delete rcl2", rc == 0 and "rcl2" not in out, out)
+
+    # --- a 4 KiB-sector member: alignment enforced, mixed mirror works --------
+    rc, out = sh(vm, f"{RC} attach /dev/lab/d4")
+    ok("attach 4K disk d4", rc == 0 and out.startswith("disk 4"), out)
+    rc, out = sh(vm, f"{RC} create bs 1 0 0:{DATA + 2 * EXT}:{EXT} 4:{DATA + 1}:{EXT}")
+    ok("create with a misaligned extent on a 4K disk refused", rc == 1 and "multiples of 8" in out, out)
+    rc, out = sh(vm, f"{RC} create bs 1 0 0:{DATA + 2 * EXT}:{EXT} 4:{DATA}:{EXT}")
+    ok("create RAID 1 over 512 + 4K members", rc == 0 and "rcl2" in out, out)
+    rc, out = sh(vm, "cat /sys/block/rcl2/queue/logical_block_size"
+                 " && dd if=/tmp/pat32 of=/dev/rcl2 bs=1M oflag=direct 2>&1")
+    ok("rcl2 has 4096-byte blocks, write", rc == 0 and out.startswith("4096"), out)
+    verify(vm, "/dev/rcl2", "rcl2 (mixed block sizes) read back")
+    rc, out = sh(vm, f"{RC} delete 2 && {RC} detach 4 && {RC} info")
+    ok("delete rcl2, detach d4", rc == 0 and "ndisks=4" in out, out)
 
     # --- open drives pin things ----------------------------------------------
     vm.check("sleep 60 < /dev/rcl1 >/dev/null 2>&1 & echo $! > /tmp/holder.pid")
