@@ -11,6 +11,11 @@
 /* RAID 1 members are used in whole 4 KiB blocks. */
 #define RC_GEOM_R1_ALIGN 8u
 
+RC_STATIC_ASSERT(RC_GEOM_MAX_MEMBERS == RC_MAX_EXTENTS,
+		 "a drive's members are its extents");
+RC_STATIC_ASSERT(RC_GEOM_MAX_COPIES >= RC_MAX_EXTENTS,
+		 "RAID 1 over every extent needs a copy slot each");
+
 bool rc_geom_chunk_ok(u32 chunk)
 {
 	return chunk >= RC_GEOM_MIN_CHUNK && chunk <= RC_GEOM_MAX_CHUNK &&

@@ -28,7 +28,9 @@
  * it is freed when the case ends.  RC_ASSERT_* ends the case at once, so it
  * may only be used in the case function itself, not in helpers it calls
  * (in user space it is a plain `return`).  Checks compare as long long in
- * user space: compare values, not pointers, with RC_EXPECT_EQ.
+ * user space: compare values, not pointers, with RC_EXPECT_EQ.  In user
+ * space a failing check evaluates its arguments a second time to report
+ * them, so give checks no side effects (calls that only compute are fine).
  */
 #ifndef RC_TEST_H
 #define RC_TEST_H
