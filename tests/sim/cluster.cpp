@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "cluster.hpp"
 
+extern "C" {
+#include "proto/codec.h"
+}
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -167,6 +171,7 @@ void Cluster::boot(int n, bool cold) {
 void Cluster::start_library(int n) {
   Node &x = *nodes_[n];
   rc_node_params_default(&x.params, (u8)n, x.boots);
+  x.params.poll_ms = s_.poll_ms;
   int rc = rc_node_start(x.lib, &x.params, local_ms(n));
   if (rc) {
     checker_.report(sched_.now(), n, "rc_node_start refused its parameters");
@@ -309,6 +314,50 @@ SimTime Cluster::io_latency(int n, IoOp op) {
   return lat;
 }
 
+// Trace only: what a metadata block a node writes says, decoded with the
+// library's own codecs (slot: state, heartbeat, master, kill requests;
+// mailbox: acknowledgement and every queued message).
+static std::string describe_block(uint64_t sector, const uint8_t *buf, uint32_t len) {
+  char out[768];
+  size_t o = 0;
+  out[0] = 0;
+  if (len != RC_BLOCK_BYTES)
+    return "";
+  if (sector >= RC_SLOT_SECTOR && sector < RC_MBOX_SECTOR) {
+    unsigned id = (unsigned)((sector - RC_SLOT_SECTOR) / RC_SLOT_SECTORS);
+    struct rc_slot_info si;
+    if (rc_slot_decode(buf, len, (u8)id, &si))
+      return " [slot: undecodable]";
+    snprintf(out, sizeof(out),
+             " [slot %u: inc %u hb %llu %s/%s master %d booting %d kill 0x%x gen %llu]", id,
+             si.incarnation, (unsigned long long)si.heartbeat, rc_node_state_name(si.state),
+             rc_node_info_name(si.info), si.master == RC_NO_NODE ? -1 : si.master, si.booting,
+             si.kill_mask, (unsigned long long)si.generation);
+    return out;
+  }
+  if (sector >= RC_MBOX_SECTOR && sector < RC_WIB_SECTOR) {
+    uint64_t box = (sector - RC_MBOX_SECTOR) / RC_MBOX_SECTORS;
+    u8 snd = (u8)(box / RC_MAX_NODES), rcv = (u8)(box % RC_MAX_NODES);
+    struct rc_mbox_info h;
+    if (rc_mbox_decode(buf, len, snd, rcv, &h))
+      return " [box: undecodable]";
+    o += snprintf(out + o, sizeof(out) - o, " [box %u->%u inc %u->%u ack %u@%u:", snd, rcv,
+                  h.sender_incarnation, h.receiver_incarnation, h.ack, h.ack_incarnation);
+    for (unsigned i = 0; i < h.nmsgs && o < sizeof(out) - 64; i++) {
+      static thread_local struct rc_msg m; // large: not on the stack
+      if (rc_mbox_msg_decode(buf, i, &m))
+        continue;
+      o += snprintf(out + o, sizeof(out) - o, " #%u %s%s", m.seq, rc_dcmd_name(m.cmd.dcmd),
+                    m.flags & RC_MSGF_RESPONSE ? "-reply" : "");
+      if (m.flags & RC_MSGF_RESPONSE)
+        o += snprintf(out + o, sizeof(out) - o, "(to #%u st 0x%02x)", m.reply_to, m.status);
+    }
+    snprintf(out + o, sizeof(out) - o, "]");
+    return out;
+  }
+  return "";
+}
+
 void Cluster::drain(int n) {
   Node &x = *nodes_[n];
   struct rc_action a;
@@ -348,9 +397,12 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     stats_.ios++;
     SimTime lat = io_latency(n, op);
     sched_.after(lat, EvKind::IoDone, n, x.life, id);
-    RCSIM_EV(tr_, now, T_IO_SUBMIT, n, a.type, a.sector,
-             "node %d: %s disk %u sector %llu len %u (io %llu, %.3f ms)", n, rc_action_name(a.type),
-             a.disk, (unsigned long long)a.sector, a.len, (unsigned long long)id, lat / 1e3);
+    RCSIM_EV(
+        tr_, now, T_IO_SUBMIT, n, a.type, a.sector,
+        "node %d: %s disk %u sector %llu len %u (io %llu, %.3f ms)%s", n, rc_action_name(a.type),
+        a.disk, (unsigned long long)a.sector, a.len, (unsigned long long)id, lat / 1e3,
+        a.type == RC_ACT_WRITE ? describe_block(a.sector, (const uint8_t *)a.buf, a.len).c_str()
+                               : "");
     return;
   }
   case RC_ACT_COMPLETE: {

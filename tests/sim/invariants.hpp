@@ -64,9 +64,9 @@ struct Truth {
 
 struct Bounds {
   SimTime settle = 3000000;     // reservation traffic settles within
-  SimTime converge = 12000000;  // master election converges within
-  SimTime nexus = 20000000;     // a live healthy node reaches NEXUS within
-  SimTime suspend = 12000000;   // an isolated node suspends within
+  SimTime converge = 10000000;  // master election converges within
+  SimTime nexus = 15000000;     // a live healthy node reaches NEXUS within
+  SimTime suspend = 10000000;   // an isolated node suspends within
   SimTime dead_grace = 2000000; // a node in nexus may mark a healthy disk dead
                                 // this long (while its cable check runs)
 };

@@ -61,13 +61,14 @@ struct Scenario {
   std::vector<Fault> faults;         // sorted by time
   std::vector<HostCmd> host;         // sorted by time
   SimTime end = 0;                   // simulated duration
+  uint32_t poll_ms = 100;            // the library's mailbox poll period
 };
 
 struct ScenarioParams {
   int faults_min = 1, faults_max = 2;
-  SimTime startup = 8000000;   // faults start after this (cold start done)
-  SimTime fault_gap = 6000000; // faults spread over this window
-  SimTime tail = 22000000;     // run this long after the last fault
+  SimTime startup = 6500000;   // faults start after this (cold start done)
+  SimTime fault_gap = 5000000; // faults spread over this window
+  SimTime tail = 18000000;     // run this long after the last fault
   int host_cmds = 8;
   int32_t max_skew_ppm = 20000; // +-2 %
   bool allow_disk_fail = true;
