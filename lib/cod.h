@@ -59,8 +59,12 @@ struct rc_config {
 
 /*
  * A @why buffer of this size holds every reason of this file untruncated
- * for any name and serial (reasons are one line, no newline); it is
- * RC_IOC_MSG_LEN, the message field of the control ioctls.
+ * for names and serials of any length and sector numbers of up to 11
+ * digits (reasons are one line, no newline); it is RC_IOC_MSG_LEN, the
+ * message field of the control ioctls.
+ *
+ * COD buffers (@buf below) must be 8-byte aligned: the codec reads them as
+ * the on-disk structs.  kmalloc, vmalloc, page and malloc buffers are.
  */
 #define RC_COD_WHY_LEN 96
 
