@@ -162,7 +162,8 @@ def main():
             say(f"vm: warning: no {what}; the tests that need it will fail")
     results = Results()
     jobs = max(1, min(2, int(os.environ.get("RC_VM_JOBS", "2"))))   # at most 2 VMs at once
-    pending = list(chosen)
+    # the longest groups first, so the two workers finish at about the same time
+    pending = sorted(chosen, key=lambda gt: -len(gt[1]))
     lock = threading.Lock()
 
     def worker():
