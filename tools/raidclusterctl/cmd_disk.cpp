@@ -1,7 +1,7 @@
 // attach and detach: member disks of the module.
 #include "commands.hpp"
-#include "common.hpp"
 #include "error.hpp"
+#include "lookup.hpp"
 
 #include <iostream>
 #include <set>
@@ -27,7 +27,7 @@ int cmd_attach(const AttachOpts &o) {
   // (learnt from another member's COD, or pulled) is what attach fills in.
   auto attached = [&](const rc::DiskProbe &p) -> int {
     for (const auto &m : members)
-      if (m.present && same_disk(m, p))
+      if (m.present && rc::same_disk(m, p))
         return static_cast<int>(m.index);
     return -1;
   };
@@ -97,7 +97,7 @@ int cmd_detach(const DetachOpts &o) {
   std::vector<std::pair<std::string, uint32_t>> jobs;
   std::set<int> seen;
   for (const auto &name : o.disks) {
-    int idx = find_member(members, disks, name);
+    int idx = rc::find_member(members, disks, name);
     if (idx < 0) {
       if (!rc::find_disk(disks, name))
         rc::resolve_disk(disks, name); // "unknown disk ..."

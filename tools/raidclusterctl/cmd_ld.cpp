@@ -1,8 +1,8 @@
 // create, delete, run: logical drives.
 #include "commands.hpp"
-#include "common.hpp"
 #include "diskspec.hpp"
 #include "error.hpp"
+#include "lookup.hpp"
 #include "units.hpp"
 
 #include <cstring>
@@ -37,7 +37,7 @@ int cmd_create(const CreateOpts &o) {
 
   std::vector<rc::MemberPlan> plan;
   for (const auto &s : specs) {
-    int idx = find_member(members, disks, s.disk);
+    int idx = rc::find_member(members, disks, s.disk);
     if (idx < 0) {
       if (!rc::find_disk(disks, s.disk))
         rc::resolve_disk(disks, s.disk); // "unknown disk ..."
@@ -89,7 +89,7 @@ int cmd_create(const CreateOpts &o) {
 
 int cmd_delete(const LdOpts &o) {
   rc::Control ctl;
-  uint32_t n = resolve_ld(ctl.lds(), o.ld);
+  uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
   ctl.remove(n);
   std::cout << "deleted rcl" << n << "\n";
   return 0;
@@ -97,7 +97,7 @@ int cmd_delete(const LdOpts &o) {
 
 int cmd_run(const LdOpts &o) {
   rc::Control ctl;
-  uint32_t n = resolve_ld(ctl.lds(), o.ld);
+  uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
   ctl.run(n);
   rc::LdInfo l;
   if (ctl.ld_info(n, l))
