@@ -109,9 +109,12 @@ void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
 	b->bi_iter.bi_sector = mem->start + moff;
 	/*
 	 * The flush sequence already sent the preflush (REQ_OP_FLUSH); FUA
-	 * stays.  No NOWAIT: -EAGAIN from a member is not a disk failure.
+	 * stays.  An error fails the member for good, so the member gets to
+	 * retry fully (no failfast, readahead or NOWAIT: -EAGAIN is no disk
+	 * failure), as md does.
 	 */
-	b->bi_opf &= ~(REQ_PREFLUSH | REQ_NOWAIT);
+	b->bi_opf &= ~(REQ_PREFLUSH | REQ_NOWAIT | REQ_RAHEAD |
+		       REQ_FAILFAST_MASK);
 	submit_bio_noacct(b);
 }
 

@@ -314,6 +314,16 @@ def run(vm, hba):
     if hba == "virtio":  # lsi has no hotplug: a pulled disk stays dead
         run_missing(vm)
 
+    # --- clusters: d4 (wiped by detach) alone starts a new one, which the
+    # old cluster then refuses
+    rc, out = sh(vm, f"rmmod raidcluster && insmod /mnt/lab/raidcluster.ko && {RC} attach /dev/lab/d4"
+                 f" && {RC} info")
+    ok("a disk without COD alone makes a new cluster", rc == 0 and "ndisks=1" in out, out)
+    rc, out = sh(vm, f"rmmod raidcluster && insmod /mnt/lab/raidcluster.ko && {RC} attach /dev/lab/d2"
+                 f" && {RC} attach /dev/lab/d4")
+    ok("disk of another cluster refused (EXDEV)", rc == 1 and "another cluster" in out
+       and "cross-device" in out.lower(), out)
+
     rc, out = sh(vm, "rmmod raidcluster && lsmod | grep -c raidcluster; ls /sys/block /dev | grep rcl")
     ok("final rmmod leaves nothing", "rcl" not in out, out)
 
