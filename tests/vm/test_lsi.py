@@ -1,7 +1,7 @@
 """The real-HBA path: the same module over disks behind an emulated LSI 53C895A (parallel SCSI,
 guest driver sym53c8xx) instead of virtio-scsi. RAID 1: create, fio verification, module
-reload, ext4. (No fault injection here: the lsi emulation loses commands that fail inside
-qemu, see Documentation/testing.md.)"""
+reload, ext4, and a cable pull (QMP device_del: DID_NO_CONNECT). No blkdebug errors here: the
+lsi emulation loses commands that fail inside qemu (see Documentation/testing.md)."""
 from vmtest import Fail, Group
 
 JOBS = [dict(name="seq", rw="write", bs="256k", offset="0", size="16M"),
@@ -46,5 +46,22 @@ def test_ext4(t):
             timeout=300)
 
 
-GROUPS = [Group("lsi", [test_disks_behind_sym53c8xx, test_raid1_verify_reload, test_ext4],
+def test_cable_pull(t):
+    # on the parallel SCSI HBA a pulled disk does not go away: every command to it fails with
+    # DID_NO_CONNECT (selection timeout), as with a real cable pull. RAID 1 carries on.
+    dev = t.drive_dev("lsi1")
+    t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=4 2>/dev/null && "
+            f"dd if=/tmp/pat of={dev} bs=1M seek=20 oflag=direct 2>/dev/null")
+    t.vm.unplug(t.disks[1].serial)
+    t.check(f"dd if=/tmp/pat of={dev} bs=1M seek=24 oflag=direct 2>/dev/null", timeout=180)
+    for seek in (20, 24):
+        t.check(f"dd if={dev} bs=1M skip={seek} count=4 iflag=direct 2>/dev/null | cmp - /tmp/pat",
+                timeout=180)
+    ld = t.drive("lsi1")
+    if ld.get("state") != "degraded":
+        raise Fail(f"lsi1 with a pulled member: {ld.get('state')}, expected degraded")
+
+
+GROUPS = [Group("lsi", [test_disks_behind_sym53c8xx, test_raid1_verify_reload, test_ext4,
+                        test_cable_pull],
                 hba="lsi", disks=3, size_mb=128)]
