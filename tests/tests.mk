@@ -8,6 +8,7 @@ UNIT_SRCS :=
 UNIT_LIBS :=
 
 -include tests/unit/unit.mk
+-include tests/unit/proto.mk
 -include tests/sim/sim.mk
 
 UNIT_OBJS := $(patsubst %.cpp,$(B)/%.o,$(patsubst %.c,$(B)/%.o,$(UNIT_SRCS)))

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The protocol engine end to end, on a tiny deterministic host: up to four
+ * nodes, two shared disks (disk 0 on channel 0, disk 1 on channel 1) kept
+ * as a sparse set of 4 KiB blocks, I/O completing at once, a 10 ms tick.
+ * The big randomized fault runs are tests/sim's; these cases pin down
+ * each protocol path with exact expectations.
+ */
+#include "rc_base.h"
+#include "proto/node.h"
+#include "proto_node_cases.h"
+
+#define T_NODES 4
+#define T_BLOCKS 96
+#define T_COOKIES 16
+#define T_SLOTS_BYTES (RC_MAX_NODES * RC_SLOT_BYTES)
+
+struct rc_t_blk {
+	bool used;
+	u16 disk;
+	u64 sector;
+	u8 data[RC_BLOCK_BYTES];
+};
+
+struct rc_t_host {
+	unsigned int count;
+	u8 ids[T_NODES];
+	struct rc_node *node[T_NODES];
+	struct rc_node_params par[T_NODES];
+	bool up[T_NODES];		/* ticked and served */
+	bool suspended[T_NODES];
+	u8 bad_channels[T_NODES];	/* its I/O on these channels fails */
+	u8 rebuilding[T_NODES];		/* ld or 0xff */
+	unsigned int rebuild_starts;
+	unsigned int max_concurrent_rebuilds;
+	unsigned int torn_every;	/* tear every Nth write (0: never) */
+	unsigned int writes;
+	u64 now;
+	u8 status[T_COOKIES];
+	bool done[T_COOKIES];
+	struct rc_t_blk blk[T_BLOCKS];
+	u8 rd[T_SLOTS_BYTES];
+};
+
+static struct rc_t_blk *rc_t_find(struct rc_t_host *h, u16 disk, u64 sector,
+				  bool create)
+{
+	unsigned int i;
+
+	for (i = 0; i < T_BLOCKS; i++)
+		if (h->blk[i].used && h->blk[i].disk == disk &&
+		    h->blk[i].sector == sector)
+			return &h->blk[i];
+	if (!create)
+		return NULL;
+	for (i = 0; i < T_BLOCKS; i++) {
+		if (!h->blk[i].used) {
+			h->blk[i].used = true;
+			h->blk[i].disk = disk;
+			h->blk[i].sector = sector;
+			return &h->blk[i];
+		}
+	}
+	return NULL;
+}
+
+static void rc_t_setup_node(struct rc_t_host *h, unsigned int k)
+{
+	rc_node_reset(h->node[k]);
+	rc_node_set_disk(h->node[k], 0, 0, 0, RC_DISK_ONLINE, RC_DISKF_PRESENT);
+	rc_node_set_disk(h->node[k], 1, 1, 0, RC_DISK_ONLINE, RC_DISKF_PRESENT);
+}
+
+static struct rc_t_host *rc_t_host_new(RC_TEST_CTX, unsigned int count,
+				       const u8 *ids)
+{
+	struct rc_t_host *h = rc_test_alloc(rc_t, sizeof(*h));
+	unsigned int k;
+
+	if (!h)
+		return NULL;
+	h->count = count;
+	h->now = 1000;
+	for (k = 0; k < count; k++) {
+		h->ids[k] = ids[k];
+		h->rebuilding[k] = 0xff;
+		h->node[k] = rc_test_alloc(rc_t, rc_node_size());
+		if (!h->node[k])
+			return NULL;
+		rc_t_setup_node(h, k);
+		rc_node_params_default(&h->par[k], ids[k], 1);
+	}
+	return h;
+}
+
+static void rc_t_drain(struct rc_t_host *h, unsigned int k);
+
+static void rc_t_start(struct rc_t_host *h, unsigned int k)
+{
+	h->up[k] = true;
+	h->suspended[k] = false;
+	rc_node_start(h->node[k], &h->par[k], h->now);
+	rc_t_drain(h, k);
+}
+
+static unsigned int rc_t_active_rebuilds(const struct rc_t_host *h)
+{
+	unsigned int k, c = 0;
+
+	for (k = 0; k < h->count; k++)
+		c += h->up[k] && h->rebuilding[k] != 0xff;
+	return c;
+}
+
+static void rc_t_io(struct rc_t_host *h, unsigned int k,
+		    const struct rc_action *a)
+{
+	u8 ch = a->disk == 0 ? 0 : 1;
+	int err = (h->bad_channels[k] & (1u << ch)) ? -EIO : 0;
+	struct rc_t_blk *b;
+	unsigned int i;
+
+	if (a->type == RC_ACT_TUR || err || a->disk > 1) {
+		rc_node_io_done(h->node[k], h->now, a, a->disk > 1 ? -ENODEV :
+				err, NULL);
+		return;
+	}
+	if (a->type == RC_ACT_WRITE) {
+		b = rc_t_find(h, a->disk, a->sector, true);
+		if (b) {
+			size_t n = a->len;
+
+			/* A torn write: only the first sector lands. */
+			if (h->torn_every && ++h->writes % h->torn_every == 0)
+				n = RC_SECTOR_BYTES;
+			memcpy(b->data, a->buf, n);
+		}
+		rc_node_io_done(h->node[k], h->now, a, b ? 0 : -ENOSPC, NULL);
+		return;
+	}
+	/* READ: one block or the 32 contiguous slots. */
+	memset(h->rd, 0, a->len <= sizeof(h->rd) ? a->len : sizeof(h->rd));
+	for (i = 0; i * RC_BLOCK_BYTES < a->len && i < 32; i++) {
+		b = rc_t_find(h, a->disk, a->sector + i * RC_SLOT_SECTORS,
+			      false);
+		if (b)
+			memcpy(h->rd + i * RC_BLOCK_BYTES, b->data,
+			       RC_BLOCK_BYTES);
+	}
+	rc_node_io_done(h->node[k], h->now, a, 0, h->rd);
+}
+
+static void rc_t_drain(struct rc_t_host *h, unsigned int k)
+{
+	struct rc_action a;
+
+	while (h->up[k] && rc_node_next_action(h->node[k], &a)) {
+		switch (a.type) {
+		case RC_ACT_READ:
+		case RC_ACT_WRITE:
+		case RC_ACT_TUR:
+			rc_t_io(h, k, &a);
+			break;
+		case RC_ACT_COMPLETE:
+			if (a.cookie < T_COOKIES) {
+				h->status[a.cookie] = a.status;
+				h->done[a.cookie] = true;
+			}
+			break;
+		case RC_ACT_PROCESS_COD:
+		case RC_ACT_ADOPT_CONFIG:
+		case RC_ACT_COMMIT_CONFIG:
+			rc_node_config_done(h->node[k], h->now, 0);
+			break;
+		case RC_ACT_REBUILD_START:
+			h->rebuilding[k] = a.ld;
+			h->rebuild_starts++;
+			if (rc_t_active_rebuilds(h) > h->max_concurrent_rebuilds)
+				h->max_concurrent_rebuilds =
+					rc_t_active_rebuilds(h);
+			break;
+		case RC_ACT_REBUILD_STOP:
+			h->rebuilding[k] = 0xff;
+			break;
+		case RC_ACT_RESTART:
+			h->par[k].incarnation++;
+			rc_node_start(h->node[k], &h->par[k], h->now);
+			break;
+		case RC_ACT_SUSPEND:
+			h->suspended[k] = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void rc_t_run(struct rc_t_host *h, unsigned int ms)
+{
+	u64 end = h->now + ms;
+	unsigned int k;
+
+	while (h->now < end) {
+		h->now += 10;
+		for (k = 0; k < h->count; k++) {
+			if (!h->up[k])
+				continue;
+			rc_node_tick(h->node[k], h->now);
+			rc_t_drain(h, k);
+		}
+	}
+}
+
+static void rc_t_cmd(struct rc_t_host *h, unsigned int k, u8 op, u8 ld,
+		     u32 mask, u64 cookie)
+{
+	struct rc_host_cmd c = { .op = op, .ld = ld, .ld_mask = mask,
+				 .cookie = cookie };
+
+	h->done[cookie] = false;
+	rc_node_host_cmd(h->node[k], h->now, &c);
+	rc_t_drain(h, k);
+}
+
+static void rc_t_start_all(struct rc_t_host *h)
+{
+	unsigned int k;
+
+	for (k = 0; k < h->count; k++)
+		rc_t_start(h, k);
+	rc_t_run(h, 8000);
+}
+
+RC_TEST(proto_node_bad_host_input)
+{
+	static const u8 ids[] = { 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 1, ids);
+	struct rc_host_cmd c = { .op = RC_HOST_RESERVE, .ld = RC_MAX_LDS };
+	struct rc_action junk = { .type = RC_ACT_READ, .tag = 0xffffffffu,
+				  .len = 7 };
+	struct rc_node_params p;
+
+	RC_ASSERT_TRUE(h);
+	rc_node_params_default(&p, 32, 1);
+	RC_EXPECT_EQ(rc_node_start(h->node[0], &p, 0), -EINVAL);
+	rc_node_params_default(&p, 3, 0);
+	RC_EXPECT_EQ(rc_node_start(h->node[0], &p, 0), -EINVAL);
+	RC_EXPECT_EQ(rc_node_set_disk(h->node[0], RC_MAX_DISKS, 0, 0,
+				      RC_DISK_ONLINE, 0), -EINVAL);
+	RC_EXPECT_EQ(rc_node_set_disk(h->node[0], 0, RC_MAX_CHANNELS, 0,
+				      RC_DISK_ONLINE, 0), -EINVAL);
+	RC_EXPECT_EQ(rc_node_set_disk(h->node[0], 0, 0, 0, RC_DISK_STATE_MAX,
+				      0), -EINVAL);
+	rc_t_start(h, 0);
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &c), -EINVAL);
+	c.op = 99;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &c), -EINVAL);
+	c.op = RC_HOST_REBUILD;
+	c.ld_mask = 0;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &c), -EINVAL);
+	/* Completions of I/O it never asked for change nothing. */
+	rc_node_io_done(h->node[0], h->now, &junk, 0, NULL);
+	rc_node_io_done(h->node[0], h->now, NULL, 0, NULL);
+	rc_t_run(h, 4000);
+	/* Alone: master of itself (steps 425-435, 4A0). */
+	RC_EXPECT_EQ(rc_node_state(h->node[0]), RC_NS_MASTER);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_TRUE(rc_node_in_nexus(h->node[0]));
+	RC_EXPECT_EQ(rc_node_connected(h->node[0]), 0x3);
+	/* Not in nexus yet: a reserve is refused BUSY, release GOOD. */
+	rc_node_reset(h->node[0]);
+	rc_t_setup_node(h, 0);
+	rc_t_start(h, 0);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 1, 0, 1);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_BUSY);
+	rc_t_cmd(h, 0, RC_HOST_RELEASE, 1, 0, 2);
+	RC_EXPECT_TRUE(h->done[2]);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+}
+
+static void rc_t_expect_cluster(RC_TEST_CTX, struct rc_t_host *h, u8 master)
+{
+	unsigned int k;
+	u8 s, i;
+
+	for (k = 0; k < h->count; k++) {
+		if (!h->up[k] || h->suspended[k])
+			continue;
+		RC_EXPECT_TRUE(rc_node_in_nexus(h->node[k]));
+		RC_EXPECT_EQ(rc_node_master(h->node[k]), master);
+		if (h->ids[k] == master) {
+			RC_EXPECT_EQ(rc_node_state(h->node[k]), RC_NS_MASTER);
+			continue;
+		}
+		RC_EXPECT_EQ(rc_node_state(h->node[k]), RC_NS_ACTIVE_SLAVE);
+	}
+	for (k = 0; k < h->count; k++) {
+		unsigned int m;
+
+		if (h->ids[k] != master)
+			continue;
+		for (m = 0; m < h->count; m++) {
+			if (m == k || !h->up[m] || h->suspended[m])
+				continue;
+			rc_node_peer(h->node[k], h->ids[m], &s, &i);
+			RC_EXPECT_EQ(s, RC_NS_NEXUS_SLAVE);
+		}
+	}
+}
+
+RC_TEST(proto_node_cold_start_highest_is_master)
+{
+	static const u8 ids[] = { 1, 4, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* Step 425: the highest node ID is the master at a cold start. */
+	rc_t_expect_cluster(rc_t, h, 4);
+}
+
+RC_TEST(proto_node_joiner_becomes_slave)
+{
+	static const u8 ids[] = { 2, 7 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start(h, 0);
+	rc_t_run(h, 5000);
+	RC_EXPECT_EQ(rc_node_state(h->node[0]), RC_NS_MASTER);
+	/* A higher ID joining later becomes the slave of the master. */
+	rc_t_start(h, 1);
+	rc_t_run(h, 8000);
+	rc_t_expect_cluster(rc_t, h, 2);
+}
+
+static void rc_t_expect_holder(RC_TEST_CTX, struct rc_t_host *h, u8 ld,
+			       u8 holder)
+{
+	unsigned int k;
+
+	for (k = 0; k < h->count; k++)
+		if (h->up[k] && !h->suspended[k])
+			RC_EXPECT_EQ(rc_node_holder(h->node[k], ld), holder);
+}
+
+RC_TEST(proto_node_reserve_conflict_release)
+{
+	static const u8 ids[] = { 3, 5, 6 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* Figure 10: a slave reserves; every table learns it (fig 12). */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 9, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 9, 3);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 9));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[1], 9));
+	/* Step 1005: another node finds it reserved locally. */
+	rc_t_cmd(h, 2, RC_HOST_RESERVE, 9, 0, 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_RESERVATION_CONFLICT);
+	rc_t_expect_holder(rc_t, h, 9, 3);
+	/* Figure 19: Release by a non-holder and an unreserved drive:
+	 * GOOD and nothing changes. */
+	rc_t_cmd(h, 1, RC_HOST_RELEASE, 9, 0, 3);
+	rc_t_cmd(h, 1, RC_HOST_RELEASE, 17, 0, 4);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(h->status[4], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 9, 3);
+	/* The holder releases: everyone forgets; then another reserves. */
+	rc_t_cmd(h, 0, RC_HOST_RELEASE, 9, 0, 5);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[5]);
+	RC_EXPECT_EQ(h->status[5], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 9, RC_HOLDER_NONE);
+	rc_t_cmd(h, 2, RC_HOST_RESERVE, 9, 0, 6);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[6], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 9, 6);
+}
+
+RC_TEST(proto_node_simultaneous_reserve_priority)
+{
+	static const u8 ids[] = { 2, 6, 4 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	unsigned int round;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	for (round = 0; round < 3; round++) {
+		u8 ld = (u8)(20 + round);
+
+		/* Node 2 and node 4 ask in the same tick (fig 10, the
+		 * simultaneous case): the higher ID (4) waits and retries,
+		 * the lower withdraws.  Exactly one wins. */
+		rc_t_cmd(h, 0, RC_HOST_RESERVE, ld, 0, 1);
+		rc_t_cmd(h, 2, RC_HOST_RESERVE, ld, 0, 2);
+		rc_t_run(h, 5000);
+		RC_EXPECT_TRUE(h->done[1]);
+		RC_EXPECT_TRUE(h->done[2]);
+		RC_EXPECT_EQ(h->status[1], RC_SCSI_RESERVATION_CONFLICT);
+		RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+		rc_t_expect_holder(rc_t, h, ld, 4);
+	}
+}
+
+RC_TEST(proto_node_master_failure_failover)
+{
+	static const u8 ids[] = { 1, 3, 5 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 5);
+	rc_t_cmd(h, 2, RC_HOST_RESERVE, 0, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 0, 5);
+	/* The master dies: detected within 5 s (4 missed heartbeats), the
+	 * survivors arbitrate (node 3), its reservation dies with it. */
+	h->up[2] = false;
+	rc_t_run(h, 5000);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), RC_HOLDER_NONE);
+	/* ... and everyone follows the new master a heartbeat later. */
+	rc_t_run(h, 1500);
+	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_MASTER);
+	RC_EXPECT_EQ(rc_node_master(h->node[0]), 3);
+	RC_EXPECT_EQ(rc_node_holder(h->node[0], 0), RC_HOLDER_NONE);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), RC_HOLDER_NONE);
+	rc_t_run(h, 3000);
+	rc_t_expect_cluster(rc_t, h, 3);
+	/* The old master comes back: it rejoins as a slave. */
+	h->par[2].incarnation++;
+	rc_t_setup_node(h, 2);
+	rc_t_start(h, 2);
+	rc_t_run(h, 9000);
+	rc_t_expect_cluster(rc_t, h, 3);
+}
+
+RC_TEST(proto_node_cable_failure_kills_self)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	u8 s, i;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* Node 1 loses both cables: its heartbeat checks fail, the TEST
+	 * UNIT READY of the first online drive fails: it kills itself
+	 * (fig 17 step 1750); the master, whose TUR works, declares it
+	 * FAILED_SLAVE and kills it (1740). */
+	h->bad_channels[0] = 0x3;
+	rc_t_run(h, 6000);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_TRUE(rc_node_suspended(h->node[0]));
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_CABLE_FAILURE);
+	RC_EXPECT_FALSE(h->suspended[1]);
+	rc_node_peer(h->node[1], 1, &s, &i);
+	RC_EXPECT_EQ(s, RC_NS_FAILED_SLAVE);
+	RC_EXPECT_TRUE(rc_node_in_nexus(h->node[1]));
+}
+
+RC_TEST(proto_node_negotiation_timeout)
+{
+	static const u8 ids[] = { 4, 1 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start(h, 0);
+	rc_t_run(h, 5000);
+	h->par[1].negotiate_timeout_ms = 2000;
+	rc_t_start(h, 1);
+	/* Node 1 finds master 4 and waits for negotiations (505, 520). */
+	rc_t_run(h, 2700);
+	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_ACTIVE_SLAVE);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]),
+		     RC_NI_WAITING_FOR_NEGOTIATIONS);
+	/* The master stalls: no negotiation comes (525, 530 -> 535, 540). */
+	h->up[0] = false;
+	rc_t_run(h, 2500);
+	RC_EXPECT_TRUE(h->suspended[1]);
+	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_KILLED_SLAVE);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]),
+		     RC_NI_TIMED_OUT_ON_NEGOTIATIONS);
+}
+
+RC_TEST(proto_node_rebuild_one_at_a_time)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	struct rc_wire_rebuild w;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* The slave holds drive 1; the master nothing. */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 1, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	/* Figure 14 on the slave: drives 1 and 2. */
+	rc_t_cmd(h, 0, RC_HOST_REBUILD, 0, 0x6, 2);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_REBUILDING);
+	/* Step 1405/1430: one rebuild at a time. */
+	rc_t_cmd(h, 0, RC_HOST_REBUILD, 0, 0x1, 3);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_BUSY);
+	rc_t_run(h, 1000);
+	/* Figure 16 step 1650: the holder (node 1) rebuilds drive 1. */
+	RC_EXPECT_EQ(h->rebuilding[0], 1);
+	RC_EXPECT_EQ(h->rebuilding[1], 0xff);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]), RC_NI_REBUILDING);
+	rc_node_rebuild_progress(h->node[0], h->now, 1, 500);
+	rc_t_run(h, 1500);
+	/* Step 11D5/11E5: the master knows who and how far. */
+	rc_node_rebuild_view(h->node[1], &w);
+	RC_EXPECT_EQ(w.ld, 1);
+	RC_EXPECT_EQ(w.executor, 1);
+	RC_EXPECT_EQ(le32_to_cpu(w.progress), 500u);
+	h->rebuilding[0] = 0xff;
+	rc_node_rebuild_done(h->node[0], h->now, 1, 0);
+	rc_t_drain(h, 0);
+	rc_t_run(h, 1000);
+	/* 1630 -> 1610: drive 2 is nobody's: the master rebuilds it. */
+	RC_EXPECT_EQ(h->rebuilding[1], 2);
+	RC_EXPECT_EQ(h->rebuilding[0], 0xff);
+	h->rebuilding[1] = 0xff;
+	rc_node_rebuild_done(h->node[1], h->now, 2, 0);
+	rc_t_drain(h, 1);
+	rc_t_run(h, 1000);
+	/* 1640, 1645, 11H0: everyone back to Completed_Startup. */
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_EQ(h->rebuild_starts, 2);
+	RC_EXPECT_EQ(h->max_concurrent_rebuilds, 1);
+	rc_t_cmd(h, 1, RC_HOST_REBUILD, 0, 0x1, 4);
+	RC_EXPECT_EQ(h->status[4], RC_SCSI_GOOD);
+}
+
+RC_TEST(proto_node_fast_reboot_detected)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	u8 s, i;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 3, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	/* The slave resets and is back within 0.3 s: far too fast for 4
+	 * missed heartbeats.  Its new incarnation and booting flag
+	 * (table 20) tell the master: NEW_SLAVE, its reservation gone,
+	 * negotiated again. */
+	h->up[0] = false;
+	rc_t_run(h, 300);
+	h->par[0].incarnation++;
+	rc_t_setup_node(h, 0);
+	rc_t_start(h, 0);
+	rc_t_run(h, 1200);
+	rc_node_peer(h->node[1], 1, &s, &i);
+	RC_EXPECT_TRUE(s == RC_NS_NEW_SLAVE || s == RC_NS_DIAGNOSED_SLAVE);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 3), RC_HOLDER_NONE);
+	rc_t_run(h, 8000);
+	rc_t_expect_cluster(rc_t, h, 2);
+}
+
+RC_TEST(proto_node_torn_writes_still_agree)
+{
+	static const u8 ids[] = { 1, 2, 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	unsigned int round;
+
+	RC_ASSERT_TRUE(h);
+	/* Every 7th block write is torn: CRC32C refuses the block, the
+	 * reader keeps what it had, the writer's next write repairs it. */
+	h->torn_every = 7;
+	rc_t_start_all(h);
+	rc_t_run(h, 4000);
+	rc_t_expect_cluster(rc_t, h, 3);
+	for (round = 0; round < 4; round++) {
+		unsigned int k = round % 3;
+
+		rc_t_cmd(h, k, RC_HOST_RESERVE, 5, 0, 1);
+		rc_t_run(h, 3000);
+		RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+		rc_t_expect_holder(rc_t, h, 5, ids[k]);
+		rc_t_cmd(h, k, RC_HOST_RELEASE, 5, 0, 2);
+		rc_t_run(h, 3000);
+		RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+		rc_t_expect_holder(rc_t, h, 5, RC_HOLDER_NONE);
+	}
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Cases of the whole protocol engine (lib/proto/node.h) on a small
+ * in-memory cluster: startup, monitor, heartbeat, failover, reservations,
+ * rebuild, negotiation, the mailbox transport under torn writes.
+ */
+#ifndef RC_PROTO_NODE_CASES_H
+#define RC_PROTO_NODE_CASES_H
+
+#include "rc_test.h"
+
+#define RC_PROTO_NODE_CASES(X)                                                \
+	X(proto_node_bad_host_input)                                          \
+	X(proto_node_cold_start_highest_is_master)                            \
+	X(proto_node_joiner_becomes_slave)                                    \
+	X(proto_node_reserve_conflict_release)                                \
+	X(proto_node_simultaneous_reserve_priority)                           \
+	X(proto_node_master_failure_failover)                                 \
+	X(proto_node_cable_failure_kills_self)                                \
+	X(proto_node_negotiation_timeout)                                     \
+	X(proto_node_rebuild_one_at_a_time)                                   \
+	X(proto_node_fast_reboot_detected)                                    \
+	X(proto_node_torn_writes_still_agree)
+
+RC_PROTO_NODE_CASES(RC_TEST_DECLARE)
+
+#endif /* RC_PROTO_NODE_CASES_H */
