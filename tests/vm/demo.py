@@ -20,12 +20,14 @@ import rcvm  # noqa: E402
 
 T0 = time.time()
 N_STEP = 0
+TTY = sys.stdout.isatty()
+BOLD, RED, PLAIN = ("\033[1m", "\033[1;31m", "\033[0m") if TTY else ("", "", "")
 
 
 def narrate(title, text):
     global N_STEP
     N_STEP += 1
-    print(f"\n\033[1m== {N_STEP}. {title}\033[0m  [{time.time() - T0:.0f}s]")
+    print(f"\n{BOLD}== {N_STEP}. {title}{PLAIN}  [{time.time() - T0:.0f}s]")
     for para in text.strip().split("\n\n"):
         print(textwrap.fill(" ".join(para.split()), 96, initial_indent="   ",
                             subsequent_indent="   "))
@@ -33,7 +35,7 @@ def narrate(title, text):
 
 
 def fail(msg, vm=None):
-    print(f"\n\033[1;31mDEMO FAILED:\033[0m {msg}")
+    print(f"\n{RED}DEMO FAILED:{PLAIN} {msg}")
     if vm is not None:
         print(f"   last lines of the guest console ({vm.rundir}/console.log):")
         print(textwrap.indent(vm.console_tail(25), "   | "))
