@@ -65,6 +65,9 @@ def parse_args(argv):
     ap.add_argument("--no-rebuild", action="store_true", help="skip the rebuild comparison")
     ap.add_argument("--no-wait", action="store_true",
                     help="start even while two other VMs are running on this machine")
+    ap.add_argument("--markdown", metavar="JSON",
+                    help="no run: print the table of a results file (build/bench/*.json) as "
+                    "markdown, for Documentation/performance.md")
     opt = ap.parse_args(argv)
     try:
         opt.levels = [int(x) for x in opt.levels.split(",") if x.strip()]
@@ -180,7 +183,7 @@ def machine_info(vm, g):
     return {
         "host": platform.node(), "host_kernel": platform.release(), "cpu": cpu,
         "cpus": os.cpu_count(), "mem_gib": round(mem_kb / (1 << 20), 1),
-        "kvm": os.path.exists("/dev/kvm"), "accel": "tcg",
+        "kvm_device": os.path.exists("/dev/kvm"), "accel": "tcg",
         "qemu": cmd("qemu-system-x86_64", "--version"),
         "fio": cmd("fio", "--version"), "mdadm": cmd("mdadm", "--version"),
         "guest_kernel": g.ok("uname -r").strip(), "guest_mem_mib": vm.mem, "guest_cpus": vm.smp,
@@ -193,6 +196,8 @@ def machine_info(vm, g):
 
 def main(argv=None):
     opt = parse_args(sys.argv[1:] if argv is None else argv)
+    if opt.markdown:
+        return print_markdown(opt.markdown)
     for what, path in (("raidcluster.ko", os.path.join(REPO, "raidcluster.ko")),
                        ("raidclusterctl", os.path.join(REPO, "build", "raidclusterctl"))):
         if not os.path.exists(path):
@@ -221,7 +226,7 @@ def main(argv=None):
         g = Guest(vm)
         info = machine_info(vm, g)
         say(f"bench: {started:%Y-%m-%d %H:%M} UTC on {info['cpu']}, {info['cpus']} cores, "
-            f"{'KVM available but unused' if info['kvm'] else 'no KVM'}: qemu TCG, guest "
+            f"qemu TCG (the harness never uses KVM), guest "
             f"{info['guest_kernel']}, {info['other_vms_at_start']} other VM(s) running")
         g.load_raidcluster()
         g.load_md(info["guest_kernel"])
@@ -297,6 +302,29 @@ def main(argv=None):
     say(f"bench: results in {os.path.relpath(path, REPO)} ({record['seconds']} s)")
     say(report.worst_line(rows))
     return 1 if errors else 0
+
+
+def print_markdown(path):
+    try:
+        with open(path) as f:
+            rec = json.load(f)
+        rows, m, st = rec["rows"], rec["machine"], rec["settings"]
+    except (OSError, ValueError, KeyError) as e:
+        say(f"bench: {path}: not a bench results file ({e})")
+        return 1
+    say(f"Run of {rec['date']} ({rec['seconds']} s), git {m.get('git')}: {m.get('cpu')}, "
+        f"{m.get('cpus')} cores, {m.get('qemu')}, TCG (no KVM); guest {m.get('guest_kernel')}, "
+        f"{m.get('guest_cpus')} vCPU, "
+        f"{m.get('guest_mem_mib')} MiB; {st['members']} x {st['disk_mib']} MiB {m.get('disks')}"
+        f" on {m.get('hba')}; {st['reps']} repetitions x {st['runtime_s']} s (+{st['ramp_s']} s"
+        f" ramp) per workload; {m.get('other_vms_at_start')} other VM(s) running at the start,"
+        f" load average {' '.join(m.get('loadavg_start', []))} -> "
+        f"{' '.join(m.get('loadavg_end', []))}.")
+    say("")
+    say(report.markdown(rows))
+    say("")
+    say(report.worst_line(rows))
+    return 0
 
 
 def rebuilds(g, opt, members, spare, disks, results, errors):
