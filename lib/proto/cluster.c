@@ -39,7 +39,8 @@ void rc_restart(struct rc_node *n)
 }
 
 /* Fig 17 step 1740 / fig 8 step 850: Node_Kill() through our slot (read
- * on every channel) and, while it still reads its box, the command too. */
+ * on every channel) and, while it still reads its box, the command too.
+ */
 void rc_kill_peer(struct rc_node *n, u8 id)
 {
 	struct rc_peer *pr = &n->peers[id];
@@ -121,7 +122,8 @@ static void rc_decide_role(struct rc_node *n)
 void rc_cluster_cod_done(struct rc_node *n, int error)
 {
 	/* Step 445 done (an unreadable COD leaves an empty configuration,
-	 * the host's to report); step 4A0: Completed_Startup. */
+	 * the host's to report); step 4A0: Completed_Startup.
+	 */
 	n->cod_pending = false;
 	rc_self_fire(n, RC_SE_COD_DONE);
 	n->booting = false;
@@ -262,7 +264,8 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 		return;
 	}
 	/* A MASTER claim counts from a live node we have not declared
-	 * failed in this life of it (a dead master's slot still says it). */
+	 * failed in this life of it (a dead master's slot still says it).
+	 */
 	if (!n->role_decided || s->booting || s->state != RC_NS_MASTER ||
 	    !rc_peer_live(n, id) || pr->state == RC_NS_FAILED_SLAVE)
 		return;
@@ -355,7 +358,8 @@ void rc_cluster_tur_done(struct rc_node *n, u8 peer, int error)
 }
 
 /* A slave follows the master's view of the other slaves: a node the
- * master no longer holds in nexus loses its reservations here too. */
+ * master no longer holds in nexus loses its reservations here too.
+ */
 static void rc_follow_master_view(struct rc_node *n)
 {
 	const struct rc_peer *m;

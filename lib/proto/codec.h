@@ -33,7 +33,8 @@ bool rc_dcmd_has_addr(u8 dcmd);
 const char *rc_dcmd_name(unsigned int dcmd);
 
 /* Encode @c into 10 bytes; -EINVAL if dcmd/lun out of range or an
- * address/count given to a command that has none. */
+ * address/count given to a command that has none.
+ */
 int rc_cdb10_encode(u8 *cdb, const struct rc_cmd *c);
 int rc_cdb10_decode(const u8 *cdb, size_t len, struct rc_cmd *c);
 

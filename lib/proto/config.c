@@ -173,7 +173,8 @@ static bool rc_neg_acceptable(const struct rc_node *n, const struct rc_neg *m)
 			if (d == RC_PD_NONE || m->pd_state[c][t] != RC_DISK_ONLINE)
 				continue;
 			/* An online member we cannot see: not our cluster
-			 * view (channel numbers are per host, not compared). */
+			 * view (channel numbers are per host, not compared).
+			 */
 			if (!n->disks[d].present)
 				return false;
 		}
@@ -510,7 +511,8 @@ void rc_config_host(struct rc_node *n, const struct rc_host_cmd *c)
 		return;
 	}
 	/* Figure 15 on ourselves first: never distribute our own cable's
-	 * failure as dead drives. */
+	 * failure as dead drives.
+	 */
 	n->cable_cookie = c->cookie;
 	rc_cable_start(n, RC_CABLE_HOST);
 }

@@ -71,7 +71,8 @@ const struct rc_fsm_row rc_fsm_self[] = {
 const unsigned int rc_fsm_self_rows = ARRAY_SIZE(rc_fsm_self);
 
 /* View of another node: figure 6 (master's view of slaves) + slave's view
- * of its master (fig 5A step 510) + fig 17 for both. */
+ * of its master (fig 5A step 510) + fig 17 for both.
+ */
 const struct rc_fsm_row rc_fsm_peer[] = {
 	{ RC_NS_NONE, ANY, RC_PE_FOUND,
 	  RC_NS_NEW_SLAVE, RC_NI_WAITING_FOR_NEGOTIATIONS,

@@ -365,7 +365,7 @@ void rc_node_io_done(struct rc_node *n, u64 now_ms,
 {
 	if (!io)
 		return;
-	if (!n->started) 
+	if (!n->started)
 		return;
 	if (now_ms > n->now)
 		n->now = now_ms;

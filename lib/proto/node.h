@@ -68,7 +68,8 @@ struct rc_node_params {
 
 /* Defaults: poll 100, heartbeat 1000 x 4, discovery 2500, monitor 1000,
  * negotiation timeout 15000, reply 4000, reserve retry 300, status 1000,
- * renegotiate 1000. */
+ * renegotiate 1000.
+ */
 void rc_node_params_default(struct rc_node_params *p, u8 self, u32 incarnation);
 
 /*
@@ -120,7 +121,8 @@ void rc_node_tick(struct rc_node *n, u64 now_ms);
 enum rc_action_type {
 	RC_ACT_NONE = 0,
 	RC_ACT_READ,		/* read len bytes at sector of disk; answer
-				 * with rc_node_io_done(data) */
+				 * with rc_node_io_done(data)
+				 */
 	RC_ACT_WRITE,		/* write buf (len bytes) at sector of disk */
 	RC_ACT_TUR,		/* TEST UNIT READY disk (fig 15 1550, 17 1745) */
 	RC_ACT_COMPLETE,	/* host command @cookie ends with @status */
@@ -128,18 +130,22 @@ enum rc_action_type {
 	RC_ACT_MASTER,		/* @node is the master now (RC_NO_NODE: none) */
 	RC_ACT_RESERVATION,	/* @ld is held by @node (RC_NO_NODE: free) */
 	RC_ACT_PROCESS_COD,	/* master startup step 445: read the COD,
-				 * rc_node_set_config(), rc_node_config_done() */
+				 * rc_node_set_config(), rc_node_config_done()
+				 */
 	RC_ACT_ADOPT_CONFIG,	/* slave steps 555/1320-1335: store the
 				 * negotiated configuration @buf (struct
-				 * rc_wire_negotiate), rc_node_config_done() */
+				 * rc_wire_negotiate), rc_node_config_done()
+				 */
 	RC_ACT_COMMIT_CONFIG,	/* master: write the COD with the change in
 				 * @buf (struct rc_wire_negotiate), update the
-				 * disk table and config, rc_node_config_done() */
+				 * disk table and config, rc_node_config_done()
+				 */
 	RC_ACT_REBUILD_START,	/* rebuild @ld; report rc_node_rebuild_*() */
 	RC_ACT_REBUILD_STOP,	/* stop rebuilding @ld (no done report due) */
 	RC_ACT_RESTART,		/* steps 585/1350: restart with a new incarnation */
 	RC_ACT_SUSPEND,		/* steps 540/850/1135/1565/1750: suspension
-				 * mode, @info says why; stop all I/O */
+				 * mode, @info says why; stop all I/O
+				 */
 	RC_ACT_MAX
 };
 
@@ -174,7 +180,8 @@ enum rc_host_op {
 	RC_HOST_REBUILD,	/* rebuild the drives in ld_mask (figure 14) */
 	RC_HOST_CONFIG_CHANGE,	/* the disk table/config changed locally:
 				 * distribute it (master) or propose it to
-				 * the master (slave) */
+				 * the master (slave)
+				 */
 };
 
 struct rc_host_cmd {

@@ -270,7 +270,8 @@ void rc_rebuild_tick(struct rc_node *n)
 }
 
 /* The node rebuilding died: the master rebuilds the drive again (its
- * reservation died with the node, so the master takes it itself). */
+ * reservation died with the node, so the master takes it itself).
+ */
 void rc_rebuild_node_failed(struct rc_node *n, u8 id)
 {
 	if (n->rb.executor == id)

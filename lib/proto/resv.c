@@ -212,7 +212,8 @@ void rc_resv_tick(struct rc_node *n)
 				continue;
 			}
 			/* A member that neither answers nor is declared dead:
-			 * Release is GOOD anyway, Reserve cannot be granted. */
+			 * Release is GOOD anyway, Reserve cannot be granted.
+			 */
 			if (op->kind == RC_OP_RELEASE) {
 				op->wait = 0;
 				rc_resv_settle(n, op);

@@ -235,7 +235,8 @@ RC_TEST(proto_negotiate_roundtrip)
 	rc_t_fill_neg(m);
 	RC_EXPECT_EQ(rc_neg_encode(w, m), 0);
 	/* logical_drives[0] at 0, physical_drives[1][5] at 128 + 4*21,
-	 * configuration at 640, all little-endian. */
+	 * configuration at 640, all little-endian.
+	 */
 	RC_EXPECT_EQ(p[0], RC_LD_OPTIMAL);
 	RC_EXPECT_EQ(p[1], RC_RAID1);
 	RC_EXPECT_EQ(p[2], 6);
@@ -411,7 +412,8 @@ RC_TEST(proto_slot_torn_and_foreign)
 	RC_ASSERT_EQ(rc_slot_encode(buf, s), 0);
 	/* Torn inside the record: header and CRC new, fields old.  (Every
 	 * field of a slot lies in its first sector, so a tear at a sector
-	 * boundary leaves a whole old or a whole new slot.) */
+	 * boundary leaves a whole old or a whole new slot.)
+	 */
 	memcpy(buf + 32, old + 32, RC_BLOCK_BYTES - 32);
 	RC_EXPECT_EQ(rc_slot_decode(buf, RC_BLOCK_BYTES, 5, o), -EBADMSG);
 	/* Read from the slot of another node. */
@@ -542,7 +544,8 @@ RC_TEST(proto_mbox_torn_stale_and_bad)
 }
 
 /* Every decoder over one buffer: none may crash; return whether any
- * accepted it. */
+ * accepted it.
+ */
 static int rc_t_decode_all(const u8 *buf, size_t len, void *scratch)
 {
 	struct rc_cmd c;
@@ -626,7 +629,8 @@ RC_TEST(proto_fuzz_bit_flips)
 	mp[0] = m;
 	RC_ASSERT_EQ(rc_mbox_encode(box, &h, mp, 1), 0);
 	/* Every single-bit flip of a sealed block is refused (CRC32C
-	 * detects all of them); sample 4096 bit positions of each. */
+	 * detects all of them); sample 4096 bit positions of each.
+	 */
 	for (bit = 0; bit < 4096; bit++) {
 		unsigned int pos = rc_t_rng(&seed) % (RC_BLOCK_BYTES * 8);
 
@@ -641,7 +645,8 @@ RC_TEST(proto_fuzz_bit_flips)
 	RC_EXPECT_EQ(rc_slot_decode(slot, RC_BLOCK_BYTES, 5, scratch), 0);
 	RC_EXPECT_EQ(rc_mbox_decode(box, RC_BLOCK_BYTES, 2, 1, &g), 0);
 	/* Flips inside small payloads: decoders refuse or accept, never
-	 * crash; a negotiate mailbox with a flipped reserved bit fails. */
+	 * crash; a negotiate mailbox with a flipped reserved bit fails.
+	 */
 	for (bit = 0; bit < 2000; bit++) {
 		u8 small[sizeof(struct rc_wire_negotiate)];
 		unsigned int i;

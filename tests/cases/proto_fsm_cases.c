@@ -16,7 +16,8 @@ static void rc_t_origin(const struct rc_fsm_row *r, u8 *s, u8 *i)
 }
 
 /* Is row @k the first of @t that matches its own origin? (Rows shadowed
- * by an earlier, more general row would be dead code.) */
+ * by an earlier, more general row would be dead code.)
+ */
 static int rc_t_first_match(const struct rc_fsm_row *t, unsigned int rows,
 			    unsigned int k)
 {

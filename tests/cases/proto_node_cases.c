@@ -366,7 +366,8 @@ RC_TEST(proto_node_reserve_conflict_release)
 	RC_EXPECT_EQ(h->status[2], RC_SCSI_RESERVATION_CONFLICT);
 	rc_t_expect_holder(rc_t, h, 9, 3);
 	/* Figure 19: Release by a non-holder and an unreserved drive:
-	 * GOOD and nothing changes. */
+	 * GOOD and nothing changes.
+	 */
 	rc_t_cmd(h, 1, RC_HOST_RELEASE, 9, 0, 3);
 	rc_t_cmd(h, 1, RC_HOST_RELEASE, 17, 0, 4);
 	rc_t_run(h, 2000);
@@ -398,7 +399,8 @@ RC_TEST(proto_node_simultaneous_reserve_priority)
 
 		/* Node 2 and node 4 ask in the same tick (fig 10, the
 		 * simultaneous case): the higher ID (4) waits and retries,
-		 * the lower withdraws.  Exactly one wins. */
+		 * the lower withdraws.  Exactly one wins.
+		 */
 		rc_t_cmd(h, 0, RC_HOST_RESERVE, ld, 0, 1);
 		rc_t_cmd(h, 2, RC_HOST_RESERVE, ld, 0, 2);
 		rc_t_run(h, 5000);
@@ -423,7 +425,8 @@ RC_TEST(proto_node_master_failure_failover)
 	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
 	rc_t_expect_holder(rc_t, h, 0, 5);
 	/* The master dies: detected within 5 s (4 missed heartbeats), the
-	 * survivors arbitrate (node 3), its reservation dies with it. */
+	 * survivors arbitrate (node 3), its reservation dies with it.
+	 */
 	h->up[2] = false;
 	rc_t_run(h, 5000);
 	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), RC_HOLDER_NONE);
@@ -454,7 +457,8 @@ RC_TEST(proto_node_cable_failure_kills_self)
 	/* Node 1 loses both cables: its heartbeat checks fail, the TEST
 	 * UNIT READY of the first online drive fails: it kills itself
 	 * (fig 17 step 1750); the master, whose TUR works, declares it
-	 * FAILED_SLAVE and kills it (1740). */
+	 * FAILED_SLAVE and kills it (1740).
+	 */
 	h->bad_channels[0] = 0x3;
 	rc_t_run(h, 6000);
 	RC_EXPECT_TRUE(h->suspended[0]);
@@ -555,7 +559,8 @@ RC_TEST(proto_node_fast_reboot_detected)
 	/* The slave resets and is back within 0.3 s: far too fast for 4
 	 * missed heartbeats.  Its new incarnation and booting flag
 	 * (table 20) tell the master: NEW_SLAVE, its reservation gone,
-	 * negotiated again. */
+	 * negotiated again.
+	 */
 	h->up[0] = false;
 	rc_t_run(h, 300);
 	h->par[0].incarnation++;
@@ -577,7 +582,8 @@ RC_TEST(proto_node_torn_writes_still_agree)
 
 	RC_ASSERT_TRUE(h);
 	/* Every 7th block write is torn: CRC32C refuses the block, the
-	 * reader keeps what it had, the writer's next write repairs it. */
+	 * reader keeps what it had, the writer's next write repairs it.
+	 */
 	h->torn_every = 7;
 	rc_t_start_all(h);
 	rc_t_run(h, 4000);
