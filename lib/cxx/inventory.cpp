@@ -4,8 +4,6 @@
 #include "units.hpp"
 
 #include <cerrno>
-#include <climits>
-#include <cstdlib>
 #include <sys/stat.h>
 
 namespace rc {

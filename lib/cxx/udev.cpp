@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <libudev.h>
 #include <memory>
-#include <sys/sysmacros.h>
 #include <tuple>
 
 namespace rc {
