@@ -759,6 +759,16 @@ void Cluster::on_event(const Event &e) {
   }
   case EvKind::Check:
     check_all(true);
+    // Stop early once every fault and host command is behind us and the
+    // cluster has been converged for 3 s: what remains of the tail would
+    // only repeat the same checks.
+    if (next_fault_ == s_.faults.size() && next_host_ == s_.host.size() &&
+        e.t - truth_.last_fault >= 8000000 && converged()) {
+      if (++converged_checks_ >= 6)
+        done_ = true;
+    } else {
+      converged_checks_ = 0;
+    }
     sched_.after(500000, EvKind::Check, -1, 0, 0);
     return;
   case EvKind::Config: {
@@ -883,8 +893,43 @@ void Cluster::run_until(SimTime until) {
   }
 }
 
+// Every running node with all its cables is in nexus, not suspended and
+// follows the one master; every isolated node is suspended; no host
+// command, rebuild, configuration step or restart is in progress.
+bool Cluster::converged() const {
+  if (resv_pending_)
+    return false;
+  int master = -1;
+  for (int n = 0; n < (int)nodes_.size(); n++) {
+    const Node &x = *nodes_[n];
+    const NodeView &v = views_[n];
+    const NodeTruth &t = truth_.node[n];
+    if (!x.up)
+      continue;
+    if (x.restarting || !x.cmds.empty() || !x.config_steps.empty() || x.engine_ld >= 0)
+      return false;
+    if (!t.reaches_any && !v.suspended)
+      return false;
+    if (t.all_cables && (v.suspended || !v.nexus))
+      return false;
+    if (!v.suspended && v.master) {
+      if (master >= 0)
+        return false;
+      master = n;
+    }
+  }
+  for (int n = 0; n < (int)nodes_.size(); n++)
+    if (nodes_[n]->up && !views_[n].suspended && views_[n].nexus && views_[n].master_id != master)
+      return false;
+  return master >= 0;
+}
+
 bool Cluster::run() {
-  run_until(s_.end);
+  while (!done_ && !sched_.empty() && sched_.next_time() <= s_.end) {
+    Event e = sched_.pop();
+    on_event(e);
+  }
+  stats_.ended = sched_.now();
   check_all(true);
   return checker_.violations().empty();
 }

@@ -35,6 +35,7 @@ namespace rcsim {
 struct Stats {
   uint64_t events = 0, ios = 0, grants = 0, conflicts = 0, io_accepted = 0, io_refused = 0,
            suspends = 0, restarts = 0, masters = 0, rebuilds = 0, commits = 0;
+  SimTime ended = 0; // simulated time the run stopped at
 };
 
 // The configuration as the host keeps it (and as the sim's COD holds it).
@@ -103,6 +104,7 @@ private:
   void refresh_view(int n);
   void refresh_truth();
   void check_all(bool periodic);
+  bool converged() const;
   SimTime io_latency(int n, IoOp op);
 
   Scenario s_;
@@ -121,6 +123,8 @@ private:
   SimTime last_resv_cmd_ = 0;
   uint64_t next_cookie_ = 1;
   size_t resv_pending_ = 0;
+  int converged_checks_ = 0; // consecutive periodic checks found converged
+  bool done_ = false;        // converged for good: the run may stop
 };
 
 } // namespace rcsim

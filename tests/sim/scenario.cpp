@@ -185,7 +185,7 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
                                    HostKind::Release, HostKind::Rebuild};
   for (int i = 0; i < p.host_cmds; i++) {
     HostCmd h;
-    h.t = r.range(p.startup / 2, s.end - p.tail / 2);
+    h.t = r.range(p.startup / 2, last + 4000000);
     h.kind = kinds[r.below(sizeof(kinds) / sizeof(kinds[0]))];
     h.node = (int)r.below(nodes);
     h.ld = (int)r.below(s.shape.lds);
