@@ -8,32 +8,54 @@
 
 namespace rc {
 
-DiskProbe probe_disk(const ScsiDisk &d) {
+namespace {
+
+std::string node_of(const ScsiDisk &d) { return d.sgnode.empty() ? d.devnode : d.sgnode; }
+
+void read_cod_into(DiskProbe &p, ScsiDevice &dev) {
+  if (p.cap.sectors() < RC_DATA_START_SECTOR)
+    return; // too small to be a member: no COD to read
+  p.cod = read_cod(dev);
+  p.cod_read = true;
+  p.member = membership(p.cod, p.wwn, p.serial);
+}
+
+} // namespace
+
+DiskProbe probe_disk(const ScsiDisk &d, bool with_cod) {
   DiskProbe p;
   p.sys = d;
   p.inq.vendor = d.vendor;
   p.inq.model = d.model;
   try {
-    ScsiDevice dev(d.sgnode.empty() ? d.devnode : d.sgnode);
+    ScsiDevice dev(node_of(d));
     p.inq = dev.inquiry();
     p.serial = dev.serial();
     p.wwn = dev.wwn();
     p.cap = dev.capacity();
-    if (p.cap.sectors() >= RC_DATA_START_SECTOR) {
-      p.cod = read_cod(dev);
-      p.cod_read = true;
-      p.member = membership(p.cod, p.wwn, p.serial);
-    }
+    if (with_cod)
+      read_cod_into(p, dev);
   } catch (const std::exception &e) {
     p.error = e.what();
   }
   return p;
 }
 
-std::vector<DiskProbe> probe_all() {
+void probe_cod(DiskProbe &p) {
+  if (p.cod_read || !p.error.empty())
+    return;
+  try {
+    ScsiDevice dev(node_of(p.sys));
+    read_cod_into(p, dev);
+  } catch (const std::exception &e) {
+    p.error = e.what();
+  }
+}
+
+std::vector<DiskProbe> probe_all(bool with_cod) {
   std::vector<DiskProbe> v;
   for (const auto &d : enumerate_scsi_disks())
-    v.push_back(probe_disk(d));
+    v.push_back(probe_disk(d, with_cod));
   return v;
 }
 

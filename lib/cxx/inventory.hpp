@@ -27,8 +27,13 @@ struct DiskProbe {
 
 // Probe one disk: opens its sg node (or the block node without sg).
 // Never throws: failures land in DiskProbe::error.
-DiskProbe probe_disk(const ScsiDisk &d);
-std::vector<DiskProbe> probe_all();
+// Without @with_cod only the identity is read (INQUIRY, VPD, capacity):
+// enough to resolve names, and cheap when one udev event per disk runs
+// the tool while a shelf of disks appears.
+DiskProbe probe_disk(const ScsiDisk &d, bool with_cod = true);
+std::vector<DiskProbe> probe_all(bool with_cod = true);
+// Read the COD of a disk probed without it (no-op when already read).
+void probe_cod(DiskProbe &p);
 
 // Resolve @name (/dev/sdX, sdX, /dev/disk/by-id/..., naa.WWN, serial)
 // among @disks.  Returns nullptr when nothing matches; throws Error when

@@ -20,21 +20,8 @@ int cmd_cod_show(const CodShowOpts &o) {
       throw rc::Error(o.disk + " is not a device");
     path = o.disk;
   } else {
-    std::vector<rc::ScsiDisk> sys = rc::enumerate_scsi_disks();
-    std::vector<rc::DiskProbe> disks;
-    for (const auto &d : sys) {
-      rc::DiskProbe p;
-      p.sys = d;
-      // Identity only; the COD is read below from the chosen disk.
-      try {
-        rc::ScsiDevice dev(d.sgnode.empty() ? d.devnode : d.sgnode);
-        p.serial = dev.serial();
-        p.wwn = dev.wwn();
-      } catch (const std::exception &e) {
-        p.error = e.what();
-      }
-      disks.push_back(p);
-    }
+    // Identity only; the COD is read below from the chosen disk.
+    std::vector<rc::DiskProbe> disks = rc::probe_all(false);
     const rc::DiskProbe &p = rc::resolve_disk(disks, o.disk);
     path = p.sys.sgnode.empty() ? p.sys.devnode : p.sys.sgnode;
   }

@@ -21,7 +21,9 @@ bool is_block_device(const std::string &path) {
 int cmd_attach(const AttachOpts &o) {
   rc::Control ctl; // first: "module not loaded" before any probing
   std::vector<rc::DiskInfo> members = ctl.disks();
-  std::vector<rc::DiskProbe> disks = rc::probe_all();
+  // Every disk's identity (to resolve names); the COD of every disk only
+  // for --all, else of the named disks below.
+  std::vector<rc::DiskProbe> disks = rc::probe_all(o.all);
 
   // Attached = opened by the module now.  A record whose disk is absent
   // (learnt from another member's COD, or pulled) is what attach fills in.
@@ -69,8 +71,12 @@ int cmd_attach(const AttachOpts &o) {
       throw rc::Error("disk " + name + " is already attached (member disk " + std::to_string(idx) +
                       ")");
     }
-    if (o.only_cod && !(p->cod.has_cod() && p->member.member))
-      continue;
+    if (o.only_cod) {
+      rc::DiskProbe q = *p;
+      rc::probe_cod(q);
+      if (!(q.cod.has_cod() && q.member.member))
+        continue;
+    }
     jobs.push_back({name, p->sys.devnode});
   }
 
@@ -93,7 +99,7 @@ int cmd_attach(const AttachOpts &o) {
 int cmd_detach(const DetachOpts &o) {
   rc::Control ctl;
   std::vector<rc::DiskInfo> members = ctl.disks();
-  std::vector<rc::DiskProbe> disks = rc::probe_all();
+  std::vector<rc::DiskProbe> disks = rc::probe_all(false);
   std::vector<std::pair<std::string, uint32_t>> jobs;
   std::set<int> seen;
   for (const auto &name : o.disks) {

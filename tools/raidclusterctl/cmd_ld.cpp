@@ -33,7 +33,7 @@ int cmd_create(const CreateOpts &o) {
   rc::Control ctl;
   rc::ConfigPtr cfg = ctl.config();
   std::vector<rc::DiskInfo> members = ctl.disks();
-  std::vector<rc::DiskProbe> disks = rc::probe_all();
+  std::vector<rc::DiskProbe> disks = rc::probe_all(false);
 
   std::vector<rc::MemberPlan> plan;
   for (const auto &s : specs) {
