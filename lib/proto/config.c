@@ -369,6 +369,7 @@ static void rc_cable_pass(struct rc_node *n)
 			return;
 		}
 		op->cookie = n->cable_cookie;
+		op->stage = n->master;		/* who must answer */
 		op->deadline = n->now + 3ull * n->p.reply_timeout_ms;
 		rc_config_build_neg(n, RC_NEGF_PROPOSAL);
 		if (rc_send(n, n->master, RC_DCMD_NEGOTIATE, 0, 0, 0, op->id,
@@ -473,9 +474,17 @@ void rc_config_done_ev(struct rc_node *n, int error)
 		}
 		if (n->neg_at_startup) {
 			/* The master's table 390 is the cluster's. */
-			for (i = 0; i < RC_MAX_LDS; i++)
-				if (!(n->resv_touched & (1u << i)))
-					rc_set_holder(n, i, n->neg.holder[i]);
+			for (i = 0; i < RC_MAX_LDS; i++) {
+				u8 h = n->neg.holder[i];
+
+				/* Newer than the snapshot: what we heard. */
+				if (n->resv_touched & (1u << i))
+					continue;
+				if (h != RC_HOLDER_NONE &&
+				    h == n->resv_released_by[i])
+					h = RC_HOLDER_NONE;
+				rc_set_holder(n, i, h);
+			}
 		}
 		if (n->neg_changed && n->neg_at_startup) {
 			rc_neg_answer(n, RC_NEG_OK_CHANGED);	/* 580 */
@@ -524,7 +533,31 @@ void rc_config_tick(struct rc_node *n)
 	for (i = 0; i < RC_MAX_OPS; i++) {
 		struct rc_op *op = &n->ops[i];
 
-		if (op->kind == RC_OP_PROPOSE && n->now >= op->deadline) {
+		if (op->kind != RC_OP_PROPOSE)
+			continue;
+		if (n->master != op->stage && n->master == n->p.self &&
+		    !n->commit_pending && !n->cable_active) {
+			/* The master died; we are the master now: commit it. */
+			rc_config_build_neg(n, 0);
+			n->commit_for_host = true;
+			n->commit_cookie = op->cookie;
+			rc_op_free(op);
+			rc_commit(n, n->neg_wire);
+			continue;
+		}
+		if (n->master != op->stage && n->master != RC_NO_NODE &&
+		    n->master != n->p.self) {
+			/* A new master: propose to it (the old one is gone). */
+			rc_config_build_neg(n, RC_NEGF_PROPOSAL);
+			if (rc_send(n, n->master, RC_DCMD_NEGOTIATE, 0, 0, 0,
+				    op->id, n->neg_wire,
+				    sizeof(n->neg_wire)) > 0) {
+				op->stage = n->master;
+				op->deadline = n->now +
+					       3ull * n->p.reply_timeout_ms;
+			}
+		}
+		if (n->now >= op->deadline) {
 			rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
 			rc_op_free(op);
 		}

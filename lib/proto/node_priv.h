@@ -171,7 +171,8 @@ struct rc_node {
 	struct rc_peer peers[RC_MAX_NODES];
 	/* reservations (table 390) */
 	u8 holder[RC_MAX_LDS];
-	u32 resv_touched;	/* drives a peer reserved/released this life */
+	u32 resv_touched;	/* drives a peer reserved this life */
+	u8 resv_released_by[RC_MAX_LDS]; /* last Node_Release sender, 0xff */
 	/* operations */
 	struct rc_op ops[RC_MAX_OPS];
 	u32 op_seq;

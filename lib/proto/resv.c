@@ -168,14 +168,18 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 {
 	u8 h = n->holder[m->ld];
 
-	n->resv_touched |= 1u << m->ld;
 	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
+		/* A joiner remembers who gave the drive up (see
+		 * rc_config_done_ev(): the master's snapshot may be older). */
+		n->resv_released_by[m->ld] = from;
 		if (h == from)
 			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
 		return;
 	}
 	if (h == RC_HOLDER_NONE || h == from) {
+		n->resv_touched |= 1u << m->ld;
+		n->resv_released_by[m->ld] = RC_NO_NODE;
 		rc_set_holder(n, m->ld, from);			/* 1210 */
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0); /* 1215 */
 		return;
