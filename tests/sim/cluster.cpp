@@ -603,6 +603,8 @@ void Cluster::on_rebuild(int n) {
 
 void Cluster::host_command(int n, HostKind k, int ld) {
   Node &x = *nodes_[n];
+  done_ = false; // a command from outside the plan: not converged yet
+  converged_checks_ = 0;
   const SimTime now = sched_.now();
   if (!x.up || x.restarting) {
     RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld, "node %d host: %s ld %d (node down, not sent)",
@@ -648,6 +650,8 @@ void Cluster::host_command(int n, HostKind k, int ld) {
 
 void Cluster::rogue_restart_blind(int n) {
   Node &x = *nodes_[n];
+  done_ = false; // a disturbance: the run goes on to its end
+  converged_checks_ = 0;
   x.life++;
   x.boots++;
   x.blind = true;
