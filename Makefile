@@ -31,10 +31,13 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra
 LDFLAGS ?=
 
-# Filled by the fragments below.
+# Filled by the fragments below (UNIT_*: the GoogleTest binary, see
+# tests/tests.mk, to which every area adds its own tests).
 USER_BINS :=
 TEST_BINS :=
 DEPFILES :=
+UNIT_SRCS :=
+UNIT_LIBS :=
 
 include lib/lib.mk
 include tools/tools.mk
@@ -67,7 +70,7 @@ bench: deps
 	@python3 tests/bench/bench.py
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
 	install -D -m 0755 $(B)/raidclusterctl $(DESTDIR)/usr/sbin/raidclusterctl
 	install -D -m 0644 tools/udev/60-raidcluster.rules \
 		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules
@@ -80,7 +83,8 @@ uninstall:
 	-depmod -a $(KVER)
 
 format:
-	clang-format -i $(wildcard tools/*.cpp tools/*.hpp lib/cxx/*.cpp lib/cxx/*.hpp tests/unit/*.cpp tests/sim/*.cpp tests/sim/*.hpp)
+	clang-format -i $(wildcard tools/*/*.cpp tools/*/*.hpp lib/cxx/*.cpp lib/cxx/*.hpp \
+		tests/unit/*.cpp tests/sim/*.cpp tests/sim/*.hpp)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1

@@ -23,16 +23,9 @@ $(B)/raidclusterctl: $(RCTL_OBJS) $(B)/librcxx.a $(B)/librc.a
 USER_BINS += $(B)/raidclusterctl
 
 # Unit tests of the pure parts (tests/unit/cxx_*_test.cpp) join the one
-# GoogleTest binary $(B)/rc-unit.  tests/tests.mk resets UNIT_SRCS/UNIT_LIBS
-# with := after this file is included, so they are added through
-# target-specific values (seen by rc-unit's recipe whatever the include
-# order) plus extra prerequisites, never twice.
-CXX_UNIT_SRCS := $(wildcard tests/unit/cxx_*_test.cpp)
-CXX_UNIT_OBJS := $(CXX_UNIT_SRCS:%.cpp=$(B)/%.o)
-DEPFILES += $(CXX_UNIT_OBJS:.o=.d)
-$(B)/rc-unit: $(CXX_UNIT_OBJS) $(B)/librcxx.a $(B)/librc.a
-$(B)/rc-unit: UNIT_OBJS += $(CXX_UNIT_OBJS)
-$(B)/rc-unit: UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
+# GoogleTest binary $(B)/rc-unit (tests/tests.mk).
+UNIT_SRCS += $(wildcard tests/unit/cxx_*_test.cpp)
+UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 
 # udev rule and its helper (the rule itself is installed by the top-level
 # install target).
