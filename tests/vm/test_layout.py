@@ -9,6 +9,7 @@ from vmtest import Fail, Group
 MB = 1024 * 1024
 STRIPE = 64 * 1024
 PATTERN_MB = 4
+DISK_MB = 160
 
 
 def zero_outside(t, disk, ranges_mb, end_mb):
@@ -49,8 +50,8 @@ def test_raid0_extents_on_disk(t):
     if rc:
         raise Fail("RAID 0 contents rebuilt from the raw members (chunk i on member i mod 2 at "
                    f"its extent start + (i div 2) x 64K) differ from what was written:\n{out}")
-    zero_outside(t, d[0], [(100, 32)], 256)
-    zero_outside(t, d[1], [(50, 32)], 256)
+    zero_outside(t, d[0], [(100, 32)], DISK_MB)
+    zero_outside(t, d[1], [(50, 32)], DISK_MB)
 
 
 def test_raid1_extents_on_disk(t):
@@ -65,8 +66,8 @@ def test_raid1_extents_on_disk(t):
         if rc:
             raise Fail(f"RAID 1 copy on {disk.serial} at {start} MiB differs from what was "
                        f"written:\n{out}")
-    zero_outside(t, d[2], [(20, 16)], 256)
-    zero_outside(t, d[3], [(40, 16)], 256)
+    zero_outside(t, d[2], [(20, 16)], DISK_MB)
+    zero_outside(t, d[3], [(40, 16)], DISK_MB)
 
 
 def test_second_drive_on_same_disks(t):
@@ -89,4 +90,4 @@ def test_second_drive_on_same_disks(t):
 
 
 GROUPS = [Group("layout", [test_raid0_extents_on_disk, test_raid1_extents_on_disk,
-                           test_second_drive_on_same_disks], disks=4, size_mb=256)]
+                           test_second_drive_on_same_disks], disks=4, size_mb=DISK_MB)]
