@@ -11,20 +11,31 @@
 # Each part is rebuilt only when a stamp of its inputs (path, size, mtime) changed.
 # fio is not copied (it drags in ~80 MB of libraries): the guest runs the host's fio through
 # the read-only /host 9p share (guest/hostfio.sh).
-# Usage: mkinitramfs.sh [-q]        env: RC_VM_DIR, KVER (guest kernel, default newest in /lib/modules)
+# Usage: mkinitramfs.sh [-q]        env: RC_VM_DIR, KVER (guest kernel; default: the vermagic of
+#                                   raidcluster.ko, else the newest in /lib/modules)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 D=${RC_VM_DIR:-/tmp/rc-vm}
+KO=$REPO/raidcluster.ko
+CTL=$REPO/build/raidclusterctl
+# The guest kernel must be the one the module was built for (its vermagic); without a module
+# yet, the newest installed kernel.
+if [ -z "${KVER:-}" ] && [ -r "$KO" ]; then
+    KVER=$(modinfo -F vermagic "$KO" | cut -d' ' -f1)
+fi
 KVER=${KVER:-$(ls /lib/modules | sort -V | tail -1)}
 QUIET=0; [ "${1:-}" = -q ] && QUIET=1
 say() { [ "$QUIET" = 1 ] || echo "mkinitramfs: $*"; }
 mkdir -p "$D"
+# one builder at a time per $RC_VM_DIR (make demo and the suite may start together)
+exec 9> "$D/.mkinitramfs.lock"
+flock 9
 
-KO=$REPO/raidcluster.ko
-CTL=$REPO/build/raidclusterctl
 VMLINUZ=/boot/vmlinuz-$KVER
-[ -r "$VMLINUZ" ] || { echo "mkinitramfs: no $VMLINUZ (apt-get install linux-image-amd64)" >&2; exit 1; }
+[ -r "$VMLINUZ" ] && [ -d "/lib/modules/$KVER" ] || {
+    echo "mkinitramfs: no guest kernel $KVER (/boot/vmlinuz-$KVER, /lib/modules/$KVER):" \
+         "install linux-image-$KVER, or rebuild the module for an installed kernel" >&2; exit 1; }
 
 # stamp FILE...: one line per input (missing inputs count too, so their arrival triggers a build)
 stamp() { for f in "$@"; do stat -L -c '%n %s %Y' "$f" 2>/dev/null || echo "$f missing"; done | sha1sum | cut -c1-40; }
