@@ -206,6 +206,8 @@ void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev)
 	}
 }
 
+static bool rc_monitored(const struct rc_node *n, u8 id);
+
 /* --- slots: liveness, reboots, kills, masters ------------------------------------ */
 
 void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
@@ -256,6 +258,17 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 		} else {
 			rc_drop_node(n, id);
 		}
+	}
+	/*
+	 * A node we monitor that announces its own suspension (it killed
+	 * itself, 1565/1750, or obeyed a Node_Kill) has failed: no need to
+	 * wait for four missed heartbeats.
+	 */
+	if (((s->flags & RC_SLOTF_SUSPENDED) ||
+	     s->state == RC_NS_KILLED_SLAVE) && rc_monitored(n, id)) {
+		rc_cluster_peer_failed(n, id, RC_PE_HB_LOST);
+		if (n->suspended)
+			return;
 	}
 	/* Node_Kill() for this life of ours: suspension (step 1135). */
 	if ((s->kill_mask & (1u << n->p.self)) &&

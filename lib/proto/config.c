@@ -54,6 +54,10 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 			continue;	/* two disks on one address: first wins */
 		m->pd_disk[d->channel][d->target] = (u16)i;
 		m->pd_state[d->channel][d->target] = d->state;
+		/* A proposal says which online members this node lost. */
+		if ((flags & RC_NEGF_PROPOSAL) && !d->present &&
+		    d->state == RC_DISK_ONLINE)
+			m->pd_state[d->channel][d->target] = RC_DISK_MISSING;
 	}
 	if (rc_neg_encode((struct rc_wire_negotiate *)n->neg_wire, m))
 		memset(n->neg_wire, 0, sizeof(n->neg_wire));
@@ -159,27 +163,35 @@ static void rc_neg_answer(struct rc_node *n, u8 result)
 	}
 }
 
-/* Steps 1305, 1310: can we run what the master describes? */
+/*
+ * Steps 1305, 1310: can we run what the master describes?  Another
+ * cluster's configuration is a mismatch.  An online member we cannot see
+ * is not refused here: whether the drive or our path is at fault only the
+ * master can tell (it tests the drive itself), so we join and propose the
+ * drive missing (rc_config_lost_disks()).
+ */
 static bool rc_neg_acceptable(const struct rc_node *n, const struct rc_neg *m)
+{
+	return !n->cfg.generation ||
+	       !memcmp(n->cfg.cluster_uuid, m->cluster_uuid, 16);
+}
+
+/* Online members in the negotiated configuration we have no path to. */
+static bool rc_config_lost_disks(const struct rc_node *n)
 {
 	unsigned int c, t;
 
-	if (n->cfg.generation && memcmp(n->cfg.cluster_uuid, m->cluster_uuid, 16))
-		return false;	/* another cluster's disks */
 	for (c = 0; c < RC_MAX_CHANNELS; c++) {
 		for (t = 0; t < RC_MAX_TARGETS; t++) {
-			u16 d = m->pd_disk[c][t];
+			u16 d = n->neg.pd_disk[c][t];
 
-			if (d == RC_PD_NONE || m->pd_state[c][t] != RC_DISK_ONLINE)
-				continue;
-			/* An online member we cannot see: not our cluster
-			 * view (channel numbers are per host, not compared).
-			 */
-			if (!n->disks[d].present)
-				return false;
+			if (d != RC_PD_NONE &&
+			    n->neg.pd_state[c][t] == RC_DISK_ONLINE &&
+			    !n->disks[d].present)
+				return true;
 		}
 	}
-	return true;
+	return false;
 }
 
 static void rc_neg_continue(struct rc_node *n)
@@ -493,6 +505,7 @@ void rc_config_done_ev(struct rc_node *n, int error)
 		}
 		rc_neg_answer(n, RC_NEG_OK);
 		rc_self_fire(n, RC_SE_NEG_SAME);		/* 575 same */
+		n->auto_propose = rc_config_lost_disks(n);
 		n->booting = false;
 		rc_peer_fire(n, n->neg_from, RC_PE_MASTER_READY);
 		if (n->rb_active)
@@ -529,6 +542,14 @@ void rc_config_host(struct rc_node *n, const struct rc_host_cmd *c)
 void rc_config_tick(struct rc_node *n)
 {
 	unsigned int i;
+
+	if (n->auto_propose && rc_nexus(n) && !n->cable_active &&
+	    !n->commit_pending && !n->neg_pending && !n->neg_waiting_cable) {
+		/* Members we lost at negotiation: propose them missing. */
+		n->auto_propose = false;
+		n->cable_cookie = RC_COOKIE_INTERNAL;
+		rc_cable_start(n, RC_CABLE_HOST);
+	}
 
 	for (i = 0; i < RC_MAX_OPS; i++) {
 		struct rc_op *op = &n->ops[i];

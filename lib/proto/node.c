@@ -104,6 +104,8 @@ void rc_emit_complete(struct rc_node *n, u64 cookie, u8 status)
 	struct rc_action a = { .type = RC_ACT_COMPLETE, .cookie = cookie,
 			       .status = status };
 
+	if (cookie == RC_COOKIE_INTERNAL)
+		return;
 	rc_emit(n, &a);
 }
 

@@ -188,7 +188,7 @@ struct rc_host_cmd {
 	u8 op;			/* enum rc_host_op */
 	u8 ld;			/* RESERVE/RELEASE */
 	u32 ld_mask;		/* REBUILD: drives to rebuild */
-	u64 cookie;		/* echoed by RC_ACT_COMPLETE */
+	u64 cookie;		/* echoed by RC_ACT_COMPLETE; not ~0 (internal) */
 };
 
 /*

@@ -208,6 +208,7 @@ struct rc_node {
 	u8 cable_ch;		/* next channel to test */
 	u8 cable_purpose;	/* enum rc_cable_purpose: what passing leads to */
 	u64 cable_cookie;	/* host command waiting on it */
+	bool auto_propose;	/* lost members to propose missing */
 	/* rebuild */
 	struct rc_rebuild rb;	/* view (11D5) */
 	bool rb_active;
@@ -227,6 +228,9 @@ struct rc_node {
 	bool act_overflow;
 	struct rc_action acts[RC_MAX_ACTIONS];
 };
+
+/* Cookie of a change the library proposes itself: never completed. */
+#define RC_COOKIE_INTERNAL (~0ull)
 
 /* node.c */
 void rc_emit(struct rc_node *n, const struct rc_action *a);
