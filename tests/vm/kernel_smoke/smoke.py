@@ -285,8 +285,9 @@ def run(vm, hba):
        out.startswith("0") and "err= 0" in out and "failed" in out, out)
     verify(vm, "/dev/rcl0", "rcl0 correct after pulling d1")
     rc, out = sh(vm, "cat /sys/block/rcl0/raidcluster/state /sys/block/rcl0/raidcluster/members")
-    ok("rcl0 degraded, d2 the only online member", out.startswith("degraded")
-       and len(re.findall(":online", out)) == 1 and re.search(r"2:sd[a-z]+:online", out), out)
+    ok("rcl0 degraded, d1 failed, d2 online", out.startswith("degraded")
+       and re.search(r"1:sd[a-z]+:failed", out) and re.search(r"2:sd[a-z]+:online", out)
+       and len(re.findall(":online", out)) == (1 if hba == "virtio" else 2), out)
 
     # --- pull d3 (RAID 0 member): noticed while idle, then clean EIO ----------
     vm.unplug(3)
