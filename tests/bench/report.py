@@ -19,6 +19,16 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
+def paired_ratio(rc, md):
+    """Median over the repetitions of rc/md, each pair measured back to back: the host's load
+    drifts over minutes (other VMs, builds), and a pair sees about the same load, so this is
+    steadier than the ratio of the two medians. Falls back to that when a repetition of one
+    side is missing (the pairs would not line up)."""
+    if len(rc) == len(md) and all(rc) and all(md):
+        return statistics.median(a / b for a, b in zip(rc, md))
+    return median(rc) / median(md)
+
+
 def summarize(results, members):
     """Rows (dicts) of the table: one per level and workload, plus one per rebuild."""
     base = {w.key: median(results["baseline"].get(w.key, [])) for w in WORKLOADS}
@@ -36,8 +46,10 @@ def summarize(results, members):
                 row[sysname + "_samples"] = xs
                 row[sysname + "_status"] = s["status"]
                 row[sysname + "_reason"] = s.get("reason", "")
-            row["ratio"] = (row["raidcluster"] / row["md"]
-                            if row["raidcluster"] and row["md"] else None)
+            row["ratio"] = paired_ratio(row["raidcluster_samples"], row["md_samples"]) \
+                if row["raidcluster"] and row["md"] else None
+            row["ratio_of_medians"] = (row["raidcluster"] / row["md"]
+                                       if row["raidcluster"] and row["md"] else None)
             b = base.get(w.key)
             row["limit"] = b * limit_factor(level, members, w.key) if b else None
             rows.append(row)
