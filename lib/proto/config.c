@@ -89,6 +89,11 @@ static void rc_config_push(struct rc_node *n)
 			rc_config_negotiate_peer(n, i);
 }
 
+#define RC_VERIFY_BY_SLAVE 1	/* rc_op.ld of the master's own change */
+
+static void rc_commit(struct rc_node *n, const u8 *wire);
+static void rc_verify_start(struct rc_node *n);
+
 /* Master side of steps 885-895, 8C0, 8C5. */
 void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 {
@@ -104,10 +109,26 @@ void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 		if (m->status == RC_SCSI_GOOD &&
 		    !rc_neg_reply_decode(m->payload, m->len, &r) &&
 		    r.result == RC_NEG_CABLE_FAIL) {
-			/* The master sees those drives fine: our path. */
+			/* The other node sees those drives fine: our path. */
 			rc_emit_complete(n, op->cookie, RC_SCSI_CHECK_CONDITION);
 			rc_op_free(op);
 			rc_suspend(n, RC_SE_CABLE_FAIL);
+			return;
+		}
+		if (op->ld == RC_VERIFY_BY_SLAVE) {
+			/* Our own change, confirmed by a slave: commit it. */
+			u64 cookie = op->cookie;
+
+			rc_op_free(op);
+			if (m->status != RC_SCSI_GOOD || !rc_is_master(n) ||
+			    n->commit_pending) {
+				rc_emit_complete(n, cookie, RC_SCSI_BUSY);
+				return;
+			}
+			rc_config_build_neg(n, 0);
+			n->commit_for_host = true;
+			n->commit_cookie = cookie;
+			rc_commit(n, n->neg_wire);
 			return;
 		}
 		rc_emit_complete(n, op->cookie, m->status);
@@ -314,7 +335,10 @@ static void rc_verify_next(struct rc_node *n)
 		rc_emit(n, &a);
 		return;
 	}
-	rc_commit(n, n->neg_wire_in);
+	if (rc_is_master(n))
+		rc_commit(n, n->neg_wire_in);
+	else
+		rc_reply_commit(n, RC_NEG_OK);	/* dead for us too */
 }
 
 static void rc_verify_start(struct rc_node *n)
@@ -367,6 +391,33 @@ static void rc_cable_pass(struct rc_node *n)
 		return;
 	case RC_CABLE_HOST:
 		if (rc_is_master(n)) {
+			u32 m = rc_members(n);
+			u8 v;
+
+			if (m) {
+				/* Figure 15 cannot tell our cable from a
+				 * lone drive: a slave tests the drives we
+				 * lost before we write them dead. */
+				for (v = 0; !(m & (1u << v)); v++)
+					;
+				op = rc_op_new(n, RC_OP_PROPOSE);
+				if (op) {
+					op->cookie = n->cable_cookie;
+					op->ld = RC_VERIFY_BY_SLAVE;
+					op->stage = n->master;
+					op->deadline = n->now +
+						3ull * n->p.reply_timeout_ms;
+					rc_config_build_neg(n, RC_NEGF_PROPOSAL);
+					if (rc_send(n, v, RC_DCMD_NEGOTIATE, 0, 0,
+						    0, op->id, n->neg_wire,
+						    sizeof(n->neg_wire)) > 0)
+						return;
+					rc_op_free(op);
+				}
+				rc_emit_complete(n, n->cable_cookie,
+						 RC_SCSI_BUSY);
+				return;
+			}
 			rc_config_build_neg(n, 0);
 			n->commit_for_host = true;
 			n->commit_cookie = n->cable_cookie;
@@ -434,14 +485,20 @@ void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	}
 	memcpy(n->neg_wire_in, m->payload, sizeof(n->neg_wire_in));
 	if (n->neg.flags & RC_NEGF_PROPOSAL) {
-		/* A slave's change: only the master commits (fig 15 first). */
-		if (!rc_is_master(n) || !rc_nexus(n)) {
+		if (!rc_nexus(n) ||
+		    (!rc_is_master(n) && from != n->master)) {
 			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
 			return;
 		}
 		n->commit_for_peer = true;
 		n->commit_from = from;
 		rc_req_of(&n->commit_req, m);
+		if (!rc_is_master(n)) {
+			/* The master asks us to test the drives it lost. */
+			rc_verify_start(n);
+			return;
+		}
+		/* A slave's change: only the master commits (fig 15 first). */
 		rc_cable_start(n, RC_CABLE_PROPOSAL);
 		return;
 	}
@@ -556,6 +613,13 @@ void rc_config_tick(struct rc_node *n)
 
 		if (op->kind != RC_OP_PROPOSE)
 			continue;
+		if (op->ld == RC_VERIFY_BY_SLAVE) {
+			if (n->now >= op->deadline) {
+				rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
+				rc_op_free(op);
+			}
+			continue;
+		}
 		if (n->master != op->stage && n->master == n->p.self &&
 		    !n->commit_pending && !n->cable_active) {
 			/* The master died; we are the master now: commit it. */
