@@ -157,11 +157,11 @@ static int rc_create_check(struct rc_ioc_create *a, char *msg)
 		rc_msg(msg, "name must be 1-31 characters of A-Z a-z 0-9 _ . -");
 		return -EINVAL;
 	}
-	if (a->level == RC_RAID5 || a->level == RC_RAID10) {
+	if (a->level == RC_RAID5 && !rc_level_ops_find(a->level)) {
 		rc_msg(msg, "RAID %u is not implemented yet", a->level);
 		return -EOPNOTSUPP;
 	}
-	if (a->level != RC_RAID0 && a->level != RC_RAID1) {
+	if (!rc_level_ops_find(a->level)) {
 		rc_msg(msg, "unknown RAID level %u", a->level);
 		return -EINVAL;
 	}

@@ -30,8 +30,10 @@ const struct rc_level_ops *rc_level_ops_find(unsigned int level)
 		return &rc_raid0_ops;
 	case RC_RAID1:
 		return &rc_raid1_ops;
+	case RC_RAID10:
+		return &rc_raid10_ops;
 	default:
-		return NULL;	/* RAID 5 and 10 slot in here */
+		return NULL;
 	}
 }
 

@@ -179,9 +179,10 @@ void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
 void rc_retry_piece(struct rc_mbio *m, unsigned int member);
 void rc_cmd_fail(struct rc_cmd *cmd);
 
-/* raid0.c, raid1.c */
+/* raid0.c, raid1.c, raid10.c */
 extern const struct rc_level_ops rc_raid0_ops;
 extern const struct rc_level_ops rc_raid1_ops;
+extern const struct rc_level_ops rc_raid10_ops;
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
 
 /* ctl.c: /dev/raidcluster */

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RAID 10, near layout with 2 copies (lib/geom.h): chunk k lives on the
+ * pair p = k % (n/2), members 2p and 2p+1.  Per pair it behaves as RAID 1:
+ * writes go to both usable copies and succeed while one of them does,
+ * reads go to one copy (balanced by region) and on error to the other.
+ * The drive is degraded while every pair keeps a copy, offline when a
+ * pair has lost both.
+ */
+#include "rc.h"
+
+/* Regions of 128 KiB per copy: sequential reads stay on one member. */
+#define RC_RAID10_READ_REGION_SHIFT 8
+
+static void rc_raid10_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
+			     const struct rc_loc *loc)
+{
+	struct rc_ldev *ld = cmd->ld;
+	unsigned int c, first, member, sent = 0;
+
+	if (op_is_write(bio_op(src))) {
+		for (c = 0; c < loc->ncopies; c++) {
+			member = loc->member[c];
+			if (!rc_mem_usable(ld, member))
+				continue;
+			rc_submit_piece(cmd, src, off, loc->len, loc->offset,
+					member, 0);
+			sent++;
+		}
+		if (!sent)
+			rc_cmd_fail(cmd);
+		return;
+	}
+	first = (loc->offset >> RC_RAID10_READ_REGION_SHIFT) % loc->ncopies;
+	for (c = 0; c < loc->ncopies; c++) {
+		member = loc->member[(first + c) % loc->ncopies];
+		if (!rc_mem_usable(ld, member))
+			continue;
+		rc_submit_piece(cmd, src, off, loc->len, loc->offset, member, 0);
+		return;
+	}
+	rc_cmd_fail(cmd);
+}
+
+static bool rc_raid10_member_error(struct rc_mbio *m)
+{
+	struct rc_ldev *ld = m->cmd->ld;
+	unsigned int other = m->member ^ 1;	/* the pair's other copy */
+
+	if (!m->src || op_is_write(bio_op(&m->bio))) {
+		/*
+		 * Masked while the pair keeps its other copy.  A pair that
+		 * lost both makes the drive offline, which the request's end
+		 * turns into an error.
+		 */
+		m->cmd->write_masked = true;
+		return false;
+	}
+	if (!(m->tried & BIT(other)) && rc_mem_usable(ld, other)) {
+		rc_retry_piece(m, other);
+		return true;
+	}
+	rc_cmd_fail(m->cmd);
+	return false;
+}
+
+static u8 rc_raid10_state(struct rc_ldev *ld)
+{
+	unsigned int p, copies, degraded = 0;
+
+	for (p = 0; p + 1 < ld->nmem; p += 2) {
+		copies = rc_mem_usable(ld, p) + rc_mem_usable(ld, p + 1);
+		if (!copies)
+			return RC_LD_OFFLINE;
+		if (copies < 2)
+			degraded++;
+	}
+	return degraded ? RC_LD_DEGRADED : RC_LD_OPTIMAL;
+}
+
+static void rc_raid10_limits(struct rc_ldev *ld, struct request_queue *q)
+{
+	/* Cut requests at chunk ends: each piece on one pair. */
+	blk_queue_chunk_sectors(q, ld->geom.chunk);
+}
+
+const struct rc_level_ops rc_raid10_ops = {
+	.level = RC_RAID10,
+	.submit = rc_raid10_submit,
+	.member_error = rc_raid10_member_error,
+	.state = rc_raid10_state,
+	.limits = rc_raid10_limits,
+};
