@@ -194,6 +194,7 @@ void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev)
 {
 	struct rc_peer *pr = &n->peers[id];
 	bool was_master = id == n->master && !rc_is_master(n);
+	bool in_nexus = rc_nexus(n);
 
 	rc_peer_fire(n, id, ev);
 	pr->diag = RC_DIAG_IDLE;
@@ -202,6 +203,18 @@ void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev)
 	if (was_master) {
 		n->master = RC_NO_NODE;
 		rc_emit_master(n);
+		if (!in_nexus && n->state == RC_NS_ACTIVE_SLAVE &&
+		    !n->neg_pending && !n->restart_pending) {
+			/*
+			 * The master died before it negotiated with us: we
+			 * are still booting, so decide the role again with
+			 * the startup rule (step 425) among those booting.
+			 */
+			rc_self_fire(n, RC_SE_BOOT);
+			n->role_decided = false;
+			n->discovery_end = n->now + n->p.discovery_ms;
+			return;
+		}
 		rc_elect(n);
 	}
 }
