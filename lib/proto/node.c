@@ -71,6 +71,8 @@ int rc_node_start(struct rc_node *n, const struct rc_node_params *p,
 	n->coord.executor = RC_NO_NODE;
 	for (i = 0; i < RC_MAX_NODES; i++)
 		n->peers[i].tx_next = 1;
+	for (i = 0; i < RC_MAX_CHANNELS; i++)
+		n->comm_disk[i] = 0xff;
 	rc_cluster_start(n);
 	return 0;
 }

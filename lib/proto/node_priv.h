@@ -160,6 +160,7 @@ struct rc_node {
 	u8 connected;		/* Connected_Channels */
 	u8 chan_bad;		/* channels that failed an I/O recently */
 	u8 comm;		/* node-communications channel */
+	u8 comm_disk[RC_MAX_CHANNELS];	/* disk with the channel's boxes, 0xff */
 	struct rc_proto_config cfg;
 	/* own slot */
 	u8 slot_buf[RC_BLOCK_BYTES];

@@ -36,11 +36,29 @@ int rc_comm_disk(const struct rc_node *n, u8 ch)
 void rc_chan_update(struct rc_node *n)
 {
 	u8 conn = 0;
-	unsigned int c;
+	unsigned int c, i;
+	bool moved = false;
 
-	for (c = 0; c < RC_MAX_CHANNELS; c++)
-		if (rc_comm_disk(n, c) >= 0)
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		int d = rc_comm_disk(n, c);
+		u8 id = d < 0 ? 0xff : (u8)d;
+
+		if (d >= 0)
 			conn |= 1u << c;
+		if (id != n->comm_disk[c])
+			moved = true;
+		n->comm_disk[c] = id;
+	}
+	if (moved) {
+		/*
+		 * A channel's mailboxes now live on another disk (its first
+		 * online disk failed): write everything there again, or a
+		 * reader that moved too would never see what we sent.
+		 */
+		for (i = 0; i < RC_MAX_NODES; i++)
+			if (n->peers[i].tx_inc)
+				n->peers[i].box_dirty = true;
+	}
 	n->connected = conn;
 	if (!(conn & (1u << n->comm))) {
 		for (c = 0; c < RC_MAX_CHANNELS; c++) {
