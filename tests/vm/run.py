@@ -15,6 +15,7 @@ Prints one line per test and ends with `vm: N passed, N failed`; exits 1 if anyt
 Logs: $RC_VM_DIR/run/<group>/{console.log,transcript.log,cmdline} (default /tmp/rc-vm).
 """
 import argparse
+import fcntl
 import fnmatch
 import glob
 import importlib
@@ -153,6 +154,16 @@ def main():
         print(f"vm: nothing matches {opt.patterns}")
         print("vm: 0 passed, 1 failed")
         return 1
+    # One suite per $RC_VM_DIR at a time: two runs would share group names, disk images and
+    # run directories (and double the load). A second run waits; a different RC_VM_DIR does not.
+    os.makedirs(rcvm.DIR, exist_ok=True)
+    suite_lock = open(os.path.join(rcvm.DIR, ".suite.lock"), "a+")   # held until exit
+    try:
+        fcntl.flock(suite_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        say(f"vm: another VM suite is running in {rcvm.DIR}; waiting for it "
+            "(set RC_VM_DIR to run beside it)")
+        fcntl.flock(suite_lock, fcntl.LOCK_EX)
     t0 = time.time()
     rcvm.build_guest(quiet=False)
     for what, path in (("raidcluster.ko (make module)", os.path.join(rcvm.REPO, "raidcluster.ko")),
