@@ -336,8 +336,17 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 	if (rc.have_cfg) {
 		idx = rc_config_find_disk(rc.cfg, id.wwn, id.wwn_len, id.serial);
 		if (idx >= 0 && rc.disks[idx]) {
-			rc_msg(msg, "%s is disk %d, already attached as %s",
-			       md->name, idx, rc.disks[idx]->name);
+			/*
+			 * A pulled and replugged disk: the failed one stays
+			 * held until its drives are rebuilt, deleted or the
+			 * module reloaded (its data is stale anyway).
+			 */
+			if (rc_mdisk_usable(rc.disks[idx]))
+				rc_msg(msg, "%s is disk %d, already attached as %s",
+				       md->name, idx, rc.disks[idx]->name);
+			else
+				rc_msg(msg, "%s is disk %d, failed as %s: delete its drives or reload first",
+				       md->name, idx, rc.disks[idx]->name);
 			ret = -EEXIST;
 			goto out_put;
 		}

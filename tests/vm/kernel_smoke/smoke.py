@@ -305,6 +305,13 @@ def run(vm, hba):
     rc, out = sh(vm, "cat /tmp/uevents; cat /proc/raidcluster")
     ok("uevents degraded + offline", "change" in out and "degraded" in out and "offline" in out, out)
 
+    if hba == "virtio":
+        vm.replug(1)
+        time.sleep(3)
+        vm.check("lab-links")
+        rc, out = sh(vm, f"{RC} attach /dev/lab/d1")
+        ok("replugged d1 refused while its failed self is held", rc == 1 and "failed as" in out, out)
+
     # --- reload with the survivors: RAID 1 back degraded, RAID 0 refused ------
     rc, out = sh(vm, "rmmod raidcluster && insmod /mnt/lab/raidcluster.ko")
     ok("reload after failures", rc == 0, out)
