@@ -19,14 +19,20 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
+def pair_ratios(rc, md):
+    """The per-repetition ratios rc/md, or [] when the repetitions do not line up."""
+    if len(rc) == len(md) and rc and all(rc) and all(md):
+        return [a / b for a, b in zip(rc, md)]
+    return []
+
+
 def paired_ratio(rc, md):
     """Median over the repetitions of rc/md, each pair measured back to back: the host's load
     drifts over minutes (other VMs, builds), and a pair sees about the same load, so this is
     steadier than the ratio of the two medians. Falls back to that when a repetition of one
     side is missing (the pairs would not line up)."""
-    if len(rc) == len(md) and all(rc) and all(md):
-        return statistics.median(a / b for a, b in zip(rc, md))
-    return median(rc) / median(md)
+    pairs = pair_ratios(rc, md)
+    return statistics.median(pairs) if pairs else median(rc) / median(md)
 
 
 def summarize(results, members):
@@ -48,6 +54,8 @@ def summarize(results, members):
                 row[sysname + "_reason"] = s.get("reason", "")
             row["ratio"] = paired_ratio(row["raidcluster_samples"], row["md_samples"]) \
                 if row["raidcluster"] and row["md"] else None
+            pairs = pair_ratios(row["raidcluster_samples"], row["md_samples"])
+            row["ratio_range"] = [min(pairs), max(pairs)] if len(pairs) > 1 else None
             row["ratio_of_medians"] = (row["raidcluster"] / row["md"]
                                        if row["raidcluster"] and row["md"] else None)
             b = base.get(w.key)
@@ -66,10 +74,22 @@ def summarize(results, members):
             row[sysname + "_seconds"] = s.get("seconds")
         row["ratio"] = (row["raidcluster"] / row["md"]
                         if row["raidcluster"] and row["md"] else None)
+        row["ratio_range"] = None
         # a rebuild writes one whole member: the replacement disk's streaming write bounds it
         row["limit"] = base.get("seqwrite")
         rows.append(row)
     return rows
+
+
+def ratio_cell(row):
+    """rc/md, with the lowest and highest pair ratio when there were several repetitions:
+    a wide range says the host's noise, not the code, decides that row."""
+    if row["ratio"] is None:
+        return "n/a"
+    rng = row.get("ratio_range")
+    if rng:
+        return f"{row['ratio']:.2f} ({rng[0]:.2f}-{rng[1]:.2f})"
+    return f"{row['ratio']:.2f}"
 
 
 def cell(row, sysname):
@@ -84,12 +104,12 @@ def cell(row, sysname):
 
 def table(rows):
     """The human table, one line per row; n/a reasons follow as notes."""
-    head = ("level", "workload", "raidcluster", "md", "rc/md", "physical limit")
+    head = ("level", "workload", "raidcluster", "md", "rc/md (pair range)", "physical limit")
     lines = [head]
     notes = []
     for r in rows:
         label = BY_KEY[r["workload"]].label if r["workload"] in BY_KEY else r["workload"]
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a"
+        ratio = ratio_cell(r)
         limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
         lines.append((f"RAID{r['level']}", label, cell(r, "raidcluster"), cell(r, "md"),
                       ratio, limit))
@@ -133,11 +153,11 @@ def worst_line(rows):
 
 def markdown(rows):
     """The same table as GitHub markdown, for Documentation/performance.md."""
-    out = ["| level | workload | raidcluster | md | rc/md | physical limit |",
+    out = ["| level | workload | raidcluster | md | rc/md (pair range) | physical limit |",
            "|---|---|---:|---:|---:|---:|"]
     for r in rows:
         label = BY_KEY[r["workload"]].label if r["workload"] in BY_KEY else r["workload"]
-        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a"
+        ratio = ratio_cell(r)
         limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
         out.append(f"| RAID {r['level']} | {label} | {cell(r, 'raidcluster')} | "
                    f"{cell(r, 'md')} | {ratio} | {limit} |")
