@@ -167,7 +167,7 @@ struct rc_node {
 	u8 slot_inflight;
 	bool slot_dirty;
 	bool slot_final;	/* the suspended slot has been written */
-	bool slots_read_inflight;
+	u8 slots_read_inflight;	/* per channel */
 	/* peers */
 	struct rc_peer peers[RC_MAX_NODES];
 	/* reservations (table 390) */

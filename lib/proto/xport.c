@@ -145,14 +145,27 @@ void rc_slot_flush(struct rc_node *n)
 	n->slot_inflight = (u8)issued;
 }
 
-/* All 32 slots in one read (they are contiguous, layout.h). */
+/*
+ * All 32 slots in one read (they are contiguous, layout.h), on every
+ * connected channel: a node that lost one of our channels still writes its
+ * slot on the others, and of several copies the freshest wins
+ * (rc_cluster_slot() ignores older heartbeats).  The heartbeat check runs
+ * once per period, when the read on the comm channel completes (tag bit).
+ */
+#define RC_TAG_CHECK 0x1u
 void rc_slots_read(struct rc_node *n)
 {
-	if (n->slots_read_inflight || !(n->connected & (1u << n->comm)))
-		return;
-	n->slots_read_inflight = true;
-	rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_SLOTS_READ, 0, n->comm), n->comm,
-	      RC_SLOT_SECTOR, RC_MAX_NODES * RC_SLOT_BYTES, NULL);
+	unsigned int c;
+
+	for (c = 0; c < RC_MAX_CHANNELS; c++) {
+		if (!(n->connected & (1u << c)) ||
+		    (n->slots_read_inflight & (1u << c)))
+			continue;
+		n->slots_read_inflight |= 1u << c;
+		rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_SLOTS_READ, 0, c) |
+		      (c == n->comm ? RC_TAG_CHECK : 0), c, RC_SLOT_SECTOR,
+		      RC_MAX_NODES * RC_SLOT_BYTES, NULL);
+	}
 }
 
 static void rc_slots_parse(struct rc_node *n, const u8 *data)
@@ -324,6 +337,7 @@ int rc_reply(struct rc_node *n, u8 to, const struct rc_req *cmd, u8 status,
 void rc_boxes_poll(struct rc_node *n)
 {
 	unsigned int i;
+	u8 ch, both;
 
 	if (!(n->connected & (1u << n->comm)))
 		return;
@@ -334,9 +348,23 @@ void rc_boxes_poll(struct rc_node *n)
 			continue;
 		if (!rc_peer_live(n, i) && !pr->txn)
 			continue;
+		/*
+		 * The peer writes its boxes on the channels it is connected
+		 * to (its slot says which): read on our comm channel if it
+		 * is one of them, else on another channel we share, so a
+		 * node that lost one cable is still heard (and told).
+		 */
+		ch = n->comm;
+		both = n->connected & pr->slot.connected;
+		if (!(both & (1u << ch))) {
+			if (!both)
+				continue;
+			for (ch = 0; !(both & (1u << ch)); ch++)
+				;
+		}
 		pr->box_read_inflight = true;
-		rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_BOX_READ, i, n->comm),
-		      n->comm, RC_MBOX_OF(i, n->p.self), RC_MBOX_BYTES, NULL);
+		rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_BOX_READ, i, ch),
+		      ch, RC_MBOX_OF(i, n->p.self), RC_MBOX_BYTES, NULL);
 	}
 }
 
@@ -434,12 +462,13 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 			rc_box_flush(n, peer);
 		return;
 	case RC_TAG_SLOTS_READ:
-		n->slots_read_inflight = false;
+		if (ch < RC_MAX_CHANNELS)
+			n->slots_read_inflight &= ~(1u << ch);
 		if (n->suspended)
 			return;
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
 			rc_slots_parse(n, data);
-		if (!n->suspended)
+		if (!n->suspended && (io->tag & RC_TAG_CHECK))
 			rc_cluster_slots(n, !error && data);
 		return;
 	case RC_TAG_BOX_READ:
