@@ -162,7 +162,6 @@ def run(vm, hba):
     bad_creates = (
         (f"bad/name 1 128 0:{DATA}:{EXT} 1:{DATA}:{EXT}", "name must be"),
         (f"r 7 128 0:{DATA}:{EXT} 1:{DATA}:{EXT}", "unknown RAID level"),
-        (f"r 5 128 0:{DATA}:{EXT} 1:{DATA}:{EXT} 2:{DATA}:{EXT}", "not implemented"),
         (f"r 0 100 0:{DATA}:{EXT} 1:{DATA}:{EXT}", "power of 2"),
         (f"r 1 128 0:100:{EXT} 1:{DATA}:{EXT}", ""),
         (f"r 1 128 0:{DATA}:{600 * MB} 1:{DATA}:{EXT}", ""),
