@@ -303,8 +303,19 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	}
 	if (n->master == id)
 		return;
+	/*
+	 * Follow a live MASTER claim if we follow nobody, a dead node, a
+	 * node that is no master (the startup rule picked a booting node
+	 * that then joined an existing master), or a lower claimant.
+	 */
 	if (n->master == RC_NO_NODE || id > n->master ||
-	    !rc_peer_live(n, n->master)) {
+	    !rc_peer_live(n, n->master) ||
+	    n->peers[n->master].slot.state != RC_NS_MASTER) {
+		if (n->master != RC_NO_NODE &&
+		    n->peers[n->master].state == RC_NS_MASTER) {
+			n->peers[n->master].state = RC_NS_NONE;
+			n->peers[n->master].info = RC_NI_NONE;
+		}
 		n->master = id;
 		rc_peer_fire(n, id, RC_PE_IS_MASTER);
 		rc_emit_master(n);
