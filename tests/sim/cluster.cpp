@@ -54,6 +54,9 @@ struct Cluster::Node {
   HostConfig cfg;                                    // the configuration this node's host keeps
   uint64_t local_failed = 0;                         // disks its host marked failed on I/O errors
   std::map<uint64_t, std::pair<HostKind, int>> cmds; // cookie -> command
+  // Cookie of the last Release per drive (cookies grow): a Reserve that
+  // completes after a later Release of its host grants nothing.
+  uint64_t release_cookie[RC_MAX_LDS] = {};
   std::deque<ConfigStep> config_steps;
   int engine_ld = -1; // rebuild engine
   uint32_t engine_gen = 0;
@@ -430,7 +433,8 @@ void Cluster::do_action(int n, const struct rc_action &a) {
         refresh_view(n);
         refresh_truth();
         checker_.on_grant(n, ld, views_, truth_);
-        truth_.grants[ld] |= 1ull << n;
+        if (x.release_cookie[ld] < a.cookie)
+          truth_.grants[ld] |= 1ull << n;
       } else {
         stats_.conflicts++;
       }
@@ -633,8 +637,10 @@ void Cluster::host_command(int n, HostKind k, int ld) {
   c.ld = (u8)ld;
   c.ld_mask = 1u << ld;
   c.cookie = next_cookie_++;
-  if (k == HostKind::Release) // the host stops its I/O first
+  if (k == HostKind::Release) { // the host stops its I/O first
     truth_.grants[ld] &= ~(1ull << n);
+    x.release_cookie[ld] = c.cookie;
+  }
   int rc = rc_node_host_cmd(x.lib, local_ms(n), &c);
   RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld, "node %d host: %s ld %d -> %d", n, host_name(k),
            ld, rc);

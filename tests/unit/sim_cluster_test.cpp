@@ -111,6 +111,22 @@ TEST(SimCluster, ReservationIsExclusive) {
   EXPECT_TRUE(c.run()) << dump(c.violations());
 }
 
+TEST(SimCluster, ReleaseBeforeReserveCompletesGrantsNothing) {
+  // The host releases while its Reserve is still in flight: once both
+  // complete it holds nothing, so another node's grant is legitimate.
+  Scenario s = quiet(2, 30000000);
+  Trace tr;
+  Cluster c(s, tr);
+  c.run_until(12000000);
+  c.host_command(1, HostKind::Reserve, 0);
+  c.host_command(1, HostKind::Release, 0);
+  c.run_until(15000000);
+  c.host_command(0, HostKind::Reserve, 0);
+  c.run_until(18000000);
+  EXPECT_EQ(c.stats().grants, 2u);
+  EXPECT_TRUE(c.run()) << dump(c.violations());
+}
+
 TEST(SimCluster, IsolatedNodeSuspendsAndSurvivorsElect) {
   // Pull every cable of the master: it must suspend itself, the others
   // elect a new master and stay in nexus.
