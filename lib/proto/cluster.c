@@ -412,7 +412,9 @@ static void rc_follow_master_view(struct rc_node *n)
 
 		if (h == RC_HOLDER_NONE || h == n->p.self || h == n->master)
 			continue;
-		if (m->slot.peer_state[h] != RC_NS_NEXUS_SLAVE)
+		/* Only a verdict counts: the master's slot lags behind a
+		 * node that has just reached nexus. */
+		if (m->slot.peer_state[h] == RC_NS_FAILED_SLAVE)
 			rc_set_holder(n, ld, RC_HOLDER_NONE);
 	}
 }
