@@ -503,6 +503,12 @@ void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 
 	if (!rc_is_master(n) || m->op != pr->diag_op || pr->diag == RC_DIAG_IDLE)
 		return;		/* stale answer of an earlier attempt */
+	if (m->status == RC_SCSI_BUSY) {
+		/* It follows another master for now: try again later. */
+		pr->diag = RC_DIAG_IDLE;
+		pr->not_before = n->now + n->p.renegotiate_ms;
+		return;
+	}
 	switch (pr->diag) {
 	case RC_DIAG_CABLE:
 		/* Cable check: it hears us on a channel we share. */
@@ -556,6 +562,12 @@ static void rc_monitor(struct rc_node *n)
 		if (pr->state == RC_NS_NONE && s->state == RC_NS_ACTIVE_SLAVE &&
 		    (s->master == n->p.self || s->master == RC_NO_NODE))
 			rc_peer_fire(n, i, RC_PE_FOUND);
+		/* A configuration push it was too busy for. */
+		if (pr->state == RC_NS_NEXUS_SLAVE && pr->repush &&
+		    pr->diag == RC_DIAG_IDLE && n->now >= pr->not_before) {
+			pr->repush = false;
+			rc_config_negotiate_peer(n, i);
+		}
 		/* Step 860 (after the 8E0 interval for a restarted one). */
 		if (pr->state == RC_NS_NEW_SLAVE && pr->diag == RC_DIAG_IDLE &&
 		    n->now >= pr->not_before && s->state == RC_NS_ACTIVE_SLAVE)
@@ -631,6 +643,17 @@ static void rc_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	bool range_ok = m->cmd.addr <= RC_NODE_MEM && end <= RC_NODE_MEM &&
 			end >= m->cmd.addr;
 
+	/*
+	 * Diagnostics come from the master we follow only: after a startup
+	 * race a second would-be master testing our memory at the same time
+	 * would fail both tests.  BUSY: it tries again later.
+	 */
+	if ((m->cmd.dcmd == RC_DCMD_CABLE_CHECK || m->cmd.dcmd == RC_DCMD_READ ||
+	     m->cmd.dcmd == RC_DCMD_WRITE) && !rc_is_master(n) &&
+	    from != n->master) {
+		rc_reply_msg(n, from, m, RC_SCSI_BUSY, NULL, 0);
+		return;
+	}
 	switch (m->cmd.dcmd) {
 	case RC_DCMD_CABLE_CHECK:
 		/* Steps 1160, 1165: the channel it arrived on. */

@@ -139,6 +139,17 @@ void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 	    m->op != pr->diag_op)
 		return;
 	pr->diag = RC_DIAG_IDLE;
+	if (m->status == RC_SCSI_BUSY) {
+		/* Busy or following another master: negotiate later. */
+		if (pr->state == RC_NS_DIAGNOSED_SLAVE) {
+			pr->state = RC_NS_NONE;
+			rc_peer_fire(n, from, RC_PE_FOUND);
+		} else {
+			pr->repush = true;
+		}
+		pr->not_before = n->now + n->p.renegotiate_ms;
+		return;
+	}
 	if (m->status != RC_SCSI_GOOD ||
 	    rc_neg_reply_decode(m->payload, m->len, &r)) {
 		rc_peer_fire(n, from, RC_PE_NEG_MISMATCH);
@@ -506,7 +517,8 @@ void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	if (rc_is_master(n) || n->state != RC_NS_ACTIVE_SLAVE ||
 	    (n->master != from && n->master != RC_NO_NODE &&
 	     rc_peer_live(n, n->master))) {
-		rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+		/* Not (yet) our master: it may try again later. */
+		rc_reply_msg(n, from, m, RC_SCSI_BUSY, NULL, 0);
 		return;
 	}
 	if (n->master != from) {

@@ -80,6 +80,7 @@ struct rc_peer {
 	u64 diag_deadline;
 	u8 diag_pattern[RC_DIAG_BYTES];	/* written by Node_Write (860) */
 	u64 not_before;		/* 8E0: renegotiate after */
+	bool repush;		/* a configuration push found it busy */
 	bool kill;		/* Node_Kill requested in our slot */
 	u32 kill_inc;
 	/* transport to the peer */
