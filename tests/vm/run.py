@@ -188,11 +188,20 @@ def main():
             except Exception:
                 results.record(g.name, False, 0, traceback.format_exc(limit=-3))
 
-    threads = [threading.Thread(target=worker) for _ in range(jobs)]
+    # daemon workers + a polling join: Ctrl-C reaches the main thread at once, and the qemu
+    # processes die with us (rcvm's atexit hook) instead of after the running groups finish
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(jobs)]
     for th in threads:
         th.start()
-    for th in threads:
-        th.join()
+    try:
+        while any(th.is_alive() for th in threads):
+            for th in threads:
+                th.join(0.5)
+    except KeyboardInterrupt:
+        rcvm._kill_all()
+        print("vm: interrupted")
+        print(f"vm: {results.passed} passed, {results.failed + 1} failed")
+        return 130
     print(f"vm: total {time.time() - t0:.0f}s")
     print(f"vm: {results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0

@@ -28,11 +28,18 @@ class Group:
             else list(disks)
 
 
+class State(dict):
+    """Values the tests of a group pass along; a missing one means an earlier test failed."""
+
+    def __missing__(self, key):
+        raise Fail(f"no {key!r} from an earlier test of this group (it failed or did not run)")
+
+
 class T:
     """What a test sees: the VM, its disks, and state that the group's tests pass along."""
 
     def __init__(self, vm, group):
-        self.vm, self.group, self.state = vm, group, {}
+        self.vm, self.group, self.state = vm, group, State()
         self.disks = vm.disks
 
     def new_vm(self, crash=False):
