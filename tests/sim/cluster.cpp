@@ -161,6 +161,7 @@ void Cluster::boot(int n, bool cold) {
   x.config_steps.clear();
   truth_.node[n].up = true;
   truth_.node[n].disturbed_at = sched_.now();
+  truth_.node[n].operator_suspend_ok = false;
   // The host attaches: reads the COD from the disks it sees and describes
   // them to the library (kernel module load / attach).
   rc_node_reset(x.lib);
@@ -694,6 +695,7 @@ void Cluster::on_fault(const Fault &f) {
     break;
   case FaultKind::CablePull:
     fabric_.set_cable(f.node, f.arg, false);
+    truth_.node[f.node].operator_suspend_ok = true;
     break;
   case FaultKind::CablePlug:
     fabric_.set_cable(f.node, f.arg, true);

@@ -133,6 +133,8 @@ void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
     SimTime since = t.now - (nt.disturbed_at > t.last_fault ? nt.disturbed_at : t.last_fault);
     if (since < b_.nexus)
       continue;
+    if (v[n].suspended && nt.operator_suspend_ok)
+      continue; // suspended for its own cable failure: awaits the operator
     if (v[n].suspended)
       fail(t.now, (int)n,
            fmt("healthy node suspended %.0f s after the last fault", b_.nexus / 1e6));

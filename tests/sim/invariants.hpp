@@ -45,7 +45,8 @@ struct NodeTruth {
   bool reaches_any = true;          // at least one live disk reachable
   SimTime isolated_since = 0;       // valid when !reaches_any
   SimTime disturbed_at = 0;         // last fault touching this node or boot
-  bool operator_suspend_ok = false; // a cable was pulled on it: may suspend
+  bool operator_suspend_ok = false; // a cable of it was pulled since boot:
+                                    // it may wait suspended for the operator
 };
 
 struct Truth {

@@ -214,4 +214,10 @@ TEST(SimInvariants, HealthyNodeMustReachNexus) {
   Checker c3;
   c3.check_liveness(w3.v, w3.t);
   EXPECT_TRUE(mentions(c3, "healthy node suspended"));
+  // ... unless it suspended for its own cable failure and the operator
+  // has not reset it yet (the cable is back, the node waits for a human).
+  w3.t.node[1].operator_suspend_ok = true;
+  Checker c4;
+  c4.check_liveness(w3.v, w3.t);
+  EXPECT_FALSE(mentions(c4, "healthy node suspended"));
 }
