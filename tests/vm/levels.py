@@ -2,7 +2,6 @@
 (create, write with verification, reload, unload refused while open, disk pull).
 
 To cover a new level, add its row here; nothing else in the suite changes. RAID 5 will be:
-    Level(5, members=3, survives_pull=True, data_members=lambda n: n - 1),
 The pull test takes the last member out (for RAID 10, near layout with 2 copies, the second
 disk of the last mirror pair).
 """
