@@ -51,9 +51,16 @@ def ok(name, cond, detail=""):
 def prepare():
     os.makedirs(os.path.join(LAB, "disks"), exist_ok=True)
     os.makedirs(SHARE, exist_ok=True)
-    if not os.path.exists(os.path.join(LAB, "initramfs.cpio.gz")):
+    # loop: the non-SCSI disk to refuse; xor: raid5.c's parity (a dependency
+    # of raidcluster.ko, which insmod does not resolve)
+    mods = "loop xor"
+    stamp = os.path.join(LAB, "initramfs.mods")
+    if (not os.path.exists(os.path.join(LAB, "initramfs.cpio.gz"))
+            or not os.path.exists(stamp) or open(stamp).read() != mods):
         subprocess.check_call([os.path.join(LABDIR, "mkinitramfs.sh")],
-                              env=dict(os.environ, EXTRA_MODS="loop"))
+                              env=dict(os.environ, EXTRA_MODS=mods))
+        with open(stamp, "w") as f:
+            f.write(mods)
     for i in range(NDISKS + 1):
         p = os.path.join(LAB, "disks", f"d{i}.img")
         with open(p, "wb") as f:  # fresh, all zero: no COD
@@ -129,6 +136,7 @@ def run(vm, hba):
     vm.wait_ready()
     vm.check("rm -f /tmp/uevents; (uevent /mnt/lab/hotplug.sh >/dev/null 2>&1 &)")
     vm.check("dd if=/dev/urandom of=/tmp/pat32 bs=1M count=32 2>/dev/null")
+    vm.check("for m in $(modinfo -F depends /mnt/lab/raidcluster.ko | tr , ' '); do modprobe $m; done")
     rc, out = sh(vm, "insmod /mnt/lab/raidcluster.ko node_id=40")
     ok("insmod refuses node_id=40", rc != 0, out)
     rc, out = sh(vm, "insmod /mnt/lab/raidcluster.ko node_id=3 && ls -l /dev/raidcluster")
