@@ -169,6 +169,62 @@ TEST(SimCluster, CrashedSlaveIsDroppedAndRejoins) {
   EXPECT_EQ(masters(c), 1);
 }
 
+TEST(SimCluster, MasterCableFailureKillsTheMasterNotTheDisk) {
+  // Figure 15: the master loses its cable to channel 1 (one disk per
+  // channel).  Its host sees disk 1 fail; the change must be recognised
+  // as the master's cable failure: the master suspends, disk 1 stays
+  // online everywhere, a slave takes over.
+  Scenario s = quiet(3, 40000000, 3, 1);
+  Fault f;
+  f.t = 12000000;
+  f.kind = FaultKind::CablePull;
+  f.node = 2;
+  f.arg = 1;
+  s.faults.push_back(f);
+  Trace tr;
+  Cluster c(s, tr);
+  EXPECT_TRUE(c.run()) << dump(c.violations());
+  EXPECT_TRUE(c.view(2).suspended);
+  EXPECT_TRUE(c.view(1).master);
+  for (int n = 0; n < 2; n++) {
+    EXPECT_TRUE(c.view(n).nexus) << "node " << n;
+    EXPECT_EQ(c.view(n).dead_disks, 0u) << "node " << n;
+  }
+}
+
+TEST(SimCluster, CutOffHolderCannotWriteAfterTakeover) {
+  // Node 0 holds ld 0 and loses its only cable; the master declares it
+  // failed and frees ld 0; the cable comes back (no operator yet) and
+  // node 1 reserves ld 0.  Node 0 must not accept I/O to it any more.
+  Scenario s = quiet(2, 40000000, 1, 2);
+  Fault dead;
+  dead.t = 10000000;
+  dead.kind = FaultKind::DiskFail;
+  dead.arg = 1;
+  s.faults.push_back(dead);
+  Fault pull;
+  pull.t = 13000000;
+  pull.kind = FaultKind::CablePull;
+  pull.node = 0;
+  pull.arg = 0;
+  s.faults.push_back(pull);
+  Fault plug = pull;
+  plug.t = 20000000;
+  plug.kind = FaultKind::CablePlug;
+  s.faults.push_back(plug);
+  s.host.push_back(HostCmd{11000000, HostKind::Reserve, 0, 0});
+  s.host.push_back(HostCmd{22000000, HostKind::Reserve, 1, 0});
+  s.host.push_back(HostCmd{24000000, HostKind::Io, 0, 0});
+  s.host.push_back(HostCmd{24000000, HostKind::Io, 1, 0});
+  Trace tr;
+  Cluster c(s, tr);
+  EXPECT_TRUE(c.run()) << dump(c.violations());
+  EXPECT_EQ(c.stats().grants, 2u);
+  EXPECT_EQ(c.stats().io_accepted, 1u);
+  EXPECT_EQ(c.stats().io_refused, 1u);
+  EXPECT_TRUE(c.view(0).suspended);
+}
+
 // --- the simulator can fail ----------------------------------------------------
 
 TEST(SimCluster, PlantedSecondMasterIsCaught) {
