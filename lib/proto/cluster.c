@@ -229,18 +229,20 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	bool had = pr->slot_ok;
 	bool rebooted, advanced;
 
+	/*
+	 * Failure-to-detect-failure (table 20): every start of a node has a
+	 * higher incarnation next to its booting flag, so a node that failed
+	 * and came back faster than four heartbeats is told by the
+	 * incarnation alone.  A lower heartbeat in the same incarnation is
+	 * an older copy of the slot (another channel's disk): ignored.
+	 */
 	rebooted = had && s->incarnation != pr->slot.incarnation;
-	if (had && !rebooted && s->heartbeat < pr->slot.heartbeat) {
-		/*
-		 * Table 20: a node we saw up says "booting" with its counter
-		 * started over: it failed and came back faster than we noticed
-		 * (a host that reuses an incarnation).  Otherwise it is an
-		 * older copy of the slot (another channel's disk): ignore.
-		 */
-		if (!s->booting || pr->slot.booting)
-			return;
-		rebooted = true;
-	}
+	if (had && !rebooted && s->heartbeat < pr->slot.heartbeat)
+		return;
+	/* Incarnations only grow (serial arithmetic): an older one is a
+	 * stale copy of an earlier life on a disk it no longer reaches. */
+	if (rebooted && (s32)(s->incarnation - pr->slot.incarnation) < 0)
+		return;
 	advanced = rebooted || (had && s->heartbeat > pr->slot.heartbeat);
 	pr->slot = *s;
 	pr->slot_ok = true;

@@ -36,8 +36,10 @@
  * Suspension: after RC_ACT_SUSPEND the node does nothing more (events are
  * ignored, host commands complete with BUSY) until it is started again.
  * After RC_ACT_RESTART the host stops the node's data path, then calls
- * rc_node_start() again with a NEW incarnation (the patent's "restarts
- * itself"); rc_node_start() may be called on a node in any state.
+ * rc_node_start() again with a HIGHER incarnation (the patent's "restarts
+ * itself"); rc_node_start() may be called on a node in any state.  A host
+ * that restarts a node lets the node's I/O in flight complete first (or
+ * has copied the write buffers): rc_node_start() reuses them.
  */
 #ifndef RC_PROTO_NODE_H
 #define RC_PROTO_NODE_H
@@ -53,7 +55,8 @@ size_t rc_node_size(void);
 
 struct rc_node_params {
 	u8 self;		/* node ID (the patent's SCSI ID), 0..31 */
-	u32 incarnation;	/* != 0, new on every start (boot counter) */
+	u32 incarnation;	/* != 0, higher on every start (a boot
+				 * counter; compared in serial arithmetic) */
 	u32 poll_ms;		/* mailbox poll period */
 	u32 hb_period_ms;	/* heartbeat write and check period */
 	u32 hb_misses;		/* misses before a heartbeat failure (fig 17) */
