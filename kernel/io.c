@@ -32,6 +32,8 @@ const struct rc_level_ops *rc_level_ops_find(unsigned int level)
 		return &rc_raid1_ops;
 	case RC_RAID10:
 		return &rc_raid10_ops;
+	case RC_RAID5:
+		return &rc_raid5_ops;
 	default:
 		return NULL;
 	}
@@ -42,7 +44,7 @@ void rc_cmd_fail(struct rc_cmd *cmd)
 	WRITE_ONCE(cmd->status, BLK_STS_IOERR);
 }
 
-static void rc_cmd_put(struct rc_cmd *cmd)
+void rc_cmd_put(struct rc_cmd *cmd)
 {
 	struct request *rq = blk_mq_rq_from_pdu(cmd);
 	blk_status_t status;
@@ -181,6 +183,8 @@ static void rc_cmd_work(struct work_struct *work)
 
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		rc_submit_flush(cmd);
+	} else if (cmd->ld->ops->submit_rq) {
+		cmd->ld->ops->submit_rq(cmd, rq);
 	} else {
 		__rq_for_each_bio(bio, rq) {
 			total = bio_sectors(bio);

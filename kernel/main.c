@@ -55,6 +55,8 @@ static void rc_free_state(void)
 {
 	if (bioset_initialized(&rc.bioset))
 		bioset_exit(&rc.bioset);
+	if (bioset_initialized(&rc.page_bioset))
+		bioset_exit(&rc.page_bioset);
 	if (rc.cfg_wq)
 		destroy_workqueue(rc.cfg_wq);
 	if (rc.io_wq)
@@ -86,6 +88,10 @@ static int __init rc_init(void)
 		goto out_free;
 	ret = bioset_init(&rc.bioset, BIO_POOL_SIZE,
 			  offsetof(struct rc_mbio, bio), 0);
+	if (ret)
+		goto out_free;
+	ret = bioset_init(&rc.page_bioset, BIO_POOL_SIZE,
+			  offsetof(struct rc_mbio, bio), BIOSET_NEED_BVECS);
 	if (ret)
 		goto out_free;
 

@@ -101,7 +101,7 @@ static void rc5_row_free(struct rc5_row *r)
 static void rc5_endio(struct bio *bio)
 {
 	struct rc5_row *r = bio->bi_private;
-	unsigned int j = (uintptr_t)container_of(bio, struct rc_mbio, bio)->member;
+	unsigned int j = container_of(bio, struct rc_mbio, bio)->member;
 
 	if (bio->bi_status) {
 		rc_member_failed(r->ld, r->member[j], op_is_write(bio_op(bio)));
@@ -147,7 +147,8 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 		return;
 	}
 	nr = DIV_ROUND_UP((s - r->lo) % RC5_SPP + (e - s), RC5_SPP);
-	bio = bio_alloc_bioset(mem->md->bdev, nr, opf, GFP_NOIO, &rc.bioset);
+	bio = bio_alloc_bioset(mem->md->bdev, nr, opf, GFP_NOIO,
+			       &rc.page_bioset);
 	container_of(bio, struct rc_mbio, bio)->member = j;
 	bio->bi_iter.bi_sector = mem->start + (r->row << r->ld->geom.chunk_shift) + s;
 	bio->bi_private = r;
@@ -167,13 +168,13 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 static void rc5_copy(struct rc5_row *r, struct bio *bio, u32 off,
 		     unsigned int j, u32 s, u32 len, bool to_buf)
 {
-	struct bvec_iter iter = bio->bi_iter;
+	struct bvec_iter start = bio->bi_iter, iter;
 	struct bio_vec bv;
 	u32 done = 0;
 
-	bio_advance_iter(bio, &iter, (u64)off << SECTOR_SHIFT);
-	iter.bi_size = len << SECTOR_SHIFT;
-	__bio_for_each_segment(bv, bio, iter, iter) {
+	bio_advance_iter(bio, &start, (u64)off << SECTOR_SHIFT);
+	start.bi_size = len << SECTOR_SHIFT;
+	__bio_for_each_segment(bv, bio, iter, start) {
 		u32 at = 0;
 
 		while (at < bv.bv_len) {
@@ -488,7 +489,7 @@ static void rc5_write(struct rc_cmd *cmd, struct bio *bio)
 		return;
 	}
 	for (off = 0; off < total; off += len) {
-		row = div_u64_rem(lba + off, rowlen, &a);
+		row = div_u64_rem(lba + off, (u32)rowlen, &a);
 		len = min_t(u64, total - off, rowlen - a);
 		rc5_write_one(cmd, bio, off, row, a, a + len);
 	}

@@ -98,6 +98,11 @@ struct rc_level_ops {
 	u8 (*state)(struct rc_ldev *ld);
 	/* Queue limits that depend on the level (io_min, io_opt...). */
 	void (*limits)(struct rc_ldev *ld, struct request_queue *q);
+	/*
+	 * Instead of @submit per piece: take the whole read/write request
+	 * (RAID 5's row work).  Process context, may sleep.
+	 */
+	void (*submit_rq)(struct rc_cmd *cmd, struct request *rq);
 };
 
 /* A running logical drive: the gendisk rclN. */
@@ -132,6 +137,7 @@ struct rc_state {
 	struct delayed_work poll_work;	/* looks for removed members */
 	unsigned int check_interval_ms;	/* module parameter; 0: off */
 	struct bio_set bioset;		/* struct rc_mbio */
+	struct bio_set page_bioset;	/* rc_mbio on own pages (RAID 5) */
 	int major;
 	unsigned int node_id;
 	bool exiting;
@@ -178,11 +184,18 @@ void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
 		     u64 moff, unsigned int member, u32 tried);
 void rc_retry_piece(struct rc_mbio *m, unsigned int member);
 void rc_cmd_fail(struct rc_cmd *cmd);
+void rc_cmd_put(struct rc_cmd *cmd);
 
 /* raid0.c, raid1.c, raid10.c */
 extern const struct rc_level_ops rc_raid0_ops;
 extern const struct rc_level_ops rc_raid1_ops;
 extern const struct rc_level_ops rc_raid10_ops;
+extern const struct rc_level_ops rc_raid5_ops;
+
+/* raid5.c helpers: xor.c (parity), stripe_lock.c (per-row locks) */
+void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
+void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
+void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
 
 /* ctl.c: /dev/raidcluster */
