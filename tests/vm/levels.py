@@ -23,4 +23,5 @@ LEVELS = [
     Level(0, members=2, survives_pull=False, data_members=lambda n: n),
     Level(1, members=2, survives_pull=True, data_members=lambda n: 1),
     Level(10, members=4, survives_pull=True, data_members=lambda n: n // 2),
+    Level(5, members=3, survives_pull=True, data_members=lambda n: n - 1),
 ]
