@@ -98,6 +98,16 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 	}
 	targets = rc_resv_targets(n);
 	if (c->op == RC_HOST_RELEASE) {
+		unsigned int i;
+
+		/* A Release overtakes our own Reserve still in flight: that
+		 * one ends as not granted, before the Release goes out. */
+		for (i = 0; i < RC_MAX_OPS; i++)
+			if (n->ops[i].kind == RC_OP_RESERVE &&
+			    n->ops[i].ld == c->ld)
+				rc_resv_fail(n, &n->ops[i],
+					     RC_SCSI_RESERVATION_CONFLICT);
+		h = n->holder[c->ld];
 		/* Step 1905: our table, then the others'; 1910: GOOD. */
 		if (h == n->p.self)
 			rc_set_holder(n, c->ld, RC_HOLDER_NONE);
