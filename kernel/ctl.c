@@ -368,6 +368,7 @@ static int rc_ioc_ld_info(void *arg)
 	a->stripe_sectors = rec->stripe_sectors;
 	a->nextents = rec->nextents;
 	a->open_count = ld ? rc_ld_openers(ld) : 0;
+	a->flags = ld ? RC_LD_F_RUNNING : 0;
 	a->capacity = rec->capacity;
 	strscpy(a->name, rec->name, sizeof(a->name));
 	for (i = 0; i < rec->nextents; i++) {

@@ -133,8 +133,16 @@ struct rc_ioc_ld_info {
 	__u64 rebuild_total;		/* out: sectors to rebuild */
 	__u64 rebuild_rate;		/* out: sectors per second, recent */
 	struct rc_ioc_extent extents[16];	/* out */
-	__u32 reserved[8];
+	__u32 flags;			/* out: RC_LD_F_* */
+	__u32 reserved[7];
 };
+
+/*
+ * rc_ioc_ld_info.flags: RUNNING when /dev/rclN exists.  A drive known from
+ * the COD whose members are not all attached yet is not running (start it
+ * degraded with RC_IOC_RUN).
+ */
+#define RC_LD_F_RUNNING 0x1u
 
 /* Fixed sizes: no implicit padding, identical for every compiler. */
 #ifdef __cplusplus

@@ -58,6 +58,7 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                 .set("stripe_sectors", l.stripe_sectors)
                 .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
                 .set("state", rc_ld_state_name(l.state))
+                .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
                 .set("open_count", l.open_count)
                 .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
                 .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
@@ -72,6 +73,13 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
       .set("cod_generation", static_cast<unsigned long long>(info.cod_generation))
       .set("disks", jd)
       .set("logical_drives", jl);
+}
+
+// A drive the module knows from the COD but has not started shows why.
+static std::string ld_state_text(const LdInfo &l) {
+  if (l.flags & RC_LD_F_RUNNING)
+    return rc_ld_state_name(l.state);
+  return "stopped (members missing; 'run' starts it degraded)";
 }
 
 std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
@@ -102,7 +110,7 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
     }
     tl.add({"rcl" + std::to_string(l.number), fixed_str(l.name, sizeof(l.name)),
             rc_level_name(l.level), format_stripe(l.stripe_sectors), format_sectors(l.capacity),
-            rc_ld_state_name(l.state), std::to_string(l.open_count), rebuild_text(l), m});
+            ld_state_text(l), std::to_string(l.open_count), rebuild_text(l), m});
   }
   return out + "logical drives:\n" + tl.str();
 }
