@@ -144,6 +144,21 @@ struct rc_ioc_ld_info {
  */
 #define RC_LD_F_RUNNING 0x1u
 
+/*
+ * RC_IOC_REBUILD: rebuild the failed member of running drive @number onto
+ * attached disk @disk (a disk record no drive uses).  The new extent starts
+ * at RC_DATA_START_SECTOR; the copy runs in the background while the drive
+ * serves I/O, its position checkpointed in the COD (a reload resumes it).
+ * Progress: RC_IOC_LD_INFO rebuild_done/total/rate.
+ */
+struct rc_ioc_rebuild {
+	struct rc_ioc_hdr hdr;
+	__u32 number;			/* in: drive */
+	__u32 disk;			/* in: disk record index of the new disk */
+	__u32 member;			/* out: extent (member) being rebuilt */
+	__u32 reserved[5];
+};
+
 /* Fixed sizes: no implicit padding, identical for every compiler. */
 #ifdef __cplusplus
 #define RC_IOC_ASSERT(t, n) static_assert(sizeof(struct t) == (n), #t " size")
@@ -160,6 +175,7 @@ RC_IOC_ASSERT(rc_ioc_create, 704);
 RC_IOC_ASSERT(rc_ioc_delete, 136);
 RC_IOC_ASSERT(rc_ioc_ld_info, 736);
 RC_IOC_ASSERT(rc_ioc_run, 136);
+RC_IOC_ASSERT(rc_ioc_rebuild, 136);
 #undef RC_IOC_ASSERT
 
 #define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
@@ -172,5 +188,6 @@ RC_IOC_ASSERT(rc_ioc_run, 136);
 #define RC_IOC_DELETE _IOWR(RC_IOC_MAGIC, 0x05, struct rc_ioc_delete)
 #define RC_IOC_LD_INFO _IOWR(RC_IOC_MAGIC, 0x06, struct rc_ioc_ld_info)
 #define RC_IOC_RUN _IOWR(RC_IOC_MAGIC, 0x07, struct rc_ioc_run)
+#define RC_IOC_REBUILD _IOWR(RC_IOC_MAGIC, 0x08, struct rc_ioc_rebuild)
 
 #endif /* RAIDCLUSTER_IOCTL_H */
