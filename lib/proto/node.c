@@ -252,26 +252,21 @@ u32 rc_members(const struct rc_node *n)
 }
 
 /*
- * Who must hear of a reservation: the members, plus the slaves already
- * following our master that wait for (or are in) their negotiation.  A
- * node joining takes the master's table at negotiation for the drives it
- * has heard nothing about (rc_config_done_ev()), so between the two no
- * reservation is lost.
+ * Who must hear of a reservation: the members, plus every other live node
+ * (joining, still starting up): a node joining takes the master's table at
+ * negotiation only for the drives it has heard nothing about
+ * (rc_config_done_ev()), so between the two no reservation is lost.  A
+ * node we declared failed is no target even while its slot still beats.
  */
 u32 rc_resv_targets(const struct rc_node *n)
 {
 	u32 m = rc_members(n);
 	unsigned int i;
 
-	for (i = 0; i < RC_MAX_NODES; i++) {
-		const struct rc_slot_info *s = &n->peers[i].slot;
-
-		if (!rc_peer_live(n, i) || s->state != RC_NS_ACTIVE_SLAVE ||
-		    n->master == RC_NO_NODE)
-			continue;
-		if (s->master == n->master)
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (rc_peer_live(n, i) &&
+		    n->peers[i].state != RC_NS_FAILED_SLAVE)
 			m |= 1u << i;
-	}
 	return m;
 }
 
