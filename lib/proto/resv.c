@@ -34,7 +34,13 @@ static void rc_resv_send(struct rc_node *n, struct rc_op *op, u8 dcmd,
 		if (rc_send(n, i, dcmd, op->ld, 0, 0, op->id, NULL, 0) > 0)
 			op->wait |= 1u << i;
 	}
-	op->deadline = n->now + n->p.reply_timeout_ms;
+	/*
+	 * Long enough for a silent target to be declared failed by its
+	 * heartbeat (then its answer is no longer awaited) before we give
+	 * up on it.
+	 */
+	op->deadline = n->now + n->p.reply_timeout_ms +
+		       (u64)(n->p.hb_misses + 2) * n->p.hb_period_ms;
 }
 
 /* Best-effort Node_Release() to nodes that may hold an entry for us. */
@@ -52,8 +58,10 @@ static void rc_resv_fail(struct rc_node *n, struct rc_op *op, u8 status)
 {
 	if (n->holder[op->ld] == n->p.self)
 		rc_set_holder(n, op->ld, RC_HOLDER_NONE);
-	/* Everyone asked may hold an entry for us (a reply may be lost). */
-	rc_resv_undo(n, op->ld, op->granted | op->wait | op->conflict);
+	/* Everyone asked may hold an entry for us (a reply may be lost),
+	 * and a node that joined meanwhile may have it from the master. */
+	rc_resv_undo(n, op->ld, op->granted | op->wait | op->conflict |
+		     rc_resv_targets(n));
 	rc_emit_complete(n, op->cookie, status);
 	rc_op_free(op);
 }
