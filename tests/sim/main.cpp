@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -119,6 +120,24 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
              "     replay: build/rcsim --seed %llu --nodes %d --trace\n",
              (unsigned long long)r.seed, r.nodes, r.violations[0].what.c_str(), r.violations.size(),
              (unsigned long long)r.seed, r.nodes);
+  }
+  // Failures by kind (the first violation of each failing seed, digits
+  // blanked), with a few seeds to replay: where to start triage.
+  std::map<std::string, std::vector<std::pair<uint64_t, int>>> kinds;
+  for (const auto &r : res) {
+    if (r.ok)
+      continue;
+    std::string k = r.violations[0].what;
+    for (auto &ch : k)
+      if (ch >= '0' && ch <= '9')
+        ch = '#';
+    kinds[k].push_back({r.seed, r.nodes});
+  }
+  for (const auto &k : kinds) {
+    printf("sim: %zu x %s: seeds", k.second.size(), k.first.c_str());
+    for (size_t i = 0; i < k.second.size() && i < 5; i++)
+      printf(" %llu/%dn", (unsigned long long)k.second[i].first, k.second[i].second);
+    printf("\n");
   }
   printf("sim: %.1f s wall, %.1f h simulated, %llu events, %llu I/Os\n", secs, simulated / 3.6e9,
          (unsigned long long)sum.events, (unsigned long long)sum.ios);
