@@ -122,7 +122,8 @@ fi
 
 # 3. project: what `make module` and `make build/raidclusterctl` produced (either may be
 #    missing while the project is being built; the tests then say so)
-PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh")
+ABUSE_SRC=$HERE/guest/ioctl_abuse.c
+PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
     trap 'rm -rf "$R"' EXIT
@@ -133,6 +134,9 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
         copy_elf "$R" "$CTL" /usr/sbin
         strip --strip-debug "$R/usr/sbin/raidclusterctl"
     fi
+    # raw-ioctl checker of the kernel's own validation (tests/vm/test_ioctl.py), static
+    cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-ioctl-abuse" \
+        "$ABUSE_SRC"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"
