@@ -564,6 +564,12 @@ void rc_config_done_ev(struct rc_node *n, int error)
 				if (h != RC_HOLDER_NONE &&
 				    h == n->resv_released_by[i])
 					h = RC_HOLDER_NONE;
+				/* A holder we see booting (it restarted since
+				 * the master's snapshot) holds nothing. */
+				if (h != RC_HOLDER_NONE && h != n->p.self &&
+				    h < RC_MAX_NODES && n->peers[h].slot_ok &&
+				    n->peers[h].slot.booting)
+					h = RC_HOLDER_NONE;
 				rc_set_holder(n, i, h);
 			}
 		}
