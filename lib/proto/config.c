@@ -385,6 +385,32 @@ void rc_config_verify_done(struct rc_node *n, u8 disk, int error)
 	rc_verify_next(n);
 }
 
+/*
+ * Ask the slave that beat last (the likeliest alive) to test the drives
+ * the master lost.  False if no slave is left to ask.
+ */
+static bool rc_verify_ask(struct rc_node *n, struct rc_op *op)
+{
+	u32 m = rc_members(n);
+	unsigned int i;
+	int v = -1;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if ((m & (1u << i)) &&
+		    (v < 0 || n->peers[i].hb_change_ms >
+			      n->peers[v].hb_change_ms))
+			v = (int)i;
+	if (v < 0)
+		return false;
+	rc_config_build_neg(n, RC_NEGF_PROPOSAL);
+	if (rc_send(n, (u8)v, RC_DCMD_NEGOTIATE, 0, 0, 0, op->id, n->neg_wire,
+		    sizeof(n->neg_wire)) < 0)
+		return false;
+	op->stage = (u8)v;
+	op->deadline = n->now + 3ull * n->p.reply_timeout_ms;
+	return true;
+}
+
 static void rc_cable_pass(struct rc_node *n)
 {
 	u8 purpose = n->cable_purpose;
@@ -403,25 +429,16 @@ static void rc_cable_pass(struct rc_node *n)
 	case RC_CABLE_HOST:
 		if (rc_is_master(n)) {
 			u32 m = rc_members(n);
-			u8 v;
 
 			if (m) {
 				/* Figure 15 cannot tell our cable from a
 				 * lone drive: a slave tests the drives we
 				 * lost before we write them dead. */
-				for (v = 0; !(m & (1u << v)); v++)
-					;
 				op = rc_op_new(n, RC_OP_PROPOSE);
 				if (op) {
 					op->cookie = n->cable_cookie;
 					op->ld = RC_VERIFY_BY_SLAVE;
-					op->stage = n->master;
-					op->deadline = n->now +
-						3ull * n->p.reply_timeout_ms;
-					rc_config_build_neg(n, RC_NEGF_PROPOSAL);
-					if (rc_send(n, v, RC_DCMD_NEGOTIATE, 0, 0,
-						    0, op->id, n->neg_wire,
-						    sizeof(n->neg_wire)) > 0)
+					if (rc_verify_ask(n, op))
 						return;
 					rc_op_free(op);
 				}
@@ -632,6 +649,23 @@ void rc_config_tick(struct rc_node *n)
 		if (op->kind != RC_OP_PROPOSE)
 			continue;
 		if (op->ld == RC_VERIFY_BY_SLAVE) {
+			/* The slave asked left the cluster: ask another; none
+			 * left: we are alone and commit as a lone master. */
+			if (!(rc_members(n) & (1u << op->stage)) &&
+			    !rc_verify_ask(n, op)) {
+				u64 cookie = op->cookie;
+
+				rc_op_free(op);
+				if (!rc_is_master(n) || n->commit_pending) {
+					rc_emit_complete(n, cookie, RC_SCSI_BUSY);
+					continue;
+				}
+				rc_config_build_neg(n, 0);
+				n->commit_for_host = true;
+				n->commit_cookie = cookie;
+				rc_commit(n, n->neg_wire);
+				continue;
+			}
 			if (n->now >= op->deadline) {
 				rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
 				rc_op_free(op);
