@@ -240,7 +240,8 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	if (had && !rebooted && s->heartbeat < pr->slot.heartbeat)
 		return;
 	/* Incarnations only grow (serial arithmetic): an older one is a
-	 * stale copy of an earlier life on a disk it no longer reaches. */
+	 * stale copy of an earlier life on a disk it no longer reaches.
+	 */
 	if (rebooted && (s32)(s->incarnation - pr->slot.incarnation) < 0)
 		return;
 	advanced = rebooted || (had && s->heartbeat > pr->slot.heartbeat);
@@ -415,7 +416,8 @@ static void rc_follow_master_view(struct rc_node *n)
 		if (h == RC_HOLDER_NONE || h == n->p.self || h == n->master)
 			continue;
 		/* Only a verdict counts: the master's slot lags behind a
-		 * node that has just reached nexus. */
+		 * node that has just reached nexus.
+		 */
 		if (m->slot.peer_state[h] == RC_NS_FAILED_SLAVE)
 			rc_set_holder(n, ld, RC_HOLDER_NONE);
 	}

@@ -433,7 +433,8 @@ static void rc_cable_pass(struct rc_node *n)
 			if (m) {
 				/* Figure 15 cannot tell our cable from a
 				 * lone drive: a slave tests the drives we
-				 * lost before we write them dead. */
+				 * lost before we write them dead.
+				 */
 				op = rc_op_new(n, RC_OP_PROPOSE);
 				if (op) {
 					op->cookie = n->cable_cookie;
@@ -582,7 +583,8 @@ void rc_config_done_ev(struct rc_node *n, int error)
 				    h == n->resv_released_by[i])
 					h = RC_HOLDER_NONE;
 				/* A holder we see booting (it restarted since
-				 * the master's snapshot) holds nothing. */
+				 * the master's snapshot) holds nothing.
+				 */
 				if (h != RC_HOLDER_NONE && h != n->p.self &&
 				    h < RC_MAX_NODES && n->peers[h].slot_ok &&
 				    n->peers[h].slot.booting)
@@ -650,7 +652,8 @@ void rc_config_tick(struct rc_node *n)
 			continue;
 		if (op->ld == RC_VERIFY_BY_SLAVE) {
 			/* The slave asked left the cluster: ask another; none
-			 * left: we are alone and commit as a lone master. */
+			 * left: we are alone and commit as a lone master.
+			 */
 			if (!(rc_members(n) & (1u << op->stage)) &&
 			    !rc_verify_ask(n, op)) {
 				u64 cookie = op->cookie;

@@ -56,7 +56,8 @@ size_t rc_node_size(void);
 struct rc_node_params {
 	u8 self;		/* node ID (the patent's SCSI ID), 0..31 */
 	u32 incarnation;	/* != 0, higher on every start (a boot
-				 * counter; compared in serial arithmetic) */
+				 * counter; compared in serial arithmetic)
+				 */
 	u32 poll_ms;		/* mailbox poll period */
 	u32 hb_period_ms;	/* heartbeat write and check period */
 	u32 hb_misses;		/* misses before a heartbeat failure (fig 17) */

@@ -59,7 +59,8 @@ static void rc_resv_fail(struct rc_node *n, struct rc_op *op, u8 status)
 	if (n->holder[op->ld] == n->p.self)
 		rc_set_holder(n, op->ld, RC_HOLDER_NONE);
 	/* Everyone asked may hold an entry for us (a reply may be lost),
-	 * and a node that joined meanwhile may have it from the master. */
+	 * and a node that joined meanwhile may have it from the master.
+	 */
 	rc_resv_undo(n, op->ld, op->granted | op->wait | op->conflict |
 		     rc_resv_targets(n));
 	rc_emit_complete(n, op->cookie, status);
@@ -109,7 +110,8 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 		unsigned int i;
 
 		/* A Release overtakes our own Reserve still in flight: that
-		 * one ends as not granted, before the Release goes out. */
+		 * one ends as not granted, before the Release goes out.
+		 */
 		for (i = 0; i < RC_MAX_OPS; i++)
 			if (n->ops[i].kind == RC_OP_RESERVE &&
 			    n->ops[i].ld == c->ld)
@@ -188,7 +190,8 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 
 	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
 		/* A joiner remembers who gave the drive up (see
-		 * rc_config_done_ev(): the master's snapshot may be older). */
+		 * rc_config_done_ev(): the master's snapshot may be older).
+		 */
 		n->resv_released_by[m->ld] = from;
 		if (h == from)
 			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
