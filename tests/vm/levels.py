@@ -1,9 +1,9 @@
 """The RAID levels the VM suite exercises, one row each. test_raid.py makes one group per row
 (create, write with verification, reload, unload refused while open, disk pull).
 
-To cover a new level, add its row here; nothing else in the suite changes. RAID 5 will be:
-The pull test takes the last member out (for RAID 10, near layout with 2 copies, the second
-disk of the last mirror pair).
+To cover a new level, add its row here; the level's group and all its tests follow. The pull
+test takes the last member out (for RAID 10, near layout with 2 copies, the second disk of the
+last mirror pair; for RAID 5, one data/parity column).
 """
 
 
