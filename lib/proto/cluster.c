@@ -77,6 +77,17 @@ static void rc_decide_role(struct rc_node *n)
 	bool established = false;
 
 	n->role_decided = true;
+	if (!n->connected) {
+		/* Member disks but no path to any: every cable of ours is
+		 * gone (step 4A5 found no channel).  Never run alone on a
+		 * configuration we cannot reach. */
+		for (i = 0; i < RC_MAX_DISKS; i++) {
+			if (n->disks[i].state != RC_DISK_UNUSED) {
+				rc_suspend(n, RC_SE_CABLE_FAIL);
+				return;
+			}
+		}
+	}
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		const struct rc_slot_info *s = &n->peers[i].slot;
 
