@@ -370,12 +370,15 @@ static int rc_ioc_ld_info(void *arg)
 	a->open_count = ld ? rc_ld_openers(ld) : 0;
 	a->flags = ld ? RC_LD_F_RUNNING : 0;
 	a->capacity = rec->capacity;
+	rc_rebuild_info(ld, &a->rebuild_done, &a->rebuild_total,
+			&a->rebuild_rate);
 	strscpy(a->name, rec->name, sizeof(a->name));
 	for (i = 0; i < rec->nextents; i++) {
 		struct rc_ioc_extent *x = &a->extents[i];
 
 		x->disk = rec->ext[i].disk;
-		x->state = ld && !rc_mem_usable(ld, i) ? RC_EXT_FAILED :
+		x->state = rc_rebuild_target(ld, i) ? RC_EXT_REBUILDING :
+			   ld && !rc_mem_usable(ld, i) ? RC_EXT_FAILED :
 			   rec->ext[i].state;
 		x->start = rec->ext[i].start;
 		x->length = rec->ext[i].length;
@@ -424,6 +427,7 @@ static const struct rc_ioc_handler rc_ioc_handlers[] = {
 	{ RC_IOC_DELETE, sizeof(struct rc_ioc_delete), rc_ioc_delete },
 	{ RC_IOC_LD_INFO, sizeof(struct rc_ioc_ld_info), rc_ioc_ld_info },
 	{ RC_IOC_RUN, sizeof(struct rc_ioc_run), rc_ioc_run },
+	{ RC_IOC_REBUILD, sizeof(struct rc_ioc_rebuild), rc_ioc_rebuild },
 };
 
 static long rc_ctl_ioctl(struct file *file, unsigned int cmd,

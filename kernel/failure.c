@@ -71,6 +71,8 @@ bool rc_sync_failures(void)
 		if (rec->state == RC_LD_UNUSED ||
 		    memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
 			continue;
+		if (rc_rebuild_sync(ld, rec))
+			changed = true;
 		for (e = 0; e < ld->nmem; e++) {
 			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||
 			    rec->ext[e].state != RC_EXT_ONLINE)

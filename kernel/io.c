@@ -51,6 +51,7 @@ void rc_cmd_put(struct rc_cmd *cmd)
 
 	if (!atomic_dec_and_test(&cmd->pending))
 		return;
+	rc_rebuild_write_end(cmd);
 	status = READ_ONCE(cmd->status);
 	/* A masked member write is fine only while a mirror is left. */
 	if (!status && READ_ONCE(cmd->write_masked) &&
@@ -155,7 +156,7 @@ static void rc_submit_flush(struct rc_cmd *cmd)
 	struct bio *b;
 
 	for (i = 0; i < ld->nmem; i++) {
-		if (!rc_mem_usable(ld, i))
+		if (!rc_mem_usable(ld, i) && !rc_rebuild_writable(ld, i, 0))
 			continue;
 		b = bio_alloc_bioset(ld->mem[i].md->bdev, 0,
 				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
@@ -181,6 +182,8 @@ static void rc_cmd_work(struct work_struct *work)
 	struct bio *bio;
 	u32 off, total;
 
+	if (req_op(rq) != REQ_OP_FLUSH)
+		rc_rebuild_write_begin(cmd, rq);
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		rc_submit_flush(cmd);
 	} else if (cmd->ld->ops->submit_rq) {
@@ -223,6 +226,7 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	cmd->ld = ld;
 	cmd->status = BLK_STS_OK;
 	cmd->write_masked = false;
+	cmd->rb_epoch = 0;
 	atomic_set(&cmd->pending, 1);
 	queue_work(rc.io_wq, &cmd->work);
 	return BLK_STS_OK;

@@ -147,6 +147,10 @@ static enum rc_ext_avail rc_ext_avail(const struct rc_extent *ext)
 	const struct rc_disk *d = &rc.cfg->disks[ext->disk];
 	struct rc_mdisk *md = rc.disks[ext->disk];
 
+	/* A rebuild target resumes once attached: wait for it as a member. */
+	if (ext->state == RC_EXT_REBUILDING && !md &&
+	    d->state != RC_DISK_FAILED)
+		return RC_EXT_ABSENT;
 	if (ext->state != RC_EXT_ONLINE || d->state == RC_DISK_FAILED)
 		return RC_EXT_DEAD;
 	if (!md)
@@ -227,6 +231,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 		goto out_free;
 	}
 
+	rc_rebuild_prepare(ld, rec);	/* resume a checkpointed rebuild */
 	ret = rc_ld_add_disk(ld);
 	if (ret) {
 		rc_msg(msg, "rcl%u: cannot create the block device (%d)",
@@ -235,6 +240,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	}
 	ld->reported_state = ld->state;
 	rc.lds[number] = ld;
+	rc_rebuild_kick(ld);
 
 	/* What RUN forced, and failures found at start, go into the COD. */
 	for (i = 0; i < rec->nextents; i++) {
@@ -264,6 +270,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	return 0;
 
 out_free:
+	rc_rebuild_free(ld);
 	kfree(ld);
 	return ret;
 }
@@ -303,10 +310,12 @@ unsigned int rc_ld_start_ready(void)
 void rc_ld_stop(struct rc_ldev *ld)
 {
 	rc.lds[ld->number] = NULL;
+	rc_rebuild_stop(ld);
 	/* Drains the queue: no request, retry or member bio survives. */
 	del_gendisk(ld->disk);
 	put_disk(ld->disk);
 	blk_mq_free_tag_set(&ld->tag_set);
+	rc_rebuild_free(ld);
 	pr_info("rcl%u (%s) stopped\n", ld->number, ld->name);
 	kfree(ld);
 }

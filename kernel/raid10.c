@@ -21,7 +21,10 @@ static void rc_raid10_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 	if (op_is_write(bio_op(src))) {
 		for (c = 0; c < loc->ncopies; c++) {
 			member = loc->member[c];
-			if (!rc_mem_usable(ld, member))
+			/* a rebuild target gets what it already holds */
+			if (!rc_mem_usable(ld, member) &&
+			    !rc_rebuild_writable(ld, member,
+						 loc->offset + loc->len))
 				continue;
 			rc_submit_piece(cmd, src, off, loc->len, loc->offset,
 					member, 0);

@@ -50,6 +50,7 @@ struct rc_member {
 
 /* rc_member.flags */
 #define RC_MEM_FAILED 0		/* extent failed (COD) or absent at start */
+#define RC_MEM_REBUILDING 1	/* rebuild target: written below its position */
 
 struct rc_ldev;
 struct rc_cmd;
@@ -79,6 +80,7 @@ struct rc_cmd {
 	atomic_t pending;		/* member bios + 1 while submitting */
 	blk_status_t status;
 	bool write_masked;		/* a member write failed, masked */
+	u8 rb_epoch;			/* rebuild fence epoch + 1, 0: none */
 	struct work_struct work;	/* submission runs in rc.io_wq */
 };
 
@@ -120,6 +122,7 @@ struct rc_ldev {
 	bool deleting;			/* under disk->open_mutex */
 	atomic_t next_read;		/* RAID 1 read balancing */
 	atomic64_t read_retries;	/* reads served by another mirror */
+	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -196,6 +199,24 @@ extern const struct rc_level_ops rc_raid5_ops;
 void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
 void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
+int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
+			 u64 *pos);
+
+/* rebuild.c: local rebuild onto a new disk */
+struct rc_rebuild;
+int rc_ioc_rebuild(void *arg);				/* rc.lock held */
+bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
+			 u64 mend);				/* any context */
+bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i);
+void rc_rebuild_write_begin(struct rc_cmd *cmd, struct request *rq);
+void rc_rebuild_write_end(struct rc_cmd *cmd);		/* any context */
+void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec);
+void rc_rebuild_kick(struct rc_ldev *ld);
+void rc_rebuild_stop(struct rc_ldev *ld);
+void rc_rebuild_free(struct rc_ldev *ld);
+bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec);
+void rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
+extern struct device_attribute dev_attr_rebuild;	/* sysfs.c lists it */
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
 
 /* ctl.c: /dev/raidcluster */

@@ -70,6 +70,7 @@ static struct attribute *rc_ld_attrs[] = {
 	&dev_attr_name.attr,
 	&dev_attr_stripe_sectors.attr,
 	&dev_attr_members.attr,
+	&dev_attr_rebuild.attr,
 	NULL,
 };
 

@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Local rebuild of one failed member of a running drive onto a new disk
+ * (RC_IOC_REBUILD), while the drive serves I/O.
+ *
+ * The member being rebuilt ("target") stays failed for reads until the end.
+ * Writes reach it below the rebuild position (rc_rebuild_writable()), so
+ * what the engine has copied stays current.  The engine copies upwards:
+ *  - RAID 1/10: windows of member space, copied from a usable copy.  A
+ *    window is fenced like md's resync barrier: foreground writes that
+ *    overlap it wait; writes begun before it was set are drained first
+ *    (two epochs of in-flight counters), so the engine never reads a block
+ *    a write is still changing and no write skips the target behind it;
+ *  - RAID 5: row by row, rebuilt from the rest of the row under the stripe
+ *    lock, which every RAID 5 write holds too.
+ * The position goes into the COD through the configuration worker
+ * (rc_rebuild_sync(), called by rc_sync_failures()), so a reload resumes
+ * from the last checkpoint (rc_rebuild_prepare()).  Speed: at most
+ * rebuild_speed_max KiB/s, and rebuild_speed_min KiB/s while foreground
+ * requests arrived within the last half second, as md's speed_limit_*.
+ *
+ * The engine is a separate unit driven by rc_rebuild_begin()/_stop(): the
+ * cluster coordination of a later issue can call it the same way.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blk-mq.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "rc.h"
+
+static unsigned int rebuild_speed_min = 1000;
+module_param(rebuild_speed_min, uint, 0644);
+MODULE_PARM_DESC(rebuild_speed_min,
+		 "rebuild speed while the drive has foreground I/O, KiB/s (default 1000)");
+static unsigned int rebuild_speed_max = 200000;
+module_param(rebuild_speed_max, uint, 0644);
+MODULE_PARM_DESC(rebuild_speed_max,
+		 "rebuild speed of an idle drive, KiB/s (default 200000)");
+
+#define RC_RB_WINDOW 1024u		/* RAID 1/10: sectors per window */
+#define RC_RB_CHECKPOINT_MS 1000	/* COD position update period */
+#define RC_RB_RATE_MS 2000		/* rate measurement period */
+#define RC_RB_FG_MS 500			/* foreground I/O counts this long */
+
+struct rc_rebuild {
+	struct rc_ldev *ld;
+	unsigned int member;		/* the target */
+	struct task_struct *task;
+	u64 pos;			/* member sectors in sync; READ_ONCE */
+	u64 total;			/* member sectors to rebuild */
+	u64 first;			/* where this run started */
+	u64 rate;			/* sectors per second, recent */
+	bool done;			/* finished: the member is online */
+	bool aborted;			/* the target or the last source failed */
+	spinlock_t lock;		/* window and epoch */
+	wait_queue_head_t wait;
+	u64 win_lo, win_hi;		/* drive sectors fenced (RAID 1/10) */
+	unsigned int epoch;
+	atomic_t inflight[2];		/* writes begun per epoch */
+	unsigned long last_fg;		/* jiffies of the last request */
+	/* RAID 1/10 copy: one window of pages, one bio at a time */
+	struct page *pages[RC_RB_WINDOW / (PAGE_SIZE >> SECTOR_SHIFT)];
+	struct completion io_done;
+	blk_status_t io_status;
+};
+
+static bool rc_rb_overlaps(struct rc_rebuild *rb, u64 lo, u64 hi)
+{
+	return lo < rb->win_hi && rb->win_lo < hi;
+}
+
+/*
+ * May a write of member sectors up to @mend go to member @member?  True
+ * for the target of a running rebuild below its position.  Any context.
+ */
+bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
+			 u64 mend)
+{
+	struct rc_rebuild *rb = READ_ONCE(ld->rb);
+
+	if (!rb || !test_bit(RC_MEM_REBUILDING, &ld->mem[member].flags) ||
+	    rb->member != member || !rc_mdisk_usable(ld->mem[member].md))
+		return false;
+	return mend <= READ_ONCE(rb->pos);
+}
+
+/* rc_cmd_work(), before the request's pieces go out.  Process context. */
+void rc_rebuild_write_begin(struct rc_cmd *cmd, struct request *rq)
+{
+	struct rc_rebuild *rb = READ_ONCE(cmd->ld->rb);
+	u64 lo = blk_rq_pos(rq), hi = lo + blk_rq_sectors(rq);
+
+	if (!rb)
+		return;
+	WRITE_ONCE(rb->last_fg, jiffies);
+	if (req_op(rq) != REQ_OP_WRITE || cmd->ld->geom.level == RC_RAID5)
+		return;	/* RAID 5 writes hold the stripe lock instead */
+	for (;;) {
+		spin_lock(&rb->lock);
+		if (!rc_rb_overlaps(rb, lo, hi)) {
+			cmd->rb_epoch = rb->epoch + 1;
+			atomic_inc(&rb->inflight[rb->epoch]);
+			spin_unlock(&rb->lock);
+			return;
+		}
+		spin_unlock(&rb->lock);
+		wait_event(rb->wait, !rc_rb_overlaps(rb, lo, hi));
+	}
+}
+
+/* The request ends.  Any context. */
+void rc_rebuild_write_end(struct rc_cmd *cmd)
+{
+	struct rc_rebuild *rb = cmd->ld->rb;
+
+	if (!cmd->rb_epoch)
+		return;
+	if (atomic_dec_and_test(&rb->inflight[cmd->rb_epoch - 1]))
+		wake_up_all(&rb->wait);
+	cmd->rb_epoch = 0;
+}
+
+static void rc_rb_endio(struct bio *bio)
+{
+	struct rc_rebuild *rb = bio->bi_private;
+
+	rb->io_status = bio->bi_status;
+	complete(&rb->io_done);
+}
+
+/* One synchronous bio of @len sectors at member sector @moff. */
+static int rc_rb_io(struct rc_rebuild *rb, unsigned int member, u64 moff,
+		    u32 len, blk_opf_t opf)
+{
+	struct rc_member *mem = &rb->ld->mem[member];
+	unsigned int i, spp = PAGE_SIZE >> SECTOR_SHIFT;
+	struct bio *bio;
+
+	bio = bio_alloc_bioset(mem->md->bdev, DIV_ROUND_UP(len, spp), opf,
+			       GFP_NOIO, &rc.page_bioset);
+	bio->bi_iter.bi_sector = mem->start + moff;
+	for (i = 0; i * spp < len; i++)
+		__bio_add_page(bio, rb->pages[i],
+			       min_t(u32, len - i * spp, spp) << SECTOR_SHIFT,
+			       0);
+	bio->bi_private = rb;
+	bio->bi_end_io = rc_rb_endio;
+	reinit_completion(&rb->io_done);
+	submit_bio_noacct(bio);
+	wait_for_completion(&rb->io_done);
+	bio_put(bio);
+	if (!rb->io_status)
+		return 0;
+	rc_member_failed(rb->ld, member, op_is_write(opf));
+	return -EIO;
+}
+
+/* RAID 1/10: a usable copy of the target's data, or -1. */
+static int rc_rb_source(struct rc_rebuild *rb)
+{
+	struct rc_ldev *ld = rb->ld;
+	unsigned int i;
+
+	if (ld->geom.level == RC_RAID10)
+		return rc_mem_usable(ld, rb->member ^ 1) ? rb->member ^ 1 : -1;
+	for (i = 0; i < ld->nmem; i++)
+		if (i != rb->member && rc_mem_usable(ld, i))
+			return i;
+	return -1;
+}
+
+/* RAID 1/10: copy member sectors [lo, hi) under the write fence. */
+static int rc_rb_copy_window(struct rc_rebuild *rb, u64 lo, u64 hi)
+{
+	const struct rc_geom *g = &rb->ld->geom;
+	u64 rows_lo = lo >> g->chunk_shift;
+	u64 rows_hi = (hi + g->chunk - 1) >> g->chunk_shift;
+	unsigned int old;
+	int src, ret;
+
+	/* Member rows [rows_lo, rows_hi) are drive sectors, contiguous. */
+	spin_lock(&rb->lock);
+	rb->win_lo = rows_lo * rc_geom_stripe_data_sectors(g);
+	rb->win_hi = rows_hi * rc_geom_stripe_data_sectors(g);
+	old = rb->epoch;
+	rb->epoch ^= 1;
+	spin_unlock(&rb->lock);
+	wait_event(rb->wait, !atomic_read(&rb->inflight[old]));
+
+	for (;;) {
+		src = rc_rb_source(rb);
+		if (src < 0) {
+			ret = -EIO;
+			break;
+		}
+		ret = rc_rb_io(rb, src, lo, hi - lo, REQ_OP_READ);
+		if (ret)
+			continue;	/* that copy failed: try another */
+		ret = rc_rb_io(rb, rb->member, lo, hi - lo, REQ_OP_WRITE);
+		break;
+	}
+	if (!ret)
+		WRITE_ONCE(rb->pos, hi);
+	spin_lock(&rb->lock);
+	rb->win_lo = 0;
+	rb->win_hi = 0;
+	spin_unlock(&rb->lock);
+	wake_up_all(&rb->wait);
+	return ret;
+}
+
+/* Sleep so that the speed stays under the limit.  Returns false: stop. */
+static bool rc_rb_throttle(struct rc_rebuild *rb, unsigned long since,
+			   u64 done)
+{
+	unsigned long fg = READ_ONCE(rb->last_fg);
+	unsigned int kib_s, ms;
+	u64 want_ms;
+
+	for (;;) {
+		if (kthread_should_stop())
+			return false;
+		kib_s = time_before(jiffies, fg + msecs_to_jiffies(RC_RB_FG_MS)) ?
+			READ_ONCE(rebuild_speed_min) :
+			READ_ONCE(rebuild_speed_max);
+		if (!kib_s)
+			kib_s = 1;
+		want_ms = div_u64(done * 1000, kib_s * 2u);	/* sectors/2 = KiB */
+		ms = jiffies_to_msecs(jiffies - since);
+		if (want_ms <= ms)
+			return true;
+		msleep_interruptible(min_t(u64, want_ms - ms, 100));
+	}
+}
+
+static int rc_rb_thread(void *data)
+{
+	struct rc_rebuild *rb = data;
+	struct rc_ldev *ld = rb->ld;
+	unsigned long mark = jiffies, ckpt = jiffies;
+	u64 mark_pos = rb->pos, end;
+	int ret = 0;
+
+	pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
+		ld->number, rb->member, rb->pos, rb->total);
+	while (rb->pos < rb->total) {
+		if (kthread_should_stop())
+			return 0;
+		if (!rc_mdisk_usable(ld->mem[rb->member].md)) {
+			ret = -EIO;
+			break;
+		}
+		if (ld->geom.level == RC_RAID5) {
+			ret = rc_raid5_rebuild_row(ld, rb->member,
+						   rb->pos >> ld->geom.chunk_shift,
+						   &rb->pos);
+		} else {
+			end = min_t(u64, rb->total,
+				    rb->pos + max(RC_RB_WINDOW, ld->geom.chunk));
+			ret = rc_rb_copy_window(rb, rb->pos, end);
+		}
+		if (ret)
+			break;
+		if (time_after(jiffies, ckpt + msecs_to_jiffies(RC_RB_CHECKPOINT_MS))) {
+			ckpt = jiffies;
+			queue_work(rc.cfg_wq, &rc.cfg_work);
+		}
+		if (time_after(jiffies, mark + msecs_to_jiffies(RC_RB_RATE_MS))) {
+			WRITE_ONCE(rb->rate, div_u64((rb->pos - mark_pos) * HZ,
+						     jiffies - mark));
+			mark = jiffies;
+			mark_pos = rb->pos;
+		}
+		if (!rc_rb_throttle(rb, mark, rb->pos - mark_pos))
+			return 0;
+	}
+	if (ret) {
+		pr_err("rcl%u: rebuild of member %u stopped at sector %llu: I/O error\n",
+		       ld->number, rb->member, rb->pos);
+		clear_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags);
+		WRITE_ONCE(rb->aborted, true);
+	} else {
+		/* Every write reaches it already; now reads may too. */
+		clear_bit(RC_MEM_FAILED, &ld->mem[rb->member].flags);
+		clear_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags);
+		WRITE_ONCE(rb->done, true);
+		rc_ld_update_state(ld);
+		pr_info("rcl%u: member %u rebuilt\n", ld->number, rb->member);
+	}
+	queue_work(rc.cfg_wq, &rc.cfg_work);
+	/* Wait for rc_rebuild_stop(): it owns the task's end. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void rc_rb_free_pages(struct rc_rebuild *rb)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rb->pages); i++) {
+		if (rb->pages[i])
+			__free_page(rb->pages[i]);
+		rb->pages[i] = NULL;
+	}
+}
+
+/*
+ * Make member @member of @ld (its md and start set) the target of a
+ * rebuild from @pos.  No request may be in flight (a frozen queue, or the
+ * disk not added yet).  rc.lock held.
+ */
+static int rc_rb_setup(struct rc_ldev *ld, unsigned int member, u64 pos)
+{
+	struct rc_rebuild *rb = ld->rb;
+	unsigned int i;
+
+	if (!rb) {
+		rb = kzalloc(sizeof(*rb), GFP_KERNEL);
+		if (!rb)
+			return -ENOMEM;
+		spin_lock_init(&rb->lock);
+		init_waitqueue_head(&rb->wait);
+		init_completion(&rb->io_done);
+		rb->ld = ld;
+	}
+	for (i = 0; i < ARRAY_SIZE(rb->pages); i++) {
+		if (!rb->pages[i])
+			rb->pages[i] = alloc_page(GFP_KERNEL);
+		if (!rb->pages[i]) {
+			rc_rb_free_pages(rb);
+			if (!ld->rb)
+				kfree(rb);
+			return -ENOMEM;
+		}
+	}
+	rb->member = member;
+	rb->total = ld->geom.member_sectors;
+	/* Restart at a row: RAID 5 rebuilds whole rows. */
+	pos &= ~(u64)(ld->geom.chunk - 1);
+	rb->pos = min(pos, rb->total);
+	rb->first = rb->pos;
+	rb->rate = 0;
+	rb->done = false;
+	rb->aborted = false;
+	rb->win_lo = 0;
+	rb->win_hi = 0;
+	set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
+	set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
+	WRITE_ONCE(ld->rb, rb);
+	return 0;
+}
+
+static int rc_rb_run(struct rc_ldev *ld)
+{
+	struct task_struct *t;
+
+	t = kthread_run(rc_rb_thread, ld->rb, "rcl%u_rebuild", ld->number);
+	if (IS_ERR(t)) {
+		clear_bit(RC_MEM_REBUILDING, &ld->mem[ld->rb->member].flags);
+		return PTR_ERR(t);
+	}
+	ld->rb->task = t;
+	return 0;
+}
+
+/*
+ * rc_ld_start(), before the gendisk exists: a member the COD says is
+ * REBUILDING, on a usable disk, resumes from its checkpoint.  rc.lock held.
+ */
+void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
+{
+	unsigned int i;
+
+	if (ld->geom.level == RC_RAID0)
+		return;
+	for (i = 0; i < ld->nmem; i++) {
+		const struct rc_extent *ext = &rec->ext[i];
+
+		if (ext->state != RC_EXT_REBUILDING || !ld->mem[i].md ||
+		    !rc_mdisk_usable(ld->mem[i].md))
+			continue;
+		if (rc_rb_setup(ld, i, ext->rebuild_pos))
+			pr_warn("rcl%u: cannot resume the rebuild of member %u\n",
+				ld->number, i);
+		return;
+	}
+}
+
+/* rc_ld_start(), once the gendisk exists. */
+void rc_rebuild_kick(struct rc_ldev *ld)
+{
+	if (ld->rb && !ld->rb->task &&
+	    test_bit(RC_MEM_REBUILDING, &ld->mem[ld->rb->member].flags) &&
+	    rc_rb_run(ld))
+		pr_warn("rcl%u: rebuild thread not started\n", ld->number);
+}
+
+/* Stop the engine (drive stopping).  rc.lock held; the engine never takes it. */
+void rc_rebuild_stop(struct rc_ldev *ld)
+{
+	struct rc_rebuild *rb = ld->rb;
+
+	if (!rb || !rb->task)
+		return;
+	kthread_stop(rb->task);
+	rb->task = NULL;
+	/* No window stays fenced. */
+	spin_lock(&rb->lock);
+	rb->win_lo = 0;
+	rb->win_hi = 0;
+	spin_unlock(&rb->lock);
+	wake_up_all(&rb->wait);
+}
+
+/* After the queue drained (or the drive never started): free it all. */
+void rc_rebuild_free(struct rc_ldev *ld)
+{
+	if (!ld->rb)
+		return;
+	rc_rebuild_stop(ld);
+	rc_rb_free_pages(ld->rb);
+	kfree(ld->rb);
+	ld->rb = NULL;
+}
+
+/*
+ * Carry the engine's progress into drive record @rec: the checkpoint, the
+ * end (extent online) or an abort (extent failed).  rc.lock held.
+ * Returns true when @rec changed.
+ */
+bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec)
+{
+	struct rc_rebuild *rb = ld->rb;
+	struct rc_extent *ext;
+	u64 pos;
+
+	if (!rb)
+		return false;
+	ext = &rec->ext[rb->member];
+	if (ext->state != RC_EXT_REBUILDING)
+		return false;
+	if (READ_ONCE(rb->done)) {
+		ext->state = RC_EXT_ONLINE;
+		ext->rebuild_pos = 0;
+		return true;
+	}
+	if (READ_ONCE(rb->aborted) ||
+	    !rc_mdisk_usable(ld->mem[rb->member].md)) {
+		ext->state = RC_EXT_FAILED;
+		return true;
+	}
+	pos = READ_ONCE(rb->pos);
+	if (pos == ext->rebuild_pos)
+		return false;
+	ext->rebuild_pos = pos;
+	return true;
+}
+
+/* RC_IOC_LD_INFO: progress of a running rebuild (zero without one). */
+void rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
+{
+	struct rc_rebuild *rb = ld ? ld->rb : NULL;
+
+	*done = 0;
+	*total = 0;
+	*rate = 0;
+	if (!rb || READ_ONCE(rb->done) || READ_ONCE(rb->aborted) ||
+	    !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags))
+		return;
+	*done = READ_ONCE(rb->pos);
+	*total = rb->total;
+	*rate = READ_ONCE(rb->rate);
+}
+
+/*
+ * /sys/block/rclN/raidcluster/rebuild: "DONE TOTAL RATE" in sectors and
+ * sectors per second, "0 0 0" without a running rebuild.
+ */
+static ssize_t rebuild_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	u64 done, total, rate;
+
+	rc_rebuild_info(dev_to_disk(dev)->private_data, &done, &total, &rate);
+	return sysfs_emit(buf, "%llu %llu %llu\n", done, total, rate);
+}
+DEVICE_ATTR_RO(rebuild);
+
+/* Is member @i the target of a running rebuild? */
+bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i)
+{
+	return ld && test_bit(RC_MEM_REBUILDING, &ld->mem[i].flags);
+}
+
+/* Does any drive record use disk @disk? */
+static bool rc_disk_in_use(unsigned int disk)
+{
+	unsigned int n, e;
+
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		const struct rc_ld *rec = &rc.cfg->lds[n];
+
+		if (rec->state == RC_LD_UNUSED)
+			continue;
+		for (e = 0; e < rec->nextents; e++)
+			if (rec->ext[e].disk == disk)
+				return true;
+	}
+	return false;
+}
+
+/* RC_IOC_REBUILD.  rc.lock held. */
+int rc_ioc_rebuild(void *arg)
+{
+	struct rc_ioc_rebuild *a = arg;
+	char *msg = a->hdr.msg;
+	struct rc_extent *ext, saved;
+	struct rc_ldev *ld;
+	struct rc_ld *rec;
+	struct rc_mdisk *md;
+	unsigned int i, m = 0, failed = 0;
+	u64 need;
+	int ret;
+
+	if (memchr_inv(a->reserved, 0, sizeof(a->reserved)) || a->member) {
+		rc_msg(msg, "reserved fields must be zero");
+		return -EINVAL;
+	}
+	if (!rc.have_cfg || a->number >= RC_MAX_LDS || !rc.lds[a->number]) {
+		rc_msg(msg, "rcl%u is not a running drive", a->number);
+		return -ENOENT;
+	}
+	ld = rc.lds[a->number];
+	rec = &rc.cfg->lds[a->number];
+	if (memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid))) {
+		rc_msg(msg, "rcl%u is no longer in the configuration", a->number);
+		return -ENOENT;
+	}
+	if (ld->geom.level == RC_RAID0) {
+		rc_msg(msg, "rcl%u is RAID 0: no redundancy to rebuild from",
+		       a->number);
+		return -EINVAL;
+	}
+	if (ld->rb && ld->rb->task) {
+		if (!READ_ONCE(ld->rb->done) && !READ_ONCE(ld->rb->aborted)) {
+			rc_msg(msg, "rcl%u: a rebuild is already running",
+			       a->number);
+			return -EBUSY;
+		}
+		rc_rebuild_stop(ld);	/* the last one ended */
+	}
+	for (i = 0; i < ld->nmem; i++) {
+		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags))
+			continue;
+		if (!failed++)
+			m = i;
+	}
+	if (!failed) {
+		rc_msg(msg, "rcl%u has no failed member", a->number);
+		return -EINVAL;
+	}
+	if (READ_ONCE(ld->state) == RC_LD_OFFLINE) {
+		rc_msg(msg, "rcl%u is offline: nothing to rebuild from", a->number);
+		return -ENODEV;
+	}
+	if (a->disk >= RC_MAX_DISKS || !rc.disks[a->disk]) {
+		rc_msg(msg, "disk %u is not attached", a->disk);
+		return -ENODEV;
+	}
+	md = rc.disks[a->disk];
+	if (!rc_mdisk_usable(md) ||
+	    rc.cfg->disks[a->disk].state != RC_DISK_ONLINE) {
+		rc_msg(msg, "disk %u (%s) is failed", a->disk, md->name);
+		return -EIO;
+	}
+	if (rc_disk_in_use(a->disk)) {
+		rc_msg(msg, "disk %u (%s) already holds a drive's extent",
+		       a->disk, md->name);
+		return -EBUSY;
+	}
+	need = RC_DATA_START_SECTOR + ld->geom.member_sectors;
+	if (bdev_nr_sectors(md->bdev) < need) {
+		rc_msg(msg, "disk %u (%s) too small: needs %llu sectors",
+		       a->disk, md->name, need);
+		return -ENOSPC;
+	}
+
+	ext = &rec->ext[m];
+	saved = *ext;
+	ext->disk = a->disk;
+	ext->start = RC_DATA_START_SECTOR;
+	ext->length = ld->geom.member_sectors;
+	ext->state = RC_EXT_REBUILDING;
+	ext->rebuild_pos = 0;
+	ret = rc_cod_write_all();
+	if (ret) {
+		*ext = saved;
+		rc_msg(msg, "configuration not written (%d)", ret);
+		return ret;
+	}
+
+	/* No request in flight sees the member change half done. */
+	blk_mq_freeze_queue(ld->disk->queue);
+	ld->mem[m].md = md;
+	ld->mem[m].start = RC_DATA_START_SECTOR;
+	ret = rc_rb_setup(ld, m, 0);
+	blk_mq_unfreeze_queue(ld->disk->queue);
+	if (!ret)
+		ret = rc_rb_run(ld);
+	if (ret) {
+		rc_msg(msg, "rebuild not started (%d); the COD lists it, a reload resumes it",
+		       ret);
+		return ret;
+	}
+	a->member = m;
+	return 0;
+}
