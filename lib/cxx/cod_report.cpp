@@ -240,7 +240,8 @@ Json config_json(const rc_config &cfg) {
                    .set("disk", static_cast<unsigned>(x.ext[e].disk))
                    .set("start", static_cast<unsigned long long>(x.ext[e].start))
                    .set("length", static_cast<unsigned long long>(x.ext[e].length))
-                   .set("state", rc_extent_state_name(x.ext[e].state)));
+                   .set("state", rc_extent_state_name(x.ext[e].state))
+                   .set("rebuild_pos", static_cast<unsigned long long>(x.ext[e].rebuild_pos)));
     lds.push(Json::object()
                  .set("number", x.number)
                  .set("device", "rcl" + std::to_string(x.number))

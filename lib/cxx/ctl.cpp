@@ -115,6 +115,14 @@ void Control::remove(uint32_t number) {
   call(RC_IOC_DELETE, a, ("delete rcl" + std::to_string(number)).c_str());
 }
 
+uint32_t Control::rebuild(uint32_t number, uint32_t disk) {
+  rc_ioc_rebuild a{};
+  a.number = number;
+  a.disk = disk;
+  call(RC_IOC_REBUILD, a, ("rebuild rcl" + std::to_string(number)).c_str());
+  return a.member;
+}
+
 void Control::run(uint32_t number) {
   rc_ioc_run a{};
   a.number = number;

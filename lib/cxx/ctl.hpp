@@ -45,6 +45,8 @@ public:
   rc_ioc_create create(rc_ioc_create req);
   void remove(uint32_t number); // RC_IOC_DELETE
   void run(uint32_t number);
+  // RC_IOC_REBUILD: returns the member being rebuilt.
+  uint32_t rebuild(uint32_t number, uint32_t disk);
 
   std::vector<DiskInfo> disks();
   std::vector<LdInfo> lds();

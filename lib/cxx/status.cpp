@@ -19,9 +19,19 @@ std::string wwn_of(const DiskInfo &d) {
 std::string rebuild_text(const LdInfo &l) {
   if (!l.rebuild_total)
     return "";
-  char b[64];
-  std::snprintf(b, sizeof(b), "%.1f%%",
-                100.0 * static_cast<double>(l.rebuild_done) / static_cast<double>(l.rebuild_total));
+  char b[96];
+  int n = std::snprintf(b, sizeof(b), "%.1f%%",
+                        100.0 * static_cast<double>(l.rebuild_done) /
+                            static_cast<double>(l.rebuild_total));
+  // rate in sectors/s; ETA from the rest at that rate
+  if (l.rebuild_rate && n > 0 && static_cast<size_t>(n) < sizeof(b)) {
+    uint64_t left = l.rebuild_total > l.rebuild_done ? l.rebuild_total - l.rebuild_done : 0;
+    uint64_t eta = left / l.rebuild_rate;
+    std::snprintf(b + n, sizeof(b) - n, " %.1f MiB/s ETA %llu:%02llu",
+                  static_cast<double>(l.rebuild_rate) / 2048.0,
+                  static_cast<unsigned long long>(eta / 60),
+                  static_cast<unsigned long long>(eta % 60));
+  }
   return b;
 }
 

@@ -42,6 +42,12 @@ struct LdOpts {
 int cmd_delete(const LdOpts &o);
 int cmd_run(const LdOpts &o);
 
+struct RebuildOpts {
+  std::string ld;
+  std::string disk;
+};
+int cmd_rebuild(const RebuildOpts &o);
+
 struct StatusOpts {
   bool json = false;
 };

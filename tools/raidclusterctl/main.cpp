@@ -118,6 +118,21 @@ int main(int argc, char **argv) {
   r->add_option("LD", run.ld, "Logical drive")->required();
   doc(r, r_details, std::string("Example: raidclusterctl run data\n") + kExitCodes);
 
+  rcctl::RebuildOpts rb;
+  auto *rbc = app.add_subcommand("rebuild", "Rebuild a drive's failed member onto a new disk");
+  std::string rb_details =
+      ("Copy the failed member of a RAID 1, 5 or 10 drive onto an attached disk that\n"
+       "no drive uses (attach it first).  The new member starts at the data area of\n"
+       "the disk.  The drive stays in use; progress shows in 'status' and in\n"
+       "/sys/block/rclN/raidcluster/.  The position is saved in the COD: after a\n"
+       "reload the rebuild resumes.  Speed: module parameters rebuild_speed_min/max\n"
+       "(KiB/s).\n"
+       "LD is a drive number (0), a device name (rcl0) or the drive's name.");
+  rbc->add_option("LD", rb.ld, "Logical drive")->required();
+  rbc->add_option("-d,--disk", rb.disk, "The new disk")->required();
+  doc(rbc, rb_details,
+      std::string("Example: raidclusterctl rebuild data --disk sde\n") + kExitCodes);
+
   rcctl::StatusOpts st;
   auto *sa = app.add_subcommand("status", "Show the module's member disks and logical drives");
   std::string sa_details =
@@ -180,6 +195,8 @@ int main(int argc, char **argv) {
       return rcctl::cmd_delete(del);
     if (*r)
       return rcctl::cmd_run(run);
+    if (*rbc)
+      return rcctl::cmd_rebuild(rb);
     if (*sa)
       return rcctl::cmd_status(st);
     if (*show)
