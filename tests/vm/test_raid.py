@@ -5,6 +5,8 @@ right data (and accepts writes), RAID 0 goes offline with clean I/O errors.
 
 Members are disks 1..n of the group (disk 0 stays out of the drive), so a tool that picked disks
 by sdX order instead of by serial/WWN would be caught."""
+import time
+
 from levels import LEVELS
 from vmtest import Fail, Group
 
@@ -16,11 +18,19 @@ STRIPE = 64 * 1024
 JOBS = [dict(name="seq1m", rw="write", bs="1M", offset="0", size="24M"),
         dict(name="rand4k", rw="randwrite", bs="4k", offset="24M", size="8M"),
         dict(name="rand12k", rw="randwrite", bs="12k", offset="32M", size="12M")]
-WRITTEN_MB = 44
+# four jobs at once, each writing every fourth 4 KiB block of the same 4 MiB: concurrent small
+# writes into the same stripes (RAID 5 read-modify-write races if rows were not serialised;
+# test_parity and the degraded reads after a pull would see the damage)
+JOBS += [dict(name=f"inter{i}", rw="write:12k", bs="4k", offset=f"{44 * 1024 + 4 * i}k",
+              size=f"{4 * 1024 - 16}k") for i in range(4)]
+WRITTEN_MB = 48
 # written just before a power loss, in a region nothing else used
 JOBS_CRASH = [dict(name="crash16k", rw="randwrite", bs="16k", offset="60M", size="8M")]
 # written while degraded (after the pull), in a region nothing else used
 JOBS_DEGRADED = [dict(name="deg64k", rw="randwrite", bs="64k", offset="48M", size="8M")]
+# written while a rebuild onto a fresh disk runs, in a region nothing else used
+JOBS_REBUILD = [dict(name="reb4k", rw="randwrite", bs="4k", offset="56M", size="4M"),
+                dict(name="reb1m", rw="write", bs="1M", offset="68M", size="8M")]
 
 
 def members(t, lv):
@@ -86,6 +96,97 @@ def make_tests(lv):
         t.fio_ok(dev, JOBS)
         t.fio_ok(dev, JOBS, verify_only=True)
         t.state["md5"] = digest(t, dev, WRITTEN_MB)
+
+    def check_parity(t, disks):
+        # on the raw member images, every row's parity is the XOR of its data: the members of a
+        # row XOR to zero at every offset (every member's extent starts at DATA_START)
+        blk = t.state["dev"].split("/")[-1]
+        per_member = int(t.check(f"cat /sys/block/{blk}/size")) // lv.data_members(lv.members)
+        t.check("sync")
+        files = [open(d.path, "rb") for d in disks]
+        step = 4 * 1024 * 1024
+        try:
+            for pos in range(0, min(per_member * 512, 64 * 1024 * 1024), step):
+                acc = 0
+                for f in files:
+                    f.seek(DATA_START * 512 + pos)
+                    acc ^= int.from_bytes(f.read(step), "little")
+                if acc:
+                    bad = (acc & -acc).bit_length() // 8 // 512
+                    raise Fail(f"parity wrong at member sector {DATA_START + pos // 512 + bad}")
+        finally:
+            for f in files:
+                f.close()
+
+    def test_parity(t):
+        # RAID 5 only (not in the list otherwise)
+        check_parity(t, members(t, lv))
+
+    def wait_rebuilt(t, timeout=600):
+        end = time.time() + timeout
+        while time.time() < end:
+            ld = t.drive(lv.name)
+            if ld and state_of(ld) == "optimal":
+                return ld
+            time.sleep(2)
+        raise Fail(f"{lv.name} not optimal {timeout}s after the rebuild started: {ld}")
+
+    def test_rebuild(t):
+        # the pulled member is rebuilt onto disk 0 (fresh) while fio writes; the position is
+        # checkpointed in the COD and a reload resumes from it
+        dev = t.drive_dev(lv.name)
+        t.state["dev"] = dev
+        new = t.disks[0]
+        t.ctl_ok("attach", new.serial)
+        t.check("echo 2000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        out = t.ctl_ok("rebuild", lv.name, "--disk", new.serial)
+        if "rebuilding member" not in out:
+            raise Fail(f"rebuild printed: {out}")
+        rc, out = t.ctl("rebuild", lv.name, "--disk", new.serial)
+        if rc == 0 or len(out.strip().splitlines()) != 1:
+            raise Fail(f"a second rebuild while one runs: rc={rc}:\n{out}")
+        time.sleep(3)
+        ld = t.drive(lv.name)
+        if not int(ld.get("rebuild_total", 0)) or "rebuild" not in t.ctl_ok("status"):
+            raise Fail(f"no rebuild progress in status: {ld}")
+        sysfs = t.check(f"cat /sys/block/{dev.split('/')[-1]}/raidcluster/rebuild").split()
+        if len(sysfs) != 3 or int(sysfs[1]) != int(ld["rebuild_total"]):
+            raise Fail(f"sysfs rebuild {sysfs}, status {ld}")
+        time.sleep(2)        # at least one checkpoint (1 s period) of a position > 0
+        t.unload()
+        pos = [int(e.get("rebuild_pos", 0)) for e in
+               ((t.cod(new.serial).get("config") or {}).get("logical_drives") or [{}])[0]
+               .get("extents", [])]
+        if not max(pos, default=0):
+            raise Fail(f"no rebuild position in the COD after unload: {pos}")
+        t.load()
+        t.check("echo 2000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        t.ctl_ok("attach", new.serial, *[d.serial for d in members(t, lv)[:-1]])
+        ld = t.drive(lv.name)
+        if ld is None or int(ld.get("rebuild_done", 0)) < max(pos):
+            raise Fail(f"rebuild not resumed from the COD position {max(pos)}: {ld}")
+        t.state["dev"] = dev = t.drive_dev(lv.name)
+        # foreground writes while it runs (speed limited: it is still running)
+        t.fio_ok(dev, JOBS_REBUILD)
+        t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        wait_rebuilt(t)
+        t.fio_ok(dev, JOBS_REBUILD, verify_only=True)
+        if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+            raise Fail(f"{dev}: data differs after the rebuild")
+
+    def test_rebuilt_member_serves(t):
+        # pull a survivor (RAID 10: the rebuilt member's partner): every read that needs the
+        # rebuilt member now gets it, and must be right
+        dev = t.state["dev"]
+        new = t.disks[0]
+        if lv.level == 5:
+            check_parity(t, members(t, lv)[:-1] + [new])
+        t.vm.unplug(members(t, lv)[-2].serial)
+        t.fio_ok(dev, JOBS, verify_only=True)
+        t.fio_ok(dev, JOBS_DEGRADED, verify_only=True)
+        t.fio_ok(dev, JOBS_REBUILD, verify_only=True)
+        if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
+            raise Fail(f"{dev}: wrong data served by the rebuilt member")
 
     def test_unload_refused_while_open(t):
         dev = t.state["dev"]
@@ -206,6 +307,10 @@ def make_tests(lv):
 
     tests = [test_create, test_write_verify, test_unload_refused_while_open, test_reload,
              test_power_loss, test_pull, test_reload_after_pull]
+    if lv.level == 5:
+        tests.insert(2, test_parity)
+    if lv.survives_pull:
+        tests += [test_rebuild, test_rebuilt_member_serves]
     return tests
 
 
