@@ -136,6 +136,7 @@ void rc_cluster_cod_done(struct rc_node *n, int error)
 	 * the host's to report); step 4A0: Completed_Startup.
 	 */
 	n->cod_pending = false;
+	rc_config_note_committed(n, NULL);
 	rc_self_fire(n, RC_SE_COD_DONE);
 	n->booting = false;
 	rc_slot_touch(n);

@@ -24,9 +24,17 @@
 #include "rc_base.h"
 #include "node_priv.h"
 
-/* The negotiate mailbox of this node: its config, disks and table 390. */
+/*
+ * The negotiate mailbox of this node: its config, disks and table 390.
+ * RC_NEG_COMMITTED: the disk states last committed/adopted (what a
+ * negotiation distributes), not the host's local view that may hold a
+ * change still being verified.
+ */
 void rc_config_build_neg(struct rc_node *n, u32 flags)
 {
+	bool committed = (flags & RC_NEG_COMMITTED) && n->committed_ok;
+
+	flags &= ~RC_NEG_COMMITTED;
 	struct rc_neg *m = &n->neg_out;
 	unsigned int i;
 
@@ -53,7 +61,8 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 		if (m->pd_disk[d->channel][d->target] != RC_PD_NONE)
 			continue;	/* two disks on one address: first wins */
 		m->pd_disk[d->channel][d->target] = (u16)i;
-		m->pd_state[d->channel][d->target] = d->state;
+		m->pd_state[d->channel][d->target] =
+			committed ? n->committed_state[i] : d->state;
 		/* A proposal says which online members this node lost. */
 		if ((flags & RC_NEGF_PROPOSAL) && !d->present &&
 		    d->state == RC_DISK_ONLINE)
@@ -63,12 +72,32 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 		memset(n->neg_wire, 0, sizeof(n->neg_wire));
 }
 
+/*
+ * Remember the disk states now committed: from a negotiated mailbox @m
+ * (slave), or the host's table after it wrote the COD (@m NULL: master).
+ */
+void rc_config_note_committed(struct rc_node *n, const struct rc_neg *m)
+{
+	unsigned int i, c, t;
+
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		n->committed_state[i] = n->disks[i].state;
+	if (m) {
+		for (c = 0; c < RC_MAX_CHANNELS; c++)
+			for (t = 0; t < RC_MAX_TARGETS; t++)
+				if (m->pd_disk[c][t] != RC_PD_NONE)
+					n->committed_state[m->pd_disk[c][t]] =
+						m->pd_state[c][t];
+	}
+	n->committed_ok = true;
+}
+
 /* Steps 8B0, 880: the master sends its configuration to slave @id. */
 void rc_config_negotiate_peer(struct rc_node *n, u8 id)
 {
 	struct rc_peer *pr = &n->peers[id];
 
-	rc_config_build_neg(n, 0);
+	rc_config_build_neg(n, RC_NEG_COMMITTED);
 	pr->diag = RC_DIAG_NEGOTIATE;
 	pr->diag_op = RC_DIAG_OP_BIT | (++n->diag_seq << 5) | id;
 	/* The slave may run figure 15 and store the configuration first. */
@@ -571,6 +600,7 @@ void rc_config_done_ev(struct rc_node *n, int error)
 			rc_suspend(n, RC_SE_NEG_WRITE_FAIL);	/* 570, 540 */
 			return;
 		}
+		rc_config_note_committed(n, &n->neg);
 		if (n->neg_at_startup) {
 			/* The master's table 390 is the cluster's. */
 			for (i = 0; i < RC_MAX_LDS; i++) {
@@ -609,6 +639,8 @@ void rc_config_done_ev(struct rc_node *n, int error)
 	}
 	if (n->commit_pending) {
 		n->commit_pending = false;
+		if (!error)
+			rc_config_note_committed(n, NULL);
 		if (n->commit_for_host) {
 			n->commit_for_host = false;
 			rc_emit_complete(n, n->commit_cookie, error ?

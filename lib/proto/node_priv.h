@@ -198,6 +198,8 @@ struct rc_node {
 	u8 commit_from;
 	struct rc_req commit_req;
 	u64 verify_mask;	/* proposal: drives still to TUR */
+	bool committed_ok;
+	u8 committed_state[RC_MAX_DISKS]; /* disk states last committed */
 	u8 verify_disk;		/* TUR in flight */
 	/* a proposal waiting for the master's answer (slave) */
 	u32 diag_seq;
@@ -302,7 +304,9 @@ void rc_rebuild_progress_ev(struct rc_node *n, u8 ld, u32 permille);
 void rc_rebuild_done_ev(struct rc_node *n, u8 ld, int error);
 
 /* config.c: negotiation (figs 8B/C, 13, 15) */
+#define RC_NEG_COMMITTED 0x80000000u	/* build from committed states */
 void rc_config_build_neg(struct rc_node *n, u32 flags);
+void rc_config_note_committed(struct rc_node *n, const struct rc_neg *m);
 void rc_config_negotiate_peer(struct rc_node *n, u8 id);
 void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
