@@ -11,6 +11,7 @@
 //   rcsim --check [--jobs J]               the fixed budget of make check
 #include "runner.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -127,10 +128,21 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
   for (const auto &r : res) {
     if (r.ok)
       continue;
-    std::string k = r.violations[0].what;
-    for (auto &ch : k)
-      if (ch >= '0' && ch <= '9')
-        ch = '#';
+    // Numbers (decimal, or hex after 0x) become one '#'.
+    const std::string &w = r.violations[0].what;
+    std::string k;
+    for (size_t i = 0; i < w.size(); i++) {
+      if (!isdigit((unsigned char)w[i])) {
+        k += w[i];
+        continue;
+      }
+      bool hex = w[i] == '0' && i + 1 < w.size() && w[i + 1] == 'x';
+      i += hex ? 2 : 0;
+      while (i < w.size() && (hex ? isxdigit((unsigned char)w[i]) : isdigit((unsigned char)w[i])))
+        i++;
+      i--;
+      k += '#';
+    }
     kinds[k].push_back({r.seed, r.nodes});
   }
   for (const auto &k : kinds) {
