@@ -314,5 +314,34 @@ def make_tests(lv):
     return tests
 
 
+def make_bad_sector_test(lv):
+    def test_bad_sector(t):
+        # one unreadable sector (a media error) on the first member, in the first chunk, which
+        # holds data for every redundant level (RAID 5: row 0's D0; RAID 10: pair 0, and its
+        # reads of that region start on member 0): reads must still return the right data
+        # (RAID 5 rebuilds it from the row), the member is failed, the drive degraded
+        setup_drive(t, lv)
+        dev = t.drive_dev(lv.name)
+        t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=8 2>/dev/null && "
+                f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+        victim = members(t, lv)[0]
+        t.vm.disk_errors(victim.serial, sector=DATA_START + 7, iotypes=("read",))
+        try:
+            for _ in range(2):
+                t.check(f"dd if={dev} bs=64k count=128 iflag=direct 2>/dev/null | cmp - /tmp/pat")
+        finally:
+            t.vm.disk_errors(victim.serial, on=False)
+        ld = t.drive(lv.name)
+        if "degraded" not in state_of(ld):
+            raise Fail(f"{lv.name} after a media error on {victim.serial}: {ld}")
+        # and degraded writes over the failed member's chunks read back
+        t.check(f"dd if=/dev/urandom of=/tmp/pat2 bs=12k count=100 2>/dev/null && "
+                f"dd if=/tmp/pat2 of={dev} bs=12k seek=3 oflag=direct 2>/dev/null && "
+                f"dd if={dev} bs=12k skip=3 count=100 iflag=direct 2>/dev/null | cmp - /tmp/pat2")
+    return [test_bad_sector]
+
+
 GROUPS = [Group(lv.name, make_tests(lv), disks=lv.members + 1, size_mb=DISK_MB)
           for lv in LEVELS]
+GROUPS += [Group(lv.name + "_bad_sector", make_bad_sector_test(lv), disks=lv.members + 1,
+                 size_mb=DISK_MB) for lv in LEVELS if lv.survives_pull]
