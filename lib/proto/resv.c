@@ -109,14 +109,16 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 	if (c->op == RC_HOST_RELEASE) {
 		unsigned int i;
 
-		/* A Release overtakes our own Reserve still in flight: that
-		 * one ends as not granted, before the Release goes out.
+		/*
+		 * A Release issued while our own Reserve is still in flight:
+		 * in command order the Reserve completes first (GOOD: the
+		 * host cannot have used it before releasing) and the Release
+		 * then takes it back everywhere it may have been granted.
 		 */
 		for (i = 0; i < RC_MAX_OPS; i++)
 			if (n->ops[i].kind == RC_OP_RESERVE &&
 			    n->ops[i].ld == c->ld)
-				rc_resv_fail(n, &n->ops[i],
-					     RC_SCSI_RESERVATION_CONFLICT);
+				rc_resv_fail(n, &n->ops[i], RC_SCSI_GOOD);
 		h = n->holder[c->ld];
 		/* Step 1905: our table, then the others'; 1910: GOOD. */
 		if (h == n->p.self)
