@@ -29,6 +29,9 @@ enum : uint64_t {
 
 static const uint8_t kUuid[16] = {'r', 'c', 's', 'i', 'm', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
+// Notice event id: retry a configuration change the library found BUSY.
+static const uint64_t kRetryConfig = 1u << 20;
+
 struct ConfigStep {
   uint8_t type; // RC_ACT_PROCESS_COD / ADOPT_CONFIG / COMMIT_CONFIG
   bool has_neg = false;
@@ -295,15 +298,27 @@ void Cluster::mark_failed_locally(int n, int d) {
   x.cfg.disk_state[d] = RC_DISK_FAILED;
   const Disk &k = fabric_.disk(d);
   rc_node_set_disk(x.lib, (u16)d, (u8)k.channel(), (u8)k.target(), RC_DISK_FAILED, 0);
+  RCSIM_EV(tr_, sched_.now(), T_HOST, n, 100 + d, 0, "node %d host: disk %d failed under I/O", n,
+           d);
+  submit_config_change(n);
+}
+
+// Ask the library to distribute the host's configuration change.  Like a
+// kernel worker, the host tries again later while the library answers
+// BUSY (no master, a negotiation or another change in progress).
+void Cluster::submit_config_change(int n) {
+  Node &x = *nodes_[n];
   struct rc_host_cmd c;
   memset(&c, 0, sizeof(c));
   c.op = RC_HOST_CONFIG_CHANGE;
   c.cookie = next_cookie_++;
   int rc = rc_node_host_cmd(x.lib, local_ms(n), &c);
-  RCSIM_EV(tr_, sched_.now(), T_HOST, n, 100 + d, (uint64_t)rc,
-           "node %d host: disk %d failed under I/O, config change -> %d", n, d, rc);
+  RCSIM_EV(tr_, sched_.now(), T_HOST, n, 99, (uint64_t)rc, "node %d host: config change -> %d", n,
+           rc);
   if (rc == 0)
     x.cmds[c.cookie] = {HostKind::Rebuild /* unused */, -1};
+  else
+    sched_.after(rng_.range(500000, 1500000), EvKind::Notice, n, x.life, kRetryConfig);
 }
 
 // --- actions -------------------------------------------------------------------
@@ -422,8 +437,11 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     RCSIM_EV(tr_, now, T_COMPLETE, n, (uint64_t)k, a.status,
              "node %d: host %s ld %d completes with status 0x%02x", n,
              ld < 0 ? "config-change" : host_name(k), ld, a.status);
-    if (ld < 0)
+    if (ld < 0) {
+      if (a.status == RC_SCSI_BUSY)
+        sched_.after(rng_.range(500000, 1500000), EvKind::Notice, n, x.life, kRetryConfig);
       return;
+    }
     if (k == HostKind::Reserve || k == HostKind::Release) {
       resv_pending_--;
       last_resv_cmd_ = now;
@@ -811,7 +829,10 @@ void Cluster::on_event(const Event &e) {
     Node &x = *nodes_[e.node];
     if (e.incarnation != x.life || !x.up || x.suspended || x.restarting)
       return;
-    mark_failed_locally(e.node, (int)e.id);
+    if (e.id == kRetryConfig)
+      submit_config_change(e.node);
+    else
+      mark_failed_locally(e.node, (int)e.id);
     drain(e.node);
     break;
   }

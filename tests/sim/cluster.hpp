@@ -95,6 +95,7 @@ private:
   void on_rebuild(int n);
   void on_config(int n);
   void mark_failed_locally(int n, int disk);
+  void submit_config_change(int n);
   void apply_negotiated(int n, const struct rc_wire_negotiate *w, bool commit);
   void load_config(int n);
   void write_cod(int n);
