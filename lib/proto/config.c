@@ -264,8 +264,16 @@ static void rc_neg_continue(struct rc_node *n)
 		rc_suspend(n, RC_SE_NEG_MISMATCH);		/* 570, 540 */
 		return;
 	}
-	n->neg_changed = n->neg.generation != n->cfg.generation ||
-			 n->neg.cod_crc != n->cfg.cod_crc;
+	/*
+	 * Steps 575-585 restart a slave whose configuration changed.  Only
+	 * a node that had no configuration at all restarts (to load it);
+	 * one that had an older one adopts the new in place, as in nexus:
+	 * while the master keeps committing changes a restart per change
+	 * would never let it join.
+	 */
+	n->neg_changed = !n->cfg.generation &&
+			 (n->neg.generation != n->cfg.generation ||
+			  n->neg.cod_crc != n->cfg.cod_crc);
 	/* Steps 555 / 1320-1335: the host stores it. */
 	memcpy(n->adopt_wire, n->neg_wire_in, sizeof(n->adopt_wire));
 	n->neg_pending = true;
@@ -601,6 +609,11 @@ void rc_config_done_ev(struct rc_node *n, int error)
 			return;
 		}
 		rc_config_note_committed(n, &n->neg);
+		/* What we now run (kept across the restart of step 585, so
+		 * the next negotiation finds it unchanged). */
+		n->cfg.generation = n->neg.generation;
+		n->cfg.cod_crc = n->neg.cod_crc;
+		memcpy(n->cfg.cluster_uuid, n->neg.cluster_uuid, 16);
 		if (n->neg_at_startup) {
 			/* The master's table 390 is the cluster's. */
 			for (i = 0; i < RC_MAX_LDS; i++) {
