@@ -10,7 +10,8 @@
 	X(crc32c_rfc3720_vectors)                                             \
 	X(crc32c_empty)                                                       \
 	X(crc32c_incremental)                                                 \
-	X(crc32c_detects_every_bit_flip)
+	X(crc32c_detects_every_bit_flip)                                      \
+	X(crc32c_matches_bitwise_reference)
 
 RC_CRC32C_CASES(RC_TEST_DECLARE)
 
