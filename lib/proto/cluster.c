@@ -80,7 +80,8 @@ static void rc_decide_role(struct rc_node *n)
 	if (!n->connected) {
 		/* Member disks but no path to any: every cable of ours is
 		 * gone (step 4A5 found no channel).  Never run alone on a
-		 * configuration we cannot reach. */
+		 * configuration we cannot reach.
+		 */
 		for (i = 0; i < RC_MAX_DISKS; i++) {
 			if (n->disks[i].state != RC_DISK_UNUSED) {
 				rc_suspend(n, RC_SE_CABLE_FAIL);

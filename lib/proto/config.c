@@ -610,7 +610,8 @@ void rc_config_done_ev(struct rc_node *n, int error)
 		}
 		rc_config_note_committed(n, &n->neg);
 		/* What we now run (kept across the restart of step 585, so
-		 * the next negotiation finds it unchanged). */
+		 * the next negotiation finds it unchanged).
+		 */
 		n->cfg.generation = n->neg.generation;
 		n->cfg.cod_crc = n->neg.cod_crc;
 		memcpy(n->cfg.cluster_uuid, n->neg.cluster_uuid, 16);
