@@ -391,13 +391,34 @@ static void rc_hb_failed(struct rc_node *n, u8 id)
 	rc_emit(n, &a);
 }
 
-void rc_cluster_tur_done(struct rc_node *n, u8 peer, int error)
+void rc_cluster_tur_done(struct rc_node *n, u8 peer, u16 disk, int error)
 {
 	struct rc_peer *pr = &n->peers[peer];
+	unsigned int d;
 
 	if (!pr->tur_pending)
 		return;
 	pr->tur_pending = false;
+	if (error && disk < RC_MAX_DISKS) {
+		/*
+		 * A cable failure takes every drive of the channel with it;
+		 * one drive that died just now does not.  Before concluding
+		 * step 1750 ask the next online drive of the channel too.
+		 */
+		for (d = disk + 1; d < RC_MAX_DISKS; d++) {
+			const struct rc_disk_view *v = &n->disks[d];
+			struct rc_action a = { .type = RC_ACT_TUR };
+
+			if (!v->present || v->state != RC_DISK_ONLINE ||
+			    v->channel != n->disks[disk].channel)
+				continue;
+			pr->tur_pending = true;
+			a.disk = (u16)d;
+			a.tag = RC_TAG(RC_TAG_TUR_HB, peer, v->channel);
+			rc_emit(n, &a);
+			return;
+		}
+	}
 	if (error) {
 		/* Step 1735 no -> 1750: our cable failed; kill self. */
 		rc_suspend(n, RC_SE_CABLE_FAIL);

@@ -280,7 +280,7 @@ void rc_cluster_start(struct rc_node *n);
 void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s);
 void rc_cluster_tick(struct rc_node *n);
 void rc_cluster_slots(struct rc_node *n, bool read_ok);
-void rc_cluster_tur_done(struct rc_node *n, u8 peer, int error);
+void rc_cluster_tur_done(struct rc_node *n, u8 peer, u16 disk, int error);
 void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev);
 void rc_cluster_cod_done(struct rc_node *n, int error);

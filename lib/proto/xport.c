@@ -479,7 +479,7 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		return;
 	case RC_TAG_TUR_HB:
 		if (!n->suspended)
-			rc_cluster_tur_done(n, peer, error);
+			rc_cluster_tur_done(n, peer, io->disk, error);
 		return;
 	case RC_TAG_TUR_CABLE:
 		if (!n->suspended)
