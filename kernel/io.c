@@ -52,6 +52,7 @@ void rc_cmd_put(struct rc_cmd *cmd)
 	if (!atomic_dec_and_test(&cmd->pending))
 		return;
 	rc_rebuild_write_end(cmd);
+	rc_wib_write_end(cmd);
 	status = READ_ONCE(cmd->status);
 	/* A masked member write is fine only while a mirror is left. */
 	if (!status && READ_ONCE(cmd->write_masked) &&
@@ -182,8 +183,10 @@ static void rc_cmd_work(struct work_struct *work)
 	struct bio *bio;
 	u32 off, total;
 
-	if (req_op(rq) != REQ_OP_FLUSH)
+	if (req_op(rq) != REQ_OP_FLUSH) {
 		rc_rebuild_write_begin(cmd, rq);
+		rc_wib_write_begin(cmd, rq);
+	}
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		rc_submit_flush(cmd);
 	} else if (cmd->ld->ops->submit_rq) {
@@ -227,6 +230,7 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	cmd->status = BLK_STS_OK;
 	cmd->write_masked = false;
 	cmd->rb_epoch = 0;
+	cmd->wib_n = 0;
 	atomic_set(&cmd->pending, 1);
 	queue_work(rc.io_wq, &cmd->work);
 	return BLK_STS_OK;

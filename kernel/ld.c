@@ -232,6 +232,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	}
 
 	rc_rebuild_prepare(ld, rec);	/* resume a checkpointed rebuild */
+	rc_wib_start(ld);		/* resync what a crash left dirty */
 	ret = rc_ld_add_disk(ld);
 	if (ret) {
 		rc_msg(msg, "rcl%u: cannot create the block device (%d)",
@@ -270,6 +271,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	return 0;
 
 out_free:
+	rc_wib_stop(ld);
 	rc_rebuild_free(ld);
 	kfree(ld);
 	return ret;
@@ -315,6 +317,7 @@ void rc_ld_stop(struct rc_ldev *ld)
 	del_gendisk(ld->disk);
 	put_disk(ld->disk);
 	blk_mq_free_tag_set(&ld->tag_set);
+	rc_wib_stop(ld);
 	rc_rebuild_free(ld);
 	pr_info("rcl%u (%s) stopped\n", ld->number, ld->name);
 	kfree(ld);

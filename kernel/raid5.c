@@ -344,6 +344,37 @@ int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
 	return ret;
 }
 
+/*
+ * Write-intent resync (bitmap.c): recompute the parity of @row from its
+ * data, under the stripe lock.  0 or -EIO.
+ */
+int rc_raid5_resync_row(struct rc_ldev *ld, u64 row)
+{
+	struct rc5_row r;
+	unsigned int i, d = ld->nmem - 1;
+	int ret;
+
+	rc_stripe_lock(ld, row);
+	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk);
+	if (!ret) {
+		rc5_begin(&r);
+		for (i = 0; i < d; i++)
+			rc5_io(&r, i, 0, ld->geom.chunk, REQ_OP_READ);
+		if (rc5_wait(&r))
+			ret = -EIO;
+	}
+	if (!ret) {
+		rc5_xor(&r, d, BIT(d) - 1, 0, ld->geom.chunk, false);
+		rc5_begin(&r);
+		rc5_io(&r, d, 0, ld->geom.chunk, REQ_OP_WRITE);
+		if (rc5_wait(&r))
+			ret = -EIO;
+	}
+	rc5_row_free(&r);
+	rc_stripe_unlock(ld, row);
+	return ret;
+}
+
 static void rc5_read(struct rc_cmd *cmd, struct bio *bio)
 {
 	const struct rc_geom *g = &cmd->ld->geom;

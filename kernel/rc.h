@@ -81,6 +81,7 @@ struct rc_cmd {
 	blk_status_t status;
 	bool write_masked;		/* a member write failed, masked */
 	u8 rb_epoch;			/* rebuild fence epoch + 1, 0: none */
+	u32 wib_r0, wib_n;		/* write-intent regions held */
 	struct work_struct work;	/* submission runs in rc.io_wq */
 };
 
@@ -123,6 +124,7 @@ struct rc_ldev {
 	atomic_t next_read;		/* RAID 1 read balancing */
 	atomic64_t read_retries;	/* reads served by another mirror */
 	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
+	struct rc_wib *wib;		/* bitmap.c; NULL: none (RAID 0, off) */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -201,6 +203,14 @@ void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
 int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
 			 u64 *pos);
+int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
+
+/* bitmap.c: write-intent bitmap, resync of dirty regions at start */
+struct rc_wib;
+void rc_wib_start(struct rc_ldev *ld);			/* rc.lock held */
+void rc_wib_stop(struct rc_ldev *ld);			/* rc.lock held */
+void rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq);
+void rc_wib_write_end(struct rc_cmd *cmd);		/* any context */
 
 /* rebuild.c: local rebuild onto a new disk */
 struct rc_rebuild;

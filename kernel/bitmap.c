@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Write-intent bitmap: crash consistency of RAID 1/5/10.
+ *
+ * Each node keeps its own bitmap (md-cluster style) in its area
+ * RC_WIB_OF(node) of every member disk; a drive uses the slice
+ * RC_WIB_SLICE_SECTORS of it at its number, one bit per region of member
+ * space.  Before a write to a clean region goes out, the region's bit is
+ * written (FUA) to every usable member; the bit is cleared lazily once the
+ * region has had no write for a while.  At start, every region whose bit is
+ * set is resynced before the drive appears: RAID 1/10 copy the first usable
+ * copy over the others, RAID 5 recomputes the parity of each row from its
+ * data.  So a crash in the middle of writes never leaves mirrors or parity
+ * silently inconsistent (Documentation/raid5.md).  A later cluster issue
+ * can resync a dead node's slice the same way.
+ *
+ * Ordering: a bit is set in memory only after the slice carrying it is on
+ * the disks, so a writer that finds its bit set may go ahead; a region is
+ * cleared only while no write to it is in flight (count), re-checked after
+ * the clear.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/bitmap.h>
+#include <linux/blk-mq.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <raidcluster/layout.h>
+
+#include "rc.h"
+
+static bool write_intent = true;
+module_param(write_intent, bool, 0444);
+MODULE_PARM_DESC(write_intent,
+		 "write-intent bitmap and resync of dirty regions at start for RAID 1/5/10 (default on)");
+
+#define RC_WIB_SLICE_SECTORS (RC_WIB_SECTORS / RC_MAX_LDS)
+#define RC_WIB_SLICE_BYTES (RC_WIB_SLICE_SECTORS * SECTOR_SIZE)
+#define RC_WIB_BITS (RC_WIB_SLICE_BYTES * 8)
+#define RC_WIB_MIN_SHIFT 13		/* regions of at least 4 MiB */
+#define RC_WIB_CLEAR_MS 3000		/* idle time before a bit is cleared */
+#define RC_WIB_COPY 2048u		/* resync copy unit, sectors */
+
+struct rc_wib {
+	struct rc_ldev *ld;
+	unsigned int shift;		/* region = 1 << shift member sectors */
+	unsigned int nregions;
+	bool keep;			/* dirty regions not resynced: never clear */
+	struct mutex lock;		/* slice writes and clears */
+	unsigned long *bits;		/* on disk (or being cleared) */
+	unsigned long *touched;		/* written since the last clear scan */
+	atomic_t *count;		/* writes in flight per region */
+	void *slice;			/* RC_WIB_SLICE_BYTES, page aligned */
+	struct delayed_work clear_work;
+};
+
+static sector_t rc_wib_sector(const struct rc_ldev *ld)
+{
+	return RC_WIB_OF(rc.node_id) + (u64)ld->number * RC_WIB_SLICE_SECTORS;
+}
+
+/* Synchronous I/O of @len sectors of kernel memory @buf (page aligned). */
+static int rc_wib_rw(struct block_device *bdev, sector_t sector, void *buf,
+		     unsigned int len, blk_opf_t opf)
+{
+	unsigned int bytes = len << SECTOR_SHIFT, done;
+	struct bio *bio;
+	int ret;
+
+	bio = bio_alloc_bioset(bdev, DIV_ROUND_UP(bytes, PAGE_SIZE), opf,
+			       GFP_NOIO, &rc.page_bioset);
+	bio->bi_iter.bi_sector = sector;
+	for (done = 0; done < bytes; done += PAGE_SIZE)
+		__bio_add_page(bio, is_vmalloc_addr(buf + done) ?
+			       vmalloc_to_page(buf + done) :
+			       virt_to_page(buf + done),
+			       min_t(unsigned int, bytes - done, PAGE_SIZE), 0);
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
+}
+
+/* Write @src (the bits to record) to every usable member.  w->lock held. */
+static void rc_wib_write(struct rc_wib *w, const unsigned long *src)
+{
+	struct rc_ldev *ld = w->ld;
+	unsigned int i;
+
+	memset(w->slice, 0, RC_WIB_SLICE_BYTES);
+	bitmap_to_arr32(w->slice, src, w->nregions);
+	for (i = 0; i < ld->nmem; i++) {
+		if (!rc_mem_usable(ld, i))
+			continue;
+		if (rc_wib_rw(ld->mem[i].md->bdev, rc_wib_sector(ld), w->slice,
+			      RC_WIB_SLICE_SECTORS,
+			      REQ_OP_WRITE | REQ_SYNC | REQ_FUA))
+			rc_member_failed(ld, i, true);
+	}
+}
+
+/* Member sectors [*lo, *hi) that drive sectors [lba, lba + len) touch. */
+static void rc_wib_span(const struct rc_ldev *ld, u64 lba, u64 len, u64 *lo,
+			u64 *hi)
+{
+	const struct rc_geom *g = &ld->geom;
+	u64 rows = rc_geom_stripe_data_sectors(g);
+
+	if (g->level == RC_RAID1) {
+		*lo = lba;
+		*hi = lba + len;
+		return;
+	}
+	*lo = div_u64(lba, rows) << g->chunk_shift;
+	*hi = (div_u64(lba + len - 1, rows) + 1) << g->chunk_shift;
+}
+
+/*
+ * rc_cmd_work(), before a write's pieces go out: its regions are dirty on
+ * disk when this returns.  Process context.
+ */
+void rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq)
+{
+	struct rc_wib *w = cmd->ld->wib;
+	unsigned long *want;
+	unsigned int r, r0, r1;
+	bool clean = false;
+	u64 lo, hi;
+
+	if (!w || req_op(rq) != REQ_OP_WRITE || !blk_rq_sectors(rq))
+		return;
+	rc_wib_span(cmd->ld, blk_rq_pos(rq), blk_rq_sectors(rq), &lo, &hi);
+	r0 = lo >> w->shift;
+	r1 = min_t(u64, (hi - 1) >> w->shift, w->nregions - 1);
+	for (r = r0; r <= r1; r++) {
+		atomic_inc(&w->count[r]);
+		set_bit(r, w->touched);
+	}
+	cmd->wib_r0 = r0;
+	cmd->wib_n = r1 - r0 + 1;
+	smp_mb__after_atomic();	/* counts before the bit checks (clear) */
+	for (r = r0; r <= r1; r++)
+		if (!test_bit(r, w->bits))
+			clean = true;
+	if (!clean)
+		return;
+	mutex_lock(&w->lock);
+	want = bitmap_zalloc(w->nregions, GFP_NOIO);
+	if (want) {
+		bitmap_copy(want, w->bits, w->nregions);
+		bitmap_set(want, r0, r1 - r0 + 1);
+		if (!bitmap_equal(want, w->bits, w->nregions)) {
+			rc_wib_write(w, want);
+			bitmap_copy(w->bits, want, w->nregions);
+		}
+		bitmap_free(want);
+	}
+	mutex_unlock(&w->lock);
+}
+
+/* The write request ends.  Any context. */
+void rc_wib_write_end(struct rc_cmd *cmd)
+{
+	struct rc_wib *w = cmd->ld->wib;
+	unsigned int r;
+
+	if (!cmd->wib_n)
+		return;
+	for (r = cmd->wib_r0; r < cmd->wib_r0 + cmd->wib_n; r++)
+		atomic_dec(&w->count[r]);
+	cmd->wib_n = 0;
+}
+
+static void rc_wib_clear_fn(struct work_struct *work)
+{
+	struct rc_wib *w = container_of(to_delayed_work(work), struct rc_wib,
+					clear_work);
+	bool changed = false;
+	unsigned int r;
+
+	mutex_lock(&w->lock);
+	for_each_set_bit(r, w->bits, w->nregions) {
+		if (w->keep)
+			break;
+		if (test_and_clear_bit(r, w->touched) ||
+		    atomic_read(&w->count[r]))
+			continue;
+		clear_bit(r, w->bits);
+		smp_mb__after_atomic();	/* the clear before the re-check */
+		if (atomic_read(&w->count[r]))
+			set_bit(r, w->bits);	/* a writer came: keep it */
+		else
+			changed = true;
+	}
+	if (changed)
+		rc_wib_write(w, w->bits);
+	mutex_unlock(&w->lock);
+	queue_delayed_work(rc.io_wq, &w->clear_work,
+			   msecs_to_jiffies(RC_WIB_CLEAR_MS));
+}
+
+/* RAID 1/10: copy member sectors [lo, hi) of @src over @dst.  0 or error. */
+static int rc_wib_copy(struct rc_ldev *ld, void *buf, unsigned int src,
+		       unsigned int dst, u64 lo, u64 hi)
+{
+	u64 pos;
+	u32 n;
+	int ret;
+
+	for (pos = lo; pos < hi; pos += n) {
+		n = min_t(u64, hi - pos, RC_WIB_COPY);
+		ret = rc_wib_rw(ld->mem[src].md->bdev,
+				ld->mem[src].start + pos, buf, n, REQ_OP_READ);
+		if (ret) {
+			rc_member_failed(ld, src, false);
+			return ret;
+		}
+		ret = rc_wib_rw(ld->mem[dst].md->bdev,
+				ld->mem[dst].start + pos, buf, n, REQ_OP_WRITE);
+		if (ret) {
+			rc_member_failed(ld, dst, true);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* RAID 1/10: make the copies of region [lo, hi) equal. */
+static int rc_wib_resync_mirror(struct rc_ldev *ld, void *buf, u64 lo, u64 hi)
+{
+	unsigned int step = ld->geom.level == RC_RAID10 ? 2 : ld->nmem;
+	unsigned int g, i, src;
+	int ret = 0;
+
+	for (g = 0; g < ld->nmem; g += step) {
+		for (src = g; src < g + step; src++)
+			if (rc_mem_usable(ld, src))
+				break;
+		for (i = src + 1; i < g + step; i++)
+			if (rc_mem_usable(ld, i) &&
+			    rc_wib_copy(ld, buf, src, i, lo, hi))
+				ret = -EIO;
+	}
+	return ret;
+}
+
+/* Resync every dirty region; true when all of them are consistent now. */
+static bool rc_wib_resync(struct rc_wib *w)
+{
+	struct rc_ldev *ld = w->ld;
+	const struct rc_geom *g = &ld->geom;
+	unsigned int r, dirty = 0;
+	bool ok = true;
+	void *buf;
+	u64 lo, hi, row;
+
+	if (bitmap_empty(w->bits, w->nregions))
+		return true;
+	if (g->level == RC_RAID5 && READ_ONCE(ld->state) != RC_LD_OPTIMAL) {
+		/* The parity is the only copy of the missing member's data. */
+		pr_warn("rcl%u: degraded: dirty RAID 5 regions cannot be resynced\n",
+			ld->number);
+		return false;
+	}
+	buf = kvmalloc(RC_WIB_COPY << SECTOR_SHIFT, GFP_KERNEL);
+	if (!buf)
+		return false;
+	for_each_set_bit(r, w->bits, w->nregions) {
+		lo = (u64)r << w->shift;
+		hi = min_t(u64, lo + (1ull << w->shift), g->member_sectors);
+		dirty++;
+		if (g->level == RC_RAID5) {
+			for (row = lo >> g->chunk_shift;
+			     row < hi >> g->chunk_shift; row++)
+				if (rc_raid5_resync_row(ld, row))
+					ok = false;
+		} else if (rc_wib_resync_mirror(ld, buf, lo, hi)) {
+			ok = false;
+		}
+	}
+	kvfree(buf);
+	pr_info("rcl%u: resynced %u dirty region(s) of %llu MiB%s\n",
+		ld->number, dirty, (1ull << w->shift) >> 11,
+		ok ? "" : " (with errors)");
+	return ok;
+}
+
+static void rc_wib_free(struct rc_wib *w)
+{
+	if (!w)
+		return;
+	bitmap_free(w->bits);
+	bitmap_free(w->touched);
+	kvfree(w->count);
+	if (w->slice)
+		free_pages((unsigned long)w->slice,
+			   get_order(RC_WIB_SLICE_BYTES));
+	kfree(w);
+}
+
+/*
+ * rc_ld_start(), before the gendisk exists: read this node's slice, resync
+ * what it marks dirty, start clean.  rc.lock held.
+ */
+void rc_wib_start(struct rc_ldev *ld)
+{
+	const struct rc_geom *g = &ld->geom;
+	struct rc_wib *w;
+	unsigned int i;
+	bool read = false;
+
+	if (!write_intent || g->level == RC_RAID0)
+		return;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		goto fail;
+	w->ld = ld;
+	mutex_init(&w->lock);
+	INIT_DELAYED_WORK(&w->clear_work, rc_wib_clear_fn);
+	w->shift = max_t(unsigned int, RC_WIB_MIN_SHIFT, g->chunk_shift);
+	while ((g->member_sectors >> w->shift) >= RC_WIB_BITS)
+		w->shift++;
+	w->nregions = (g->member_sectors + (1ull << w->shift) - 1) >> w->shift;
+	w->bits = bitmap_zalloc(w->nregions, GFP_KERNEL);
+	w->touched = bitmap_zalloc(w->nregions, GFP_KERNEL);
+	w->count = kvcalloc(w->nregions, sizeof(*w->count), GFP_KERNEL);
+	w->slice = (void *)__get_free_pages(GFP_KERNEL,
+					    get_order(RC_WIB_SLICE_BYTES));
+	if (!w->bits || !w->touched || !w->count || !w->slice)
+		goto fail;
+
+	for (i = 0; i < ld->nmem && !read; i++) {
+		if (!rc_mem_usable(ld, i))
+			continue;
+		if (rc_wib_rw(ld->mem[i].md->bdev, rc_wib_sector(ld), w->slice,
+			      RC_WIB_SLICE_SECTORS, REQ_OP_READ))
+			continue;
+		bitmap_from_arr32(w->bits, w->slice, w->nregions);
+		read = true;
+	}
+	ld->wib = w;	/* the resync writes go through no request */
+	if (!read)
+		pr_warn("rcl%u: write-intent bitmap not readable: no resync\n",
+			ld->number);
+	if (rc_wib_resync(w)) {
+		bitmap_zero(w->bits, w->nregions);
+		mutex_lock(&w->lock);
+		rc_wib_write(w, w->bits);
+		mutex_unlock(&w->lock);
+	} else {
+		w->keep = true;
+	}
+	queue_delayed_work(rc.io_wq, &w->clear_work,
+			   msecs_to_jiffies(RC_WIB_CLEAR_MS));
+	return;
+fail:
+	rc_wib_free(w);
+	pr_warn("rcl%u: no write-intent bitmap (out of memory)\n", ld->number);
+}
+
+/*
+ * The drive stopped (its queue drained): nothing is in flight, so this
+ * node's slice is written clean.  rc.lock held; the clear work never
+ * takes it.
+ */
+void rc_wib_stop(struct rc_ldev *ld)
+{
+	struct rc_wib *w = ld->wib;
+
+	if (!w)
+		return;
+	cancel_delayed_work_sync(&w->clear_work);
+	mutex_lock(&w->lock);
+	if (!w->keep)
+		bitmap_zero(w->bits, w->nregions);
+	rc_wib_write(w, w->bits);
+	mutex_unlock(&w->lock);
+	ld->wib = NULL;
+	rc_wib_free(w);
+}
