@@ -190,7 +190,13 @@ def make_tests(lv):
 
     def test_unload_refused_while_open(t):
         dev = t.state["dev"]
-        t.check(f"sleep 600 < {dev} > /dev/null 2>&1 & echo $! > /tmp/holder")
+        # the child opens the drive after the fork: wait until it holds it, or rmmod may win
+        held = t.check(f"sleep 600 < {dev} > /dev/null 2>&1 & echo $! > /tmp/holder; "
+                       "for i in $(seq 100); do readlink /proc/$(cat /tmp/holder)/fd/0 | "
+                       f"grep -q {dev} && break; sleep 0.1; done; "
+                       "readlink /proc/$(cat /tmp/holder)/fd/0")
+        if dev not in held:
+            raise Fail(f"the holder did not open {dev}: {held}")
         try:
             rc, out = t.sh("rmmod raidcluster")
             if rc == 0:
@@ -341,7 +347,99 @@ def make_bad_sector_test(lv):
     return [test_bad_sector]
 
 
+WIB_SECTOR = 16384                 # RC_WIB_OF(0): node 0's bitmap; drive 0 uses its first slice
+
+
+def wib_bits(disk):
+    """The first 16 bytes of node 0 / drive 0's write-intent bitmap slice on a raw image."""
+    with open(disk.path, "rb") as f:
+        f.seek(WIB_SECTOR * 512)
+        return f.read(16)
+
+
+def make_write_intent_tests(lv):
+    def copies_equal(t, a, b, mb=4):
+        with open(a.path, "rb") as fa, open(b.path, "rb") as fb:
+            fa.seek(DATA_START * 512)
+            fb.seek(DATA_START * 512)
+            return fa.read(mb << 20) == fb.read(mb << 20)
+
+    def consistent(t):
+        """Row 0's region: parity (RAID 5) or the two copies (RAID 1, RAID 10 pair 0) agree."""
+        ms = members(t, lv)
+        if lv.level == 5:
+            acc = 0
+            for d in ms:
+                with open(d.path, "rb") as f:
+                    f.seek(DATA_START * 512)
+                    acc ^= int.from_bytes(f.read(4 << 20), "little")
+            return acc == 0
+        return copies_equal(t, ms[0], ms[1])
+
+    def test_bits_follow_writes(t):
+        setup_drive(t, lv)
+        dev = t.state["dev"] = t.drive_dev(lv.name)
+        t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=4 2>/dev/null && "
+                f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+        ms = members(t, lv)
+        if any(wib_bits(d)[0] & 1 == 0 for d in ms):
+            raise Fail(f"region 0 not dirty on every member right after a write: "
+                       f"{[wib_bits(d).hex() for d in ms]}")
+        time.sleep(12)      # idle: the bit is cleared lazily (two 3 s scans)
+        if any(any(wib_bits(d)) for d in ms):
+            raise Fail(f"bitmap not clean 12 s after the last write: "
+                       f"{[wib_bits(d).hex() for d in ms]}")
+
+    def test_dirty_region_resynced(t):
+        # as after a crash between member writes: region 0 marked dirty on disk, its parity /
+        # second copy stale; the next start must make it consistent again
+        dev = t.state["dev"]
+        t.unload()
+        ms = members(t, lv)
+        stale = ms[-1] if lv.level == 5 else ms[1]     # RAID 5 row 0's parity member
+        t.check(f"dd if=/dev/urandom of={stale.dev} bs=64k count=1 seek={DATA_START // 128} "
+                "oflag=direct 2>/dev/null")
+        t.check("printf '\\001' > /tmp/bit && dd if=/dev/zero bs=511 count=1 >> /tmp/bit "
+                "2>/dev/null")
+        for d in ms:
+            t.check(f"dd if=/tmp/bit of={d.dev} bs=512 seek={WIB_SECTOR} count=1 oflag=direct "
+                    "2>/dev/null")
+        if consistent(t):
+            raise Fail("the planted inconsistency is not on the images")
+        t.load()
+        t.ctl_ok("attach", *[d.serial for d in ms])
+        if not consistent(t):
+            raise Fail("region 0 still inconsistent after the start resynced the dirty bitmap")
+        if "resynced 1 dirty region" not in t.check("dmesg"):
+            raise Fail("no resync message in the kernel log")
+        if any(any(wib_bits(d)) for d in ms):
+            raise Fail("bitmap still dirty after the resync")
+        dev = t.state["dev"] = t.drive_dev(lv.name)
+        t.check(f"dd if={dev} bs=1M count=4 iflag=direct 2>/dev/null | cmp - /tmp/pat")
+
+    def test_crash_during_writes(t):
+        # qemu killed while fio writes: the bitmap on the images is dirty, the next start
+        # resyncs it, everything is consistent and what fio completed reads back
+        dev = t.state["dev"]
+        t.check(f"fio --name=w --filename={dev} --ioengine=psync --direct=1 --rw=randwrite "
+                "--bs=16k --size=4M --time_based --runtime=60 > /dev/null 2>&1 & sleep 4")
+        t.new_vm(crash=True)
+        ms = members(t, lv)
+        if not any(any(wib_bits(d)) for d in ms):
+            raise Fail("no dirty bit on any member after a crash during writes")
+        t.load()
+        t.ctl_ok("attach", *[d.serial for d in ms])
+        if not consistent(t):
+            raise Fail("inconsistent after the crash and the resync")
+        if "resynced" not in t.check("dmesg"):
+            raise Fail("no resync after the crash")
+
+    return [test_bits_follow_writes, test_dirty_region_resynced, test_crash_during_writes]
+
+
 GROUPS = [Group(lv.name, make_tests(lv), disks=lv.members + 1, size_mb=DISK_MB)
           for lv in LEVELS]
+GROUPS += [Group(lv.name + "_write_intent", make_write_intent_tests(lv), disks=lv.members + 1,
+                 size_mb=DISK_MB) for lv in LEVELS if lv.survives_pull]
 GROUPS += [Group(lv.name + "_bad_sector", make_bad_sector_test(lv), disks=lv.members + 1,
                  size_mb=DISK_MB) for lv in LEVELS if lv.survives_pull]
