@@ -119,6 +119,7 @@ static void rc_config_push(struct rc_node *n)
 }
 
 #define RC_VERIFY_BY_SLAVE 1	/* rc_op.ld of the master's own change */
+#define RC_VERIFY_BY_PEER 2	/* rc_op.ld of a slave's extra check */
 
 static void rc_commit(struct rc_node *n, const u8 *wire);
 static void rc_verify_start(struct rc_node *n);
@@ -142,6 +143,10 @@ void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 			rc_emit_complete(n, op->cookie, RC_SCSI_CHECK_CONDITION);
 			rc_op_free(op);
 			rc_suspend(n, RC_SE_CABLE_FAIL);
+			return;
+		}
+		if (op->ld == RC_VERIFY_BY_PEER) {
+			rc_op_free(op);		/* the master decides */
 			return;
 		}
 		if (op->ld == RC_VERIFY_BY_SLAVE) {
@@ -423,6 +428,38 @@ void rc_config_verify_done(struct rc_node *n, u8 disk, int error)
 }
 
 /*
+ * A slave proposing dead drives also asks another slave to test them at
+ * once: if the master is dead too, its answer would only come after the
+ * failover, and a node whose cable failed must not run that long with
+ * drives it wrongly holds dead.  Only a CABLE_FAIL answer matters.
+ */
+static void rc_verify_by_peer(struct rc_node *n)
+{
+	u32 m = rc_members(n) & ~(1u << n->master);
+	struct rc_op *op;
+	unsigned int i;
+	int v = -1;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if ((m & (1u << i)) &&
+		    (v < 0 || n->peers[i].hb_change_ms >
+			      n->peers[v].hb_change_ms))
+			v = (int)i;
+	if (v < 0)
+		return;
+	op = rc_op_new(n, RC_OP_PROPOSE);
+	if (!op)
+		return;
+	op->cookie = RC_COOKIE_INTERNAL;
+	op->ld = RC_VERIFY_BY_PEER;
+	op->stage = (u8)v;
+	op->deadline = n->now + 3ull * n->p.reply_timeout_ms;
+	if (rc_send(n, (u8)v, RC_DCMD_NEGOTIATE, 0, 0, 0, op->id, n->neg_wire,
+		    sizeof(n->neg_wire)) < 0)
+		rc_op_free(op);
+}
+
+/*
  * Ask the slave that beat last (the likeliest alive) to test the drives
  * the master lost.  False if no slave is left to ask.
  */
@@ -505,7 +542,9 @@ static void rc_cable_pass(struct rc_node *n)
 			    n->neg_wire, sizeof(n->neg_wire)) < 0) {
 			rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
 			rc_op_free(op);
+			return;
 		}
+		rc_verify_by_peer(n);
 		return;
 	default:
 		return;
@@ -551,8 +590,7 @@ void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	}
 	memcpy(n->neg_wire_in, m->payload, sizeof(n->neg_wire_in));
 	if (n->neg.flags & RC_NEGF_PROPOSAL) {
-		if (!rc_nexus(n) ||
-		    (!rc_is_master(n) && from != n->master)) {
+		if (!rc_nexus(n)) {
 			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
 			return;
 		}
@@ -560,7 +598,7 @@ void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 		n->commit_from = from;
 		rc_req_of(&n->commit_req, m);
 		if (!rc_is_master(n)) {
-			/* The master asks us to test the drives it lost. */
+			/* Another node asks us to test the drives it lost. */
 			rc_verify_start(n);
 			return;
 		}
@@ -696,6 +734,11 @@ void rc_config_tick(struct rc_node *n)
 
 		if (op->kind != RC_OP_PROPOSE)
 			continue;
+		if (op->ld == RC_VERIFY_BY_PEER) {
+			if (n->now >= op->deadline)
+				rc_op_free(op);
+			continue;
+		}
 		if (op->ld == RC_VERIFY_BY_SLAVE) {
 			/* The slave asked left the cluster: ask another; none
 			 * left: we are alone and commit as a lone master.
