@@ -90,15 +90,16 @@ def other_vms():
     return int(r.stdout.strip() or 0)
 
 
-def wait_for_quiet_host(limit=600):
+def wait_for_quiet_host(limit=600, own=0):
     """This machine has 2 cores and the VM suite may be running: while two other VMs are busy,
-    wait (up to `limit` seconds), since a third would distort every number."""
+    wait (up to `limit` seconds), since a third would distort every number. `own`: VMs of
+    this bench among the running ones."""
     t0 = time.time()
-    while other_vms() >= 2 and time.time() - t0 < limit:
+    while other_vms() - own >= 2 and time.time() - t0 < limit:
         if int(time.time() - t0) % 60 == 0:
-            say(f"bench: {other_vms()} other VMs running; waiting for them to finish")
+            say(f"bench: {other_vms() - own} other VMs running; waiting for them to finish")
         time.sleep(1)
-    if other_vms() >= 2:
+    if other_vms() - own >= 2:
         say("bench: warning: still 2+ other VMs running; the numbers will be noisier")
 
 
@@ -153,7 +154,7 @@ def measure(g, target, opt, all_disks):
     err = res = None
     try:
         res = run_fio(g, target.setup(), opt)
-    except (Unsupported, BenchError, ValueError, TimeoutError) as e:
+    except (Unsupported, BenchError, ValueError) as e:
         err = e
     try:
         target.teardown()
@@ -221,18 +222,29 @@ def main(argv=None):
         f"(+{opt.ramp} s ramp), {MEMBERS} members of {opt.disk_mb} MiB, chunk 64K")
 
     vm = rcvm.VM("bench", disks, mem=512)
-    with vm:
+    try:
+        vm.start()
+        vm.wait_ready()
+    except (RuntimeError, TimeoutError, OSError) as e:
+        vm.kill()
+        say(f"bench: the VM did not come up: {e}")
+        say(report.worst_line([]))
+        return 1
+    try:
         say(f"bench: VM up in {vm.boot_seconds:.1f}s")
         g = Guest(vm)
         info = machine_info(vm, g)
         say(f"bench: {started:%Y-%m-%d %H:%M} UTC on {info['cpu']}, {info['cpus']} cores, "
             f"qemu TCG (the harness never uses KVM), guest "
             f"{info['guest_kernel']}, {info['other_vms_at_start']} other VM(s) running")
-        g.load_raidcluster()
-        g.load_md(info["guest_kernel"])
-        g.wipe(disks)
         try:
+            g.load_raidcluster()
+            g.load_md(info["guest_kernel"])
+            g.wipe(disks)
             for rep in range(opt.reps):
+                if not opt.no_wait:
+                    # other VMs may have started meanwhile; the guest idles while we wait
+                    wait_for_quiet_host(300, own=1)
                 say(f"--- repetition {rep + 1}/{opt.reps}")
                 res = run_fio(g, members[0].dev, opt, DATA_START_BYTES, data_bytes)
                 for k, v in res.items():
@@ -253,7 +265,7 @@ def main(argv=None):
                             say(f"  RAID{lv} {target.system:11s} n/a (not supported by this "
                                 f"build: {e})")
                             continue
-                        except (BenchError, ValueError, TimeoutError) as e:
+                        except (BenchError, ValueError) as e:
                             slot["status"], slot["reason"] = "error", short(e)
                             errors.append(f"RAID{lv} {target.system}: {e}")
                             say(f"  RAID{lv} {target.system:11s} ERROR {e}")
@@ -270,10 +282,15 @@ def main(argv=None):
                                           + "\n".join(problems[:20]))
             if not opt.no_rebuild:
                 rebuilds(g, opt, members, spare, disks, results, errors)
-        except RuntimeError as e:       # qemu died or the agent went away: keep what we have
-            errors.append(f"VM failure: {e}")
-            say(f"bench: VM failure, stopping: {str(e)[:2000]}")
+        except (RuntimeError, TimeoutError, ConnectionError, BenchError) as e:
+            # qemu died, the agent went away, a command hung (its late output would be taken
+            # for the next command's), or the guest could not load a module or wipe a disk:
+            # stop, and report what was measured so far
+            errors.append(f"stopped: {e}")
+            say(f"bench: stopping: {str(e)[:2000]}")
         info["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
+    finally:
+        vm.poweroff()
 
     rows = report.summarize(results, MEMBERS)
     say("")
@@ -353,7 +370,7 @@ def rebuilds(g, opt, members, spare, disks, results, errors):
                 rate, secs = target.rebuild_rate(members[-1], spare)
                 slot["mib_s"], slot["seconds"] = rate, secs
                 say(f"  RAID{lv} {target.system:11s} rebuild {rate:.0f} MiB/s ({secs:.1f} s)")
-            except (BenchError, ValueError, TimeoutError) as e:
+            except (BenchError, ValueError) as e:
                 slot["status"], slot["reason"] = "error", short(e)
                 errors.append(f"RAID{lv} {target.system} rebuild: {e}")
                 say(f"  RAID{lv} {target.system:11s} rebuild ERROR {e}")

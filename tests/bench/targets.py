@@ -7,6 +7,7 @@ their data on exactly the same sectors of the same emulated disks. Between two b
 16 MiB of every disk (md's superblock at 4 KiB, raidcluster's COD, slots, mailboxes and
 write-intent bitmaps) are zeroed, so neither ever sees the other's metadata.
 """
+import json
 import os
 import re
 import shlex
@@ -68,7 +69,6 @@ class Guest:
         return out
 
     def status(self):
-        import json
         return json.loads(self.ctl_ok("status", "--json"))
 
     def wipe(self, disks):
@@ -174,10 +174,10 @@ class Raidcluster:
         the unused disk `spare`; MiB/s = one member extent / seconds from the rebuild command
         to the drive being optimal again. The caller replugs `failed` afterwards."""
         vm = self.g.vm
-        for f in ("speed_limit_min", "speed_limit_max"):
-            # run unthrottled, like md with speed_limit_max raised (see Md.rebuild_rate)
-            self.g.sh(f"for p in /sys/module/raidcluster/parameters/*{f}*; do [ -w $p ] && "
-                      f"cat /proc/sys/dev/raid/speed_limit_max > $p; done; true")
+        # the same cap as md (speed_limit_max, raised by Guest.load_md; both in KiB/s): the
+        # drive is idle, so only the maximum applies, as for md
+        self.g.ok("p=/sys/module/raidcluster/parameters/rebuild_speed_max; "
+                  "[ ! -e $p ] || cat /proc/sys/dev/raid/speed_limit_max > $p")
         vm.unplug(failed.serial)
         # a write that spans every member of a row makes the drive see the missing member
         self.g.sh(f"dd if=/dev/zero of={self.dev} bs=1M count=4 oflag=direct 2>&1")
