@@ -427,6 +427,41 @@ void rc_config_verify_done(struct rc_node *n, u8 disk, int error)
 	rc_verify_next(n);
 }
 
+/* Does our local view fail a drive the committed configuration has online? */
+static bool rc_local_fails_drives(const struct rc_node *n)
+{
+	unsigned int d;
+
+	if (!n->committed_ok)
+		return false;
+	for (d = 0; d < RC_MAX_DISKS; d++)
+		if (n->committed_state[d] == RC_DISK_ONLINE &&
+		    (n->disks[d].state != RC_DISK_ONLINE ||
+		     !n->disks[d].present))
+			return true;
+	return false;
+}
+
+/*
+ * The master has no slave to confirm the drives it lost: with one drive
+ * per channel its own cable and a dead drive look alike, so it does not
+ * write them dead on its own word.  The change waits (BUSY) for a witness:
+ * when a slave is in nexus again, rc_monitor_witness() runs it through the
+ * slave's check.  Other changes commit at once.
+ */
+static void rc_commit_alone(struct rc_node *n, u64 cookie)
+{
+	if (rc_local_fails_drives(n)) {
+		n->witness_wanted = true;
+		rc_emit_complete(n, cookie, RC_SCSI_BUSY);
+		return;
+	}
+	rc_config_build_neg(n, 0);
+	n->commit_for_host = true;
+	n->commit_cookie = cookie;
+	rc_commit(n, n->neg_wire);
+}
+
 /*
  * A slave proposing dead drives also asks another slave to test them at
  * once: if the master is dead too, its answer would only come after the
@@ -521,10 +556,7 @@ static void rc_cable_pass(struct rc_node *n)
 						 RC_SCSI_BUSY);
 				return;
 			}
-			rc_config_build_neg(n, 0);
-			n->commit_for_host = true;
-			n->commit_cookie = n->cable_cookie;
-			rc_commit(n, n->neg_wire);
+			rc_commit_alone(n, n->cable_cookie);
 			return;
 		}
 		op = rc_op_new(n, RC_OP_PROPOSE);
@@ -721,6 +753,14 @@ void rc_config_tick(struct rc_node *n)
 {
 	unsigned int i;
 
+	if (n->witness_wanted && rc_is_master(n) && rc_nexus(n) &&
+	    rc_members(n) && !n->cable_active && !n->commit_pending &&
+	    !n->commit_for_peer) {
+		/* A slave is back: have our lost drives confirmed. */
+		n->witness_wanted = false;
+		n->cable_cookie = RC_COOKIE_INTERNAL;
+		rc_cable_start(n, RC_CABLE_HOST);
+	}
 	if (n->auto_propose && rc_nexus(n) && !n->cable_active &&
 	    !n->commit_pending && !n->neg_pending && !n->neg_waiting_cable) {
 		/* Members we lost at negotiation: propose them missing. */
@@ -752,10 +792,7 @@ void rc_config_tick(struct rc_node *n)
 					rc_emit_complete(n, cookie, RC_SCSI_BUSY);
 					continue;
 				}
-				rc_config_build_neg(n, 0);
-				n->commit_for_host = true;
-				n->commit_cookie = cookie;
-				rc_commit(n, n->neg_wire);
+				rc_commit_alone(n, cookie);
 				continue;
 			}
 			if (n->now >= op->deadline) {
@@ -766,12 +803,13 @@ void rc_config_tick(struct rc_node *n)
 		}
 		if (n->master != op->stage && n->master == n->p.self &&
 		    !n->commit_pending && !n->cable_active) {
-			/* The master died; we are the master now: commit it. */
-			rc_config_build_neg(n, 0);
-			n->commit_for_host = true;
-			n->commit_cookie = op->cookie;
+			/* The master died; we are the master now: our own
+			 * change, confirmed by a slave if there is one. */
+			u64 cookie = op->cookie;
+
 			rc_op_free(op);
-			rc_commit(n, n->neg_wire);
+			n->witness_wanted = true;
+			rc_emit_complete(n, cookie, RC_SCSI_BUSY);
 			continue;
 		}
 		if (n->master != op->stage && n->master != RC_NO_NODE &&

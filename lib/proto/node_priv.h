@@ -213,6 +213,7 @@ struct rc_node {
 	u8 cable_purpose;	/* enum rc_cable_purpose: what passing leads to */
 	u64 cable_cookie;	/* host command waiting on it */
 	bool auto_propose;	/* lost members to propose missing */
+	bool witness_wanted;	/* master: lost drives await a slave's check */
 	/* rebuild */
 	struct rc_rebuild rb;	/* view (11D5) */
 	bool rb_active;
