@@ -33,11 +33,10 @@
 void rc_config_build_neg(struct rc_node *n, u32 flags)
 {
 	bool committed = (flags & RC_NEG_COMMITTED) && n->committed_ok;
-
-	flags &= ~RC_NEG_COMMITTED;
 	struct rc_neg *m = &n->neg_out;
 	unsigned int i;
 
+	flags &= ~RC_NEG_COMMITTED;
 	rc_neg_init(m);
 	m->generation = n->cfg.generation;
 	m->cod_crc = n->cfg.cod_crc;
@@ -803,8 +802,10 @@ void rc_config_tick(struct rc_node *n)
 		}
 		if (n->master != op->stage && n->master == n->p.self &&
 		    !n->commit_pending && !n->cable_active) {
-			/* The master died; we are the master now: our own
-			 * change, confirmed by a slave if there is one. */
+			/*
+			 * The master died; we are the master now: our own
+			 * change, confirmed by a slave when there is one.
+			 */
 			u64 cookie = op->cookie;
 
 			rc_op_free(op);
