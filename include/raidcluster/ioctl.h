@@ -159,6 +159,19 @@ struct rc_ioc_rebuild {
 	__u32 reserved[5];
 };
 
+/*
+ * RC_IOC_SPARE: make attached disk @disk (no drive uses it) a hot spare
+ * (@spare = 1; COD disk state SPARE) or an ordinary free disk again (0).
+ * When a RAID 1/5/10 drive is degraded, the module starts a rebuild onto a
+ * spare that is large enough by itself (and at once if one is degraded).
+ */
+struct rc_ioc_spare {
+	struct rc_ioc_hdr hdr;
+	__u32 disk;			/* in: disk record index */
+	__u32 spare;			/* in: 1 = hot spare, 0 = not */
+	__u32 reserved[6];
+};
+
 /* Fixed sizes: no implicit padding, identical for every compiler. */
 #ifdef __cplusplus
 #define RC_IOC_ASSERT(t, n) static_assert(sizeof(struct t) == (n), #t " size")
@@ -176,6 +189,7 @@ RC_IOC_ASSERT(rc_ioc_delete, 136);
 RC_IOC_ASSERT(rc_ioc_ld_info, 736);
 RC_IOC_ASSERT(rc_ioc_run, 136);
 RC_IOC_ASSERT(rc_ioc_rebuild, 136);
+RC_IOC_ASSERT(rc_ioc_spare, 136);
 #undef RC_IOC_ASSERT
 
 #define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
@@ -189,5 +203,6 @@ RC_IOC_ASSERT(rc_ioc_rebuild, 136);
 #define RC_IOC_LD_INFO _IOWR(RC_IOC_MAGIC, 0x06, struct rc_ioc_ld_info)
 #define RC_IOC_RUN _IOWR(RC_IOC_MAGIC, 0x07, struct rc_ioc_run)
 #define RC_IOC_REBUILD _IOWR(RC_IOC_MAGIC, 0x08, struct rc_ioc_rebuild)
+#define RC_IOC_SPARE _IOWR(RC_IOC_MAGIC, 0x09, struct rc_ioc_spare)
 
 #endif /* RAIDCLUSTER_IOCTL_H */
