@@ -68,7 +68,9 @@ static bool rc_cod_target(unsigned int i)
 {
 	struct rc_mdisk *md = rc.disks[i];
 
-	return md && rc.cfg->disks[i].state == RC_DISK_ONLINE &&
+	/* spares carry the COD too: attached alone, they know their role */
+	return md && (rc.cfg->disks[i].state == RC_DISK_ONLINE ||
+		      rc.cfg->disks[i].state == RC_DISK_SPARE) &&
 	       !test_bit(RC_MD_FAILED, &md->flags);
 }
 

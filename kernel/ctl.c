@@ -428,6 +428,7 @@ static const struct rc_ioc_handler rc_ioc_handlers[] = {
 	{ RC_IOC_LD_INFO, sizeof(struct rc_ioc_ld_info), rc_ioc_ld_info },
 	{ RC_IOC_RUN, sizeof(struct rc_ioc_run), rc_ioc_run },
 	{ RC_IOC_REBUILD, sizeof(struct rc_ioc_rebuild), rc_ioc_rebuild },
+	{ RC_IOC_SPARE, sizeof(struct rc_ioc_spare), rc_ioc_spare },
 };
 
 static long rc_ctl_ioctl(struct file *file, unsigned int cmd,

@@ -46,7 +46,8 @@ bool rc_sync_failures(void)
 		struct rc_mdisk *md = rc.disks[i];
 
 		if (!md || !test_bit(RC_MD_FAILED, &md->flags) ||
-		    cfg->disks[i].state != RC_DISK_ONLINE)
+		    (cfg->disks[i].state != RC_DISK_ONLINE &&
+		     cfg->disks[i].state != RC_DISK_SPARE))
 			continue;
 		cfg->disks[i].state = RC_DISK_FAILED;
 		changed = true;
@@ -113,6 +114,7 @@ void rc_cfg_work_fn(struct work_struct *work)
 	rc_check_removed();
 	if (rc_sync_failures() && rc_cod_write_all())
 		pr_err("configuration could not be written after a failure\n");
+	rc_rebuild_spares();	/* a degraded drive takes a hot spare */
 	for (i = 0; i < RC_MAX_LDS; i++)
 		if (rc.lds[i])
 			rc_ld_notify(rc.lds[i]);

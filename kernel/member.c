@@ -289,7 +289,7 @@ static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
 		}
 	}
 	md->index = idx;
-	if (rec->state != RC_DISK_ONLINE)
+	if (rec->state != RC_DISK_ONLINE && rec->state != RC_DISK_SPARE)
 		set_bit(RC_MD_FAILED, &md->flags);
 	rc.disks[idx] = md;
 	rc_config_recount(cfg);

@@ -215,6 +215,8 @@ void rc_wib_write_end(struct rc_cmd *cmd);		/* any context */
 /* rebuild.c: local rebuild onto a new disk */
 struct rc_rebuild;
 int rc_ioc_rebuild(void *arg);				/* rc.lock held */
+int rc_ioc_spare(void *arg);				/* rc.lock held */
+void rc_rebuild_spares(void);				/* rc.lock held */
 bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 			 u64 mend);				/* any context */
 bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i);

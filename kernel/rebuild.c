@@ -519,12 +519,16 @@ static bool rc_disk_in_use(unsigned int disk)
 	return false;
 }
 
-/* RC_IOC_REBUILD.  rc.lock held. */
-int rc_ioc_rebuild(void *arg)
+/*
+ * Start rebuilding running drive @number's first failed member onto
+ * attached disk @disk (ONLINE or SPARE, used by no drive).  rc.lock held.
+ * Sets *@member.  0 or a negative errno with a reason in @msg.
+ */
+static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
+			    unsigned int *member)
 {
-	struct rc_ioc_rebuild *a = arg;
-	char *msg = a->hdr.msg;
 	struct rc_extent *ext, saved;
+	struct rc_disk *drec, dsaved;
 	struct rc_ldev *ld;
 	struct rc_ld *rec;
 	struct rc_mdisk *md;
@@ -532,29 +536,25 @@ int rc_ioc_rebuild(void *arg)
 	u64 need;
 	int ret;
 
-	if (memchr_inv(a->reserved, 0, sizeof(a->reserved)) || a->member) {
-		rc_msg(msg, "reserved fields must be zero");
-		return -EINVAL;
-	}
-	if (!rc.have_cfg || a->number >= RC_MAX_LDS || !rc.lds[a->number]) {
-		rc_msg(msg, "rcl%u is not a running drive", a->number);
+	if (!rc.have_cfg || number >= RC_MAX_LDS || !rc.lds[number]) {
+		rc_msg(msg, "rcl%u is not a running drive", number);
 		return -ENOENT;
 	}
-	ld = rc.lds[a->number];
-	rec = &rc.cfg->lds[a->number];
+	ld = rc.lds[number];
+	rec = &rc.cfg->lds[number];
 	if (memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid))) {
-		rc_msg(msg, "rcl%u is no longer in the configuration", a->number);
+		rc_msg(msg, "rcl%u is no longer in the configuration", number);
 		return -ENOENT;
 	}
 	if (ld->geom.level == RC_RAID0) {
 		rc_msg(msg, "rcl%u is RAID 0: no redundancy to rebuild from",
-		       a->number);
+		       number);
 		return -EINVAL;
 	}
 	if (ld->rb && ld->rb->task) {
 		if (!READ_ONCE(ld->rb->done) && !READ_ONCE(ld->rb->aborted)) {
 			rc_msg(msg, "rcl%u: a rebuild is already running",
-			       a->number);
+			       number);
 			return -EBUSY;
 		}
 		rc_rebuild_stop(ld);	/* the last one ended */
@@ -566,45 +566,49 @@ int rc_ioc_rebuild(void *arg)
 			m = i;
 	}
 	if (!failed) {
-		rc_msg(msg, "rcl%u has no failed member", a->number);
+		rc_msg(msg, "rcl%u has no failed member", number);
 		return -EINVAL;
 	}
 	if (READ_ONCE(ld->state) == RC_LD_OFFLINE) {
-		rc_msg(msg, "rcl%u is offline: nothing to rebuild from", a->number);
+		rc_msg(msg, "rcl%u is offline: nothing to rebuild from", number);
 		return -ENODEV;
 	}
-	if (a->disk >= RC_MAX_DISKS || !rc.disks[a->disk]) {
-		rc_msg(msg, "disk %u is not attached", a->disk);
+	if (disk >= RC_MAX_DISKS || !rc.disks[disk]) {
+		rc_msg(msg, "disk %u is not attached", disk);
 		return -ENODEV;
 	}
-	md = rc.disks[a->disk];
-	if (!rc_mdisk_usable(md) ||
-	    rc.cfg->disks[a->disk].state != RC_DISK_ONLINE) {
-		rc_msg(msg, "disk %u (%s) is failed", a->disk, md->name);
+	md = rc.disks[disk];
+	drec = &rc.cfg->disks[disk];
+	if (!rc_mdisk_usable(md) || (drec->state != RC_DISK_ONLINE &&
+				     drec->state != RC_DISK_SPARE)) {
+		rc_msg(msg, "disk %u (%s) is failed", disk, md->name);
 		return -EIO;
 	}
-	if (rc_disk_in_use(a->disk)) {
+	if (rc_disk_in_use(disk)) {
 		rc_msg(msg, "disk %u (%s) already holds a drive's extent",
-		       a->disk, md->name);
+		       disk, md->name);
 		return -EBUSY;
 	}
 	need = RC_DATA_START_SECTOR + ld->geom.member_sectors;
 	if (bdev_nr_sectors(md->bdev) < need) {
 		rc_msg(msg, "disk %u (%s) too small: needs %llu sectors",
-		       a->disk, md->name, need);
+		       disk, md->name, need);
 		return -ENOSPC;
 	}
 
 	ext = &rec->ext[m];
 	saved = *ext;
-	ext->disk = a->disk;
+	dsaved = *drec;
+	ext->disk = disk;
 	ext->start = RC_DATA_START_SECTOR;
 	ext->length = ld->geom.member_sectors;
 	ext->state = RC_EXT_REBUILDING;
 	ext->rebuild_pos = 0;
+	drec->state = RC_DISK_ONLINE;	/* a spare becomes a member */
 	ret = rc_cod_write_all();
 	if (ret) {
 		*ext = saved;
+		*drec = dsaved;
 		rc_msg(msg, "configuration not written (%d)", ret);
 		return ret;
 	}
@@ -622,6 +626,98 @@ int rc_ioc_rebuild(void *arg)
 		       ret);
 		return ret;
 	}
-	a->member = m;
+	*member = m;
+	return 0;
+}
+
+/* RC_IOC_REBUILD.  rc.lock held. */
+int rc_ioc_rebuild(void *arg)
+{
+	struct rc_ioc_rebuild *a = arg;
+
+	if (memchr_inv(a->reserved, 0, sizeof(a->reserved)) || a->member) {
+		rc_msg(a->hdr.msg, "reserved fields must be zero");
+		return -EINVAL;
+	}
+	return rc_rebuild_start(a->number, a->disk, a->hdr.msg, &a->member);
+}
+
+/*
+ * Hot spares: every running degraded RAID 1/5/10 drive without a rebuild
+ * gets one onto a free spare that fits.  rc.lock held (configuration
+ * worker after a failure, RC_IOC_SPARE).
+ */
+void rc_rebuild_spares(void)
+{
+	char why[RC_IOC_MSG_LEN];
+	unsigned int n, d, m;
+
+	if (!rc.have_cfg)
+		return;
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		struct rc_ldev *ld = rc.lds[n];
+
+		if (!ld || ld->geom.level == RC_RAID0 ||
+		    READ_ONCE(ld->state) != RC_LD_DEGRADED ||
+		    (ld->rb && ld->rb->task && !READ_ONCE(ld->rb->done) &&
+		     !READ_ONCE(ld->rb->aborted)))
+			continue;
+		for (d = 0; d < RC_MAX_DISKS; d++) {
+			if (rc.cfg->disks[d].state != RC_DISK_SPARE ||
+			    !rc_mdisk_usable(rc.disks[d]) ||
+			    bdev_nr_sectors(rc.disks[d]->bdev) <
+			    RC_DATA_START_SECTOR + ld->geom.member_sectors)
+				continue;
+			why[0] = '\0';
+			if (!rc_rebuild_start(n, d, why, &m)) {
+				pr_info("rcl%u: hot spare disk %u replaces member %u\n",
+					n, d, m);
+				break;
+			}
+			pr_warn("rcl%u: hot spare disk %u not used: %s\n", n, d,
+				why);
+		}
+	}
+}
+
+/* RC_IOC_SPARE.  rc.lock held. */
+int rc_ioc_spare(void *arg)
+{
+	struct rc_ioc_spare *a = arg;
+	char *msg = a->hdr.msg;
+	struct rc_disk *drec;
+	u8 old;
+	int ret;
+
+	if (memchr_inv(a->reserved, 0, sizeof(a->reserved)) || a->spare > 1) {
+		rc_msg(msg, "reserved fields must be zero, spare 0 or 1");
+		return -EINVAL;
+	}
+	if (!rc.have_cfg || a->disk >= RC_MAX_DISKS || !rc.disks[a->disk]) {
+		rc_msg(msg, "disk %u is not attached", a->disk);
+		return -ENODEV;
+	}
+	drec = &rc.cfg->disks[a->disk];
+	if (!rc_mdisk_usable(rc.disks[a->disk]) ||
+	    (drec->state != RC_DISK_ONLINE && drec->state != RC_DISK_SPARE)) {
+		rc_msg(msg, "disk %u is failed", a->disk);
+		return -EIO;
+	}
+	if (rc_disk_in_use(a->disk)) {
+		rc_msg(msg, "disk %u holds a drive's extent", a->disk);
+		return -EBUSY;
+	}
+	old = drec->state;
+	drec->state = a->spare ? RC_DISK_SPARE : RC_DISK_ONLINE;
+	if (drec->state == old)
+		return 0;
+	ret = rc_cod_write_all();
+	if (ret) {
+		drec->state = old;
+		rc_msg(msg, "configuration not written (%d)", ret);
+		return ret;
+	}
+	if (a->spare)
+		rc_rebuild_spares();
 	return 0;
 }
