@@ -123,6 +123,13 @@ uint32_t Control::rebuild(uint32_t number, uint32_t disk) {
   return a.member;
 }
 
+void Control::spare(uint32_t index, bool spare) {
+  rc_ioc_spare a{};
+  a.disk = index;
+  a.spare = spare ? 1 : 0;
+  call(RC_IOC_SPARE, a, ("spare disk " + std::to_string(index)).c_str());
+}
+
 void Control::run(uint32_t number) {
   rc_ioc_run a{};
   a.number = number;

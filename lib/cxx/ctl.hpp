@@ -47,6 +47,8 @@ public:
   void run(uint32_t number);
   // RC_IOC_REBUILD: returns the member being rebuilt.
   uint32_t rebuild(uint32_t number, uint32_t disk);
+  // RC_IOC_SPARE: make disk @index a hot spare (or not).
+  void spare(uint32_t index, bool spare);
 
   std::vector<DiskInfo> disks();
   std::vector<LdInfo> lds();

@@ -107,6 +107,22 @@ int cmd_run(const LdOpts &o) {
   return 0;
 }
 
+int cmd_spare(const SpareOpts &o) {
+  rc::Control ctl;
+  std::vector<rc::DiskInfo> members = ctl.disks();
+  std::vector<rc::DiskProbe> disks = rc::probe_all(false);
+  int idx = rc::find_member(members, disks, o.disk);
+  if (idx < 0) {
+    if (!rc::find_disk(disks, o.disk))
+      rc::resolve_disk(disks, o.disk); // "unknown disk ..."
+    throw rc::Error("disk " + o.disk + " is not a member disk (run 'raidclusterctl attach " +
+                    o.disk + "' first)");
+  }
+  ctl.spare(static_cast<uint32_t>(idx), !o.remove);
+  std::cout << o.disk << (o.remove ? " is no longer a hot spare\n" : " is a hot spare\n");
+  return 0;
+}
+
 int cmd_rebuild(const RebuildOpts &o) {
   rc::Control ctl;
   uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);

@@ -48,6 +48,12 @@ struct RebuildOpts {
 };
 int cmd_rebuild(const RebuildOpts &o);
 
+struct SpareOpts {
+  std::string disk;
+  bool remove = false;
+};
+int cmd_spare(const SpareOpts &o);
+
 struct StatusOpts {
   bool json = false;
 };

@@ -133,6 +133,17 @@ int main(int argc, char **argv) {
   doc(rbc, rb_details,
       std::string("Example: raidclusterctl rebuild data --disk sde\n") + kExitCodes);
 
+  rcctl::SpareOpts sp;
+  auto *spc = app.add_subcommand("spare", "Make an attached free disk a hot spare (or not)");
+  std::string sp_details =
+      ("A hot spare is an attached disk that no drive uses, marked 'spare' in the\n"
+       "COD.  When a RAID 1, 5 or 10 drive is degraded, the module rebuilds its\n"
+       "failed member onto a spare that is large enough, by itself (see 'rebuild').\n"
+       "--remove makes it an ordinary free disk again.");
+  spc->add_option("DISK", sp.disk, "The disk")->required();
+  spc->add_flag("--remove", sp.remove, "No longer a hot spare");
+  doc(spc, sp_details, std::string("Example: raidclusterctl spare sdf\n") + kExitCodes);
+
   rcctl::StatusOpts st;
   auto *sa = app.add_subcommand("status", "Show the module's member disks and logical drives");
   std::string sa_details =
@@ -197,6 +208,8 @@ int main(int argc, char **argv) {
       return rcctl::cmd_run(run);
     if (*rbc)
       return rcctl::cmd_rebuild(rb);
+    if (*spc)
+      return rcctl::cmd_spare(sp);
     if (*sa)
       return rcctl::cmd_status(st);
     if (*show)
