@@ -437,8 +437,52 @@ def make_write_intent_tests(lv):
     return [test_bits_follow_writes, test_dirty_region_resynced, test_crash_during_writes]
 
 
+def make_spare_test(lv):
+    def cod_disk_state(t, reader, serial):
+        cfg = t.cod(reader.serial).get("config") or {}
+        rec = [x for x in cfg.get("disks", []) if x.get("serial") == serial]
+        return rec[0].get("state") if rec else None
+
+    def test_hot_spare(t):
+        # disk 0 is made a hot spare; a member pulled: the module rebuilds onto the spare by
+        # itself, the drive is optimal again, and with a survivor pulled too the rebuilt
+        # member serves the right data
+        setup_drive(t, lv)
+        dev = t.drive_dev(lv.name)
+        t.fio_ok(dev, JOBS)
+        md5 = digest(t, dev, WRITTEN_MB)
+        spare = t.disks[0]
+        t.ctl_ok("attach", spare.serial)
+        out = t.ctl_ok("spare", spare.serial)
+        if "hot spare" not in out:
+            raise Fail(f"spare printed: {out}")
+        for reader in (spare, members(t, lv)[0]):
+            if cod_disk_state(t, reader, spare.serial) != "spare":
+                raise Fail(f"the COD of {reader.serial} does not list {spare.serial} as spare")
+        if state_of(t.drive(lv.name)) != "optimal":
+            raise Fail(f"{lv.name} changed with a spare added: {t.drive(lv.name)}")
+        t.vm.unplug(members(t, lv)[-1].serial)
+        end = time.time() + 600
+        while time.time() < end:
+            ld = t.drive(lv.name)
+            if ld and state_of(ld) == "optimal":
+                break
+            time.sleep(2)
+        else:
+            raise Fail(f"{lv.name} not rebuilt onto the hot spare: {t.drive(lv.name)}")
+        if cod_disk_state(t, spare, spare.serial) != "online":
+            raise Fail(f"{spare.serial} not an online member after the rebuild")
+        t.vm.unplug(members(t, lv)[-2].serial)
+        t.fio_ok(dev, JOBS, verify_only=True)
+        if digest(t, dev, WRITTEN_MB) != md5:
+            raise Fail(f"{dev}: wrong data from the member rebuilt onto the spare")
+    return [test_hot_spare]
+
+
 GROUPS = [Group(lv.name, make_tests(lv), disks=lv.members + 1, size_mb=DISK_MB)
           for lv in LEVELS]
+GROUPS += [Group(lv.name + "_spare", make_spare_test(lv), disks=lv.members + 1,
+                 size_mb=DISK_MB) for lv in LEVELS if lv.survives_pull]
 GROUPS += [Group(lv.name + "_write_intent", make_write_intent_tests(lv), disks=lv.members + 1,
                  size_mb=DISK_MB) for lv in LEVELS if lv.survives_pull]
 GROUPS += [Group(lv.name + "_bad_sector", make_bad_sector_test(lv), disks=lv.members + 1,
