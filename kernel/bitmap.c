@@ -49,6 +49,7 @@ struct rc_wib {
 	unsigned int shift;		/* region = 1 << shift member sectors */
 	unsigned int nregions;
 	bool keep;			/* dirty regions not resynced: never clear */
+	bool clean_on_disk;		/* the slice last written was all zero */
 	struct mutex lock;		/* slice writes and clears */
 	unsigned long *bits;		/* on disk (or being cleared) */
 	unsigned long *touched;		/* written since the last clear scan */
@@ -91,6 +92,7 @@ static void rc_wib_write(struct rc_wib *w, const unsigned long *src)
 
 	memset(w->slice, 0, RC_WIB_SLICE_BYTES);
 	bitmap_to_arr32(w->slice, src, w->nregions);
+	w->clean_on_disk = bitmap_empty(src, w->nregions);
 	for (i = 0; i < ld->nmem; i++) {
 		if (!rc_mem_usable(ld, i))
 			continue;
@@ -338,6 +340,8 @@ void rc_wib_start(struct rc_ldev *ld)
 			      RC_WIB_SLICE_SECTORS, REQ_OP_READ))
 			continue;
 		bitmap_from_arr32(w->bits, w->slice, w->nregions);
+		/* clean only if the whole slice is zero (no stray bits) */
+		w->clean_on_disk = !memchr_inv(w->slice, 0, RC_WIB_SLICE_BYTES);
 		read = true;
 	}
 	ld->wib = w;	/* the resync writes go through no request */
@@ -347,7 +351,8 @@ void rc_wib_start(struct rc_ldev *ld)
 	if (rc_wib_resync(w)) {
 		bitmap_zero(w->bits, w->nregions);
 		mutex_lock(&w->lock);
-		rc_wib_write(w, w->bits);
+		if (!w->clean_on_disk)	/* an idle start writes nothing */
+			rc_wib_write(w, w->bits);
 		mutex_unlock(&w->lock);
 	} else {
 		w->keep = true;
@@ -375,7 +380,8 @@ void rc_wib_stop(struct rc_ldev *ld)
 	mutex_lock(&w->lock);
 	if (!w->keep)
 		bitmap_zero(w->bits, w->nregions);
-	rc_wib_write(w, w->bits);
+	if (w->keep || !w->clean_on_disk)
+		rc_wib_write(w, w->bits);
 	mutex_unlock(&w->lock);
 	ld->wib = NULL;
 	rc_wib_free(w);
