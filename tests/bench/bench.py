@@ -57,7 +57,7 @@ def parse_args(argv):
     ap.add_argument("--quick", action="store_true",
                     help="short runs (2 s + 1 s ramp), one repetition: a smoke run")
     ap.add_argument("--levels", default="0,1,5,10", help="comma list of 0,1,5,10")
-    ap.add_argument("--runtime", type=int, help="seconds per workload (default 5; quick 2)")
+    ap.add_argument("--runtime", type=int, help="seconds per workload (default 4; quick 2)")
     ap.add_argument("--ramp", type=int, help="warm-up seconds per workload, not measured "
                     "(default 1)")
     ap.add_argument("--reps", type=int, help="repetitions (default 3; quick 1)")
@@ -77,7 +77,7 @@ def parse_args(argv):
     if bad or not opt.levels:
         ap.error(f"--levels: choose from {ALL_LEVELS}, got {opt.levels}")
     opt.levels = [lv for lv in ALL_LEVELS if lv in opt.levels]
-    opt.runtime = opt.runtime or (2 if opt.quick else 5)
+    opt.runtime = opt.runtime or (2 if opt.quick else 4)
     opt.ramp = 1 if opt.ramp is None else opt.ramp
     opt.reps = opt.reps or (1 if opt.quick else 3)
     if opt.runtime < 1 or opt.reps < 1 or opt.ramp < 0 or opt.disk_mb < 64:
@@ -239,6 +239,9 @@ def main(argv=None):
             f"{info['guest_kernel']}, {info['other_vms_at_start']} other VM(s) running")
         try:
             g.load_raidcluster()
+            say("bench: raidcluster keeps a write-intent bitmap: md gets --bitmap=internal"
+                if g.md_bitmap == "internal" else
+                "bench: raidcluster keeps no write-intent bitmap: md gets --bitmap=none")
             g.load_md(info["guest_kernel"])
             g.wipe(disks)
             for rep in range(opt.reps):
@@ -302,7 +305,7 @@ def main(argv=None):
         "settings": {"levels": opt.levels, "reps": opt.reps, "runtime_s": opt.runtime,
                      "ramp_s": opt.ramp, "members": MEMBERS, "disk_mib": opt.disk_mb,
                      "chunk_kib": 64, "md": "metadata 1.2, --data-offset=16M, --assume-clean, "
-                     "--bitmap=none, raid5 left-symmetric, raid10 n2",
+                     f"--bitmap={g.md_bitmap} (raid1/5/10), raid5 left-symmetric, raid10 n2",
                      "fio": " ".join(fio_args("DEV", opt.runtime, opt.ramp, "OUT"))},
         "machine": info, "results": results, "rows": rows, "errors": errors,
         "worst": report.worst(rows),
@@ -347,41 +350,50 @@ def print_markdown(path):
 
 
 def rebuilds(g, opt, members, spare, disks, results, errors):
-    """Rebuild rate of each redundant level: md recovery vs raidcluster rebuild, one run each,
-    member 3 replaced by the spare."""
-    for lv in opt.levels:
-        if lv == 0:
-            continue
-        entry = results["rebuild"][str(lv)] = {}
-        for cls in (Raidcluster, Md):
-            target = cls(g, lv, members)
-            slot = entry[target.system] = {"status": "ok", "reason": ""}
-            perf = results["levels"][str(lv)][target.system]
-            if perf["status"] != "ok":
-                slot["status"], slot["reason"] = perf["status"], perf["reason"]
+    """Rebuild rate of each redundant level, member 3 replaced by the spare: raidcluster
+    rebuild and md recovery back to back, --reps times (a single rebuild of a few seconds is
+    at the mercy of the host's load as much as any fio run)."""
+    for rep in range(opt.reps):
+        if opt.reps > 1:
+            say(f"--- rebuilds, repetition {rep + 1}/{opt.reps}")
+        for lv in opt.levels:
+            if lv == 0:
                 continue
-            if target.system == "raidcluster" and not target.rebuild_supported():
-                slot["status"] = "n/a"
-                slot["reason"] = "not supported by this build (no `raidclusterctl rebuild`)"
-                say(f"  RAID{lv} raidcluster rebuild n/a (no `raidclusterctl rebuild`)")
-                continue
-            try:
-                target.setup()
-                rate, secs = target.rebuild_rate(members[-1], spare)
-                slot["mib_s"], slot["seconds"] = rate, secs
-                say(f"  RAID{lv} {target.system:11s} rebuild {rate:.0f} MiB/s ({secs:.1f} s)")
-            except (BenchError, ValueError) as e:
-                slot["status"], slot["reason"] = "error", short(e)
-                errors.append(f"RAID{lv} {target.system} rebuild: {e}")
-                say(f"  RAID{lv} {target.system:11s} rebuild ERROR {e}")
-            finally:
+            entry = results["rebuild"].setdefault(str(lv), {})
+            for cls in (Raidcluster, Md):
+                target = cls(g, lv, members)
+                slot = entry.setdefault(target.system, {"status": "ok", "reason": "",
+                                                        "samples": [], "seconds": []})
+                if slot["status"] != "ok":
+                    continue
+                perf = results["levels"][str(lv)][target.system]
+                if perf["status"] != "ok":
+                    slot["status"], slot["reason"] = perf["status"], perf["reason"]
+                    continue
+                if target.system == "raidcluster" and not target.rebuild_supported():
+                    slot["status"] = "n/a"
+                    slot["reason"] = "not supported by this build (no `raidclusterctl rebuild`)"
+                    say(f"  RAID{lv} raidcluster rebuild n/a (no `raidclusterctl rebuild`)")
+                    continue
                 try:
-                    target.teardown(extra=[spare])
-                except BenchError as e:
-                    errors.append(f"RAID{lv} {target.system} rebuild teardown: {e}")
-                if not _present(g, members[-1]):      # pulled by the raidcluster rebuild
-                    g.vm.replug(members[-1].serial)
-                g.wipe(disks)
+                    target.setup()
+                    rate, secs = target.rebuild_rate(members[-1], spare)
+                    slot["samples"].append(rate)
+                    slot["seconds"].append(secs)
+                    say(f"  RAID{lv} {target.system:11s} rebuild {rate:.0f} MiB/s "
+                        f"({secs:.1f} s)")
+                except (BenchError, ValueError) as e:
+                    slot["status"], slot["reason"] = "error", short(e)
+                    errors.append(f"RAID{lv} {target.system} rebuild: {e}")
+                    say(f"  RAID{lv} {target.system:11s} rebuild ERROR {e}")
+                finally:
+                    try:
+                        target.teardown(extra=[spare])
+                    except BenchError as e:
+                        errors.append(f"RAID{lv} {target.system} rebuild teardown: {e}")
+                    if not _present(g, members[-1]):      # pulled by the raidcluster rebuild
+                        g.vm.replug(members[-1].serial)
+                    g.wipe(disks)
 
 
 def _present(g, disk):

@@ -5,7 +5,8 @@ results = {
   "levels": {"0": {"raidcluster": {"status": "ok" | "n/a" | "error", "reason": str,
                                    "samples": {workload: [samples]}},
                    "md": {...}}},
-  "rebuild": {"1": {"raidcluster": {"status", "reason", "mib_s", "seconds"}, "md": {...}}},
+  "rebuild": {"1": {"raidcluster": {"status", "reason", "samples": [MiB/s], "seconds": [s]},
+                    "md": {...}}},
 }
 """
 import statistics
@@ -67,14 +68,18 @@ def summarize(results, members):
             continue
         row = {"level": level, "workload": "rebuild", "unit": "MiB/s"}
         for sysname in ("raidcluster", "md"):
-            s = rb[sysname]
-            row[sysname] = s.get("mib_s") if s["status"] == "ok" else None
+            s = rb.get(sysname, {"status": "n/a"})
+            # (files of the first bench version hold one run as mib_s)
+            xs = s.get("samples") or ([s["mib_s"]] if "mib_s" in s else [])
+            row[sysname] = median(xs) if s["status"] == "ok" and xs else None
+            row[sysname + "_samples"] = xs
             row[sysname + "_status"] = s["status"]
             row[sysname + "_reason"] = s.get("reason", "")
             row[sysname + "_seconds"] = s.get("seconds")
-        row["ratio"] = (row["raidcluster"] / row["md"]
-                        if row["raidcluster"] and row["md"] else None)
-        row["ratio_range"] = None
+        pairs = pair_ratios(row["raidcluster_samples"], row["md_samples"])
+        row["ratio"] = paired_ratio(row["raidcluster_samples"], row["md_samples"]) \
+            if row["raidcluster"] and row["md"] else None
+        row["ratio_range"] = [min(pairs), max(pairs)] if len(pairs) > 1 else None
         # a rebuild writes one whole member: the replacement disk's streaming write bounds it
         row["limit"] = base.get("seqwrite")
         rows.append(row)

@@ -40,6 +40,7 @@ class Guest:
 
     def __init__(self, vm):
         self.vm = vm
+        self.md_bitmap = "none"     # set by load_raidcluster()
 
     def sh(self, cmd, timeout=120):
         return self.vm.sh(cmd, timeout)
@@ -81,6 +82,8 @@ class Guest:
         self.ok("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
                 "grep -q '^raidcluster ' /proc/modules || insmod /lib/raidcluster/raidcluster.ko")
         self.ok("test -c /dev/raidcluster")
+        rc, out = self.sh("cat /sys/module/raidcluster/parameters/write_intent")
+        self.md_bitmap = "internal" if rc == 0 and out.strip() in ("Y", "1") else "none"
 
     def load_md(self, kver):
         """md and its personalities straight from the host's module tree through the /host
@@ -216,8 +219,10 @@ class Md:
              f"--level={MD_LEVELS[self.level]}", f"--raid-devices={len(members)}",
              "--data-offset=16M"]
         if self.level != 0:
-            # md's default below 100 GiB; raid0 has no redundancy to track and refuses one
-            a.append("--bitmap=none")
+            # like for like: an internal write-intent bitmap when raidcluster keeps one (its
+            # write_intent parameter), else none (md's default below 100 GiB); raid0 has no
+            # redundancy to track and refuses any
+            a.append("--bitmap=" + self.g.md_bitmap)
         if self.level != 1:
             a.append(f"--chunk={CHUNK_KIB}")
         if self.level == 5:
