@@ -464,8 +464,10 @@ def make_spare_test(lv):
         t.vm.unplug(members(t, lv)[-1].serial)
         end = time.time() + 600
         while time.time() < end:
+            # optimal again, with the spare taken (not still optimal before the pull is noticed)
             ld = t.drive(lv.name)
-            if ld and state_of(ld) == "optimal":
+            if ld and state_of(ld) == "optimal" and \
+                    cod_disk_state(t, spare, spare.serial) == "online":
                 break
             time.sleep(2)
         else:
