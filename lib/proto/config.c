@@ -290,20 +290,52 @@ static void rc_neg_continue(struct rc_node *n)
 
 static void rc_cable_pass(struct rc_node *n);
 
+/*
+ * A member the committed configuration has online that our host lost (an
+ * I/O error, or no path) on channel @ch, or -1.  The host takes such a
+ * drive out of its table, so the channel may no longer count as connected
+ * although it is exactly the one figure 15 must test.
+ */
+static int rc_lost_disk_on(const struct rc_node *n, u8 ch)
+{
+	unsigned int d;
+
+	if (!n->committed_ok)
+		return -1;
+	for (d = 0; d < RC_MAX_DISKS; d++) {
+		const struct rc_disk_view *v = &n->disks[d];
+
+		if (n->committed_state[d] == RC_DISK_ONLINE &&
+		    v->state != RC_DISK_UNUSED && v->channel == ch &&
+		    (v->state != RC_DISK_ONLINE || !v->present))
+			return (int)d;
+	}
+	return -1;
+}
+
 static void rc_cable_step(struct rc_node *n)
 {
 	for (; n->cable_ch < RC_MAX_CHANNELS; n->cable_ch++) {
 		u8 c = n->cable_ch;
+		bool bad = (n->connected & (1u << c)) &&
+			   (n->chan_bad & (1u << c));	/* 1515-1530 */
+		int lost = rc_lost_disk_on(n, c);
 		int disk;
 		struct rc_action a = { .type = RC_ACT_TUR };
 
-		if (!(n->connected & (1u << c)))
-			continue;			/* 1525, 1530 */
-		if (!(n->chan_bad & (1u << c)))
-			continue;			/* 1515, 1520 pass */
+		if (!bad && lost < 0)
+			continue;			/* 1520 pass */
 		disk = rc_comm_disk(n, c);		/* 1540, 1545 */
-		if (disk < 0)
-			continue;
+		n->cable_lone = false;
+		if (disk < 0) {
+			/* The lost drive was the channel's only online one:
+			 * test it itself (rc_config_tur_done()).
+			 */
+			if (lost < 0)
+				continue;
+			disk = lost;
+			n->cable_lone = true;
+		}
 		a.disk = (u16)disk;			/* 1550 */
 		a.tag = RC_TAG(RC_TAG_TUR_CABLE, 0, c);
 		rc_emit(n, &a);
@@ -345,13 +377,22 @@ void rc_config_tur_done(struct rc_node *n, u8 ch, int error)
 {
 	if (!n->cable_active || ch != n->cable_ch)
 		return;
-	if (error) {
+	/*
+	 * Step 1565: another drive of the channel is silent too, or the
+	 * host says the lost drive itself is out of reach (-ENOLINK: no
+	 * path, not a drive that answers with an error): our cable.
+	 */
+	if (error && (!n->cable_lone || error == -ENOLINK)) {
 		rc_cable_fail(n);
 		return;
 	}
-	/* Steps 1555, 1560: the drive answers: not a cable failure. */
-	n->chan_bad &= ~(1u << ch);
-	rc_cable_pass(n);
+	/* Steps 1555, 1560: the channel answers: not a cable failure (a
+	 * lost drive that fails on its own is the verifier's to confirm).
+	 */
+	if (!error)
+		n->chan_bad &= ~(1u << ch);
+	n->cable_ch++;
+	rc_cable_step(n);				/* 1525, 1530 */
 }
 
 static void rc_commit(struct rc_node *n, const u8 *wire)

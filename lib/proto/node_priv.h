@@ -212,6 +212,7 @@ struct rc_node {
 	u8 cable_ch;		/* next channel to test */
 	u8 cable_purpose;	/* enum rc_cable_purpose: what passing leads to */
 	u64 cable_cookie;	/* host command waiting on it */
+	bool cable_lone;	/* the TUR in flight is the lost drive itself */
 	bool auto_propose;	/* lost members to propose missing */
 	bool witness_wanted;	/* master: lost drives await a slave's check */
 	/* rebuild */
