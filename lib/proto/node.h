@@ -24,7 +24,11 @@
  * Every I/O action is answered exactly once by rc_node_io_done() with the
  * action itself (copied by the host), in any order and at any later time;
  * an I/O that never completes is the host's bug, a failed one is reported
- * with a negative errno.  A write's buffer stays valid and unchanged until
+ * with a negative errno: -ENOLINK when the node has no path to the disk
+ * (cable, adapter or link down: the transport failed, the disk never
+ * answered), any other errno when the disk answered with an error.  For
+ * TEST UNIT READY the difference matters: figure 15 takes -ENOLINK from a
+ * drive alone on its channel as this node's own cable failure.  A write's buffer stays valid and unchanged until
  * its rc_node_io_done().  A node asks at most one write per block and disk
  * at a time.  The host calls rc_node_tick() at least every poll_ms (more
  * often is harmless; rc_node_next_deadline() says when the next one is

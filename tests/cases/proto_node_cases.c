@@ -30,6 +30,7 @@ struct rc_t_host {
 	bool up[T_NODES];		/* ticked and served */
 	bool suspended[T_NODES];
 	u8 bad_channels[T_NODES];	/* its I/O on these channels fails */
+	u8 pulled[T_NODES];		/* cable gone: no path (-ENOLINK) */
 	u8 rebuilding[T_NODES];		/* ld or 0xff */
 	unsigned int rebuild_starts;
 	unsigned int max_concurrent_rebuilds;
@@ -120,6 +121,8 @@ static void rc_t_io(struct rc_t_host *h, unsigned int k,
 	struct rc_t_blk *b;
 	unsigned int i;
 
+	if (h->pulled[k] & (1u << ch))
+		err = -ENOLINK;
 	if (a->type == RC_ACT_TUR || err || a->disk > 1) {
 		rc_node_io_done(h->node[k], h->now, a, a->disk > 1 ? -ENODEV :
 				err, NULL);
@@ -468,6 +471,33 @@ RC_TEST(proto_node_cable_failure_kills_self)
 	rc_node_peer(h->node[1], 1, &s, &i);
 	RC_EXPECT_EQ(s, RC_NS_FAILED_SLAVE);
 	RC_EXPECT_TRUE(rc_node_in_nexus(h->node[1]));
+}
+
+RC_TEST(proto_node_lost_cable_master_dead_kills_self)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 2);
+	/* The slave's cable to channel 0 goes while the master crashes:
+	 * its host fails disk 0 (the channel's only drive) under I/O and
+	 * asks for the change.  No master will ever verify it; figure 15
+	 * on its own finds the drive out of reach (no path): its cable,
+	 * so it kills itself (1565) instead of running on in nexus with a
+	 * healthy drive held dead.
+	 */
+	h->up[1] = false;
+	h->pulled[0] = 0x1;
+	rc_node_set_disk(h->node[0], 0, 0, 0, RC_DISK_FAILED, 0);
+	rc_t_cmd(h, 0, RC_HOST_CONFIG_CHANGE, 0, 0, 1);
+	rc_t_run(h, 200);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_CHECK_CONDITION);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_CABLE_FAILURE);
+	RC_EXPECT_FALSE(rc_node_in_nexus(h->node[0]));
 }
 
 RC_TEST(proto_node_negotiation_timeout)
