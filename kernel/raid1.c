@@ -8,10 +8,15 @@
 #include "rc.h"
 
 /* Mirror regions of 128 KiB: sequential reads stay on one member. */
-#define RC_RAID1_READ_REGION_SHIFT 8
+#define RC_MIRROR_READ_REGION_SHIFT 8
 
-static void rc_raid1_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
-			    const struct rc_loc *loc)
+/*
+ * Send piece @loc to its copies, RAID 1 and RAID 10 alike: a write to every
+ * usable copy (and to a rebuild target below its rebuild position), a read
+ * to one copy chosen by region so sequential reads stay on one member.
+ */
+void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
+		      const struct rc_loc *loc)
 {
 	struct rc_ldev *ld = cmd->ld;
 	unsigned int c, first, member, sent = 0;
@@ -32,7 +37,7 @@ static void rc_raid1_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 			rc_cmd_fail(cmd);
 		return;
 	}
-	first = (loc->offset >> RC_RAID1_READ_REGION_SHIFT) % loc->ncopies;
+	first = (loc->offset >> RC_MIRROR_READ_REGION_SHIFT) % loc->ncopies;
 	for (c = 0; c < loc->ncopies; c++) {
 		member = loc->member[(first + c) % loc->ncopies];
 		if (!rc_mem_usable(ld, member))
@@ -77,7 +82,7 @@ static u8 rc_raid1_state(struct rc_ldev *ld)
 
 const struct rc_level_ops rc_raid1_ops = {
 	.level = RC_RAID1,
-	.submit = rc_raid1_submit,
+	.submit = rc_mirror_submit,
 	.member_error = rc_raid1_member_error,
 	.state = rc_raid1_state,
 };

@@ -1,49 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RAID 10, near layout with 2 copies (lib/geom.h): chunk k lives on the
- * pair p = k % (n/2), members 2p and 2p+1.  Per pair it behaves as RAID 1:
+ * pair p = k % (n/2), members 2p and 2p+1.  Per pair it behaves as RAID 1
+ * (and shares its rc_mirror_submit()):
  * writes go to both usable copies and succeed while one of them does,
  * reads go to one copy (balanced by region) and on error to the other.
  * The drive is degraded while every pair keeps a copy, offline when a
  * pair has lost both.
  */
 #include "rc.h"
-
-/* Regions of 128 KiB per copy: sequential reads stay on one member. */
-#define RC_RAID10_READ_REGION_SHIFT 8
-
-static void rc_raid10_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
-			     const struct rc_loc *loc)
-{
-	struct rc_ldev *ld = cmd->ld;
-	unsigned int c, first, member, sent = 0;
-
-	if (op_is_write(bio_op(src))) {
-		for (c = 0; c < loc->ncopies; c++) {
-			member = loc->member[c];
-			/* a rebuild target gets what it already holds */
-			if (!rc_mem_usable(ld, member) &&
-			    !rc_rebuild_writable(ld, member,
-						 loc->offset + loc->len))
-				continue;
-			rc_submit_piece(cmd, src, off, loc->len, loc->offset,
-					member, 0);
-			sent++;
-		}
-		if (!sent)
-			rc_cmd_fail(cmd);
-		return;
-	}
-	first = (loc->offset >> RC_RAID10_READ_REGION_SHIFT) % loc->ncopies;
-	for (c = 0; c < loc->ncopies; c++) {
-		member = loc->member[(first + c) % loc->ncopies];
-		if (!rc_mem_usable(ld, member))
-			continue;
-		rc_submit_piece(cmd, src, off, loc->len, loc->offset, member, 0);
-		return;
-	}
-	rc_cmd_fail(cmd);
-}
 
 static bool rc_raid10_member_error(struct rc_mbio *m)
 {
@@ -89,7 +54,7 @@ static void rc_raid10_limits(struct rc_ldev *ld, struct request_queue *q)
 
 const struct rc_level_ops rc_raid10_ops = {
 	.level = RC_RAID10,
-	.submit = rc_raid10_submit,
+	.submit = rc_mirror_submit,
 	.member_error = rc_raid10_member_error,
 	.state = rc_raid10_state,
 	.limits = rc_raid10_limits,

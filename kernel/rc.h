@@ -196,6 +196,8 @@ extern const struct rc_level_ops rc_raid0_ops;
 extern const struct rc_level_ops rc_raid1_ops;
 extern const struct rc_level_ops rc_raid10_ops;
 extern const struct rc_level_ops rc_raid5_ops;
+void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
+		      const struct rc_loc *loc);	/* RAID 1 and 10 */
 
 /* raid5.c helpers: xor.c (parity), stripe_lock.c (per-row locks) */
 void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
