@@ -443,6 +443,13 @@ def make_spare_test(lv):
         rec = [x for x in cfg.get("disks", []) if x.get("serial") == serial]
         return rec[0].get("state") if rec else None
 
+    def rebuilt_onto_spare(t, ld, spare):
+        disks = t.status().get("disks", [])
+        idx = [d.get("index") for d in disks if d.get("serial") == spare.serial]
+        exts = ld.get("extents", [])
+        return bool(idx) and any(x.get("disk") == idx[0] for x in exts) and \
+            all(state_of(x) == "online" for x in exts)
+
     def test_hot_spare(t):
         # disk 0 is made a hot spare; a member pulled: the module rebuilds onto the spare by
         # itself, the drive is optimal again, and with a survivor pulled too the rebuilt
@@ -464,9 +471,11 @@ def make_spare_test(lv):
         t.vm.unplug(members(t, lv)[-1].serial)
         end = time.time() + 600
         while time.time() < end:
-            # optimal again, with the spare taken (not still optimal before the pull is noticed)
+            # optimal again with the spare a member and every extent online: the rebuild is
+            # over.  (Right after the pull the drive can still read optimal for a moment, and the
+            # COD lists the spare online as soon as it replaces the member, before the rebuild.)
             ld = t.drive(lv.name)
-            if ld and state_of(ld) == "optimal" and \
+            if ld and state_of(ld) == "optimal" and rebuilt_onto_spare(t, ld, spare) and \
                     cod_disk_state(t, spare, spare.serial) == "online":
                 break
             time.sleep(2)
