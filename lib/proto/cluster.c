@@ -76,6 +76,24 @@ static void rc_decide_role(struct rc_node *n)
 	int master = -1, best = n->p.self;
 	bool established = false;
 
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_peer *pr = &n->peers[i];
+
+		/*
+		 * A node past its startup (a master, or a slave whose
+		 * cluster elects one) whose heartbeat stopped advancing:
+		 * maybe one that crashed during our discovery.  Following
+		 * it would only end in the negotiation timeout (step 530),
+		 * and ignoring a live one could make two masters: decide
+		 * once it beats again or the heartbeat window (fig 17) says
+		 * it is dead.
+		 */
+		if (rc_peer_live(n, i) && !pr->slot.booting &&
+		    n->now > pr->hb_change_ms + n->p.hb_period_ms) {
+			n->discovery_end = n->now + n->p.poll_ms;
+			return;
+		}
+	}
 	n->role_decided = true;
 	if (!n->connected) {
 		/* Member disks but no path to any: every cable of ours is
