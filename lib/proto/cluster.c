@@ -570,9 +570,19 @@ void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 		/* Cable check: it hears us on a channel we share. */
 		if (m->status != RC_SCSI_GOOD ||
 		    rc_cable_reply_decode(m->payload, m->len, &cr) ||
-		    !(n->connected & (1u << cr.channel)) ||
 		    !(cr.connected & n->connected)) {
 			rc_diag_fail(n, from);
+			return;
+		}
+		if (!(n->connected & (1u << cr.channel))) {
+			/*
+			 * We share channels, but it heard us on one we lost
+			 * since we wrote there (its drive failed in between):
+			 * a race, not a failed slave.  Diagnose it again
+			 * once it has moved to a channel we still have.
+			 */
+			pr->diag = RC_DIAG_IDLE;
+			pr->not_before = n->now + n->p.renegotiate_ms;
 			return;
 		}
 		rc_diag_send(n, from, RC_DIAG_WRITE);
