@@ -105,7 +105,12 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	set->queue_depth = RC_LD_QUEUE_DEPTH;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct rc_cmd);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	/*
+	 * No I/O scheduler by default: the member disks schedule their own
+	 * queues, and a second elevator in front of them only adds latency
+	 * (md, bio-based, has none either).  An admin may still set one.
+	 */
+	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	set->driver_data = ld;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)
