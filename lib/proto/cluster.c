@@ -657,6 +657,17 @@ static void rc_diag_timeouts(struct rc_node *n)
 	}
 }
 
+/* A live node past its startup: an election we wait for may still end. */
+static bool rc_election_running(const struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (rc_peer_live(n, i) && !n->peers[i].slot.booting)
+			return true;
+	return false;
+}
+
 void rc_cluster_tick(struct rc_node *n)
 {
 	unsigned int i;
@@ -673,6 +684,20 @@ void rc_cluster_tick(struct rc_node *n)
 		rc_boxes_poll(n);
 		for (i = 0; i < RC_MAX_NODES; i++)
 			rc_box_flush(n, i);
+	}
+	if (n->role_decided && n->state == RC_NS_ACTIVE_SLAVE &&
+	    n->info == RC_NI_WAITING_FOR_NEGOTIATIONS &&
+	    n->master == RC_NO_NODE && !n->neg_pending &&
+	    !n->restart_pending && !rc_election_running(n)) {
+		/*
+		 * We became a slave of an election that has no node left
+		 * to finish it (they died or suspended before a master
+		 * claimed): decide the role again (step 425) rather than
+		 * wait for a negotiation nobody will send.
+		 */
+		rc_self_fire(n, RC_SE_BOOT);
+		n->role_decided = false;
+		n->discovery_end = n->now;
 	}
 	if (!n->role_decided && n->now >= n->discovery_end)
 		rc_decide_role(n);

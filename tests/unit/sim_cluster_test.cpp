@@ -283,6 +283,8 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       {9247, 2, "healthy node suspended after a diagnostics race"},
       {1013, 3, "healthy node suspended"},
       {8314, 3, "healthy node suspended"},
+      // A slave of an election whose electors all died decides again.
+      {15177, 3, "healthy node suspended after an orphaned election"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
