@@ -20,6 +20,8 @@ import rcvm  # noqa: E402
 
 T0 = time.time()
 N_STEP = 0
+# The module's dependencies (modinfo depends, written by mkinitramfs.sh), by name.
+LOAD_DEPS = "for m in $(cat /etc/raidcluster-deps); do modprobe $m; done"
 TTY = sys.stdout.isatty()
 BOLD, RED, PLAIN = ("\033[1m", "\033[1;31m", "\033[0m") if TTY else ("", "", "")
 
@@ -99,10 +101,11 @@ def main():
     expect(all(s in out for s in d), "all four disks are listed by serial", vm)
 
     narrate("Load the module and attach the disks", """
+        The module needs the kernel's xor library (RAID 5 parity), loaded first by name; then
         insmod loads raidcluster.ko into the guest kernel; it creates the control device
         /dev/raidcluster. Attaching a disk opens it exclusively for raidcluster and records it
         as a member disk. Disks are named here by serial number; a WWN (naa.…) works too.""")
-    run(vm, f"insmod {rcvm.KO} && ls -l /dev/raidcluster")
+    run(vm, f"{LOAD_DEPS} && insmod {rcvm.KO} && ls -l /dev/raidcluster")
     run(vm, "raidclusterctl attach " + " ".join(d))
 
     narrate("Create a RAID 1 and a RAID 0 logical drive", f"""
@@ -153,7 +156,7 @@ def main():
         are still there with the same checksums.""")
     run(vm, "umount /mnt/mirror /mnt/stripe && rmmod raidcluster && "
             "ls /dev/rcl* /dev/raidcluster 2>&1 | head -3; lsmod | grep -c raidcluster || true")
-    run(vm, f"insmod {rcvm.KO} && raidclusterctl attach --all")
+    run(vm, f"{LOAD_DEPS} && insmod {rcvm.KO} && raidclusterctl attach --all")
     run(vm, "raidclusterctl status")
     run(vm, f"mount {dev['mirror']} /mnt/mirror && mount {dev['stripe']} /mnt/stripe && "
             "cd /mnt && md5sum -c /tmp/sums")
