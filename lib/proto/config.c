@@ -502,6 +502,20 @@ static void rc_commit_alone(struct rc_node *n, u64 cookie)
 	rc_commit(n, n->neg_wire);
 }
 
+/* The node of @mask whose heartbeat advanced last (the likeliest alive), or -1. */
+static int rc_freshest_peer(const struct rc_node *n, u32 mask)
+{
+	unsigned int i;
+	int v = -1;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if ((mask & (1u << i)) &&
+		    (v < 0 || n->peers[i].hb_change_ms >
+			      n->peers[v].hb_change_ms))
+			v = (int)i;
+	return v;
+}
+
 /*
  * A slave proposing dead drives also asks another slave to test them at
  * once: if the master is dead too, its answer would only come after the
@@ -510,16 +524,9 @@ static void rc_commit_alone(struct rc_node *n, u64 cookie)
  */
 static void rc_verify_by_peer(struct rc_node *n)
 {
-	u32 m = rc_members(n) & ~(1u << n->master);
+	int v = rc_freshest_peer(n, rc_members(n) & ~(1u << n->master));
 	struct rc_op *op;
-	unsigned int i;
-	int v = -1;
 
-	for (i = 0; i < RC_MAX_NODES; i++)
-		if ((m & (1u << i)) &&
-		    (v < 0 || n->peers[i].hb_change_ms >
-			      n->peers[v].hb_change_ms))
-			v = (int)i;
 	if (v < 0)
 		return;
 	op = rc_op_new(n, RC_OP_PROPOSE);
@@ -540,15 +547,8 @@ static void rc_verify_by_peer(struct rc_node *n)
  */
 static bool rc_verify_ask(struct rc_node *n, struct rc_op *op)
 {
-	u32 m = rc_members(n);
-	unsigned int i;
-	int v = -1;
+	int v = rc_freshest_peer(n, rc_members(n));
 
-	for (i = 0; i < RC_MAX_NODES; i++)
-		if ((m & (1u << i)) &&
-		    (v < 0 || n->peers[i].hb_change_ms >
-			      n->peers[v].hb_change_ms))
-			v = (int)i;
 	if (v < 0)
 		return false;
 	rc_config_build_neg(n, RC_NEGF_PROPOSAL);
