@@ -107,18 +107,25 @@ int cmd_run(const LdOpts &o) {
   return 0;
 }
 
-int cmd_spare(const SpareOpts &o) {
-  rc::Control ctl;
+// The member-disk index of @disk as the admin typed it; an error naming it
+// when it is unknown or not attached.
+static uint32_t member_index(rc::Control &ctl, const std::string &disk) {
   std::vector<rc::DiskInfo> members = ctl.disks();
   std::vector<rc::DiskProbe> disks = rc::probe_all(false);
-  int idx = rc::find_member(members, disks, o.disk);
+  int idx = rc::find_member(members, disks, disk);
   if (idx < 0) {
-    if (!rc::find_disk(disks, o.disk))
-      rc::resolve_disk(disks, o.disk); // "unknown disk ..."
-    throw rc::Error("disk " + o.disk + " is not a member disk (run 'raidclusterctl attach " +
-                    o.disk + "' first)");
+    if (!rc::find_disk(disks, disk))
+      rc::resolve_disk(disks, disk); // "unknown disk ..."
+    throw rc::Error("disk " + disk + " is not a member disk (run 'raidclusterctl attach " + disk +
+                    "' first)");
   }
-  ctl.spare(static_cast<uint32_t>(idx), !o.remove);
+  return static_cast<uint32_t>(idx);
+}
+
+int cmd_spare(const SpareOpts &o) {
+  rc::Control ctl;
+  uint32_t idx = member_index(ctl, o.disk);
+  ctl.spare(idx, !o.remove);
   std::cout << o.disk << (o.remove ? " is no longer a hot spare\n" : " is a hot spare\n");
   return 0;
 }
@@ -126,16 +133,8 @@ int cmd_spare(const SpareOpts &o) {
 int cmd_rebuild(const RebuildOpts &o) {
   rc::Control ctl;
   uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
-  std::vector<rc::DiskInfo> members = ctl.disks();
-  std::vector<rc::DiskProbe> disks = rc::probe_all(false);
-  int idx = rc::find_member(members, disks, o.disk);
-  if (idx < 0) {
-    if (!rc::find_disk(disks, o.disk))
-      rc::resolve_disk(disks, o.disk); // "unknown disk ..."
-    throw rc::Error("disk " + o.disk + " is not a member disk (run 'raidclusterctl attach " +
-                    o.disk + "' first)");
-  }
-  uint32_t m = ctl.rebuild(n, static_cast<uint32_t>(idx));
+  uint32_t idx = member_index(ctl, o.disk);
+  uint32_t m = ctl.rebuild(n, idx);
   std::cout << "rcl" << n << ": rebuilding member " << m << " onto " << o.disk
             << " (progress: raidclusterctl status)\n";
   return 0;
