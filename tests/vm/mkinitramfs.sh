@@ -5,7 +5,8 @@
 #   base.cpio.gz       busybox-static, the Debian modules the guest needs (with their deps),
 #                      sg3-utils, mdadm, e2fsprogs, /init; changes only with the system
 #   project.cpio.gz    raidcluster.ko (repo root, from `make module`) and build/raidclusterctl
-#                      with the shared libraries ldd names; changes with every build
+#                      with the shared libraries ldd names, and the static test programs of
+#                      guest/ (rc-ioctl-abuse, rc-crash-io); changes with every build
 #   initramfs.cpio.gz  base + project concatenated: the kernel unpacks concatenated archives in
 #                      order, so a rebuilt module costs one small cpio instead of the whole tree
 # Each part is rebuilt only when a stamp of its inputs (path, size, mtime) changed.
@@ -123,7 +124,9 @@ fi
 # 3. project: what `make module` and `make build/raidclusterctl` produced (either may be
 #    missing while the project is being built; the tests then say so)
 ABUSE_SRC=$HERE/guest/ioctl_abuse.c
-PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$REPO/include/raidcluster/ioctl.h")
+CRASH_SRC=$HERE/guest/crash_io.c
+PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" \
+             "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
     trap 'rm -rf "$R"' EXIT
@@ -137,6 +140,8 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     # raw-ioctl checker of the kernel's own validation (tests/vm/test_ioctl.py), static
     cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-ioctl-abuse" \
         "$ABUSE_SRC"
+    # writer and reader of self-describing records for the crash test (tests/vm/test_crash.py)
+    cc -static -O2 -pthread -Wall -Wextra -Werror -o "$R/usr/sbin/rc-crash-io" "$CRASH_SRC"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"

@@ -16,7 +16,8 @@ accepts the serial or naa.<wwn>. Faults come through QMP.
 
 Channels: commands go to the guest agent (/init) on the virtio-serial port "rcvm.ctl" through
 RUNDIR/ctl.sock; QMP is RUNDIR/qmp.sock; the serial console (kernel log and "RCVM:" markers)
-is RUNDIR/console.log; every command and its output is appended to RUNDIR/transcript.log.
+is RUNDIR/console.log; the second serial port (guest /dev/ttyS1) is RUNDIR/serial1.log; every
+command and its output is appended to RUNDIR/transcript.log.
 RUNDIR = $RC_VM_DIR/run/<name>. No qemu outlives the Python process that started it.
 """
 import atexit
@@ -136,6 +137,10 @@ class VM:
             a += ["-serial", "mon:stdio"]       # Ctrl-a x quits, Ctrl-a c: qemu monitor
         else:
             a += ["-chardev", f"file,id=con,path={r}/console.log", "-serial", "chardev:con"]
+        # ttyS1 -> RUNDIR/serial1.log: a channel a guest program can write to that outlives a
+        # SIGKILL of qemu: each byte the guest puts in the UART is written to the file at once
+        # (a drained tty, tcdrain(), is on the host), e.g. the acks of guest/crash_io.c.
+        a += ["-chardev", f"file,id=aux,path={r}/serial1.log", "-serial", "chardev:aux"]
         if not self.reboot:
             # reset, reboot and panic (oops=panic) all make qemu exit: a dead kernel is seen
             a.append("-no-reboot")
@@ -176,7 +181,7 @@ class VM:
     def start(self):
         os.makedirs(self.rundir, exist_ok=True)
         # a VM booted again over the same disks (same name) keeps the previous logs as *.prev
-        for f in ("console.log", "transcript.log"):
+        for f in ("console.log", "transcript.log", "serial1.log"):
             p = os.path.join(self.rundir, f)
             if os.path.exists(p) and any(v is not self and v.rundir == self.rundir for v in _ALL):
                 os.replace(p, p + ".prev")
@@ -212,6 +217,14 @@ class VM:
                 return f.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
+
+    def serial1(self):
+        """What the guest wrote to /dev/ttyS1 so far (bytes; the file outlives qemu)."""
+        try:
+            with open(os.path.join(self.rundir, "serial1.log"), "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return b""
 
     def console_tail(self, n=40):
         return "\n".join(self.console().splitlines()[-n:])

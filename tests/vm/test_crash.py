@@ -1,0 +1,327 @@
+"""Crash test: qemu is SIGKILLed while RAID 0, 1, 5 and 10 drives take concurrent writes; a new
+VM boots over the same images, the write-intent bitmap resync runs at attach, and then EVERY
+write the guest saw complete reads back through /dev/rclN, and mirrors and parity agree on the
+raw images.
+
+The writer is guest/crash_io.c (`rc-crash-io` in the guest): threads write self-describing
+records (every 512-byte sector says run, block, write number GEN and carries a checksum) with
+O_DIRECT|O_DSYNC, single blocks and 2..16-block writes that cross RAID 5 rows and chunks. After
+a write completes, its ack "a RUN FIRST N GEN" goes out on the second serial port (guest
+/dev/ttyS1 = RUNDIR/serial1.log on the host) and the port is drained; a block is written again
+only after the ack of its previous write is drained. So after the kill the host knows, for every
+block, the last acknowledged GEN A, and at most one later write of the block can have been in
+flight. The rule the check applies to every sector of every block (Documentation/testing.md):
+
+* acknowledged (the host has an ack of GEN A for the block): each sector holds the record of
+  GEN A or of one later GEN (the one write that was in flight); never an older GEN, never a
+  record of an earlier run, never another block's record, never garbage;
+* not acknowledged in this round: each sector holds what the block held before the round (as
+  checked after the previous crash) or the record of one GEN of this round;
+* a block mixing two GENs sector by sector (a torn 4 KiB record) is accepted only when the
+  newer GEN was not acknowledged; a sector that is not an intact record is never accepted.
+
+Seeded (RC_CRASH_SEED=N replays the writers' choices and the kill delays; qemu's timing under
+TCG is not deterministic, so a replay hits a similar, not the same, moment). RC_CRASH_ROUNDS
+sets the number of kill points (default 3)."""
+import os
+import random
+import re
+import time
+
+from vmtest import Fail, Group
+
+SEED = int(os.environ.get("RC_CRASH_SEED") or random.SystemRandom().randrange(1, 1 << 31))
+ROUNDS = int(os.environ.get("RC_CRASH_ROUNDS", "3"))
+BLOCKS = 2048              # 4 KiB blocks written per drive: its first 8 MiB
+THREADS = 3                # writer threads per drive
+MEMBER_SIZE = "16M"        # each member extent
+MIN_ACKS = 150             # acks per drive before the kill can come
+
+
+class Drv:
+    def __init__(self, name, level, stripe, disks):
+        self.name, self.level, self.stripe, self.disks = name, level, stripe, disks
+
+
+# All four drives share the disks (each its own extents), so one kill catches all of them in the
+# middle of their writes. Disk 3 is a member of the redundant ones only (the degraded check).
+DRIVES = [Drv("c10", 10, "32K", [0, 1, 2, 3]),
+          Drv("c5", 5, "16K", [1, 2, 3]),
+          Drv("c1", 1, "64K", [2, 3]),
+          Drv("c0", 0, "16K", [0, 1])]
+
+ZERO = ("Z",) * 8
+
+
+def parse_dump(text):
+    """rc-crash-io dump output -> {block: 8 tokens}; a token is "Z", "X", "@B.S" or (run, gen)."""
+    out = {}
+    for line in text.splitlines():
+        f = line.split()
+        if not f:
+            continue
+        b = int(f[0])
+        if f[1] == "T":
+            toks = tuple((int(x.split(":")[0]), int(x.split(":")[1])) if ":" in x else x
+                         for x in f[2:10])
+            if len(toks) != 8:
+                raise Fail(f"dump line with {len(toks)} sectors: {line!r}")
+        else:
+            toks = ((int(f[1]), int(f[2])),) * 8
+        out[b] = toks
+    return out
+
+
+def parse_acks(data):
+    """The ack log -> {run: {block: last acknowledged gen}}, count. An unfinished last line
+    (its drain never completed) is ignored: that write counts as not acknowledged."""
+    acks, n = {}, 0
+    text = data.decode(errors="replace")
+    lines = text.split("\n")[:-1]          # the part after the last newline is unfinished
+    for line in lines:
+        m = re.fullmatch(r"a (\d+) (\d+) (\d+) (\d+)", line)
+        if not m:
+            raise Fail(f"malformed line in the ack log: {line!r}")
+        run, first, cnt, gen = map(int, m.groups())
+        per = acks.setdefault(run, {})
+        for b in range(first, first + cnt):
+            if per.get(b, 0) > gen:
+                # the writer never reuses a block before its ack is out: acks per block rise
+                raise Fail(f"ack log: block {b} of run {run} acked gen {gen} after {per[b]}")
+            per[b] = gen
+        n += 1
+    return acks, n
+
+
+def check_blocks(name, run, cur, acks, prev):
+    """Apply the rule (module docstring). cur: this dump, acks: {block: gen} of this run,
+    prev: {block: tokens} before the round. Returns (errors, stats)."""
+    errors, stats = [], dict(acked=0, newer=0, torn=0, unacked_new=0)
+    for b in sorted(set(cur) | set(acks) | set(prev)):
+        toks = cur.get(b, ZERO)
+        old = prev.get(b, ZERO)
+        a = acks.get(b)
+        bad = [t for t in toks if t == "X" or (isinstance(t, str) and t.startswith("@"))]
+        if bad:
+            errors.append(f"{name} block {b}: {'garbage' if 'X' in bad else 'misdirected'} "
+                          f"sectors {toks} (acked gen {a})")
+            continue
+        new_gens = {t[1] for t in toks if isinstance(t, tuple) and t[0] == run}
+        if a is not None:
+            stats["acked"] += 1
+            wrong = [t for t in toks if not (isinstance(t, tuple) and t[0] == run and t[1] >= a)]
+            above = {g for g in new_gens if g > a}
+            if wrong:
+                errors.append(f"{name} block {b}: acknowledged gen {a} of run {run} lost: "
+                              f"sectors {toks}")
+            elif len(above) > 1:
+                errors.append(f"{name} block {b}: two unacknowledged gens {sorted(above)} "
+                              f"(at most one write per block is in flight): {toks}")
+            elif above:
+                stats["newer"] += 1
+                if a in new_gens:
+                    stats["torn"] += 1
+        else:
+            wrong = [(s, t) for s, t in enumerate(toks)
+                     if t != old[s] and not (isinstance(t, tuple) and t[0] == run)]
+            if wrong:
+                errors.append(f"{name} block {b}: not written in run {run} (no ack), but "
+                              f"sectors {[s for s, _ in wrong]} changed: {old} -> {toks}")
+            elif len(new_gens) > 1:
+                errors.append(f"{name} block {b}: {len(new_gens)} unacknowledged gens of run "
+                              f"{run}: {toks}")
+            elif new_gens:
+                stats["unacked_new"] += 1
+                if any(t != toks[0] for t in toks):
+                    stats["torn"] += 1
+    return errors, stats
+
+
+def say(t, msg):
+    print(f"     crash: {msg}", flush=True)
+    t.vm._log(f"# crash: {msg}\n")
+
+
+def drive_extents(t, name):
+    """[(image path, start byte, length bytes)] of the drive's members, in member order."""
+    st = t.status()
+    by_index = {d["index"]: d["serial"] for d in st["disks"]}
+    ld = [x for x in st["logical_drives"] if x["name"] == name][0]
+    return [(t.vm.disk(by_index[e["disk"]]).path, e["start"] * 512, e["length"] * 512)
+            for e in ld["extents"]]
+
+
+def redundancy_errors(t, drv):
+    """Mirror copies equal (RAID 1; RAID 10 pairs) / every RAID 5 row XORs to zero, on the raw
+    images over the members' whole extents."""
+    if drv.level == 0:
+        return []
+    ext = drive_extents(t, drv.name)
+    length = min(x[2] for x in ext)
+    data = []
+    for path, start, _ in ext:
+        with open(path, "rb") as f:
+            f.seek(start)
+            data.append(f.read(length))
+    groups = [list(range(len(ext)))] if drv.level in (1, 5) else \
+        [[i, i + 1] for i in range(0, len(ext), 2)]
+    errs = []
+    for g in groups:
+        if drv.level == 5:
+            acc = 0
+            for i in g:
+                acc ^= int.from_bytes(data[i], "little")
+            if acc:
+                off = ((acc & -acc).bit_length() - 1) // 8
+                errs.append(f"{drv.name}: RAID 5 parity wrong at member byte {off} "
+                            f"(member sector {(ext[0][1] + off) // 512} of member 0's disk)")
+        else:
+            for i in g[1:]:
+                if data[i] != data[g[0]]:
+                    off = next(k for k in range(0, length, 512)
+                               if data[i][k:k + 512] != data[g[0]][k:k + 512])
+                    errs.append(f"{drv.name}: copies {g[0]} and {i} differ at extent byte {off}")
+    return errs
+
+
+def run_id(rnd, i):
+    return rnd * 16 + i + 1
+
+
+def dump_all(t):
+    out = {}
+    for d in DRIVES:
+        out[d.name] = parse_dump(t.check(f"rc-crash-io dump {t.state['dev'][d.name]} {BLOCKS}",
+                                         timeout=180))
+    return out
+
+
+def start_writers(t, rnd, count=0):
+    """One rc-crash-io per drive in the background; their output in /tmp/cw.<name>."""
+    for i, d in enumerate(DRIVES):
+        t.check(f"rc-crash-io write {t.state['dev'][d.name]} /dev/ttyS1 {run_id(rnd, i)} "
+                f"{SEED * 64 + rnd * 8 + i} {BLOCKS} {THREADS} {count or ''} "
+                f"> /tmp/cw.{d.name} 2>&1 & echo $! > /tmp/cw.{d.name}.pid")
+
+
+def attach_and_check(t, rnd, acks, expect_resync):
+    """After a boot: load, attach (resync runs inside), then the rule on every drive."""
+    t.load()
+    t.ctl_ok("attach", "--all")
+    log = t.check("dmesg")
+    t.state["dev"] = {}
+    for d in DRIVES:
+        ld = t.drive(d.name)
+        if ld is None or str(ld.get("state")).lower() != "optimal":
+            raise Fail(f"{d.name} after the crash and attach --all: {ld}")
+        t.state["dev"][d.name] = t.drive_dev(d.name)
+        if expect_resync and d.level != 0 and \
+                not re.search(rf"rcl{ld['number']}: resynced [1-9]", log):
+            raise Fail(f"{d.name} (rcl{ld['number']}): no resync of dirty regions after the "
+                       "crash in the kernel log")
+    cur = dump_all(t)
+    errors, lines = [], []
+    for i, d in enumerate(DRIVES):
+        run = run_id(rnd, i)
+        e, st = check_blocks(d.name, run, cur[d.name], acks.get(run, {}),
+                             t.state["content"][d.name])
+        errors += e
+        errors += redundancy_errors(t, d)
+        lines.append(f"{d.name} {st['acked']} acked blocks ({st['newer']} newer, "
+                     f"{st['unacked_new']} unacked written, {st['torn']} torn)")
+    say(t, f"round {rnd}: " + "; ".join(lines))
+    if errors:
+        raise Fail(f"seed {SEED} round {rnd} (replay: RC_CRASH_SEED={SEED}): "
+                   f"{len(errors)} violation(s):\n" + "\n".join(errors[:30]))
+    t.state["content"] = cur
+
+
+def test_create(t):
+    t.load()
+    t.ctl_ok("attach", *[d.serial for d in t.disks])
+    t.state["dev"] = {}
+    for d in DRIVES:
+        args = ["create", d.name, "--level", d.level, "--stripe", d.stripe, "--size", MEMBER_SIZE]
+        for i in d.disks:
+            args += ["--disk", t.disks[i].serial]
+        t.ctl_ok(*args)
+        t.state["dev"][d.name] = t.drive_dev(d.name)
+    t.state["content"] = {d.name: {} for d in DRIVES}
+    say(t, f"seed {SEED} (replay: RC_CRASH_SEED={SEED}), {ROUNDS} kill points")
+
+
+def test_acks_without_crash(t):
+    # the pipeline itself: writers that stop after 400 writes each, every ack reaches the
+    # host, and with nothing in flight every block must hold exactly its last acked gen
+    start_writers(t, 0, count=400)
+    t.check("for p in " + " ".join(f"$(cat /tmp/cw.{d.name}.pid)" for d in DRIVES)
+            + "; do while [ -d /proc/$p ]; do sleep 0.2; done; done", timeout=300)
+    outs = {d.name: t.check(f"cat /tmp/cw.{d.name}") for d in DRIVES}
+    if any(o.strip() != "done 400" for o in outs.values()):
+        raise Fail(f"writers did not finish cleanly: {outs}")
+    acks, n = parse_acks(t.vm.serial1())
+    if n != 400 * len(DRIVES):
+        raise Fail(f"{n} acks on the host, expected {400 * len(DRIVES)}")
+    cur = dump_all(t)
+    for i, d in enumerate(DRIVES):
+        a = acks.get(run_id(0, i), {})
+        want = {b: ((run_id(0, i), g),) * 8 for b, g in a.items()}
+        if cur[d.name] != want:
+            diff = sorted(b for b in set(want) | set(cur[d.name])
+                          if want.get(b) != cur[d.name].get(b))
+            raise Fail(f"{d.name}: {len(diff)} blocks differ from their last ack, e.g. "
+                       + "; ".join(f"{b}: {cur[d.name].get(b)} vs {want.get(b)}"
+                                   for b in diff[:5]))
+        e = redundancy_errors(t, d)
+        if e:
+            raise Fail("\n".join(e))
+    t.state["content"] = cur
+
+
+def make_round(rnd):
+    def test_crash(t):
+        rng = random.Random(SEED * 1000 + rnd)
+        delay = rng.uniform(0.0, 3.0)
+        start_writers(t, rnd)
+        end = time.time() + 240
+        while True:
+            acks, _ = parse_acks(t.vm.serial1())
+            if all(len(acks.get(run_id(rnd, i), {})) >= MIN_ACKS for i in range(len(DRIVES))):
+                break
+            if time.time() > end:
+                raise Fail(f"writers too slow: acked blocks per run "
+                           f"{ {r: len(v) for r, v in acks.items()} }\n"
+                           + t.check("cat /tmp/cw.*"))
+            time.sleep(0.2)
+        time.sleep(delay)
+        t.vm.kill()
+        acks, _ = parse_acks(t.vm.serial1())
+        n = sum(len(acks.get(run_id(rnd, i), {})) for i in range(len(DRIVES)))
+        say(t, f"round {rnd}: killed qemu {delay:.2f}s after {MIN_ACKS} acked blocks per "
+               f"drive; {n} acked blocks on the host")
+        t.new_vm(crash=True)
+        attach_and_check(t, rnd, acks, expect_resync=True)
+    test_crash.__name__ = f"test_crash{rnd}"
+    return test_crash
+
+
+def test_degraded_reads(t):
+    # with disk 3 pulled, RAID 5 rebuilds its column from parity and RAID 1/10 read the other
+    # copy: every drive must still read exactly what was checked after the last crash
+    t.vm.unplug(t.disks[3].serial)
+    cur = dump_all(t)
+    for d in DRIVES:
+        if cur[d.name] != t.state["content"][d.name]:
+            diff = sorted(b for b in set(cur[d.name]) | set(t.state["content"][d.name])
+                          if cur[d.name].get(b) != t.state["content"][d.name].get(b))
+            raise Fail(f"{d.name} with {t.disks[3].serial} pulled: {len(diff)} blocks differ, "
+                       f"e.g. block {diff[0]}: {cur[d.name].get(diff[0])} vs "
+                       f"{t.state['content'][d.name].get(diff[0])}")
+        state = str(t.drive(d.name).get("state")).lower()
+        if (d.level == 0) != ("degraded" not in state):
+            raise Fail(f"{d.name} state {state} with disk 3 pulled")
+
+
+GROUPS = [Group("crash", [test_create, test_acks_without_crash]
+                + [make_round(r) for r in range(1, ROUNDS + 1)] + [test_degraded_reads],
+                disks=4, size_mb=128)]
