@@ -16,22 +16,30 @@ std::string wwn_of(const DiskInfo &d) {
   return w.str();
 }
 
+// Rebuild progress of a drive, as status shows it: percent done (0..100) and the seconds left
+// at the recent rate (-1 when the module has no rate yet).  Only with rebuild_total != 0.
+double rebuild_percent(const LdInfo &l) {
+  double p = 100.0 * static_cast<double>(l.rebuild_done) / static_cast<double>(l.rebuild_total);
+  return std::min(p, 100.0);
+}
+
+long long rebuild_eta(const LdInfo &l) {
+  if (!l.rebuild_rate)
+    return -1;
+  uint64_t left = l.rebuild_total > l.rebuild_done ? l.rebuild_total - l.rebuild_done : 0;
+  return static_cast<long long>((left + l.rebuild_rate - 1) / l.rebuild_rate);
+}
+
 std::string rebuild_text(const LdInfo &l) {
   if (!l.rebuild_total)
     return "";
   char b[96];
-  int n = std::snprintf(b, sizeof(b), "%.1f%%",
-                        100.0 * static_cast<double>(l.rebuild_done) /
-                            static_cast<double>(l.rebuild_total));
+  int n = std::snprintf(b, sizeof(b), "%.1f%%", rebuild_percent(l));
   // rate in sectors/s; ETA from the rest at that rate
-  if (l.rebuild_rate && n > 0 && static_cast<size_t>(n) < sizeof(b)) {
-    uint64_t left = l.rebuild_total > l.rebuild_done ? l.rebuild_total - l.rebuild_done : 0;
-    uint64_t eta = left / l.rebuild_rate;
-    std::snprintf(b + n, sizeof(b) - n, " %.1f MiB/s ETA %llu:%02llu",
-                  static_cast<double>(l.rebuild_rate) / 2048.0,
-                  static_cast<unsigned long long>(eta / 60),
-                  static_cast<unsigned long long>(eta % 60));
-  }
+  long long eta = rebuild_eta(l);
+  if (eta >= 0 && n > 0 && static_cast<size_t>(n) < sizeof(b))
+    std::snprintf(b + n, sizeof(b) - n, " %.1f MiB/s ETA %lld:%02lld",
+                  static_cast<double>(l.rebuild_rate) / 2048.0, eta / 60, eta % 60);
   return b;
 }
 
@@ -73,6 +81,12 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                 .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
                 .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
                 .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
+                // whole percent (rounded down, so 100 only when done) and seconds left at the
+                // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
+                .set("rebuild_percent",
+                     l.rebuild_total ? Json(static_cast<unsigned>(rebuild_percent(l))) : Json())
+                .set("rebuild_eta_seconds",
+                     l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json())
                 .set("extents", ext));
   }
   return Json::object()

@@ -67,6 +67,23 @@ TEST(CxxJson, Status) {
   EXPECT_NE(t.find("/dev/sdc"), std::string::npos) << t;
   EXPECT_NE(t.find("d1:32768+2048(failed)"), std::string::npos) << t;
   EXPECT_NE(t.find("degraded"), std::string::npos) << t;
+  // no rebuild: no progress fields
+  EXPECT_NE(j.find("\"rebuild_percent\":null"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"rebuild_eta_seconds\":null"), std::string::npos) << j;
+  // a rebuild: 1/3 done at 1 MiB/s, 2/3 of 6 MiB left = 4 s
+  l.rebuild_total = 3 * 4096;
+  l.rebuild_done = 4096;
+  l.rebuild_rate = 2048;
+  j = status_json(info, {d}, {l}).dump(0);
+  EXPECT_NE(j.find("\"rebuild_percent\":33"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"rebuild_eta_seconds\":4"), std::string::npos) << j;
+  t = format_status(info, {d}, {l});
+  EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04"), std::string::npos) << t;
+  // no rate measured yet: percent, but no ETA
+  l.rebuild_rate = 0;
+  j = status_json(info, {d}, {l}).dump(0);
+  EXPECT_NE(j.find("\"rebuild_eta_seconds\":null"), std::string::npos) << j;
+  EXPECT_EQ(format_status(info, {d}, {l}).find("ETA"), std::string::npos);
 }
 
 TEST(CxxJson, ScanEmptyAndOneDisk) {

@@ -32,9 +32,11 @@ from vmtest import Fail, Group
 
 SEED = int(os.environ.get("RC_CRASH_SEED") or random.SystemRandom().randrange(1, 1 << 31))
 ROUNDS = int(os.environ.get("RC_CRASH_ROUNDS", "3"))
-BLOCKS = 2048              # 4 KiB blocks written per drive: its first 8 MiB
+BLOCKS = 8192              # 4 KiB blocks written per drive: its first 32 MiB
+WINDOW = 512               # ... all in a 2 MiB window that jumps every 0.7 s (bitmap regions
+                           # go idle, get cleared and dirty again during the run)
 THREADS = 3                # writer threads per drive
-MEMBER_SIZE = "16M"        # each member extent
+MEMBER_SIZE = "32M"        # each member extent
 MIN_ACKS = 150             # acks per drive before the kill can come
 
 
@@ -200,7 +202,7 @@ def start_writers(t, rnd, count=0):
     """One rc-crash-io per drive in the background; their output in /tmp/cw.<name>."""
     for i, d in enumerate(DRIVES):
         t.check(f"rc-crash-io write {t.state['dev'][d.name]} /dev/ttyS1 {run_id(rnd, i)} "
-                f"{SEED * 64 + rnd * 8 + i} {BLOCKS} {THREADS} {count or ''} "
+                f"{SEED * 64 + rnd * 8 + i} {BLOCKS} {THREADS} {count} {WINDOW} "
                 f"> /tmp/cw.{d.name} 2>&1 & echo $! > /tmp/cw.{d.name}.pid")
 
 
@@ -281,7 +283,7 @@ def test_acks_without_crash(t):
 def make_round(rnd):
     def test_crash(t):
         rng = random.Random(SEED * 1000 + rnd)
-        delay = rng.uniform(0.0, 3.0)
+        delay = rng.uniform(0.0, 6.0)
         start_writers(t, rnd)
         end = time.time() + 240
         while True:

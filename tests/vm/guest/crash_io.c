@@ -2,11 +2,14 @@
 /*
  * crash_io: the guest side of the crash test (tests/vm/test_crash.py).
  *
- *   crash_io write DEV ACKDEV RUN SEED BLOCKS THREADS [COUNT]
+ *   crash_io write DEV ACKDEV RUN SEED BLOCKS THREADS [COUNT [WINDOW]]
  *       THREADS writers write self-describing 4 KiB records with
  *       O_DIRECT|O_DSYNC to random blocks 0..BLOCKS-1 of DEV: half of the
  *       writes one block, the others 2..16 blocks (half of those aligned to
- *       8 blocks), so they cross RAID 5 rows and chunks.  When a write has
+ *       8 blocks), so they cross RAID 5 rows and chunks.  With WINDOW, all
+ *       writes go to a window of WINDOW blocks that jumps to a random place
+ *       every 0.7 s, so regions of the write-intent bitmap go idle (and get
+ *       cleared) and dirty again while the writes go on.  When a write has
  *       completed, the line "a RUN FIRST N GEN" is written to ACKDEV (a
  *       serial port whose other end is a file on the host) and the port is
  *       drained (tcdrain).  A block is written again only after the ack of
@@ -31,11 +34,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BLK 4096u
@@ -119,7 +124,8 @@ static void die(const char *what)
 
 static int dev_fd, ack_fd, ack_tty;
 static uint32_t run_id;
-static uint64_t nblocks, gen_next = 1, limit, acked;
+static uint64_t nblocks, gen_next = 1, limit, acked, window, win_first;
+static uint64_t win_seed, win_next_ms;
 static unsigned char *busy;		/* written, ack not drained yet */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -129,6 +135,14 @@ struct pend {
 };
 static struct pend *pending;
 static size_t npending, cap_pending;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void *writer(void *arg)
 {
@@ -147,10 +161,22 @@ static void *writer(void *arg)
 			n = 2 + (x >> 8) % (MAXLEN - 1);
 		if (n > nblocks)
 			n = nblocks;
-		first = (x >> 16) % (nblocks - n + 1);
-		if ((x & 2) && n > 1)
-			first &= ~7ull;
 		pthread_mutex_lock(&lock);
+		if (window) {
+			uint64_t now = now_ms();
+
+			if (now >= win_next_ms) {
+				win_first = xs(&win_seed) % (nblocks - window + 1);
+				win_next_ms = now + 700;
+			}
+			if (n > window)
+				n = window;
+			first = win_first + (x >> 16) % (window - n + 1);
+		} else {
+			first = (x >> 16) % (nblocks - n + 1);
+		}
+		if ((x & 2) && n > 1 && (first & ~7ull) >= win_first)
+			first &= ~7ull;
 		if (limit && gen_next > limit) {
 			pthread_mutex_unlock(&lock);
 			return NULL;
@@ -159,6 +185,7 @@ static void *writer(void *arg)
 			;
 		if (b < first + n) {	/* overlaps a write not acked yet */
 			pthread_mutex_unlock(&lock);
+			sched_yield();
 			continue;
 		}
 		memset(busy + first, 1, n);
@@ -272,7 +299,10 @@ static int cmd_write(char **av)
 	nblocks = strtoull(av[4], NULL, 0);
 	threads = strtoul(av[5], NULL, 0);
 	limit = av[6] ? strtoull(av[6], NULL, 0) : 0;
-	if (!run_id || !nblocks || !threads)
+	window = av[6] && av[7] ? strtoull(av[7], NULL, 0) : 0;
+	win_seed = seed ^ 0x5bd1e995ull;
+	xs(&win_seed);
+	if (!run_id || !nblocks || !threads || window > nblocks)
 		return fprintf(stderr, "crash_io: bad arguments\n"), 1;
 	busy = calloc(nblocks, 1);
 	if (!busy)
@@ -349,11 +379,11 @@ static int cmd_dump(char **av)
 
 int main(int ac, char **av)
 {
-	if (ac >= 8 && ac <= 9 && !strcmp(av[1], "write"))
+	if (ac >= 8 && ac <= 10 && !strcmp(av[1], "write"))
 		return cmd_write(av + 2);
 	if (ac == 4 && !strcmp(av[1], "dump"))
 		return cmd_dump(av + 2);
-	fprintf(stderr, "usage: crash_io write DEV ACKDEV RUN SEED BLOCKS THREADS [COUNT]\n"
+	fprintf(stderr, "usage: crash_io write DEV ACKDEV RUN SEED BLOCKS THREADS [COUNT [WINDOW]]\n"
 		"       crash_io dump DEV BLOCKS\n");
 	return 1;
 }

@@ -1,0 +1,91 @@
+"""Rebuild progress as the admin sees it: while a rebuild throttled by the module parameter
+rebuild_speed_max runs, `raidclusterctl status` shows percent, rate and ETA in the drive's
+REBUILD column and `status --json` shows rebuild_percent, rebuild_rate and rebuild_eta_seconds;
+the percent only grows and stays within 0..100, the rate is above zero and the ETA agrees with
+the rest at that rate. When the rebuild is over the drive is optimal, the progress fields are
+null (nothing to show), and the data written before the member was pulled reads back.
+
+No timing is asserted: the speed limit only makes the rebuild last long enough (several seconds)
+for status to be sampled a few times."""
+import json
+import re
+import time
+
+from vmtest import Fail, Group
+
+SPEED_KIB = 3000                   # rebuild_speed_max during the test
+SIZE = "32M"                       # each member extent: about 11 s of rebuild at SPEED_KIB
+TEXT_RE = re.compile(r"(\d+\.\d)% ([\d.]+) MiB/s ETA (\d+):(\d\d)")
+
+
+def test_progress(t):
+    t.load()
+    new, ms = t.disks[0], t.disks[1:4]
+    t.ctl_ok("attach", *[d.serial for d in ms])
+    t.ctl_ok("create", "p5", "--level", 5, "--stripe", "64K", "--size", SIZE,
+             *[a for d in ms for a in ("--disk", d.serial)])
+    dev = t.drive_dev("p5")
+    t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=8 2>/dev/null && "
+            f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+    t.vm.unplug(ms[-1].serial)
+    t.ctl_ok("attach", new.serial)
+    t.check(f"echo {SPEED_KIB} > /sys/module/raidcluster/parameters/rebuild_speed_max")
+    t.ctl_ok("rebuild", "p5", "--disk", new.serial)
+    samples, end = [], time.time() + 600
+    while True:
+        out = t.check("raidclusterctl status --json; echo @@; raidclusterctl status")
+        js, text = out.split("@@\n", 1)
+        ld = [x for x in json.loads(js)["logical_drives"] if x["name"] == "p5"][0]
+        row = [line for line in text.splitlines() if re.search(r"\bp5\b", line)]
+        if str(ld["state"]).lower() == "optimal" and not ld["rebuild_total"]:
+            break
+        if time.time() > end:
+            raise Fail(f"rebuild not over after 600 s: {ld}")
+        if ld["rebuild_total"]:
+            samples.append((ld, row[0] if row else ""))
+        time.sleep(0.5)
+    t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+    t.vm._log("# samples:\n" + "\n".join(f"{s[0]} | {s[1]}" for s in samples) + "\n")
+    if len(samples) < 3:
+        raise Fail(f"only {len(samples)} status samples during the rebuild (throttled to "
+                   f"{SPEED_KIB} KiB/s it should last several seconds): {samples}")
+    last_json = last_text = -1.0
+    rates = etas = 0
+    for ld, row in samples:
+        done, total, rate = ld["rebuild_done"], ld["rebuild_total"], ld["rebuild_rate"]
+        pct = ld.get("rebuild_percent")
+        if pct is None or not 0 <= pct <= 100 or pct != 100 * done // total:
+            raise Fail(f"rebuild_percent {pct} for {done}/{total}: {ld}")
+        if pct < last_json:
+            raise Fail(f"rebuild_percent went back from {last_json} to {pct}")
+        last_json = pct
+        m = TEXT_RE.search(row)
+        if rate:
+            rates += 1
+            eta = ld.get("rebuild_eta_seconds")
+            if eta is None or eta != -(-(total - done) // rate):
+                raise Fail(f"rebuild_eta_seconds {eta} for {total - done} sectors left at "
+                           f"{rate} sectors/s: {ld}")
+            if not m:
+                raise Fail(f"status shows no 'P% R MiB/s ETA M:SS' with a rate: {row!r}")
+            etas += 1
+        else:
+            m = re.search(r"(\d+\.\d)%", row)
+            if not m:
+                raise Fail(f"status shows no percent during the rebuild: {row!r}")
+        tp = float(m.group(1))
+        if not 0 <= tp <= 100 or tp < last_text:
+            raise Fail(f"status percent {tp} after {last_text}: {row!r}")
+        last_text = tp
+    if not rates or not etas:
+        raise Fail(f"no sample with a rate and an ETA among {len(samples)}: {samples}")
+    ld = t.drive("p5")
+    if ld.get("rebuild_percent") is not None or ld.get("rebuild_eta_seconds") is not None:
+        raise Fail(f"progress fields left after the rebuild: {ld}")
+    sysfs = t.check(f"cat /sys/block/{dev.split('/')[-1]}/raidcluster/rebuild").split()
+    if sysfs != ["0", "0", "0"]:
+        raise Fail(f"sysfs rebuild after the end: {sysfs}")
+    t.check(f"dd if={dev} bs=1M count=8 iflag=direct 2>/dev/null | cmp - /tmp/pat")
+
+
+GROUPS = [Group("rebuild_progress", [test_progress], disks=4, size_mb=128)]
