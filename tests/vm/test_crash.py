@@ -212,13 +212,15 @@ def attach_and_check(t, rnd, acks, expect_resync):
     t.ctl_ok("attach", "--all")
     log = t.check("dmesg")
     t.state["dev"] = {}
+    resynced = {}
     for d in DRIVES:
         ld = t.drive(d.name)
         if ld is None or str(ld.get("state")).lower() != "optimal":
             raise Fail(f"{d.name} after the crash and attach --all: {ld}")
         t.state["dev"][d.name] = t.drive_dev(d.name)
-        if expect_resync and d.level != 0 and \
-                not re.search(rf"rcl{ld['number']}: resynced [1-9]", log):
+        m = re.search(rf"rcl{ld['number']}: resynced (\d+)", log)
+        resynced[d.name] = int(m.group(1)) if m else 0
+        if expect_resync and d.level != 0 and not resynced[d.name]:
             raise Fail(f"{d.name} (rcl{ld['number']}): no resync of dirty regions after the "
                        "crash in the kernel log")
     cur = dump_all(t)
@@ -230,7 +232,8 @@ def attach_and_check(t, rnd, acks, expect_resync):
         errors += e
         errors += redundancy_errors(t, d)
         lines.append(f"{d.name} {st['acked']} acked blocks ({st['newer']} newer, "
-                     f"{st['unacked_new']} unacked written, {st['torn']} torn)")
+                     f"{st['unacked_new']} unacked written, {st['torn']} torn"
+                     + (f", {resynced[d.name]} regions resynced)" if d.level else ")"))
     say(t, f"round {rnd}: " + "; ".join(lines))
     if errors:
         raise Fail(f"seed {SEED} round {rnd} (replay: RC_CRASH_SEED={SEED}): "
@@ -296,7 +299,13 @@ def make_round(rnd):
                            + t.check("cat /tmp/cw.*"))
             time.sleep(0.2)
         time.sleep(delay)
+        # the writers must still be at it (one that hit an I/O error has exited)
+        rc, out = t.sh("for d in " + " ".join(d.name for d in DRIVES) + "; do "
+                       "kill -0 $(cat /tmp/cw.$d.pid) 2>/dev/null || "
+                       "{ echo \"$d: $(cat /tmp/cw.$d)\"; exit 1; }; done")
         t.vm.kill()
+        if rc:
+            raise Fail(f"a writer stopped before the kill: {out}")
         acks, _ = parse_acks(t.vm.serial1())
         n = sum(len(acks.get(run_id(rnd, i), {})) for i in range(len(DRIVES)))
         say(t, f"round {rnd}: killed qemu {delay:.2f}s after {MIN_ACKS} acked blocks per "
