@@ -422,6 +422,13 @@ class VM:
                      options=[{"driver": "raw", "node-name": f"d{i}", "file": f"f{i}"}])
             self.qmp("blockdev-del", {"node-name": f"e{i}"})
 
+    def throttle(self, which, iops_wr=0, bps_wr=0):
+        """Slow a disk's writes down (QMP block_set_io_throttle; 0, 0 lifts it). qemu queues
+        the excess in its own memory, so a kill loses what is queued: with one member slowed,
+        a crash catches mirrors and parity half written."""
+        self.qmp("block_set_io_throttle", id=f"disk{self._index(which)}", bps=0, bps_rd=0,
+                 bps_wr=bps_wr, iops=0, iops_rd=0, iops_wr=iops_wr)
+
     def reset(self, timeout=120):
         """Node reset: QMP system_reset (needs reboot=True, else qemu exits); waits for the agent."""
         n = self.console().count("RCVM: agent ready")

@@ -22,12 +22,15 @@ flight. The rule the check applies to every sector of every block (Documentation
 
 Seeded (RC_CRASH_SEED=N replays the writers' choices and the kill delays; qemu's timing under
 TCG is not deterministic, so a replay hits a similar, not the same, moment). RC_CRASH_ROUNDS
-sets the number of kill points (default 3)."""
+sets the number of kill points (default 3). In each round one member's writes are throttled
+(QMP block_set_io_throttle), so the kill really leaves mirrors and RAID 5 rows half written:
+with RC_CRASH_WRITE_INTENT=0 (no bitmap, no resync) the test fails."""
 import os
 import random
 import re
 import time
 
+import rcvm
 from vmtest import Fail, Group
 
 SEED = int(os.environ.get("RC_CRASH_SEED") or random.SystemRandom().randrange(1, 1 << 31))
@@ -37,7 +40,11 @@ WINDOW = 512               # ... all in a 2 MiB window that jumps every 0.7 s (b
                            # go idle, get cleared and dirty again during the run)
 THREADS = 3                # writer threads per drive
 MEMBER_SIZE = "32M"        # each member extent
-MIN_ACKS = 150             # acks per drive before the kill can come
+# RC_CRASH_WRITE_INTENT=0: load the module without its write-intent bitmap (no resync) to see
+# the test fail: with one member slowed, mirrors and parity are left half written
+WRITE_INTENT = os.environ.get("RC_CRASH_WRITE_INTENT", "1") != "0"
+MIN_ACKS = 150             # acked blocks per drive before the kill can come
+THROTTLE_IOPS = 50         # writes/s of the member slowed down in each round
 
 
 class Drv:
@@ -208,7 +215,7 @@ def start_writers(t, rnd, count=0):
 
 def attach_and_check(t, rnd, acks, expect_resync):
     """After a boot: load, attach (resync runs inside), then the rule on every drive."""
-    t.load()
+    load(t)
     t.ctl_ok("attach", "--all")
     log = t.check("dmesg")
     t.state["dev"] = {}
@@ -220,7 +227,7 @@ def attach_and_check(t, rnd, acks, expect_resync):
         t.state["dev"][d.name] = t.drive_dev(d.name)
         m = re.search(rf"rcl{ld['number']}: resynced (\d+)", log)
         resynced[d.name] = int(m.group(1)) if m else 0
-        if expect_resync and d.level != 0 and not resynced[d.name]:
+        if expect_resync and WRITE_INTENT and d.level != 0 and not resynced[d.name]:
             raise Fail(f"{d.name} (rcl{ld['number']}): no resync of dirty regions after the "
                        "crash in the kernel log")
     cur = dump_all(t)
@@ -241,8 +248,16 @@ def attach_and_check(t, rnd, acks, expect_resync):
     t.state["content"] = cur
 
 
+def load(t):
+    if WRITE_INTENT:
+        t.load()
+    else:
+        t.check("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
+                f"insmod {rcvm.KO} write_intent=0")
+
+
 def test_create(t):
-    t.load()
+    load(t)
     t.ctl_ok("attach", *[d.serial for d in t.disks])
     t.state["dev"] = {}
     for d in DRIVES:
@@ -287,6 +302,11 @@ def make_round(rnd):
     def test_crash(t):
         rng = random.Random(SEED * 1000 + rnd)
         delay = rng.uniform(0.0, 6.0)
+        # one member slowed down: its writes queue up in qemu, and the kill loses them, so
+        # mirrors and RAID 5 rows really are half written at the crash (without it both
+        # halves of a mirrored write land within microseconds and a kill rarely splits them)
+        slow = t.disks[[3, 2, 1][(rnd - 1) % 3]]
+        t.vm.throttle(slow.serial, iops_wr=THROTTLE_IOPS)
         start_writers(t, rnd)
         end = time.time() + 240
         while True:
@@ -309,7 +329,8 @@ def make_round(rnd):
         acks, _ = parse_acks(t.vm.serial1())
         n = sum(len(acks.get(run_id(rnd, i), {})) for i in range(len(DRIVES)))
         say(t, f"round {rnd}: killed qemu {delay:.2f}s after {MIN_ACKS} acked blocks per "
-               f"drive; {n} acked blocks on the host")
+               f"drive ({slow.serial} slowed to {THROTTLE_IOPS} writes/s); {n} acked blocks "
+               "on the host")
         t.new_vm(crash=True)
         attach_and_check(t, rnd, acks, expect_resync=True)
     test_crash.__name__ = f"test_crash{rnd}"
