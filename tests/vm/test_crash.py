@@ -357,3 +357,85 @@ def test_degraded_reads(t):
 GROUPS = [Group("crash", [test_create, test_acks_without_crash]
                 + [make_round(r) for r in range(1, ROUNDS + 1)] + [test_degraded_reads],
                 disks=4, size_mb=128)]
+
+
+# --- a crash during a rebuild ----------------------------------------------------------------
+# RAID 1 over disks 1 and 2; disk 2 pulled, the drive rebuilt onto disk 0. Once the rebuild's
+# checkpoint (COD rebuild_pos) is past the writers' blocks, writes there go to both copies, the
+# new disk (the rebuild target) slowed down; qemu is killed; after the new boot the rebuild
+# resumes from its checkpoint. Every acknowledged write must read back, and once the rebuild is
+# over the two copies must agree, also where the crash left writes half done below the
+# checkpoint (the resync at start has to repair the rebuilt part of the target too).
+RB_BLOCKS = 1024                   # the writers' blocks: the drive's first 4 MiB
+RB_SIZE = "32M"
+
+
+def rb_cod_pos(t, serial, name):
+    cfg = t.cod(serial).get("config") or {}
+    ld = [x for x in cfg.get("logical_drives", []) if x.get("name") == name][0]
+    return max(int(e.get("rebuild_pos", 0)) for e in ld["extents"])
+
+
+def test_crash_during_rebuild(t):
+    load(t)
+    new, m0, m1 = t.disks[0], t.disks[1], t.disks[2]
+    t.ctl_ok("attach", m0.serial, m1.serial, new.serial)
+    t.ctl_ok("create", "r1", "--level", 1, "--size", RB_SIZE, "--disk", m0.serial,
+             "--disk", m1.serial)
+    t.vm.unplug(m1.serial)
+    # the next write finds the member gone: degraded
+    t.check(f"dd if=/dev/zero of={t.drive_dev('r1')} bs=64k count=1 oflag=direct 2>/dev/null")
+    if "degraded" not in str(t.drive("r1").get("state")):
+        raise Fail(f"r1 not degraded after a write with {m1.serial} pulled: {t.drive('r1')}")
+    t.check("echo 4000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+    t.ctl_ok("rebuild", "r1", "--disk", new.serial)
+    end = time.time() + 300
+    while rb_cod_pos(t, new.serial, "r1") < 2 * RB_BLOCKS * 8:
+        if time.time() > end:
+            raise Fail(f"rebuild checkpoint not past {2 * RB_BLOCKS * 8} sectors: "
+                       f"{t.drive('r1')}")
+        time.sleep(0.5)
+    # slow: still rebuilding at the kill
+    t.check("echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_max; "
+            "echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_min")
+    dev = t.drive_dev("r1")
+    rng = random.Random(SEED * 1000 + 999)
+    t.vm.throttle(new.serial, iops_wr=THROTTLE_IOPS)
+    t.check(f"rc-crash-io write {dev} /dev/ttyS1 {run_id(9, 0)} {SEED * 64 + 63} {RB_BLOCKS} "
+            f"{THREADS} > /tmp/cw.r1 2>&1 & echo $! > /tmp/cw.r1.pid")
+    end = time.time() + 240
+    while len(parse_acks(t.vm.serial1())[0].get(run_id(9, 0), {})) < MIN_ACKS:
+        if time.time() > end:
+            raise Fail("writer too slow: " + t.check("cat /tmp/cw.r1"))
+        time.sleep(0.2)
+    time.sleep(rng.uniform(0.0, 3.0))
+    rc, out = t.sh("kill -0 $(cat /tmp/cw.r1.pid) && "
+                   "! grep -q ' 0 0 0' /sys/block/" + dev.split("/")[-1] + "/raidcluster/rebuild")
+    t.vm.kill()
+    if rc:
+        raise Fail(f"writer stopped or rebuild over before the kill: {out}")
+    acks, _ = parse_acks(t.vm.serial1())
+    t.new_vm(crash=True)
+    load(t)
+    t.ctl_ok("attach", m0.serial, new.serial)
+    ld = t.drive("r1")
+    if ld is None or not int(ld.get("rebuild_total", 0)):
+        raise Fail(f"the rebuild did not resume after the crash: {ld}")
+    t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+    end = time.time() + 600
+    while str(t.drive("r1").get("state")).lower() != "optimal":
+        if time.time() > end:
+            raise Fail(f"rebuild not over: {t.drive('r1')}")
+        time.sleep(1)
+    dev = t.drive_dev("r1")
+    cur = parse_dump(t.check(f"rc-crash-io dump {dev} {RB_BLOCKS}"))
+    errors, st = check_blocks("r1", run_id(9, 0), cur, acks.get(run_id(9, 0), {}), {})
+    errors += redundancy_errors(t, Drv("r1", 1, "64K", [1, 0]))
+    say(t, f"crash during rebuild: {st['acked']} acked blocks ({st['newer']} newer, "
+           f"{st['unacked_new']} unacked written)")
+    if errors:
+        raise Fail(f"seed {SEED} (replay: RC_CRASH_SEED={SEED}): {len(errors)} violation(s):\n"
+                   + "\n".join(errors[:30]))
+
+
+GROUPS.append(Group("crash_rebuild", [test_crash_during_rebuild], disks=3, size_mb=128))
