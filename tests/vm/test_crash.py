@@ -360,12 +360,13 @@ GROUPS = [Group("crash", [test_create, test_acks_without_crash]
 
 
 # --- a crash during a rebuild ----------------------------------------------------------------
-# RAID 1 over disks 1 and 2; disk 2 pulled, the drive rebuilt onto disk 0. Once the rebuild's
-# checkpoint (COD rebuild_pos) is past the writers' blocks, writes there go to both copies, the
-# new disk (the rebuild target) slowed down; qemu is killed; after the new boot the rebuild
-# resumes from its checkpoint. Every acknowledged write must read back, and once the rebuild is
-# over the two copies must agree, also where the crash left writes half done below the
-# checkpoint (the resync at start has to repair the rebuilt part of the target too).
+# A RAID 1, 10 or 5 drive over disks 1..n; its last member pulled, the drive rebuilt onto disk 0.
+# Once the rebuild's checkpoint (COD rebuild_pos) is past the writers' blocks, writes there go to
+# every copy including the new disk (the rebuild target), which is slowed down; qemu is killed;
+# after the new boot the rebuild resumes from its checkpoint. Every acknowledged write must read
+# back, and once the rebuild is over the copies / parity must agree, also where the crash left
+# writes half done below the checkpoint: the resync at start has to repair the rebuilt part of
+# the target too, the resumed rebuild never goes back there.
 RB_BLOCKS = 1024                   # the writers' blocks: the drive's first 4 MiB
 RB_SIZE = "32M"
 
@@ -376,66 +377,74 @@ def rb_cod_pos(t, serial, name):
     return max(int(e.get("rebuild_pos", 0)) for e in ld["extents"])
 
 
-def test_crash_during_rebuild(t):
-    load(t)
-    new, m0, m1 = t.disks[0], t.disks[1], t.disks[2]
-    t.ctl_ok("attach", m0.serial, m1.serial, new.serial)
-    t.ctl_ok("create", "r1", "--level", 1, "--size", RB_SIZE, "--disk", m0.serial,
-             "--disk", m1.serial)
-    t.vm.unplug(m1.serial)
-    # the next write finds the member gone: degraded
-    t.check(f"dd if=/dev/zero of={t.drive_dev('r1')} bs=64k count=1 oflag=direct 2>/dev/null")
-    if "degraded" not in str(t.drive("r1").get("state")):
-        raise Fail(f"r1 not degraded after a write with {m1.serial} pulled: {t.drive('r1')}")
-    t.check("echo 4000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
-    t.ctl_ok("rebuild", "r1", "--disk", new.serial)
-    end = time.time() + 300
-    while rb_cod_pos(t, new.serial, "r1") < 2 * RB_BLOCKS * 8:
-        if time.time() > end:
-            raise Fail(f"rebuild checkpoint not past {2 * RB_BLOCKS * 8} sectors: "
-                       f"{t.drive('r1')}")
-        time.sleep(0.5)
-    # slow: still rebuilding at the kill
-    t.check("echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_max; "
-            "echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_min")
-    dev = t.drive_dev("r1")
-    rng = random.Random(SEED * 1000 + 999)
-    t.vm.throttle(new.serial, iops_wr=THROTTLE_IOPS)
-    t.check(f"rc-crash-io write {dev} /dev/ttyS1 {run_id(9, 0)} {SEED * 64 + 63} {RB_BLOCKS} "
-            f"{THREADS} > /tmp/cw.r1 2>&1 & echo $! > /tmp/cw.r1.pid")
-    end = time.time() + 240
-    while len(parse_acks(t.vm.serial1())[0].get(run_id(9, 0), {})) < MIN_ACKS:
-        if time.time() > end:
-            raise Fail("writer too slow: " + t.check("cat /tmp/cw.r1"))
-        time.sleep(0.2)
-    time.sleep(rng.uniform(0.0, 3.0))
-    rc, out = t.sh("kill -0 $(cat /tmp/cw.r1.pid) && "
-                   "! grep -q ' 0 0 0' /sys/block/" + dev.split("/")[-1] + "/raidcluster/rebuild")
-    t.vm.kill()
-    if rc:
-        raise Fail(f"writer stopped or rebuild over before the kill: {out}")
-    acks, _ = parse_acks(t.vm.serial1())
-    t.new_vm(crash=True)
-    load(t)
-    t.ctl_ok("attach", m0.serial, new.serial)
-    ld = t.drive("r1")
-    if ld is None or not int(ld.get("rebuild_total", 0)):
-        raise Fail(f"the rebuild did not resume after the crash: {ld}")
-    t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
-    end = time.time() + 600
-    while str(t.drive("r1").get("state")).lower() != "optimal":
-        if time.time() > end:
-            raise Fail(f"rebuild not over: {t.drive('r1')}")
-        time.sleep(1)
-    dev = t.drive_dev("r1")
-    cur = parse_dump(t.check(f"rc-crash-io dump {dev} {RB_BLOCKS}"))
-    errors, st = check_blocks("r1", run_id(9, 0), cur, acks.get(run_id(9, 0), {}), {})
-    errors += redundancy_errors(t, Drv("r1", 1, "64K", [1, 0]))
-    say(t, f"crash during rebuild: {st['acked']} acked blocks ({st['newer']} newer, "
-           f"{st['unacked_new']} unacked written)")
-    if errors:
-        raise Fail(f"seed {SEED} (replay: RC_CRASH_SEED={SEED}): {len(errors)} violation(s):\n"
-                   + "\n".join(errors[:30]))
+def make_crash_during_rebuild(level, nmem):
+    name = f"rb{level}"
+
+    def test_crash_during_rebuild(t):
+        load(t)
+        new, ms = t.disks[0], t.disks[1:1 + nmem]
+        t.ctl_ok("attach", *[d.serial for d in ms + [new]])
+        t.ctl_ok("create", name, "--level", level, "--size", RB_SIZE,
+                 *[a for d in ms for a in ("--disk", d.serial)])
+        t.vm.unplug(ms[-1].serial)
+        # the next write finds the member gone: degraded
+        t.check(f"dd if=/dev/zero of={t.drive_dev(name)} bs=64k count=1 oflag=direct "
+                "2>/dev/null")
+        if "degraded" not in str(t.drive(name).get("state")):
+            raise Fail(f"{name} not degraded after a write with {ms[-1].serial} pulled: "
+                       f"{t.drive(name)}")
+        t.check("echo 4000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        t.ctl_ok("rebuild", name, "--disk", new.serial)
+        end = time.time() + 300
+        while rb_cod_pos(t, new.serial, name) < 2 * RB_BLOCKS * 8:
+            if time.time() > end:
+                raise Fail(f"rebuild checkpoint not past {2 * RB_BLOCKS * 8} sectors: "
+                           f"{t.drive(name)}")
+            time.sleep(0.5)
+        # slow: still rebuilding at the kill
+        t.check("echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_max; "
+                "echo 500 > /sys/module/raidcluster/parameters/rebuild_speed_min")
+        dev = t.drive_dev(name)
+        rng = random.Random(SEED * 1000 + 900 + level)
+        t.vm.throttle(new.serial, iops_wr=THROTTLE_IOPS)
+        run = run_id(9, level)
+        t.check(f"rc-crash-io write {dev} /dev/ttyS1 {run} {SEED * 64 + 40 + level} "
+                f"{RB_BLOCKS} {THREADS} > /tmp/cw.rb 2>&1 & echo $! > /tmp/cw.rb.pid")
+        end = time.time() + 240
+        while len(parse_acks(t.vm.serial1())[0].get(run, {})) < MIN_ACKS:
+            if time.time() > end:
+                raise Fail("writer too slow: " + t.check("cat /tmp/cw.rb"))
+            time.sleep(0.2)
+        time.sleep(rng.uniform(0.0, 3.0))
+        rc, out = t.sh("kill -0 $(cat /tmp/cw.rb.pid) && ! grep -q '^0 0 0' "
+                       f"/sys/block/{dev.split('/')[-1]}/raidcluster/rebuild")
+        t.vm.kill()
+        if rc:
+            raise Fail(f"writer stopped or rebuild over before the kill: {out}")
+        acks, _ = parse_acks(t.vm.serial1())
+        t.new_vm(crash=True)
+        load(t)
+        t.ctl_ok("attach", *[d.serial for d in ms[:-1] + [new]])
+        ld = t.drive(name)
+        if ld is None or not int(ld.get("rebuild_total", 0)):
+            raise Fail(f"the rebuild did not resume after the crash: {ld}")
+        t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        end = time.time() + 600
+        while str(t.drive(name).get("state")).lower() != "optimal":
+            if time.time() > end:
+                raise Fail(f"rebuild not over: {t.drive(name)}")
+            time.sleep(1)
+        dev = t.drive_dev(name)
+        cur = parse_dump(t.check(f"rc-crash-io dump {dev} {RB_BLOCKS}"))
+        errors, st = check_blocks(name, run, cur, acks.get(run, {}), {})
+        errors += redundancy_errors(t, Drv(name, level, "64K", []))
+        say(t, f"crash during the rebuild of {name}: {st['acked']} acked blocks "
+               f"({st['newer']} newer, {st['unacked_new']} unacked written)")
+        if errors:
+            raise Fail(f"seed {SEED} (replay: RC_CRASH_SEED={SEED}): {len(errors)} "
+                       "violation(s):\n" + "\n".join(errors[:30]))
+    return test_crash_during_rebuild
 
 
-GROUPS.append(Group("crash_rebuild", [test_crash_during_rebuild], disks=3, size_mb=128))
+GROUPS += [Group(f"crash_rebuild_raid{level}", [make_crash_during_rebuild(level, n)],
+                 disks=n + 1, size_mb=128) for level, n in ((1, 2), (10, 4), (5, 3))]
