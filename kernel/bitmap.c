@@ -229,21 +229,52 @@ static int rc_wib_copy(struct rc_ldev *ld, void *buf, unsigned int src,
 	return 0;
 }
 
-/* RAID 1/10: make the copies of region [lo, hi) equal. */
+/*
+ * End of the part of member sectors [lo, hi) that rebuild target @i already
+ * holds: below its rebuild position (chunk aligned), writes reach it.
+ */
+static u64 rc_wib_rebuilt_end(const struct rc_ldev *ld, unsigned int i,
+			      u64 lo, u64 hi)
+{
+	u64 end = lo;
+
+	while (end < hi &&
+	       rc_rebuild_writable(ld, i, min_t(u64, end + ld->geom.chunk, hi)))
+		end = min_t(u64, end + ld->geom.chunk, hi);
+	return end;
+}
+
+/*
+ * RAID 1/10: make the copies of region [lo, hi) equal.  A rebuild target
+ * is a copy too below its rebuild position: writes went to it there, so a
+ * crash can have left it different from the others, and the resumed
+ * rebuild starts at its checkpoint, above, and never goes back.
+ */
 static int rc_wib_resync_mirror(struct rc_ldev *ld, void *buf, u64 lo, u64 hi)
 {
 	unsigned int step = ld->geom.level == RC_RAID10 ? 2 : ld->nmem;
 	unsigned int g, i, src;
 	int ret = 0;
+	u64 end;
 
 	for (g = 0; g < ld->nmem; g += step) {
 		for (src = g; src < g + step; src++)
 			if (rc_mem_usable(ld, src))
 				break;
-		for (i = src + 1; i < g + step; i++)
-			if (rc_mem_usable(ld, i) &&
-			    rc_wib_copy(ld, buf, src, i, lo, hi))
+		if (src == g + step)
+			continue;	/* no copy left: nothing to copy from */
+		for (i = g; i < g + step; i++) {
+			if (i == src)
+				continue;
+			if (rc_mem_usable(ld, i))
+				end = hi;
+			else if (rc_rebuild_target(ld, i))
+				end = rc_wib_rebuilt_end(ld, i, lo, hi);
+			else
+				continue;
+			if (end > lo && rc_wib_copy(ld, buf, src, i, lo, end))
 				ret = -EIO;
+		}
 	}
 	return ret;
 }
