@@ -279,12 +279,33 @@ static int rc_wib_resync_mirror(struct rc_ldev *ld, void *buf, u64 lo, u64 hi)
 	return ret;
 }
 
+/*
+ * A degraded RAID 5 whose only missing member is a rebuild target: its
+ * index, else -1.  Below the rebuild position the target is a member
+ * again (writes reach it), so the rows there can be resynced with it.
+ */
+static int rc_wib_raid5_target(struct rc_ldev *ld)
+{
+	int target = -1;
+	unsigned int i;
+
+	for (i = 0; i < ld->nmem; i++) {
+		if (rc_mem_usable(ld, i))
+			continue;
+		if (target >= 0 || !rc_rebuild_target(ld, i))
+			return -1;
+		target = i;
+	}
+	return target;
+}
+
 /* Resync every dirty region; true when all of them are consistent now. */
 static bool rc_wib_resync(struct rc_wib *w)
 {
 	struct rc_ldev *ld = w->ld;
 	const struct rc_geom *g = &ld->geom;
-	unsigned int r, dirty = 0;
+	unsigned int r, dirty = 0, left = 0;
+	int target = -1;
 	bool ok = true;
 	void *buf;
 	u64 lo, hi, row;
@@ -292,10 +313,13 @@ static bool rc_wib_resync(struct rc_wib *w)
 	if (bitmap_empty(w->bits, w->nregions))
 		return true;
 	if (g->level == RC_RAID5 && READ_ONCE(ld->state) != RC_LD_OPTIMAL) {
-		/* The parity is the only copy of the missing member's data. */
-		pr_warn("rcl%u: degraded: dirty RAID 5 regions cannot be resynced\n",
-			ld->number);
-		return false;
+		target = rc_wib_raid5_target(ld);
+		if (target < 0) {
+			/* The parity is the only copy of the missing data. */
+			pr_warn("rcl%u: degraded: dirty RAID 5 regions cannot be resynced\n",
+				ld->number);
+			return false;
+		}
 	}
 	buf = kvmalloc(RC_WIB_COPY << SECTOR_SHIFT, GFP_KERNEL);
 	if (!buf)
@@ -306,9 +330,22 @@ static bool rc_wib_resync(struct rc_wib *w)
 		dirty++;
 		if (g->level == RC_RAID5) {
 			for (row = lo >> g->chunk_shift;
-			     row < hi >> g->chunk_shift; row++)
+			     row < hi >> g->chunk_shift; row++) {
+				/*
+				 * A row the resumed rebuild has yet to reach:
+				 * it recomputes the target's chunk from the
+				 * others, stale parity included (the double
+				 * fault of Documentation/raid5.md).
+				 */
+				if (target >= 0 &&
+				    !rc_rebuild_writable(ld, target,
+							 (row + 1) << g->chunk_shift)) {
+					left++;
+					continue;
+				}
 				if (rc_raid5_resync_row(ld, row))
 					ok = false;
+			}
 		} else if (rc_wib_resync_mirror(ld, buf, lo, hi)) {
 			ok = false;
 		}
@@ -317,7 +354,10 @@ static bool rc_wib_resync(struct rc_wib *w)
 	pr_info("rcl%u: resynced %u dirty region(s) of %llu MiB%s\n",
 		ld->number, dirty, (1ull << w->shift) >> 11,
 		ok ? "" : " (with errors)");
-	return ok;
+	if (left)
+		pr_warn("rcl%u: degraded: %u dirty RAID 5 row(s) past the rebuild position cannot be resynced\n",
+			ld->number, left);
+	return ok && !left;
 }
 
 static void rc_wib_free(struct rc_wib *w)
