@@ -21,14 +21,19 @@ TEXT_RE = re.compile(r"(\d+\.\d)% ([\d.]+) MiB/s ETA (\d+):(\d\d)")
 def test_progress(t):
     t.load()
     new, ms = t.disks[0], t.disks[1:4]
-    t.ctl_ok("attach", *[d.serial for d in ms])
+    # the new disk too, now: right after the unplug it may answer with a unit attention
+    t.ctl_ok("attach", *[d.serial for d in ms + [new]])
     t.ctl_ok("create", "p5", "--level", 5, "--stripe", "64K", "--size", SIZE,
              *[a for d in ms for a in ("--disk", d.serial)])
     dev = t.drive_dev("p5")
     t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=8 2>/dev/null && "
             f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
     t.vm.unplug(ms[-1].serial)
-    t.ctl_ok("attach", new.serial)
+    # the next write finds the member gone: degraded
+    t.check(f"dd if=/tmp/pat of={dev} bs=64k count=1 oflag=direct 2>/dev/null")
+    if "degraded" not in str(t.drive("p5").get("state")):
+        raise Fail(f"p5 not degraded after a write with {ms[-1].serial} pulled: "
+                   f"{t.drive('p5')}")
     t.check(f"echo {SPEED_KIB} > /sys/module/raidcluster/parameters/rebuild_speed_max")
     t.ctl_ok("rebuild", "p5", "--disk", new.serial)
     samples, end = [], time.time() + 600
