@@ -5,28 +5,33 @@
  *
  * The member being rebuilt ("target") stays failed for reads until the end.
  * Writes reach it below the rebuild position (rc_rebuild_writable()), so
- * what the engine has copied stays current.  The engine copies upwards:
- *  - RAID 1/10: windows of member space, copied from a usable copy.  A
- *    window is fenced like md's resync barrier: foreground writes that
- *    overlap it wait; writes begun before it was set are drained first
+ * what the engine has copied stays current.  The engine copies upwards,
+ * several units in flight at once (md's recovery keeps RESYNC_DEPTH), each
+ * unit read -> (RAID 5: XOR) -> written, stages driven by bio completions:
+ *  - RAID 1/10: windows of member space, copied from a usable copy.  The
+ *    in-flight range is fenced like md's resync barrier: foreground writes
+ *    that overlap it wait; writes begun before it grew were drained first
  *    (two epochs of in-flight counters), so the engine never reads a block
  *    a write is still changing and no write skips the target behind it;
- *  - RAID 5: row by row, rebuilt from the rest of the row under the stripe
+ *  - RAID 5: rows, each rebuilt from the rest of the row under its stripe
  *    lock, which every RAID 5 write holds too.
+ * Units retire in order: the position is the start of the lowest unit not
+ * yet written, and a unit's fence or lock goes only once the position has
+ * passed it.
  * The position goes into the COD through the configuration worker
  * (rc_rebuild_sync(), called by rc_sync_failures()), so a reload resumes
  * from the last checkpoint (rc_rebuild_prepare()).  Speed: at most
  * rebuild_speed_max KiB/s, and rebuild_speed_min KiB/s while foreground
  * requests arrived within the last half second, as md's speed_limit_*.
  *
- * The engine is a separate unit driven by rc_rebuild_begin()/_stop(): the
- * cluster coordination of a later issue can call it the same way.
+ * The engine is a separate unit driven by rc_rebuild_prepare()/_kick()/
+ * _stop() and the ioctl: the cluster coordination of a later issue can
+ * call it the same way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
-#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
