@@ -645,28 +645,49 @@ static int rc_rb_alloc_pages(struct rc_rebuild *rb)
 }
 
 /*
- * Make member @member of @ld (its md and start set) the target of a
- * rebuild from @pos.  No request may be in flight (a frozen queue, or the
- * disk not added yet).  rc.lock held.
+ * The drive's engine state with its buffers: ld->rb, or a new one for
+ * rc_rb_setup() to publish (rc_rb_drop() frees it if unused).  Allocated
+ * before any queue freeze: reclaim may need writes to this very drive.
+ * rc.lock held.  NULL: out of memory.
  */
-static int rc_rb_setup(struct rc_ldev *ld, unsigned int member, u64 pos)
+static struct rc_rebuild *rc_rb_get(struct rc_ldev *ld)
 {
 	struct rc_rebuild *rb = ld->rb;
 
 	if (!rb) {
 		rb = kzalloc(sizeof(*rb), GFP_KERNEL);
 		if (!rb)
-			return -ENOMEM;
+			return NULL;
 		spin_lock_init(&rb->lock);
 		init_waitqueue_head(&rb->wait);
 		init_waitqueue_head(&rb->io_wait);
 		rb->ld = ld;
 	}
 	if (rc_rb_alloc_pages(rb)) {
-		if (!ld->rb)
+		if (rb != ld->rb)
 			kfree(rb);
-		return -ENOMEM;
+		return NULL;
 	}
+	return rb;
+}
+
+/* Free @rb from rc_rb_get() unless it is the drive's. */
+static void rc_rb_drop(struct rc_ldev *ld, struct rc_rebuild *rb)
+{
+	if (rb == ld->rb)
+		return;
+	rc_rb_free_pages(rb);
+	kfree(rb);
+}
+
+/*
+ * Make member @member of @ld (its md and start set) the target of a
+ * rebuild from @pos, with @rb from rc_rb_get().  No request may be in
+ * flight (a frozen queue, or the disk not added yet).  rc.lock held.
+ */
+static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
+			unsigned int member, u64 pos)
+{
 	rb->member = member;
 	rb->total = ld->geom.member_sectors;
 	/* Restart at a row: RAID 5 rebuilds whole rows. */
@@ -683,7 +704,6 @@ static int rc_rb_setup(struct rc_ldev *ld, unsigned int member, u64 pos)
 	set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
 	set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
 	WRITE_ONCE(ld->rb, rb);
-	return 0;
 }
 
 static int rc_rb_run(struct rc_ldev *ld)
@@ -705,6 +725,7 @@ static int rc_rb_run(struct rc_ldev *ld)
  */
 void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 {
+	struct rc_rebuild *rb;
 	unsigned int i;
 
 	if (ld->geom.level == RC_RAID0)
@@ -715,7 +736,10 @@ void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 		if (ext->state != RC_EXT_REBUILDING || !ld->mem[i].md ||
 		    !rc_mdisk_usable(ld->mem[i].md))
 			continue;
-		if (rc_rb_setup(ld, i, ext->rebuild_pos))
+		rb = rc_rb_get(ld);
+		if (rb)
+			rc_rb_setup(ld, rb, i, ext->rebuild_pos);
+		else
 			pr_warn("rcl%u: cannot resume the rebuild of member %u\n",
 				ld->number, i);
 		return;
@@ -855,6 +879,7 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 {
 	struct rc_extent *ext, saved;
 	struct rc_disk *drec, dsaved;
+	struct rc_rebuild *rb;
 	struct rc_ldev *ld;
 	struct rc_ld *rec;
 	struct rc_mdisk *md;
@@ -922,6 +947,11 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		return -ENOSPC;
 	}
 
+	rb = rc_rb_get(ld);
+	if (!rb) {
+		rc_msg(msg, "no memory for the rebuild buffers");
+		return -ENOMEM;
+	}
 	ext = &rec->ext[m];
 	saved = *ext;
 	dsaved = *drec;
@@ -935,6 +965,7 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 	if (ret) {
 		*ext = saved;
 		*drec = dsaved;
+		rc_rb_drop(ld, rb);
 		rc_msg(msg, "configuration not written (%d)", ret);
 		return ret;
 	}
@@ -943,10 +974,9 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 	blk_mq_freeze_queue(ld->disk->queue);
 	ld->mem[m].md = md;
 	ld->mem[m].start = RC_DATA_START_SECTOR;
-	ret = rc_rb_setup(ld, m, 0);
+	rc_rb_setup(ld, rb, m, 0);
 	blk_mq_unfreeze_queue(ld->disk->queue);
-	if (!ret)
-		ret = rc_rb_run(ld);
+	ret = rc_rb_run(ld);
 	if (ret) {
 		rc_msg(msg, "rebuild not started (%d); the COD lists it, a reload resumes it",
 		       ret);
