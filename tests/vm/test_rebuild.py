@@ -1,11 +1,18 @@
-"""The rebuild engine (kernel/rebuild.c) against member I/O errors while several windows are in
-flight (QMP blkdebug, EIO): a read error on the copy it reads from makes it read that window
-from another copy and finish; a write error on the new disk ends the rebuild cleanly.
+"""The rebuild engine (kernel/rebuild.c) with several windows (RAID 5: rows) in flight.
 
-A 3-way RAID 1 over disks 1..3 holding a random pattern; disk 3 is failed by a write error;
-disk 0 and disk 4 are the replacement disks."""
+rebuild_errors: member I/O errors (QMP blkdebug, EIO). A read error on the copy it reads from
+makes it read that window from another copy and finish; a write error on the new disk ends the
+rebuild cleanly. A 3-way RAID 1 over disks 1..3 holding a random pattern; disk 3 is failed by a
+write error; disk 0 and disk 4 are the replacement disks.
+
+raid1/5/10_rebuild_writes: foreground writes all over the drive while the rebuild runs with its
+pipeline full (both speed limits raised, so the writes do not slow it down): writes into the
+fenced range (RAID 5: rows under the engine's stripe locks) wait, writes below the position
+reach the new member, writes above it are copied later. Everything must read back right from
+the new member alone, and the rebuilt extent must match on the raw images."""
 import time
 
+from levels import LEVELS
 from vmtest import Fail, Group
 
 DATA_START = 32768                 # sectors: RC_DATA_START_SECTOR
@@ -122,5 +129,100 @@ def test_target_write_error(t):
         raise Fail(f"a rebuild onto the failed {d[4].serial} was accepted:\n{out}")
 
 
+WRITES_MB = 64                     # the drive of the *_rebuild_writes groups
+# random writes over the whole drive, 4 KiB (RAID 5: read-modify-write of a row) and 12 KiB
+# (straddling chunks and rows), while the rebuild runs
+JOBS_DURING = [dict(name="w4k", rw="randwrite", bs="4k", offset="0",
+                    size=f"{WRITES_MB // 2}M", number_ios="3000"),
+               dict(name="w12k", rw="randwrite", bs="12k", offset=f"{WRITES_MB // 2}M",
+                    size=f"{WRITES_MB // 2}M", number_ios="1000")]
+
+
+def fio_cmd(dev, jobs, verify_only=False):
+    """The command vmtest's fio() runs (crc32c verification, psync, O_DIRECT)."""
+    args = ["fio", "--ioengine=psync", "--direct=1", "--verify=crc32c", "--verify_fatal=1",
+            "--randrepeat=1", "--norandommap", f"--filename={dev}"]
+    if verify_only:
+        args.append("--verify_only")
+    for j in jobs:
+        args.append(f"--name={j['name']}")
+        args += [f"--{k}={v}" for k, v in j.items() if k != "name"]
+    return " ".join(args)
+
+
+def make_writes_test(lv):
+    def test_writes_during_rebuild(t):
+        ms = t.disks[1:1 + lv.members]
+        new = t.disks[0]
+        t.load()
+        t.ctl_ok("attach", *[d.serial for d in ms])
+        args = ["create", "w", "--level", str(lv.level), "--stripe", "64K",
+                "--size", f"{WRITES_MB}M"]
+        for d in ms:
+            args += ["--disk", d.serial]
+        t.ctl_ok(*args)
+        dev = t.drive_dev("w")
+        t.check(f"dd if=/dev/urandom of={dev} bs=1M count={WRITES_MB} oflag=direct 2>/dev/null")
+        t.vm.unplug(ms[-1].serial)
+        # a write over every member makes the drive notice
+        t.check(f"dd if=/dev/urandom of={dev} bs=1M count=1 oflag=direct 2>/dev/null")
+        if state_of(t.drive("w")) != "degraded":
+            raise Fail(f"w with {ms[-1].serial} pulled: {t.drive('w')}")
+        length = int(t.drive("w")["extents"][0]["length"])
+        t.check(f"fio --name=fill --filename={new.dev} --ioengine=psync --direct=1 --rw=write "
+                f"--bs=1M --offset={DATA_START * 512} --size={WRITES_MB}M --buffer_pattern=0xa5")
+        t.ctl_ok("attach", new.serial)
+        # 10 MB/s with or without foreground I/O: a few seconds, 5 MB issued every half second
+        for p in ("rebuild_speed_max", "rebuild_speed_min"):
+            t.check(f"echo 10000 > /sys/module/raidcluster/parameters/{p}")
+        t.check(f"({fio_cmd(dev, JOBS_DURING)} > /tmp/fio.out 2>&1; echo $? > /tmp/fio.rc) "
+                "> /dev/null 2>&1 &")
+        t.ctl_ok("rebuild", "w", "--disk", new.serial)
+        end = time.time() + 600
+        while time.time() < end:
+            ld = t.drive("w") or {}
+            if t.sh("test -s /tmp/fio.rc")[0] == 0 and state_of(ld) == "optimal":
+                break
+            time.sleep(1)
+        else:
+            raise Fail(f"fio or the rebuild not over after 600 s: {t.drive('w')}")
+        t.check("echo 1000 > /sys/module/raidcluster/parameters/rebuild_speed_min")
+        t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        out = t.sh("cat /tmp/fio.out")[1]
+        if t.check("cat /tmp/fio.rc").strip() != "0" or "verify: bad" in out:
+            raise Fail(f"fio during the rebuild:\n{out[-3000:]}")
+        # the raw images: the whole new extent equals its copy / every row's parity is right
+        t.check("sync")
+        step = 4 * 1024 * 1024
+        files = [open(d.path, "rb") for d in
+                 (ms[:-1] + [new] if lv.level == 5 else [ms[-2], new])]
+        try:
+            for pos in range(0, length * 512, step):
+                n = min(step, length * 512 - pos)
+                bufs = []
+                for f in files:
+                    f.seek(DATA_START * 512 + pos)
+                    bufs.append(f.read(n))
+                if lv.level == 5:
+                    acc = 0
+                    for b in bufs:
+                        acc ^= int.from_bytes(b, "little")
+                    bad = acc != 0
+                else:
+                    bad = bufs[0] != bufs[1]
+                if bad:
+                    raise Fail(f"rebuilt extent wrong in member sectors {pos // 512}.."
+                               f"{(pos + n) // 512}")
+        finally:
+            for f in files:
+                f.close()
+        # reads that need the new member: a survivor pulled (RAID 10: the new member's pair)
+        t.vm.unplug(ms[-2].serial)
+        t.fio_ok(dev, JOBS_DURING, verify_only=True)
+    return [test_writes_during_rebuild]
+
+
 GROUPS = [Group("rebuild_errors", [test_source_read_error, test_target_write_error],
                 disks=5, size_mb=96)]
+GROUPS += [Group(lv.name + "_rebuild_writes", make_writes_test(lv), disks=lv.members + 1,
+                 size_mb=96) for lv in LEVELS if lv.survives_pull]
