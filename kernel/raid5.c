@@ -45,7 +45,6 @@ struct rc5_row {
 	u32 lo, hi;			/* chunk offsets of the window */
 	unsigned int n, npp;		/* members, pages per buffer */
 	u16 member[RC_MAX_EXTENTS];	/* by position: data..., parity */
-	int target;			/* position a rebuild writes, or -1 */
 	struct page **pages;		/* n * npp: position j at j * npp */
 	atomic_t pending;
 	atomic_t failed;		/* member I/O errors this round */
@@ -71,7 +70,6 @@ static int rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
 	r->lo = lo;
 	r->hi = hi;
 	r->n = ld->nmem;
-	r->target = -1;
 	/* Buffers start page aligned at @lo. */
 	r->npp = DIV_ROUND_UP(hi - lo, RC5_SPP);
 	rc_geom_r5_row_members(&ld->geom, row, r->member);
@@ -90,11 +88,12 @@ static int rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
 
 /*
  * Position @j takes part in the row's I/O: a usable member, or the target
- * of a rebuild that has passed this row (or is rebuilding it).
+ * of a rebuild that has passed this row (rebuild.c rebuilds rows under
+ * the stripe lock too).
  */
 static bool rc5_usable(struct rc5_row *r, unsigned int j)
 {
-	return rc_mem_usable(r->ld, r->member[j]) || (int)j == r->target ||
+	return rc_mem_usable(r->ld, r->member[j]) ||
 	       rc_rebuild_writable(r->ld, r->member[j],
 				   (r->row + 1) << r->ld->geom.chunk_shift);
 }
@@ -309,39 +308,6 @@ fail:
 out:
 	rc5_row_free(&r);
 	rc_stripe_unlock(ld, loc.row);
-}
-
-/*
- * Rebuild engine (rebuild.c): write member @member's chunk of @row from the
- * rest of the row and move *@pos past it, under the stripe lock, so a write
- * of the row sees the member either not yet rebuilt or rebuilt.
- */
-int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
-			 u64 *pos)
-{
-	struct rc5_row r;
-	unsigned int j;
-	int ret;
-
-	rc_stripe_lock(ld, row);
-	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk);
-	if (!ret) {
-		for (j = 0; j < r.n; j++)
-			if (r.member[j] == member)
-				r.target = j;
-		ret = rc5_rebuild_range(&r, r.target, 0, ld->geom.chunk);
-	}
-	if (!ret) {
-		rc5_begin(&r);
-		rc5_io(&r, r.target, 0, ld->geom.chunk, REQ_OP_WRITE);
-		if (rc5_wait(&r))
-			ret = -EIO;
-	}
-	if (!ret)
-		WRITE_ONCE(*pos, (row + 1) << ld->geom.chunk_shift);
-	rc5_row_free(&r);
-	rc_stripe_unlock(ld, row);
-	return ret;
 }
 
 /*

@@ -204,9 +204,8 @@ void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 /* raid5.c helpers: xor.c (parity), stripe_lock.c (per-row locks) */
 void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
 void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
+bool rc_stripe_trylock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
-int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
-			 u64 *pos);
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
 
 /* bitmap.c: write-intent bitmap, resync of dirty regions at start */

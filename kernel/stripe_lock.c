@@ -3,8 +3,9 @@
  * Stripe locks: RAID 5 serialises everything that reads or writes parity
  * (writes, degraded reads, rebuild) per row.  Rows hash onto a fixed
  * table of lock bits shared by all drives; a collision only serialises
- * two unrelated rows.  A holder never takes a second stripe lock, so the
- * table cannot deadlock.  Process context only (the waiter sleeps).
+ * two unrelated rows.  A holder never waits for a second stripe lock (the
+ * rebuild engine, which holds the rows it has in flight, only tries one),
+ * so the table cannot deadlock.  Process context only (the waiter sleeps).
  */
 #include <linux/bitmap.h>
 #include <linux/hash.h>
@@ -28,6 +29,12 @@ void rc_stripe_lock(const struct rc_ldev *ld, u64 row)
 
 	wait_event(rc_stripe_wait,
 		   !test_and_set_bit_lock(slot, rc_stripe_bits));
+}
+
+/* Take @row's lock if it is free (no sleep).  True: taken. */
+bool rc_stripe_trylock(const struct rc_ldev *ld, u64 row)
+{
+	return !test_and_set_bit_lock(rc_stripe_slot(ld, row), rc_stripe_bits);
 }
 
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row)
