@@ -203,6 +203,8 @@ void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
 void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
+void rc_stripe_lock_rows(const struct rc_ldev *ld, u64 first, u64 count);
+void rc_stripe_unlock_rows(const struct rc_ldev *ld, u64 first, u64 count);
 int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
 			 u64 *pos);
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
