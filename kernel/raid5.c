@@ -42,6 +42,12 @@
 #include "rc.h"
 
 #define RC5_SPP (PAGE_SIZE >> SECTOR_SHIFT)	/* sectors per page */
+/*
+ * Rows of one write request at most (rc_raid5_limits() caps the request
+ * size): the row array then stays a small kmalloc, freed from completion
+ * context, where vfree() must not run.
+ */
+#define RC5_MAX_ROWS 64
 
 /*
  * A write request's row work, all its rows at once (rc5_write_rq()): the
@@ -770,7 +776,7 @@ static void rc5_req_free(struct rc5_req *q)
 
 	for (k = 0; k < q->nrows; k++)
 		rc5_row_free(&q->rows[k]);
-	kvfree(q);
+	kfree(q);
 }
 
 /*
@@ -855,7 +861,11 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	}
 	first = div_u64(lba, rowlen);
 	nrows = div_u64(lba + total - 1, rowlen) - first + 1;
-	q = kvzalloc(sizeof(*q) + nrows * sizeof(*q->rows), GFP_NOIO);
+	if (WARN_ON_ONCE(nrows > RC5_MAX_ROWS)) {
+		rc_cmd_fail(cmd);
+		return;
+	}
+	q = kzalloc(sizeof(*q) + nrows * sizeof(*q->rows), GFP_NOIO);
 	if (!q) {
 		rc_cmd_fail(cmd);
 		return;
@@ -954,11 +964,16 @@ static u8 rc_raid5_state(struct rc_ldev *ld)
  * Zero-copy parity (rc5_parity_direct()) reads the request's pages, and
  * the members then write the same pages: the page cache must not change
  * them while they are under writeback, or the parity would not match the
- * data that reached the disk.
+ * data that reached the disk.  A request spans at most RC5_MAX_ROWS rows
+ * (only drives with small stripes get requests below 1 MiB).
  */
 static void rc_raid5_limits(struct rc_ldev *ld, struct request_queue *q)
 {
+	u32 rowlen = rc_geom_stripe_data_sectors(&ld->geom);
+
 	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
+	blk_queue_max_hw_sectors(q, min_t(u32, queue_max_hw_sectors(q),
+					  rowlen * (RC5_MAX_ROWS - 2)));
 }
 
 const struct rc_level_ops rc_raid5_ops = {

@@ -31,6 +31,7 @@ WRITTEN_MB = 48
 # requests of each job in flight: partial rows (RMW and reconstruct-write) and whole rows (zero
 # copy) of concurrent requests overlap in rows but never in bytes, so every job can verify what
 # it wrote. 1036 KiB blocks are split into a 1 MiB request and a 12 KiB one.
+# Everything lies in the first 128 MiB (test_parity's range).
 CONC_BS = [4, 44, 100, 260, 1036]           # KiB
 
 
@@ -43,6 +44,11 @@ def conc_jobs():
                       io_size=f"{blocks * bs}k", ioengine="libaio", iodepth=4)
                  for i in range(4)]
         base += 4 * blocks * bs
+    # and one buffered writer: page cache writeback reaches the drive as whole rows whose
+    # parity comes from the cached pages (zero copy), while fio keeps rewriting those pages;
+    # stable_writes must hold them until written, or test_parity sees the mismatch
+    jobs.append(dict(name="concbuf", rw="randwrite", bs="4k", offset=f"{base}k", size="4M",
+                     direct=0, end_fsync=1))
     return jobs
 
 
