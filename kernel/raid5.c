@@ -57,6 +57,7 @@
  */
 struct rc5_req {
 	struct rc_cmd *cmd;
+	struct bio *src;		/* the request's first bio */
 	u64 first;			/* first row */
 	unsigned int nrows;
 	bool writing;
@@ -243,6 +244,15 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 	nr = DIV_ROUND_UP((s - r->lo) % RC5_SPP + (e - s), RC5_SPP);
 	bio = bio_alloc_bioset(mem->md->bdev, nr, opf, GFP_NOIO,
 			       &rc.page_bioset);
+	if (r->req) {
+		/*
+		 * As the clones of the request's bios (rc5_clone()): the same
+		 * I/O priority and cgroup, or the block layer would not merge
+		 * a member's parity and data pieces of consecutive rows.
+		 */
+		bio->bi_ioprio = r->req->src->bi_ioprio;
+		bio_clone_blkg_association(bio, r->req->src);
+	}
 	for (pos = s; pos < e; pos += n) {
 		u32 b = pos - r->lo;
 
@@ -746,28 +756,57 @@ static void rc5_row_compute(struct rc5_row *r, struct request *rq)
 }
 
 /*
- * Issue the row's data and parity writes.  A failed write fails its
+ * Issue the write of position @j of the row (nothing for a failed data
+ * position or, with RC5_NO_PARITY, the parity).  A failed write fails its
  * member: the row is then degraded but consistent (the parity or the data
  * written covers it); whether the request fails is decided by the drive's
  * state at its end (rc_cmd_put()).
  */
-static void rc5_row_writes(struct rc5_row *r, struct request *rq,
-			   blk_opf_t opf)
+static void rc5_pos_write(struct rc5_row *r, unsigned int j,
+			  struct request *rq, blk_opf_t opf)
 {
 	const u32 c = r->ld->geom.chunk;
-	unsigned int i, d = r->n - 1;
+	unsigned int d = r->n - 1;
 
-	atomic_set(&r->failed, 0);
-	for (i = 0; i < d; i++) {
-		if ((int)i == r->f)
-			continue;
+	if (j == d) {
+		if (r->mode != RC5_NO_PARITY)
+			rc5_io(r, d, r->lo, r->hi, opf);
+	} else if ((int)j != r->f) {
 		if (r->direct)
-			rc5_clone(r, rq, i, r->off + i * c, c, opf);
+			rc5_clone(r, rq, j, r->off + j * c, c, opf);
 		else
-			rc5_io(r, i, r->ws[i], r->we[i], opf);
+			rc5_io(r, j, r->ws[j], r->we[j], opf);
 	}
-	if (r->mode != RC5_NO_PARITY)
-		rc5_io(r, d, r->lo, r->hi, opf);
+}
+
+/*
+ * Issue the writes of every ready row, member by member and each member's
+ * rows in ascending order: its pieces of consecutive rows are contiguous
+ * on it and merge into one request under the plug before another member's
+ * first piece starts a new one (the plug is flushed when a new request
+ * follows one of 128 KiB or more).
+ */
+static void rc5_req_writes(struct rc5_req *q, struct request *rq)
+{
+	blk_opf_t opf = REQ_OP_WRITE | (rq->cmd_flags & REQ_FUA);
+	unsigned int k, j, m, nmem = q->cmd->ld->nmem;
+	struct blk_plug plug;
+
+	for (k = 0; k < q->nrows; k++)
+		atomic_set(&q->rows[k].failed, 0);
+	blk_start_plug(&plug);
+	for (m = 0; m < nmem; m++) {
+		for (k = 0; k < q->nrows; k++) {
+			struct rc5_row *r = &q->rows[k];
+
+			if (r->state != RC5_READY)
+				continue;
+			for (j = 0; j < r->n; j++)
+				if (r->member[j] == m)
+					rc5_pos_write(r, j, rq, opf);
+		}
+	}
+	blk_finish_plug(&plug);
 }
 
 static void rc5_req_free(struct rc5_req *q)
@@ -851,7 +890,6 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	u32 rowlen = rc_geom_stripe_data_sectors(g);
 	u32 total = blk_rq_sectors(rq), off, a, len;
 	u64 lba = blk_rq_pos(rq), first;
-	struct blk_plug plug;
 	struct rc5_req *q;
 	unsigned int k, nrows;
 
@@ -872,6 +910,7 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	}
 	q->rows = (struct rc5_row *)(q + 1);
 	q->cmd = cmd;
+	q->src = rq->bio;
 	q->first = first;
 	q->nrows = nrows;
 	init_completion(&q->done);
@@ -897,12 +936,7 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	/* every read completed: nothing else touches the counter now */
 	q->writing = true;
 	atomic_set(&q->pending, 1);
-	blk_start_plug(&plug);
-	for (k = 0; k < nrows; k++)
-		if (q->rows[k].state == RC5_READY)
-			rc5_row_writes(&q->rows[k], rq,
-				       REQ_OP_WRITE | (rq->cmd_flags & REQ_FUA));
-	blk_finish_plug(&plug);
+	rc5_req_writes(q, rq);
 	rc5_req_put(q);
 }
 
