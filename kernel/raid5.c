@@ -893,7 +893,9 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	struct rc5_req *q;
 	unsigned int k, nrows;
 
-	if (!total || !rq->bio || lba + total > g->capacity) {
+	if (!total)
+		return;		/* nothing to write (flushes come as REQ_OP_FLUSH) */
+	if (!rq->bio || lba + total > g->capacity) {
 		rc_cmd_fail(cmd);
 		return;
 	}
