@@ -206,6 +206,8 @@ void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
 void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
 bool rc_stripe_trylock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
+void rc_stripe_lock_rows(const struct rc_ldev *ld, u64 first, u64 count);
+void rc_stripe_unlock_rows(const struct rc_ldev *ld, u64 first, u64 count);
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
 
 /* bitmap.c: write-intent bitmap, resync of dirty regions at start */

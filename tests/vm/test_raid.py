@@ -24,6 +24,35 @@ JOBS = [dict(name="seq1m", rw="write", bs="1M", offset="0", size="24M"),
 JOBS += [dict(name=f"inter{i}", rw="write:12k", bs="4k", offset=f"{44 * 1024 + 4 * i}k",
               size=f"{4 * 1024 - 16}k") for i in range(4)]
 WRITTEN_MB = 48
+# RAID 5 only: several writers at once into shared rows (a row of the 64 KiB-stripe, 3-member
+# drive holds 128 KiB of data). Per block size, four jobs tile one region round-robin (job i
+# writes blocks i, i+4, ...: rw=write:<3 blocks> skips the other jobs' blocks, io_size stops it
+# at the region's end), so neighbouring blocks of a row come from different jobs, with several
+# requests of each job in flight: partial rows (RMW and reconstruct-write) and whole rows (zero
+# copy) of concurrent requests overlap in rows but never in bytes, so every job can verify what
+# it wrote. 1036 KiB blocks are split into a 1 MiB request and a 12 KiB one.
+# Everything lies in the first 128 MiB (test_parity's range).
+CONC_BS = [4, 44, 100, 260, 1036]           # KiB
+
+
+def conc_jobs():
+    jobs, base = [], 80 * 1024               # KiB: from 80 MiB, after every other region
+    for bs in CONC_BS:
+        blocks = max(4, 4096 // (4 * bs))    # per job; at least four, about 4 MiB a size
+        jobs += [dict(name=f"conc{bs}k_{i}", rw=f"write:{3 * bs}k", bs=f"{bs}k",
+                      offset=f"{base + i * bs}k", size=f"{4 * blocks * bs - i * bs}k",
+                      io_size=f"{blocks * bs}k", ioengine="libaio", iodepth=4)
+                 for i in range(4)]
+        base += 4 * blocks * bs
+    # and one buffered writer: page cache writeback reaches the drive as whole rows whose
+    # parity comes from the cached pages (zero copy), while fio keeps rewriting those pages;
+    # stable_writes must hold them until written, or test_parity sees the mismatch
+    jobs.append(dict(name="concbuf", rw="randwrite", bs="4k", offset=f"{base}k", size="4M",
+                     direct=0, end_fsync=1))
+    return jobs
+
+
+JOBS_CONC = conc_jobs()
 # written just before a power loss, in a region nothing else used
 JOBS_CRASH = [dict(name="crash16k", rw="randwrite", bs="16k", offset="60M", size="8M")]
 # written while degraded (after the pull), in a region nothing else used
@@ -125,6 +154,19 @@ def make_tests(lv):
     def test_parity(t):
         # RAID 5 only (not in the list otherwise)
         check_parity(t, members(t, lv))
+
+    def test_concurrent_rows(t):
+        # RAID 5 only: concurrent writers sharing rows (JOBS_CONC) read back, then parity holds
+        # on the raw images (test_parity, next), and after the pull (test_pull) the rows rebuilt
+        # from parity read back too
+        # once with raid5_zero_copy on (whole rows straight from the request's pages), then
+        # with the default (copied)
+        dev = t.state["dev"]
+        zc = "/sys/module/raidcluster/parameters/raid5_zero_copy"
+        for on in (1, 0):
+            t.check(f"echo {on} > {zc}")
+            t.fio_ok(dev, JOBS_CONC)
+            t.fio_ok(dev, JOBS_CONC, verify_only=True)
 
     def wait_rebuilt(t, timeout=600):
         end = time.time() + timeout
@@ -284,6 +326,8 @@ def make_tests(lv):
         if lv.survives_pull:
             # reads must come from the surviving member(s), bit for bit
             t.fio_ok(dev, JOBS, verify_only=True)
+            if lv.level == 5:
+                t.fio_ok(dev, JOBS_CONC, verify_only=True)
             if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
                 raise Fail(f"{dev}: wrong data with {pulled.serial} pulled")
             # writes while degraded go to the survivors and read back
@@ -347,7 +391,7 @@ def make_tests(lv):
     tests = [test_create, test_write_verify, test_unload_refused_while_open, test_reload,
              test_power_loss, test_pull, test_reload_after_pull]
     if lv.level == 5:
-        tests.insert(2, test_parity)
+        tests[2:2] = [test_concurrent_rows, test_parity]
     if lv.survives_pull:
         tests += [test_rebuild, test_rebuilt_member_serves]
     return tests
