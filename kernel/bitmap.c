@@ -120,19 +120,19 @@ static void rc_wib_span(const struct rc_ldev *ld, u64 lba, u64 len, u64 *lo,
 }
 
 /*
- * rc_cmd_work(), before a write's pieces go out: its regions are dirty on
- * disk when this returns.  Process context.
+ * A write request starts: count it in its regions.  Returns true when one
+ * of them is still clean in memory, so rc_wib_write_mark() must record
+ * them on disk before the write's pieces go out; false when they are all
+ * dirty already (the common case, no I/O).  Any context.
  */
-void rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq)
+bool rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq)
 {
 	struct rc_wib *w = cmd->ld->wib;
-	unsigned long *want;
 	unsigned int r, r0, r1;
-	bool clean = false;
 	u64 lo, hi;
 
 	if (!w || req_op(rq) != REQ_OP_WRITE || !blk_rq_sectors(rq))
-		return;
+		return false;
 	rc_wib_span(cmd->ld, blk_rq_pos(rq), blk_rq_sectors(rq), &lo, &hi);
 	r0 = lo >> w->shift;
 	r1 = min_t(u64, (hi - 1) >> w->shift, w->nregions - 1);
@@ -145,14 +145,25 @@ void rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq)
 	smp_mb__after_atomic();	/* counts before the bit checks (clear) */
 	for (r = r0; r <= r1; r++)
 		if (!test_bit(r, w->bits))
-			clean = true;
-	if (!clean)
-		return;
+			return true;
+	return false;
+}
+
+/*
+ * The regions rc_wib_write_begin() counted are dirty on disk when this
+ * returns.  Process context, never in a submitter's bio_list: it waits
+ * for its own writes (rc.io_wq).
+ */
+void rc_wib_write_mark(struct rc_cmd *cmd)
+{
+	struct rc_wib *w = cmd->ld->wib;
+	unsigned long *want;
+
 	mutex_lock(&w->lock);
 	want = bitmap_zalloc(w->nregions, GFP_NOIO);
 	if (want) {
 		bitmap_copy(want, w->bits, w->nregions);
-		bitmap_set(want, r0, r1 - r0 + 1);
+		bitmap_set(want, cmd->wib_r0, cmd->wib_n);
 		if (!bitmap_equal(want, w->bits, w->nregions)) {
 			rc_wib_write(w, want);
 			bitmap_copy(w->bits, want, w->nregions);

@@ -2,13 +2,23 @@
 /*
  * The data path: blk-mq requests of rclN become bios on the member disks.
  *
- * queue_rq() only starts the request and hands it to rc.io_wq: there, out
- * of the submitter's bio_list, the request's bios are cut at chunk ends
- * (rc_geom_map()) and each piece is cloned to the member(s) the level's
- * ops choose.  The request ends when the last member bio does, so a write
- * completes only when every member write did (write-through, as the
- * patent's controllers).  Errors mark the member failed and let the level
- * decide: retry on a mirror, mask, or fail the request.
+ * queue_rq() maps the request and clones its pieces to the members right
+ * away, in the submitter's context (the tag set is BLK_MQ_F_BLOCKING, so
+ * the clone allocation may sleep), as md does from its submit_bio: no
+ * context switch per I/O.  Each bio is cut at chunk ends (rc_geom_map())
+ * and each piece goes to the member(s) the level's ops choose, inside a
+ * plug so the pieces a member gets from consecutive rows merge there.
+ *
+ * Three cases go to rc.io_wq instead, because they must wait, and waiting
+ * for our own I/O inside the submitter's bio_list would never end:
+ * a write whose write-intent regions are still clean on disk (the bitmap
+ * is written first), a write while a rebuild runs (its fence may make the
+ * write wait), and RAID 5 (it reads and locks rows before it writes).
+ *
+ * The request ends when the last member bio does, so a write completes
+ * only when every member write did (write-through, as the patent's
+ * controllers).  Errors mark the member failed and let the level decide:
+ * retry on a mirror, mask, or fail the request.
  */
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
@@ -66,6 +76,8 @@ static void rc_mbio_endio(struct bio *bio)
 	struct rc_mbio *m = container_of(bio, struct rc_mbio, bio);
 	struct rc_cmd *cmd = m->cmd;
 
+	if (m->src && !op_is_write(bio_op(bio)))
+		atomic_dec(&cmd->ld->mem[m->member].reads);
 	if (bio->bi_status) {
 		rc_member_failed(cmd->ld, m->member, op_is_write(bio_op(bio)));
 		if (cmd->ld->ops->member_error(m))
@@ -113,6 +125,8 @@ void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
 	m->tried |= tried;
 	bio_trim(b, off, len);
 	b->bi_iter.bi_sector = mem->start + moff;
+	if (!op_is_write(bio_op(b)))
+		atomic_inc(&mem->reads);	/* read balancing */
 	/*
 	 * The flush sequence already sent the preflush (REQ_OP_FLUSH); FUA
 	 * stays.  An error fails the member for good, so the member gets to
@@ -174,29 +188,38 @@ static void rc_submit_flush(struct rc_cmd *cmd)
 		rc_cmd_fail(cmd);
 }
 
-static void rc_cmd_work(struct work_struct *work)
+/*
+ * Where piece @off.. of @bio lies.  RAID 1 is not cut at chunk ends: every
+ * member holds every block, so a whole bio can go to one mirror.
+ */
+static void rc_map_piece(const struct rc_geom *g, struct bio *bio, u32 off,
+			 struct rc_loc *loc)
 {
-	struct rc_cmd *cmd = container_of(work, struct rc_cmd, work);
-	struct request *rq = blk_mq_rq_from_pdu(cmd);
+	u32 total = bio_sectors(bio);
+
+	rc_geom_map(g, bio->bi_iter.bi_sector + off, total - off, loc);
+	if (g->level == RC_RAID1 && loc->len)
+		loc->len = total - off;
+}
+
+/* Send every piece of @rq to the members.  May sleep (clone allocation). */
+static void rc_cmd_submit(struct rc_cmd *cmd, struct request *rq)
+{
 	const struct rc_geom *g = &cmd->ld->geom;
+	struct blk_plug plug;
 	struct rc_loc loc;
 	struct bio *bio;
-	u32 off, total;
+	u32 off;
 
-	if (req_op(rq) != REQ_OP_FLUSH) {
-		rc_rebuild_write_begin(cmd, rq);
-		rc_wib_write_begin(cmd, rq);
-	}
+	blk_start_plug(&plug);
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		rc_submit_flush(cmd);
 	} else if (cmd->ld->ops->submit_rq) {
 		cmd->ld->ops->submit_rq(cmd, rq);
 	} else {
 		__rq_for_each_bio(bio, rq) {
-			total = bio_sectors(bio);
-			for (off = 0; off < total; off += loc.len) {
-				rc_geom_map(g, bio->bi_iter.bi_sector + off,
-					    total - off, &loc);
+			for (off = 0; off < bio_sectors(bio); off += loc.len) {
+				rc_map_piece(g, bio, off, &loc);
 				if (WARN_ON_ONCE(!loc.len)) {
 					rc_cmd_fail(cmd);
 					break;
@@ -205,7 +228,34 @@ static void rc_cmd_work(struct work_struct *work)
 			}
 		}
 	}
+	blk_finish_plug(&plug);
 	rc_cmd_put(cmd);	/* the submission's own reference */
+}
+
+/* rc.io_wq: the requests that may wait before their pieces go out. */
+static void rc_cmd_work(struct work_struct *work)
+{
+	struct rc_cmd *cmd = container_of(work, struct rc_cmd, work);
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+
+	if (cmd->wib_mark)
+		rc_wib_write_mark(cmd);
+	if (req_op(rq) != REQ_OP_FLUSH)
+		rc_rebuild_write_begin(cmd, rq);
+	rc_cmd_submit(cmd, rq);
+}
+
+/* Must @rq wait for something before it is sent?  See the top comment. */
+static bool rc_cmd_must_wait(struct rc_cmd *cmd, struct request *rq)
+{
+	struct rc_ldev *ld = cmd->ld;
+
+	if (ld->ops->submit_rq)
+		return true;
+	if (req_op(rq) != REQ_OP_WRITE)
+		return false;
+	/* ld->rb changes only with the queue frozen: stable while we run. */
+	return cmd->wib_mark || READ_ONCE(ld->rb);
 }
 
 static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -231,8 +281,17 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	cmd->write_masked = false;
 	cmd->rb_epoch = 0;
 	cmd->wib_n = 0;
+	cmd->wib_mark = false;
 	atomic_set(&cmd->pending, 1);
-	queue_work(rc.io_wq, &cmd->work);
+	if (req_op(rq) == REQ_OP_WRITE)
+		cmd->wib_mark = rc_wib_write_begin(cmd, rq);
+	if (rc_cmd_must_wait(cmd, rq)) {
+		queue_work(rc.io_wq, &cmd->work);
+		return BLK_STS_OK;
+	}
+	if (req_op(rq) == REQ_OP_READ)
+		rc_rebuild_write_begin(cmd, rq);	/* notes foreground I/O */
+	rc_cmd_submit(cmd, rq);
 	return BLK_STS_OK;
 }
 

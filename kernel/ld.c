@@ -111,6 +111,8 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	 * (md, bio-based, has none either).  An admin may still set one.
 	 */
 	set->flags = BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	/* queue_rq() clones to the members itself and may sleep doing so. */
+	set->flags |= BLK_MQ_F_BLOCKING;
 	set->driver_data = ld;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

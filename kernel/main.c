@@ -86,8 +86,13 @@ static int __init rc_init(void)
 	rc.cfg_wq = alloc_ordered_workqueue("raidcluster_cfg", WQ_MEM_RECLAIM);
 	if (!rc.cfg || !rc.cod_buf || !rc.io_wq || !rc.cfg_wq)
 		goto out_free;
+	/*
+	 * Clones are allocated in the submitter's context, where bios already
+	 * queued on its bio_list cannot complete: the rescuer sends them on
+	 * when the pool runs dry, as for dm and md.
+	 */
 	ret = bioset_init(&rc.bioset, BIO_POOL_SIZE,
-			  offsetof(struct rc_mbio, bio), 0);
+			  offsetof(struct rc_mbio, bio), BIOSET_NEED_RESCUER);
 	if (ret)
 		goto out_free;
 	ret = bioset_init(&rc.page_bioset, BIO_POOL_SIZE,

@@ -34,16 +34,9 @@ static u8 rc_raid0_state(struct rc_ldev *ld)
 	return RC_LD_OPTIMAL;
 }
 
-static void rc_raid0_limits(struct rc_ldev *ld, struct request_queue *q)
-{
-	/* Let the block layer cut requests at chunk ends: one member each. */
-	blk_queue_chunk_sectors(q, ld->geom.chunk);
-}
-
 const struct rc_level_ops rc_raid0_ops = {
 	.level = RC_RAID0,
 	.submit = rc_raid0_submit,
 	.member_error = rc_raid0_member_error,
 	.state = rc_raid0_state,
-	.limits = rc_raid0_limits,
 };

@@ -7,19 +7,44 @@
  */
 #include "rc.h"
 
-/* Mirror regions of 128 KiB: sequential reads stay on one member. */
-#define RC_MIRROR_READ_REGION_SHIFT 8
+/*
+ * Which copy of @loc to read, as md's read_balance() does: the one whose
+ * last read ended where this one starts (a sequential stream stays on one
+ * member, whose queue then merges it and whose disk does not seek), else
+ * the one with the fewest reads in flight (random reads spread over all
+ * copies).  The first usable copy wins a tie.  RC_GEOM_NO_MEMBER: none.
+ */
+static unsigned int rc_mirror_read_copy(struct rc_ldev *ld,
+					const struct rc_loc *loc)
+{
+	unsigned int c, member, best = RC_GEOM_NO_MEMBER;
+	int reads, best_reads = INT_MAX;
+
+	for (c = 0; c < loc->ncopies; c++) {
+		member = loc->member[c];
+		if (!rc_mem_usable(ld, member))
+			continue;
+		if (READ_ONCE(ld->mem[member].next_read) == loc->offset)
+			return member;
+		reads = atomic_read(&ld->mem[member].reads);
+		if (reads < best_reads) {
+			best = member;
+			best_reads = reads;
+		}
+	}
+	return best;
+}
 
 /*
  * Send piece @loc to its copies, RAID 1 and RAID 10 alike: a write to every
  * usable copy (and to a rebuild target below its rebuild position), a read
- * to one copy chosen by region so sequential reads stay on one member.
+ * to one copy (rc_mirror_read_copy()).
  */
 void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 		      const struct rc_loc *loc)
 {
 	struct rc_ldev *ld = cmd->ld;
-	unsigned int c, first, member, sent = 0;
+	unsigned int c, member, sent = 0;
 
 	if (op_is_write(bio_op(src))) {
 		for (c = 0; c < loc->ncopies; c++) {
@@ -37,15 +62,14 @@ void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 			rc_cmd_fail(cmd);
 		return;
 	}
-	first = (loc->offset >> RC_MIRROR_READ_REGION_SHIFT) % loc->ncopies;
-	for (c = 0; c < loc->ncopies; c++) {
-		member = loc->member[(first + c) % loc->ncopies];
-		if (!rc_mem_usable(ld, member))
-			continue;
-		rc_submit_piece(cmd, src, off, loc->len, loc->offset, member, 0);
+	member = rc_mirror_read_copy(ld, loc);
+	if (member == RC_GEOM_NO_MEMBER) {
+		rc_cmd_fail(cmd);
 		return;
 	}
-	rc_cmd_fail(cmd);
+	/* Racy by design (a hint, as md's head_position): no lock. */
+	WRITE_ONCE(ld->mem[member].next_read, loc->offset + loc->len);
+	rc_submit_piece(cmd, src, off, loc->len, loc->offset, member, 0);
 }
 
 static bool rc_raid1_member_error(struct rc_mbio *m)

@@ -46,16 +46,9 @@ static u8 rc_raid10_state(struct rc_ldev *ld)
 	return degraded ? RC_LD_DEGRADED : RC_LD_OPTIMAL;
 }
 
-static void rc_raid10_limits(struct rc_ldev *ld, struct request_queue *q)
-{
-	/* Cut requests at chunk ends: each piece on one pair. */
-	blk_queue_chunk_sectors(q, ld->geom.chunk);
-}
-
 const struct rc_level_ops rc_raid10_ops = {
 	.level = RC_RAID10,
 	.submit = rc_mirror_submit,
 	.member_error = rc_raid10_member_error,
 	.state = rc_raid10_state,
-	.limits = rc_raid10_limits,
 };

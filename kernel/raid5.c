@@ -4,23 +4,28 @@
  * and one parity chunk, P = D0 ^ D1 ^ ... at every offset of the row.
  *
  * Reads of a usable member are cloned straight to it, without a lock (as
- * md's chunk-aligned reads).  Everything that touches parity runs in
- * process context (rc.io_wq) under the row's stripe lock, one row at a
- * time, on private page buffers:
- *  - a write of a row reads what it needs, computes the parity and writes
- *    the new data and the parity.  Healthy, it picks read-modify-write
- *    (read old data + old parity) or reconstruct-write (read the data it
- *    does not overwrite), whichever reads fewer sectors; a write of whole
- *    rows reads nothing;
+ * md's chunk-aligned reads).  Everything that touches parity runs under
+ * the stripe lock of its row (stripe_lock.c):
+ *  - a write request takes the locks of all its rows at once, issues the
+ *    reads of every row together, computes every row's parity and issues
+ *    all the writes together under one plug; the last member write's
+ *    completion releases the rows and ends the request (rc5_write_rq()).
+ *    Healthy, a partial row picks read-modify-write (read old data + old
+ *    parity) or reconstruct-write (read the data it does not overwrite),
+ *    whichever reads fewer sectors.  A whole row reads nothing, and when
+ *    the request's pages allow it its parity is computed straight from
+ *    them and its data written from them (zero copy); otherwise the data
+ *    goes through private row buffers;
  *  - a read of a failed member rebuilds the data from the rest of the row
  *    (degraded read, and the retry of a read that failed);
  *  - degraded writes: with the parity member failed the data is written
  *    alone; with a data member failed the row window is read from every
  *    survivor, the missing data rebuilt, and data plus parity rewritten
- *    from it (md's reconstruct-write), so parity stays consistent.
- * The lock makes both kinds of row work atomic to each other: a degraded
- * read never mixes old and new halves of a row.  Two failed members take
- * the drive offline; requests then fail with an I/O error.
+ *    from it (md's reconstruct-write), so parity stays consistent; a
+ *    whole row needs no read, its parity comes from the new data.
+ * The lock makes all row work atomic to each other: a degraded read never
+ * mixes old and new halves of a row.  Two failed members take the drive
+ * offline; requests then fail with an I/O error.
  *
  * Windows: a row's work covers the chunk offsets [lo, hi) that any of its
  * data chunks is written at (all of the chunk when the write spans two
@@ -37,19 +42,56 @@
 #include "rc.h"
 
 #define RC5_SPP (PAGE_SIZE >> SECTOR_SHIFT)	/* sectors per page */
+/*
+ * Rows of one write request at most (rc_raid5_limits() caps the request
+ * size): the row array then stays a small kmalloc, freed from completion
+ * context, where vfree() must not run.
+ */
+#define RC5_MAX_ROWS 64
+
+/*
+ * A write request's row work, all its rows at once (rc5_write_rq()): the
+ * rows, and one counter of member I/O in flight for the current phase.
+ * In the read phase the submitting worker waits for @done; in the write
+ * phase (@writing) the last completion finishes the request.
+ */
+struct rc5_req {
+	struct rc_cmd *cmd;
+	struct bio *src;		/* the request's first bio */
+	u64 first;			/* first row */
+	unsigned int nrows;
+	bool writing;
+	blk_opf_t fua;
+	atomic_t pending;
+	struct completion done;
+	struct rc5_row *rows;		/* nrows */
+};
+
+/* Where a row stands in its request. */
+enum rc5_state { RC5_NEED_READS, RC5_READY, RC5_ERROR };
+
+enum rc5_mode { RC5_RMW, RC5_RCW, RC5_REBUILD, RC5_NO_PARITY, RC5_DIRECT };
 
 /* One row's work: buffers and the member I/O in flight. */
 struct rc5_row {
 	struct rc_ldev *ld;
+	struct rc5_req *req;		/* NULL: standalone (rc5_begin/wait) */
 	u64 row;
 	u32 lo, hi;			/* chunk offsets of the window */
 	unsigned int n, npp;		/* members, pages per buffer */
 	u16 member[RC_MAX_EXTENTS];	/* by position: data..., parity */
-	int target;			/* position a rebuild writes, or -1 */
 	struct page **pages;		/* n * npp: position j at j * npp */
-	atomic_t pending;
+	atomic_t pending;		/* standalone only */
 	atomic_t failed;		/* member I/O errors this round */
-	struct completion done;
+	struct completion done;		/* standalone only */
+	/* a write's row: request sectors, what it writes, how */
+	u32 off;			/* request sector of row-data sector @a */
+	u32 a, b;			/* row-data sectors written */
+	u32 ws[RC_MAX_EXTENTS], we[RC_MAX_EXTENTS]; /* data i: [ws, we) */
+	bool direct;			/* whole row, parity from the request */
+	enum rc5_state state;
+	enum rc5_mode mode;
+	int f;				/* failed position, see rc5_failed_pos */
 };
 
 static void *rc5_addr(struct rc5_row *r, unsigned int j, u32 s)
@@ -60,29 +102,36 @@ static void *rc5_addr(struct rc5_row *r, unsigned int j, u32 s)
 	       (b % RC5_SPP) * SECTOR_SIZE;
 }
 
+/*
+ * Buffers for positions @mask (all: RC5_ALL) of @row's window [lo, hi),
+ * page aligned at @lo.  Sleeps (GFP_NOIO), so before any stripe lock.
+ */
+#define RC5_ALL (~0UL)
 static int rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
-			u32 lo, u32 hi)
+			u32 lo, u32 hi, unsigned long mask)
 {
-	unsigned int i, total;
+	unsigned int i, j;
 
-	memset(r, 0, sizeof(*r));
 	r->ld = ld;
 	r->row = row;
 	r->lo = lo;
 	r->hi = hi;
 	r->n = ld->nmem;
-	r->target = -1;
 	/* Buffers start page aligned at @lo. */
 	r->npp = DIV_ROUND_UP(hi - lo, RC5_SPP);
 	rc_geom_r5_row_members(&ld->geom, row, r->member);
-	total = r->n * r->npp;
-	r->pages = kcalloc(total, sizeof(*r->pages), GFP_NOIO);
+	atomic_set(&r->failed, 0);
+	r->pages = kcalloc(r->n * r->npp, sizeof(*r->pages), GFP_NOIO);
 	if (!r->pages)
 		return -ENOMEM;
-	for (i = 0; i < total; i++) {
-		r->pages[i] = alloc_page(GFP_NOIO);
-		if (!r->pages[i])
-			return -ENOMEM;
+	for (j = 0; j < r->n; j++) {
+		if (!(mask & BIT(j)))
+			continue;
+		for (i = 0; i < r->npp; i++) {
+			r->pages[j * r->npp + i] = alloc_page(GFP_NOIO);
+			if (!r->pages[j * r->npp + i])
+				return -ENOMEM;
+		}
 	}
 	init_completion(&r->done);
 	return 0;
@@ -90,11 +139,12 @@ static int rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
 
 /*
  * Position @j takes part in the row's I/O: a usable member, or the target
- * of a rebuild that has passed this row (or is rebuilding it).
+ * of a rebuild that has passed this row (rebuild.c rebuilds rows under
+ * the stripe lock too).
  */
 static bool rc5_usable(struct rc5_row *r, unsigned int j)
 {
-	return rc_mem_usable(r->ld, r->member[j]) || (int)j == r->target ||
+	return rc_mem_usable(r->ld, r->member[j]) ||
 	       rc_rebuild_writable(r->ld, r->member[j],
 				   (r->row + 1) << r->ld->geom.chunk_shift);
 }
@@ -111,6 +161,24 @@ static void rc5_row_free(struct rc5_row *r)
 	kfree(r->pages);
 }
 
+static void rc5_req_finish(struct rc5_req *q);
+
+/* The request's counter of the current phase drops by one.  Any context. */
+static void rc5_req_put(struct rc5_req *q)
+{
+	if (!atomic_dec_and_test(&q->pending))
+		return;
+	if (q->writing)
+		rc5_req_finish(q);
+	else
+		complete(&q->done);
+}
+
+static void rc5_get(struct rc5_row *r)
+{
+	atomic_inc(r->req ? &r->req->pending : &r->pending);
+}
+
 static void rc5_endio(struct bio *bio)
 {
 	struct rc5_row *r = bio->bi_private;
@@ -121,10 +189,13 @@ static void rc5_endio(struct bio *bio)
 		atomic_inc(&r->failed);
 	}
 	bio_put(bio);
-	if (atomic_dec_and_test(&r->pending))
+	if (r->req)
+		rc5_req_put(r->req);
+	else if (atomic_dec_and_test(&r->pending))
 		complete(&r->done);
 }
 
+/* A standalone row (rebuild, resync, degraded read): one round of I/O. */
 static void rc5_begin(struct rc5_row *r)
 {
 	atomic_set(&r->pending, 1);
@@ -138,6 +209,17 @@ static int rc5_wait(struct rc5_row *r)
 	if (!atomic_dec_and_test(&r->pending))
 		wait_for_completion(&r->done);
 	return atomic_read(&r->failed);
+}
+
+static struct bio *rc5_bio_setup(struct rc5_row *r, struct bio *bio,
+				 unsigned int j, u64 moff)
+{
+	container_of(bio, struct rc_mbio, bio)->member = j;
+	bio->bi_iter.bi_sector = r->ld->mem[r->member[j]].start + moff;
+	bio->bi_private = r;
+	bio->bi_end_io = rc5_endio;
+	rc5_get(r);
+	return bio;
 }
 
 /*
@@ -162,10 +244,15 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 	nr = DIV_ROUND_UP((s - r->lo) % RC5_SPP + (e - s), RC5_SPP);
 	bio = bio_alloc_bioset(mem->md->bdev, nr, opf, GFP_NOIO,
 			       &rc.page_bioset);
-	container_of(bio, struct rc_mbio, bio)->member = j;
-	bio->bi_iter.bi_sector = mem->start + (r->row << r->ld->geom.chunk_shift) + s;
-	bio->bi_private = r;
-	bio->bi_end_io = rc5_endio;
+	if (r->req) {
+		/*
+		 * As the clones of the request's bios (rc5_clone()): the same
+		 * I/O priority and cgroup, or the block layer would not merge
+		 * a member's parity and data pieces of consecutive rows.
+		 */
+		bio->bi_ioprio = r->req->src->bi_ioprio;
+		bio_clone_blkg_association(bio, r->req->src);
+	}
 	for (pos = s; pos < e; pos += n) {
 		u32 b = pos - r->lo;
 
@@ -173,40 +260,99 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 		__bio_add_page(bio, r->pages[j * r->npp + b / RC5_SPP],
 			       n * SECTOR_SIZE, (b % RC5_SPP) * SECTOR_SIZE);
 	}
-	atomic_inc(&r->pending);
+	rc5_bio_setup(r, bio, j, (r->row << r->ld->geom.chunk_shift) + s);
 	submit_bio_noacct(bio);
 }
 
-/* Copy @len sectors between @bio (from sector @off of it) and a buffer. */
-static void rc5_copy(struct rc5_row *r, struct bio *bio, u32 off,
-		     unsigned int j, u32 s, u32 len, bool to_buf)
+/*
+ * Write @len sectors of the request's data, from request sector @off, to
+ * the start of position @j's chunk: clones of the request's bios, no copy
+ * (a whole row written in place, rc5_direct_ok()).
+ */
+static void rc5_clone(struct rc5_row *r, struct request *rq, unsigned int j,
+		      u32 off, u32 len, blk_opf_t opf)
 {
-	struct bvec_iter start = bio->bi_iter, iter;
-	struct bio_vec bv;
-	u32 done = 0;
+	struct rc_member *mem = &r->ld->mem[r->member[j]];
+	u64 moff = r->row << r->ld->geom.chunk_shift;
+	struct bio *src, *bio;
+	u32 n;
 
-	bio_advance_iter(bio, &start, (u64)off << SECTOR_SHIFT);
-	start.bi_size = len << SECTOR_SHIFT;
-	__bio_for_each_segment(bv, bio, iter, start) {
-		u32 at = 0;
-
-		while (at < bv.bv_len) {
-			u32 b = (s - r->lo) * SECTOR_SIZE + done;
-			u32 n = min_t(u32, bv.bv_len - at,
-				      PAGE_SIZE - b % PAGE_SIZE);
-			char *buf = page_address(r->pages[j * r->npp +
-							  b / PAGE_SIZE]) +
-				    b % PAGE_SIZE;
-			char *p = bvec_kmap_local(&bv);
-
-			if (to_buf)
-				memcpy(buf, p + at, n);
-			else
-				memcpy(p + at, buf, n);
-			kunmap_local(p);
-			at += n;
-			done += n;
+	if (!rc5_usable(r, j)) {
+		atomic_inc(&r->failed);
+		return;
+	}
+	for (src = rq->bio; src && len; src = src->bi_next) {
+		if (off >= bio_sectors(src)) {
+			off -= bio_sectors(src);
+			continue;
 		}
+		n = min(len, bio_sectors(src) - off);
+		bio = bio_alloc_clone(mem->md->bdev, src, GFP_NOIO, &rc.bioset);
+		bio_trim(bio, off, n);
+		bio->bi_opf = opf;
+		rc5_bio_setup(r, bio, j, moff);
+		submit_bio_noacct(bio);
+		moff += n;
+		len -= n;
+		off = 0;
+	}
+}
+
+/* A position in the data of a chain of bios (a request's, or one bio). */
+struct rc5_cur {
+	struct bio *bio;
+	struct bvec_iter it;
+};
+
+static void rc5_seek(struct rc5_cur *c, struct bio *bio, u32 off)
+{
+	while (bio->bi_next && off >= bio_sectors(bio)) {
+		off -= bio_sectors(bio);
+		bio = bio->bi_next;
+	}
+	c->bio = bio;
+	c->it = bio->bi_iter;
+	bio_advance_iter(bio, &c->it, (u64)off << SECTOR_SHIFT);
+}
+
+/* The piece of one page at @c; bv_len 0 past the end. */
+static struct bio_vec rc5_cur_bvec(const struct rc5_cur *c)
+{
+	return bio_iter_iovec(c->bio, c->it);
+}
+
+static void rc5_cur_advance(struct rc5_cur *c, u32 bytes)
+{
+	bio_advance_iter_single(c->bio, &c->it, bytes);
+	if (!c->it.bi_size && c->bio->bi_next) {
+		c->bio = c->bio->bi_next;
+		c->it = c->bio->bi_iter;
+	}
+}
+
+/* Copy @len sectors between the data at @c and position @j from @s. */
+static void rc5_copy(struct rc5_row *r, struct rc5_cur *c, unsigned int j,
+		     u32 s, u32 len, bool to_buf)
+{
+	u32 b = (s - r->lo) * SECTOR_SIZE, end = b + len * SECTOR_SIZE;
+
+	while (b < end) {
+		struct bio_vec bv = rc5_cur_bvec(c);
+		u32 n = min3(bv.bv_len, end - b, (u32)(PAGE_SIZE - b % PAGE_SIZE));
+		char *buf = page_address(r->pages[j * r->npp + b / PAGE_SIZE]) +
+			    b % PAGE_SIZE;
+		char *p;
+
+		if (WARN_ON_ONCE(!n))
+			return;
+		p = bvec_kmap_local(&bv);
+		if (to_buf)
+			memcpy(buf, p, n);
+		else
+			memcpy(p, buf, n);
+		kunmap_local(p);
+		rc5_cur_advance(c, n);
+		b += n;
 	}
 }
 
@@ -238,6 +384,71 @@ static void rc5_xor(struct rc5_row *r, unsigned int d, unsigned long mask,
 		} else {
 			rc_xor(rc5_addr(r, d, pos), srcs, cnt, n * SECTOR_SIZE);
 		}
+	}
+}
+
+/*
+ * Zero copy: the data of a whole row, request sectors [off, off + len),
+ * can feed the parity computation in place when every piece of it is
+ * sector aligned (so 16-byte aligned and a multiple of 512 bytes, as the
+ * xor routines need) and in lowmem.  Unaligned or highmem pieces take the
+ * copy into row buffers instead.  Off by default, as md's skip_copy: the
+ * parity is then only as stable as the caller's buffer (raid5.md).
+ */
+static bool raid5_zero_copy;
+module_param(raid5_zero_copy, bool, 0644);
+MODULE_PARM_DESC(raid5_zero_copy,
+		 "RAID 5 full-row writes compute parity from the request's pages (default N)");
+
+static bool rc5_direct_ok(struct request *rq, u32 off, u32 len)
+{
+	u32 left = len << SECTOR_SHIFT;
+	struct rc5_cur c;
+
+	if (!READ_ONCE(raid5_zero_copy))
+		return false;
+	rc5_seek(&c, rq->bio, off);
+	while (left) {
+		struct bio_vec bv = rc5_cur_bvec(&c);
+
+		if (!bv.bv_len || (bv.bv_offset | bv.bv_len) & (SECTOR_SIZE - 1) ||
+		    PageHighMem(bv.bv_page))
+			return false;
+		bv.bv_len = min(bv.bv_len, left);
+		rc5_cur_advance(&c, bv.bv_len);
+		left -= bv.bv_len;
+	}
+	return true;
+}
+
+/* Parity of a whole row (window [0, chunk)) from the request's pages. */
+static void rc5_parity_direct(struct rc5_row *r, struct request *rq)
+{
+	const u32 c = r->ld->geom.chunk, end = c << SECTOR_SHIFT;
+	struct rc5_cur cur[RC_MAX_EXTENTS - 1];
+	void *srcs[RC_MAX_EXTENTS - 1];
+	unsigned int i, d = r->n - 1;
+	struct bio_vec bv;
+	u32 b, n;
+	char *p;
+
+	for (i = 0; i < d; i++)
+		rc5_seek(&cur[i], rq->bio, r->off + i * c);
+	for (b = 0; b < end; b += n) {
+		n = min_t(u32, end - b, PAGE_SIZE - b % PAGE_SIZE);
+		for (i = 0; i < d; i++) {
+			bv = rc5_cur_bvec(&cur[i]);
+			n = min(n, bv.bv_len);
+			srcs[i] = page_address(bv.bv_page) + bv.bv_offset;
+		}
+		if (WARN_ON_ONCE(!n))
+			return;	/* rc5_direct_ok() saw every byte */
+		p = page_address(r->pages[d * r->npp + b / PAGE_SIZE]) +
+		    b % PAGE_SIZE;
+		memcpy(p, srcs[0], n);
+		rc_xor(p, srcs + 1, d - 1, n);
+		for (i = 0; i < d; i++)
+			rc5_cur_advance(&cur[i], n);
 	}
 }
 
@@ -284,8 +495,9 @@ static void rc5_read_rebuilt(struct rc_cmd *cmd, struct bio *bio, u32 off,
 			     u64 lba, u32 len)
 {
 	struct rc_ldev *ld = cmd->ld;
+	struct rc5_row r = {};
 	struct rc_loc loc;
-	struct rc5_row r;
+	struct rc5_cur cur;
 	u32 s;
 	int x;
 
@@ -295,53 +507,23 @@ static void rc5_read_rebuilt(struct rc_cmd *cmd, struct bio *bio, u32 off,
 		return;
 	}
 	s = loc.offset & (ld->geom.chunk - 1);
-	rc_stripe_lock(ld, loc.row);
-	if (rc5_row_init(&r, ld, loc.row, s, s + len))
+	if (rc5_row_init(&r, ld, loc.row, s, s + len, RC5_ALL))
 		goto fail;
+	rc_stripe_lock(ld, loc.row);
 	x = rc_geom_r5_data_index(&ld->geom, loc.row, loc.member[0]);
 	if (x < 0 || rc5_failed_pos(&r) == -2 ||
-	    rc5_rebuild_range(&r, x, s, s + len))
+	    rc5_rebuild_range(&r, x, s, s + len)) {
+		rc_stripe_unlock(ld, loc.row);
 		goto fail;
-	rc5_copy(&r, bio, off, x, s, len, false);
+	}
+	rc_stripe_unlock(ld, loc.row);
+	rc5_seek(&cur, bio, off);
+	rc5_copy(&r, &cur, x, s, len, false);
 	goto out;
 fail:
 	rc_cmd_fail(cmd);
 out:
 	rc5_row_free(&r);
-	rc_stripe_unlock(ld, loc.row);
-}
-
-/*
- * Rebuild engine (rebuild.c): write member @member's chunk of @row from the
- * rest of the row and move *@pos past it, under the stripe lock, so a write
- * of the row sees the member either not yet rebuilt or rebuilt.
- */
-int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
-			 u64 *pos)
-{
-	struct rc5_row r;
-	unsigned int j;
-	int ret;
-
-	rc_stripe_lock(ld, row);
-	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk);
-	if (!ret) {
-		for (j = 0; j < r.n; j++)
-			if (r.member[j] == member)
-				r.target = j;
-		ret = rc5_rebuild_range(&r, r.target, 0, ld->geom.chunk);
-	}
-	if (!ret) {
-		rc5_begin(&r);
-		rc5_io(&r, r.target, 0, ld->geom.chunk, REQ_OP_WRITE);
-		if (rc5_wait(&r))
-			ret = -EIO;
-	}
-	if (!ret)
-		WRITE_ONCE(*pos, (row + 1) << ld->geom.chunk_shift);
-	rc5_row_free(&r);
-	rc_stripe_unlock(ld, row);
-	return ret;
 }
 
 /*
@@ -350,19 +532,19 @@ int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
  */
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row)
 {
-	struct rc5_row r;
+	struct rc5_row r = {};
 	unsigned int i, d = ld->nmem - 1;
 	int ret;
 
+	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk, RC5_ALL);
+	if (ret)
+		goto out;
 	rc_stripe_lock(ld, row);
-	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk);
-	if (!ret) {
-		rc5_begin(&r);
-		for (i = 0; i < d; i++)
-			rc5_io(&r, i, 0, ld->geom.chunk, REQ_OP_READ);
-		if (rc5_wait(&r))
-			ret = -EIO;
-	}
+	rc5_begin(&r);
+	for (i = 0; i < d; i++)
+		rc5_io(&r, i, 0, ld->geom.chunk, REQ_OP_READ);
+	if (rc5_wait(&r))
+		ret = -EIO;
 	if (!ret) {
 		rc5_xor(&r, d, BIT(d) - 1, 0, ld->geom.chunk, false);
 		rc5_begin(&r);
@@ -370,8 +552,9 @@ int rc_raid5_resync_row(struct rc_ldev *ld, u64 row)
 		if (rc5_wait(&r))
 			ret = -EIO;
 	}
-	rc5_row_free(&r);
 	rc_stripe_unlock(ld, row);
+out:
+	rc5_row_free(&r);
 	return ret;
 }
 
@@ -396,142 +579,244 @@ static void rc5_read(struct rc_cmd *cmd, struct bio *bio)
 	}
 }
 
-/* What a write of one row touches: data chunk i at [ws[i], we[i]). */
-struct rc5_write {
-	struct bio *bio;
-	u32 off;			/* bio sector of row-data sector @a */
-	u32 a, b;			/* row-data sectors written */
-	u32 ws[RC_MAX_EXTENTS], we[RC_MAX_EXTENTS];
-};
-
-enum rc5_mode { RC5_RMW, RC5_RCW, RC5_REBUILD, RC5_NO_PARITY };
-
-static enum rc5_mode rc5_choose(struct rc5_row *r, const struct rc5_write *w,
-				int f)
+/* How a row is written; stripe lock held, failed position @f known. */
+static enum rc5_mode rc5_choose(struct rc5_row *r, int f)
 {
 	unsigned int i, d = r->n - 1;
 	u32 len = r->hi - r->lo, rmw = len, rcw = 0;
 
 	if (f == (int)d)
 		return RC5_NO_PARITY;
+	if (r->direct)
+		return RC5_DIRECT;	/* reads nothing, even degraded */
 	if (f >= 0)
 		return RC5_REBUILD;
 	for (i = 0; i < d; i++) {
-		rmw += w->we[i] - w->ws[i];
-		rcw += len - (w->we[i] - w->ws[i]);
+		rmw += r->we[i] - r->ws[i];
+		rcw += len - (r->we[i] - r->ws[i]);
 	}
 	return rcw <= rmw ? RC5_RCW : RC5_RMW;
 }
 
-/* Issue the reads @mode needs (one round). */
-static void rc5_write_reads(struct rc5_row *r, const struct rc5_write *w,
-			    enum rc5_mode mode, int f)
+/* Issue the reads the row's mode needs (part of the request's round). */
+static void rc5_row_reads(struct rc5_row *r)
 {
 	unsigned int i, d = r->n - 1;
 
+	r->f = rc5_failed_pos(r);
+	if (r->f == -2) {
+		r->state = RC5_ERROR;
+		return;
+	}
+	atomic_set(&r->failed, 0);
+	r->mode = rc5_choose(r, r->f);
 	for (i = 0; i < d; i++) {
-		switch (mode) {
+		switch (r->mode) {
 		case RC5_RMW:
-			rc5_io(r, i, w->ws[i], w->we[i], REQ_OP_READ);
+			rc5_io(r, i, r->ws[i], r->we[i], REQ_OP_READ);
 			break;
 		case RC5_RCW:
-			if (w->ws[i] >= w->we[i]) {
+			if (r->ws[i] >= r->we[i]) {
 				rc5_io(r, i, r->lo, r->hi, REQ_OP_READ);
 				break;
 			}
-			rc5_io(r, i, r->lo, w->ws[i], REQ_OP_READ);
-			rc5_io(r, i, w->we[i], r->hi, REQ_OP_READ);
+			rc5_io(r, i, r->lo, r->ws[i], REQ_OP_READ);
+			rc5_io(r, i, r->we[i], r->hi, REQ_OP_READ);
 			break;
 		case RC5_REBUILD:
-			if ((int)i != f)
+			if ((int)i != r->f)
 				rc5_io(r, i, r->lo, r->hi, REQ_OP_READ);
 			break;
 		case RC5_NO_PARITY:
+		case RC5_DIRECT:
 			break;
 		}
 	}
-	if (mode == RC5_RMW || mode == RC5_REBUILD)
+	if (r->mode == RC5_RMW || r->mode == RC5_REBUILD)
 		rc5_io(r, d, r->lo, r->hi, REQ_OP_READ);
 }
 
-static void rc5_copy_new(struct rc5_row *r, const struct rc5_write *w)
+/*
+ * The read rounds of every row of @q at once.  A read error fails that
+ * member: the rows that saw one choose again, degraded, up to three times.
+ * Rows left unread are RC5_ERROR.
+ */
+static void rc5_req_reads(struct rc5_req *q)
 {
-	const u32 c = r->ld->geom.chunk;
-	unsigned int i;
+	struct blk_plug plug;
+	unsigned int k, tries;
+	bool again = true;
 
-	for (i = 0; i + 1 < r->n; i++)
-		if (w->ws[i] < w->we[i])
-			rc5_copy(r, w->bio, w->off + i * c + w->ws[i] - w->a,
-				 i, w->ws[i], w->we[i] - w->ws[i], true);
+	for (tries = 0; again && tries < 3; tries++) {
+		atomic_set(&q->pending, 1);
+		reinit_completion(&q->done);
+		blk_start_plug(&plug);
+		for (k = 0; k < q->nrows; k++)
+			if (q->rows[k].state == RC5_NEED_READS)
+				rc5_row_reads(&q->rows[k]);
+		blk_finish_plug(&plug);
+		if (!atomic_dec_and_test(&q->pending))
+			wait_for_completion(&q->done);
+		again = false;
+		for (k = 0; k < q->nrows; k++) {
+			struct rc5_row *r = &q->rows[k];
+
+			if (r->state != RC5_NEED_READS)
+				continue;
+			if (atomic_read(&r->failed))
+				again = true;
+			else
+				r->state = RC5_READY;
+		}
+	}
+	for (k = 0; k < q->nrows; k++)
+		if (q->rows[k].state == RC5_NEED_READS)
+			q->rows[k].state = RC5_ERROR;
 }
 
-/* Parity and data of one row.  Stripe lock held.  0 or -EIO. */
-static int rc5_write_row(struct rc5_row *r, const struct rc5_write *w,
-			 blk_opf_t fua)
+/* Copy the request's new data of the row into its buffers. */
+static void rc5_copy_new(struct rc5_row *r, struct request *rq)
 {
-	unsigned int i, d = r->n - 1, tries;
-	unsigned long data = BIT(d) - 1;
-	enum rc5_mode mode;
-	int f;
+	const u32 c = r->ld->geom.chunk;
+	struct rc5_cur cur;
+	unsigned int i;
 
-	/* A read error fails that member: try again, degraded. */
-	for (tries = 0;; tries++) {
-		f = rc5_failed_pos(r);
-		if (f == -2 || tries > 2)
-			return -EIO;
-		mode = rc5_choose(r, w, f);
-		rc5_begin(r);
-		rc5_write_reads(r, w, mode, f);
-		if (!rc5_wait(r))
-			break;
+	for (i = 0; i + 1 < r->n; i++) {
+		if (r->ws[i] >= r->we[i])
+			continue;
+		rc5_seek(&cur, rq->bio, r->off + i * c + r->ws[i] - r->a);
+		rc5_copy(r, &cur, i, r->ws[i], r->we[i] - r->ws[i], true);
 	}
-	switch (mode) {
+}
+
+/* The row's new parity (and data buffers), after its reads. */
+static void rc5_row_compute(struct rc5_row *r, struct request *rq)
+{
+	unsigned int i, d = r->n - 1;
+
+	switch (r->mode) {
 	case RC5_RMW:
 		/* P ^= old data ^ new data, over what is written */
 		for (i = 0; i < d; i++)
-			rc5_xor(r, d, BIT(i), w->ws[i], w->we[i], true);
-		rc5_copy_new(r, w);
+			rc5_xor(r, d, BIT(i), r->ws[i], r->we[i], true);
+		rc5_copy_new(r, rq);
 		for (i = 0; i < d; i++)
-			rc5_xor(r, d, BIT(i), w->ws[i], w->we[i], true);
+			rc5_xor(r, d, BIT(i), r->ws[i], r->we[i], true);
 		break;
 	case RC5_REBUILD:
 		/* the failed data first: what it holds outside the write */
-		rc5_xor(r, f, (BIT(r->n) - 1) & ~BIT(f), r->lo, r->hi, false);
+		rc5_xor(r, r->f, (BIT(r->n) - 1) & ~BIT(r->f), r->lo, r->hi,
+			false);
 		fallthrough;
 	case RC5_RCW:
-		rc5_copy_new(r, w);
-		rc5_xor(r, d, data, r->lo, r->hi, false);
+		rc5_copy_new(r, rq);
+		rc5_xor(r, d, BIT(d) - 1, r->lo, r->hi, false);
 		break;
 	case RC5_NO_PARITY:
-		rc5_copy_new(r, w);
+		if (!r->direct)
+			rc5_copy_new(r, rq);
+		break;
+	case RC5_DIRECT:
+		rc5_parity_direct(r, rq);
 		break;
 	}
-	rc5_begin(r);
-	for (i = 0; i < d; i++)
-		if ((int)i != f)
-			rc5_io(r, i, w->ws[i], w->we[i], REQ_OP_WRITE | fua);
-	if (mode != RC5_NO_PARITY)
-		rc5_io(r, d, r->lo, r->hi, REQ_OP_WRITE | fua);
-	/*
-	 * A failed write failed its member: the row is then degraded but
-	 * consistent (the parity or the data written covers it); whether the
-	 * request fails is decided by the drive's state at its end.
-	 */
-	return rc5_wait(r) ? 1 : 0;
 }
 
-/* Write row-data sectors [a, b) of @row from @bio sector @off. */
-static void rc5_write_one(struct rc_cmd *cmd, struct bio *bio, u32 off,
-			  u64 row, u32 a, u32 b)
+/*
+ * Issue the write of position @j of the row (nothing for a failed data
+ * position or, with RC5_NO_PARITY, the parity).  A failed write fails its
+ * member: the row is then degraded but consistent (the parity or the data
+ * written covers it); whether the request fails is decided by the drive's
+ * state at its end (rc_cmd_put()).
+ */
+static void rc5_pos_write(struct rc5_row *r, unsigned int j,
+			  struct request *rq, blk_opf_t opf)
 {
-	struct rc_ldev *ld = cmd->ld;
+	const u32 c = r->ld->geom.chunk;
+	unsigned int d = r->n - 1;
+
+	if (j == d) {
+		if (r->mode != RC5_NO_PARITY)
+			rc5_io(r, d, r->lo, r->hi, opf);
+	} else if ((int)j != r->f) {
+		if (r->direct)
+			rc5_clone(r, rq, j, r->off + j * c, c, opf);
+		else
+			rc5_io(r, j, r->ws[j], r->we[j], opf);
+	}
+}
+
+/*
+ * Issue the writes of every ready row, member by member and each member's
+ * rows in ascending order: its pieces of consecutive rows are contiguous
+ * on it and merge into one request under the plug before another member's
+ * first piece starts a new one (the plug is flushed when a new request
+ * follows one of 128 KiB or more).
+ */
+static void rc5_req_writes(struct rc5_req *q, struct request *rq)
+{
+	blk_opf_t opf = REQ_OP_WRITE | (rq->cmd_flags & REQ_FUA);
+	unsigned int k, j, m, nmem = q->cmd->ld->nmem;
+	struct blk_plug plug;
+
+	for (k = 0; k < q->nrows; k++)
+		atomic_set(&q->rows[k].failed, 0);
+	blk_start_plug(&plug);
+	for (m = 0; m < nmem; m++) {
+		for (k = 0; k < q->nrows; k++) {
+			struct rc5_row *r = &q->rows[k];
+
+			if (r->state != RC5_READY)
+				continue;
+			for (j = 0; j < r->n; j++)
+				if (r->member[j] == m)
+					rc5_pos_write(r, j, rq, opf);
+		}
+	}
+	blk_finish_plug(&plug);
+}
+
+static void rc5_req_free(struct rc5_req *q)
+{
+	unsigned int k;
+
+	for (k = 0; k < q->nrows; k++)
+		rc5_row_free(&q->rows[k]);
+	kfree(q);
+}
+
+/*
+ * The last member write of the request is done: release its rows and end
+ * it.  Any context (usually a member's completion).
+ */
+static void rc5_req_finish(struct rc5_req *q)
+{
+	struct rc_cmd *cmd = q->cmd;
+	unsigned int k;
+
+	for (k = 0; k < q->nrows; k++)
+		if (q->rows[k].state == RC5_READY &&
+		    atomic_read(&q->rows[k].failed))
+			WRITE_ONCE(cmd->write_masked, true);
+	rc_stripe_unlock_rows(cmd->ld, q->first, q->nrows);
+	rc5_req_free(q);
+	rc_cmd_put(cmd);
+}
+
+/*
+ * Set up row @k of @q: request sectors [off, off + len) are row-data
+ * sectors [a, a + len) of it.  Allocates its buffers (no lock held yet).
+ */
+static int rc5_req_row(struct rc5_req *q, struct request *rq, unsigned int k,
+		       u32 off, u32 a, u32 len)
+{
+	struct rc5_row *r = &q->rows[k];
+	struct rc_ldev *ld = q->cmd->ld;
 	const u32 c = ld->geom.chunk;
 	unsigned int i, d = ld->nmem - 1;
-	struct rc5_write w = { .bio = bio, .off = off, .a = a, .b = b };
-	struct rc5_row r;
-	u32 lo = 0, hi = c;
-	int ret;
+	u32 lo = 0, hi = c, b = a + len;
 
+	/* the window: one chunk's written range, or all of the chunk */
 	if (a / c == (b - 1) / c) {
 		lo = a % c;
 		hi = (b - 1) % c + 1;
@@ -539,50 +824,108 @@ static void rc5_write_one(struct rc_cmd *cmd, struct bio *bio, u32 off,
 	for (i = 0; i < d; i++) {
 		u32 cs = max(a, i * c + lo), ce = min(b, i * c + hi);
 
-		w.ws[i] = cs < ce ? cs - i * c : 0;
-		w.we[i] = cs < ce ? ce - i * c : 0;
+		r->ws[i] = cs < ce ? cs - i * c : 0;
+		r->we[i] = cs < ce ? ce - i * c : 0;
 	}
-	rc_stripe_lock(ld, row);
-	ret = rc5_row_init(&r, ld, row, lo, hi);
-	if (!ret)
-		ret = rc5_write_row(&r, &w, bio->bi_opf & REQ_FUA);
-	rc5_row_free(&r);
-	rc_stripe_unlock(ld, row);
-	if (ret < 0)
-		rc_cmd_fail(cmd);
-	else if (ret)
-		cmd->write_masked = true;
+	r->req = q;
+	r->off = off;
+	r->a = a;
+	r->b = b;
+	r->direct = len == d * c && rc5_direct_ok(rq, off, len);
+	return rc5_row_init(r, ld, q->first + k, lo, hi,
+			    r->direct ? BIT(d) : RC5_ALL);
 }
 
-static void rc5_write(struct rc_cmd *cmd, struct bio *bio)
+/*
+ * A write request, all its rows at once:
+ *  1. set up every row and its buffers (may sleep on memory, no lock);
+ *  2. take every row's stripe lock (rc_stripe_lock_rows(): ascending slot
+ *     order, so two requests never deadlock, see stripe_lock.c);
+ *  3. issue the reads of every row together, wait once;
+ *  4. compute every row's parity;
+ *  5. issue every row's writes together under one plug (consecutive whole
+ *     rows merge in the member queues) and return: the completion of the
+ *     last member write releases the rows and ends the request.
+ * The rows stay locked from before their first read until after their
+ * last write, so reads of the rows (degraded), other writes and the
+ * rebuild see each row either before or after this update.
+ */
+static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 {
-	const struct rc_geom *g = &cmd->ld->geom;
-	u64 rowlen = rc_geom_stripe_data_sectors(g);
-	u64 lba = bio->bi_iter.bi_sector, row;
-	u32 total = bio_sectors(bio), off, a, len;
+	struct rc_ldev *ld = cmd->ld;
+	const struct rc_geom *g = &ld->geom;
+	u32 rowlen = rc_geom_stripe_data_sectors(g);
+	u32 total = blk_rq_sectors(rq), off, a, len;
+	u64 lba = blk_rq_pos(rq), first;
+	struct rc5_req *q;
+	unsigned int k, nrows;
 
-	if (lba + total > g->capacity) {
+	if (!total)
+		return;		/* nothing to write (flushes come as REQ_OP_FLUSH) */
+	if (!rq->bio || lba + total > g->capacity) {
 		rc_cmd_fail(cmd);
 		return;
 	}
-	for (off = 0; off < total; off += len) {
-		row = div_u64_rem(lba + off, (u32)rowlen, &a);
-		len = min_t(u64, total - off, rowlen - a);
-		rc5_write_one(cmd, bio, off, row, a, a + len);
+	first = div_u64(lba, rowlen);
+	nrows = div_u64(lba + total - 1, rowlen) - first + 1;
+	if (WARN_ON_ONCE(nrows > RC5_MAX_ROWS)) {
+		rc_cmd_fail(cmd);
+		return;
 	}
+	q = kzalloc(sizeof(*q) + nrows * sizeof(*q->rows), GFP_NOIO);
+	if (!q) {
+		rc_cmd_fail(cmd);
+		return;
+	}
+	q->rows = (struct rc5_row *)(q + 1);
+	q->cmd = cmd;
+	q->src = rq->bio;
+	q->first = first;
+	q->nrows = nrows;
+	init_completion(&q->done);
+	for (off = 0, k = 0; off < total; off += len, k++) {
+		div_u64_rem(lba + off, rowlen, &a);
+		len = min(total - off, rowlen - a);
+		if (rc5_req_row(q, rq, k, off, a, len)) {
+			rc5_req_free(q);
+			rc_cmd_fail(cmd);
+			return;
+		}
+	}
+
+	atomic_inc(&cmd->pending);	/* dropped by rc5_req_finish() */
+	rc_stripe_lock_rows(ld, first, nrows);
+	rc5_req_reads(q);
+	for (k = 0; k < nrows; k++) {
+		if (q->rows[k].state == RC5_READY)
+			rc5_row_compute(&q->rows[k], rq);
+		else
+			rc_cmd_fail(cmd);
+	}
+	/* every read completed: nothing else touches the counter now */
+	q->writing = true;
+	atomic_set(&q->pending, 1);
+	rc5_req_writes(q, rq);
+	rc5_req_put(q);
 }
 
-/* Process context (rc.io_wq): the request's bios, row by row. */
+/*
+ * Process context (rc.io_wq).  Reads go straight to the members (rebuilt
+ * from the row where the member failed); a write is row work.
+ */
 static void rc_raid5_submit_rq(struct rc_cmd *cmd, struct request *rq)
 {
+	struct blk_plug plug;
 	struct bio *bio;
 
-	__rq_for_each_bio(bio, rq) {
-		if (op_is_write(bio_op(bio)))
-			rc5_write(cmd, bio);
-		else
-			rc5_read(cmd, bio);
+	if (op_is_write(req_op(rq))) {
+		rc5_write_rq(cmd, rq);
+		return;
 	}
+	blk_start_plug(&plug);
+	__rq_for_each_bio(bio, rq)
+		rc5_read(cmd, bio);
+	blk_finish_plug(&plug);
 }
 
 static void rc5_retry_work(struct work_struct *work)
@@ -620,9 +963,26 @@ static u8 rc_raid5_state(struct rc_ldev *ld)
 	return failed ? RC_LD_DEGRADED : RC_LD_OPTIMAL;
 }
 
+/*
+ * Zero-copy parity (rc5_parity_direct()) reads the request's pages, and
+ * the members then write the same pages: the page cache must not change
+ * them while they are under writeback, or the parity would not match the
+ * data that reached the disk.  A request spans at most RC5_MAX_ROWS rows
+ * (only drives with small stripes get requests below 1 MiB).
+ */
+static void rc_raid5_limits(struct rc_ldev *ld, struct request_queue *q)
+{
+	u32 rowlen = rc_geom_stripe_data_sectors(&ld->geom);
+
+	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
+	blk_queue_max_hw_sectors(q, min_t(u32, queue_max_hw_sectors(q),
+					  rowlen * (RC5_MAX_ROWS - 2)));
+}
+
 const struct rc_level_ops rc_raid5_ops = {
 	.level = RC_RAID5,
 	.submit_rq = rc_raid5_submit_rq,
 	.member_error = rc_raid5_member_error,
 	.state = rc_raid5_state,
+	.limits = rc_raid5_limits,
 };

@@ -46,6 +46,8 @@ struct rc_member {
 	struct rc_mdisk *md;		/* NULL: absent when the drive started */
 	u64 start;			/* first sector on the member disk */
 	unsigned long flags;		/* RC_MEM_* bits */
+	u64 next_read;			/* where its last read ended (balancing) */
+	atomic_t reads;			/* reads in flight (balancing) */
 };
 
 /* rc_member.flags */
@@ -81,8 +83,9 @@ struct rc_cmd {
 	blk_status_t status;
 	bool write_masked;		/* a member write failed, masked */
 	u8 rb_epoch;			/* rebuild fence epoch + 1, 0: none */
+	bool wib_mark;			/* its regions must be marked first */
 	u32 wib_r0, wib_n;		/* write-intent regions held */
-	struct work_struct work;	/* submission runs in rc.io_wq */
+	struct work_struct work;	/* submission that must wait: rc.io_wq */
 };
 
 /* What a RAID level does differently; one table per level. */
@@ -121,7 +124,6 @@ struct rc_ldev {
 	u8 state;			/* enum rc_ld_state, READ_ONCE */
 	u8 reported_state;		/* last one sent in a uevent; rc.lock */
 	bool deleting;			/* under disk->open_mutex */
-	atomic_t next_read;		/* RAID 1 read balancing */
 	atomic64_t read_retries;	/* reads served by another mirror */
 	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
 	struct rc_wib *wib;		/* bitmap.c; NULL: none (RAID 0, off) */
@@ -202,16 +204,18 @@ void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 /* raid5.c helpers: xor.c (parity), stripe_lock.c (per-row locks) */
 void rc_xor(void *dest, void **srcs, unsigned int count, unsigned int bytes);
 void rc_stripe_lock(const struct rc_ldev *ld, u64 row);
+bool rc_stripe_trylock(const struct rc_ldev *ld, u64 row);
 void rc_stripe_unlock(const struct rc_ldev *ld, u64 row);
-int rc_raid5_rebuild_row(struct rc_ldev *ld, unsigned int member, u64 row,
-			 u64 *pos);
+void rc_stripe_lock_rows(const struct rc_ldev *ld, u64 first, u64 count);
+void rc_stripe_unlock_rows(const struct rc_ldev *ld, u64 first, u64 count);
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
 
 /* bitmap.c: write-intent bitmap, resync of dirty regions at start */
 struct rc_wib;
 void rc_wib_start(struct rc_ldev *ld);			/* rc.lock held */
 void rc_wib_stop(struct rc_ldev *ld);			/* rc.lock held */
-void rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq);
+bool rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq);
+void rc_wib_write_mark(struct rc_cmd *cmd);
 void rc_wib_write_end(struct rc_cmd *cmd);		/* any context */
 
 /* rebuild.c: local rebuild onto a new disk */

@@ -5,28 +5,33 @@
  *
  * The member being rebuilt ("target") stays failed for reads until the end.
  * Writes reach it below the rebuild position (rc_rebuild_writable()), so
- * what the engine has copied stays current.  The engine copies upwards:
- *  - RAID 1/10: windows of member space, copied from a usable copy.  A
- *    window is fenced like md's resync barrier: foreground writes that
- *    overlap it wait; writes begun before it was set are drained first
+ * what the engine has copied stays current.  The engine copies upwards,
+ * several units in flight at once (md's recovery keeps RESYNC_DEPTH), each
+ * unit read -> (RAID 5: XOR) -> written, stages driven by bio completions:
+ *  - RAID 1/10: windows of member space, copied from a usable copy.  The
+ *    in-flight range is fenced like md's resync barrier: foreground writes
+ *    that overlap it wait; writes begun before it grew were drained first
  *    (two epochs of in-flight counters), so the engine never reads a block
  *    a write is still changing and no write skips the target behind it;
- *  - RAID 5: row by row, rebuilt from the rest of the row under the stripe
+ *  - RAID 5: rows, each rebuilt from the rest of the row under its stripe
  *    lock, which every RAID 5 write holds too.
+ * Units retire in order: the position is the start of the lowest unit not
+ * yet written, and a unit's fence or lock goes only once the position has
+ * passed it.
  * The position goes into the COD through the configuration worker
  * (rc_rebuild_sync(), called by rc_sync_failures()), so a reload resumes
  * from the last checkpoint (rc_rebuild_prepare()).  Speed: at most
  * rebuild_speed_max KiB/s, and rebuild_speed_min KiB/s while foreground
  * requests arrived within the last half second, as md's speed_limit_*.
  *
- * The engine is a separate unit driven by rc_rebuild_begin()/_stop(): the
- * cluster coordination of a later issue can call it the same way.
+ * The engine is a separate unit driven by rc_rebuild_prepare()/_kick()/
+ * _stop() and the ioctl: the cluster coordination of a later issue can
+ * call it the same way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
-#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -42,10 +47,43 @@ module_param(rebuild_speed_max, uint, 0644);
 MODULE_PARM_DESC(rebuild_speed_max,
 		 "rebuild speed of an idle drive, KiB/s (default 200000)");
 
-#define RC_RB_WINDOW 1024u		/* RAID 1/10: sectors per window */
+/*
+ * The engine keeps up to RC_RB_SLOTS units of work in flight, as md's
+ * recovery keeps RESYNC_DEPTH requests behind its barrier: while one
+ * window is written to the target the next ones are already being read,
+ * so neither disk waits for the other.  A RAID 1/10 unit is a window of
+ * RC_RB_WINDOW member sectors (1 MiB, at least a chunk), a RAID 5 unit one
+ * row.  RC_RB_BUF_SECTORS caps the buffers of one rebuild at 8 MiB: 8 x
+ * 1 MiB windows (16 rows of a 4-member 64 KiB RAID 5) cover a disk's
+ * bandwidth-delay product (200 MB/s x 10 ms = 2 MB) several times over and
+ * fill the member queues with large commands, yet pin little memory and
+ * keep the range a foreground write may have to wait for small.
+ */
+#define RC_RB_WINDOW 2048u		/* RAID 1/10: sectors per window */
+#define RC_RB_SLOTS 16			/* units in flight at most */
+#define RC_RB_BUF_SECTORS 16384u	/* buffer sectors of one rebuild */
 #define RC_RB_CHECKPOINT_MS 1000	/* COD position update period */
 #define RC_RB_RATE_MS 2000		/* rate measurement period */
 #define RC_RB_FG_MS 500			/* foreground I/O counts this long */
+#define RC_RB_SLEEP_MS 500		/* shortest throttle sleep, as md */
+
+enum rc_rb_state {
+	RC_RB_READ,			/* reads in flight */
+	RC_RB_WRITE,			/* the target's write in flight */
+	RC_RB_DONE,			/* copied */
+	RC_RB_DEAD,			/* abandoned (error, stop): not copied */
+};
+
+/* One unit in flight: a RAID 1/10 window or a RAID 5 row. */
+struct rc_rb_slot {
+	struct rc_rebuild *rb;
+	u64 lo, hi;			/* member sectors */
+	enum rc_rb_state state;
+	int src;			/* RAID 1/10: copy read from */
+	atomic_t pending;		/* bios of the stage + 1 while issuing */
+	atomic_t failed;		/* member errors of the stage */
+	struct page **pages;		/* rb->slot_pages of rb->pages */
+};
 
 struct rc_rebuild {
 	struct rc_ldev *ld;
@@ -58,15 +96,22 @@ struct rc_rebuild {
 	bool done;			/* finished: the member is online */
 	bool aborted;			/* the target or the last source failed */
 	spinlock_t lock;		/* window and epoch */
-	wait_queue_head_t wait;
+	wait_queue_head_t wait;		/* foreground writes: fence, drain */
 	u64 win_lo, win_hi;		/* drive sectors fenced (RAID 1/10) */
 	unsigned int epoch;
 	atomic_t inflight[2];		/* writes begun per epoch */
 	unsigned long last_fg;		/* jiffies of the last request */
-	/* RAID 1/10 copy: one window of pages, one bio at a time */
-	struct page *pages[RC_RB_WINDOW / (PAGE_SIZE >> SECTOR_SHIFT)];
-	struct completion io_done;
-	blk_status_t io_status;
+	/* The engine thread's own state. */
+	wait_queue_head_t io_wait;	/* a stage of a slot completed */
+	u64 next;			/* member sector of the next unit */
+	u64 unit;			/* member sectors per unit */
+	unsigned int nslots, head, busy; /* ring of busy slots from @head */
+	unsigned int unit_pages;	/* pages per unit (a chunk, a window) */
+	unsigned int slot_pages;	/* pages per slot */
+	unsigned long thr_mark;		/* jiffies: throttle period start */
+	u64 thr_base;			/* @next at @thr_mark */
+	struct page **pages;		/* nslots * slot_pages */
+	struct rc_rb_slot slot[RC_RB_SLOTS];
 };
 
 static bool rc_rb_overlaps(struct rc_rebuild *rb, u64 lo, u64 hi)
@@ -125,39 +170,74 @@ void rc_rebuild_write_end(struct rc_cmd *cmd)
 	cmd->rb_epoch = 0;
 }
 
-static void rc_rb_endio(struct bio *bio)
+/*
+ * Drop a stage reference; the last one wakes the engine.  Under the wait
+ * queue's lock, so that the engine, which takes that lock once before it
+ * ends, never frees the state while a completion still touches it.
+ */
+static void rc_rb_put(struct rc_rb_slot *s)
 {
-	struct rc_rebuild *rb = bio->bi_private;
+	wait_queue_head_t *wq = &s->rb->io_wait;
+	unsigned long flags;
 
-	rb->io_status = bio->bi_status;
-	complete(&rb->io_done);
+	spin_lock_irqsave(&wq->lock, flags);
+	if (atomic_dec_and_test(&s->pending))
+		wake_up_locked(wq);
+	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-/* One synchronous bio of @len sectors at member sector @moff. */
-static int rc_rb_io(struct rc_rebuild *rb, unsigned int member, u64 moff,
-		    u32 len, blk_opf_t opf)
+static void rc_rb_endio(struct bio *bio)
 {
-	struct rc_member *mem = &rb->ld->mem[member];
+	struct rc_rb_slot *s = bio->bi_private;
+	unsigned int member = container_of(bio, struct rc_mbio, bio)->member;
+
+	if (bio->bi_status) {
+		rc_member_failed(s->rb->ld, member, op_is_write(bio_op(bio)));
+		atomic_inc(&s->failed);
+	}
+	bio_put(bio);
+	rc_rb_put(s);
+}
+
+/* Start a stage of @s: no bio yet, the issuer holds one reference. */
+static void rc_rb_stage(struct rc_rb_slot *s, enum rc_rb_state state)
+{
+	s->state = state;
+	atomic_set(&s->failed, 0);
+	atomic_set(&s->pending, 1);
+}
+
+/*
+ * Send a bio of @s's member sectors [lo, hi) from or to @member, on the
+ * slot's pages from page @first.  A member that is not usable counts as a
+ * failure of the stage.
+ */
+static void rc_rb_bio(struct rc_rb_slot *s, unsigned int member,
+		      unsigned int first, blk_opf_t opf)
+{
+	struct rc_ldev *ld = s->rb->ld;
+	struct rc_member *mem = &ld->mem[member];
 	unsigned int i, spp = PAGE_SIZE >> SECTOR_SHIFT;
+	u32 len = s->hi - s->lo;
 	struct bio *bio;
 
+	if (!rc_mdisk_usable(mem->md) ||
+	    (member != s->rb->member && !rc_mem_usable(ld, member))) {
+		atomic_inc(&s->failed);
+		return;
+	}
 	bio = bio_alloc_bioset(mem->md->bdev, DIV_ROUND_UP(len, spp), opf,
 			       GFP_NOIO, &rc.page_bioset);
-	bio->bi_iter.bi_sector = mem->start + moff;
+	container_of(bio, struct rc_mbio, bio)->member = member;
+	bio->bi_iter.bi_sector = mem->start + s->lo;
 	for (i = 0; i * spp < len; i++)
-		__bio_add_page(bio, rb->pages[i],
+		__bio_add_page(bio, s->pages[first + i],
 			       min_t(u32, len - i * spp, spp) << SECTOR_SHIFT,
 			       0);
-	bio->bi_private = rb;
+	bio->bi_private = s;
 	bio->bi_end_io = rc_rb_endio;
-	reinit_completion(&rb->io_done);
+	atomic_inc(&s->pending);
 	submit_bio_noacct(bio);
-	wait_for_completion(&rb->io_done);
-	bio_put(bio);
-	if (!rb->io_status)
-		return 0;
-	rc_member_failed(rb->ld, member, op_is_write(opf));
-	return -EIO;
 }
 
 /* RAID 1/10: a usable copy of the target's data, or -1. */
@@ -174,111 +254,317 @@ static int rc_rb_source(struct rc_rebuild *rb)
 	return -1;
 }
 
-/* RAID 1/10: copy member sectors [lo, hi) under the write fence. */
-static int rc_rb_copy_window(struct rc_rebuild *rb, u64 lo, u64 hi)
+/* RAID 1/10: the drive sectors of member rows covering [lo, hi). */
+static u64 rc_rb_drive(struct rc_rebuild *rb, u64 msec, bool up)
 {
 	const struct rc_geom *g = &rb->ld->geom;
-	u64 rows_lo = lo >> g->chunk_shift;
-	u64 rows_hi = (hi + g->chunk - 1) >> g->chunk_shift;
-	unsigned int old;
-	int src, ret;
 
-	/* Member rows [rows_lo, rows_hi) are drive sectors, contiguous. */
+	if (up)
+		msec += g->chunk - 1;
+	return (msec >> g->chunk_shift) * rc_geom_stripe_data_sectors(g);
+}
+
+/*
+ * RAID 1/10: extend the fence up to member sector @hi, from the position
+ * (the lowest window not copied) when nothing was fenced.  The epoch flips
+ * and the writes begun before are drained: once this returns no write is
+ * changing a block of the window and none that skipped the target lands
+ * below the position later.  Those writes never wait for the engine.
+ */
+static void rc_rb_fence(struct rc_rebuild *rb, u64 hi)
+{
+	unsigned int old;
+
 	spin_lock(&rb->lock);
-	rb->win_lo = rows_lo * rc_geom_stripe_data_sectors(g);
-	rb->win_hi = rows_hi * rc_geom_stripe_data_sectors(g);
+	if (!rb->busy)
+		rb->win_lo = rc_rb_drive(rb, READ_ONCE(rb->pos), false);
+	rb->win_hi = rc_rb_drive(rb, hi, true);
 	old = rb->epoch;
 	rb->epoch ^= 1;
 	spin_unlock(&rb->lock);
 	wait_event(rb->wait, !atomic_read(&rb->inflight[old]));
-
-	for (;;) {
-		src = rc_rb_source(rb);
-		if (src < 0) {
-			ret = -EIO;
-			break;
-		}
-		ret = rc_rb_io(rb, src, lo, hi - lo, REQ_OP_READ);
-		if (ret)
-			continue;	/* that copy failed: try another */
-		ret = rc_rb_io(rb, rb->member, lo, hi - lo, REQ_OP_WRITE);
-		break;
-	}
-	if (!ret)
-		WRITE_ONCE(rb->pos, hi);
-	spin_lock(&rb->lock);
-	rb->win_lo = 0;
-	rb->win_hi = 0;
-	spin_unlock(&rb->lock);
-	wake_up_all(&rb->wait);
-	return ret;
 }
 
-/* Sleep so that the speed stays under the limit.  Returns false: stop. */
-static bool rc_rb_throttle(struct rc_rebuild *rb, unsigned long since,
-			   u64 done)
+/*
+ * Retire the units at the bottom of the ring that are over, in order: the
+ * position moves past each copied one, so it is always the end of the
+ * lowest unit not copied, and the fence (RAID 1/10) or the row's stripe
+ * lock (RAID 5) is dropped only once the position covers it: a foreground
+ * write then either waits or finds the target writable.  Past a dead unit
+ * the position stays (the engine is ending).
+ */
+static void rc_rb_retire(struct rc_rebuild *rb, bool *stuck)
+{
+	struct rc_ldev *ld = rb->ld;
+	struct rc_rb_slot *s;
+	bool moved = false;
+
+	while (rb->busy) {
+		s = &rb->slot[rb->head];
+		if (s->state != RC_RB_DONE && s->state != RC_RB_DEAD)
+			break;
+		if (s->state == RC_RB_DEAD)
+			*stuck = true;
+		spin_lock(&rb->lock);
+		if (!*stuck)
+			WRITE_ONCE(rb->pos, s->hi);
+		rb->head = (rb->head + 1) % rb->nslots;
+		rb->busy--;
+		if (!rb->busy) {
+			rb->win_lo = 0;
+			rb->win_hi = 0;
+		} else if (!*stuck) {
+			rb->win_lo = rc_rb_drive(rb, s->hi, false);
+		}
+		spin_unlock(&rb->lock);
+		if (ld->geom.level == RC_RAID5)
+			rc_stripe_unlock(ld, s->lo >> ld->geom.chunk_shift);
+		moved = true;
+	}
+	if (moved && ld->geom.level != RC_RAID5)
+		wake_up_all(&rb->wait);
+}
+
+/* RAID 5: the target's chunk = XOR of the row's other chunks (pages). */
+static void rc_rb_xor(struct rc_rb_slot *s, unsigned int nsrc)
+{
+	unsigned int per = s->rb->unit_pages;
+	unsigned int npages = (s->hi - s->lo) >> (PAGE_SHIFT - SECTOR_SHIFT);
+	void *srcs[RC_MAX_EXTENTS];
+	unsigned int p, j;
+
+	for (p = 0; p < npages; p++) {
+		for (j = 1; j < nsrc; j++)
+			srcs[j - 1] = page_address(s->pages[j * per + p]);
+		rc_xor(page_address(s->pages[p]), srcs, nsrc - 1, PAGE_SIZE);
+	}
+}
+
+/* Issue the reads of @s (state RC_RB_READ already counted). */
+static void rc_rb_read(struct rc_rebuild *rb, struct rc_rb_slot *s)
+{
+	struct rc_ldev *ld = rb->ld;
+	u16 members[RC_MAX_EXTENTS];
+	unsigned int j, k = 0, per;
+
+	rc_rb_stage(s, RC_RB_READ);
+	if (ld->geom.level != RC_RAID5) {
+		rc_rb_bio(s, s->src, 0, REQ_OP_READ);
+	} else {
+		/* Every other chunk of the row, each into its own buffer. */
+		per = rb->unit_pages;
+		rc_geom_r5_row_members(&ld->geom, s->lo >> ld->geom.chunk_shift,
+				       members);
+		for (j = 0; j < ld->nmem; j++)
+			if (members[j] != rb->member)
+				rc_rb_bio(s, members[j], k++ * per,
+					  REQ_OP_READ);
+	}
+	rc_rb_put(s);
+}
+
+/*
+ * Start the next unit at rb->next if a slot, the rate and (RAID 5) the
+ * stripe lock allow it.  Returns 1 issued, 0 not now, -EIO no source.
+ */
+static int rc_rb_issue(struct rc_rebuild *rb)
+{
+	struct rc_ldev *ld = rb->ld;
+	struct rc_rb_slot *s;
+	u64 row;
+
+	s = &rb->slot[(rb->head + rb->busy) % rb->nslots];
+	s->lo = rb->next;
+	s->hi = min(rb->total, rb->next + rb->unit);
+	if (ld->geom.level == RC_RAID5) {
+		/*
+		 * Only the first row waits for its lock: holding rows, the
+		 * engine only tries another, so it never sleeps on a lock
+		 * while holding one (stripe_lock.c's deadlock rule).
+		 */
+		row = s->lo >> ld->geom.chunk_shift;
+		if (!rb->busy)
+			rc_stripe_lock(ld, row);
+		else if (!rc_stripe_trylock(ld, row))
+			return 0;
+	} else {
+		s->src = rc_rb_source(rb);
+		if (s->src < 0)
+			return -EIO;
+		rc_rb_fence(rb, s->hi);
+	}
+	rb->busy++;
+	rb->next = s->hi;
+	rc_rb_read(rb, s);
+	return 1;
+}
+
+/* Is a stage of a busy slot over?  (The engine's wait condition.) */
+static bool rc_rb_ready(struct rc_rebuild *rb)
+{
+	unsigned int i;
+
+	for (i = 0; i < rb->busy; i++) {
+		struct rc_rb_slot *s = &rb->slot[(rb->head + i) % rb->nslots];
+
+		if ((s->state == RC_RB_READ || s->state == RC_RB_WRITE) &&
+		    !atomic_read(&s->pending))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Move every slot whose stage is over to its next stage: read -> write ->
+ * done.  A failed read of a RAID 1/10 copy (already marked failed) is
+ * retried from another copy; any other failure ends the rebuild with
+ * -EIO.  With @quit set, nothing new is written.
+ */
+static void rc_rb_advance(struct rc_rebuild *rb, bool quit, int *err)
+{
+	struct rc_ldev *ld = rb->ld;
+	unsigned int i, nsrc;
+
+	for (i = 0; i < rb->busy; i++) {
+		struct rc_rb_slot *s = &rb->slot[(rb->head + i) % rb->nslots];
+
+		if ((s->state != RC_RB_READ && s->state != RC_RB_WRITE) ||
+		    atomic_read(&s->pending))
+			continue;
+		smp_rmb();	/* the stage's failures and data after its end */
+		if (s->state == RC_RB_WRITE) {
+			if (atomic_read(&s->failed)) {
+				s->state = RC_RB_DEAD;
+				*err = -EIO;
+			} else {
+				s->state = RC_RB_DONE;
+			}
+			continue;
+		}
+		if (atomic_read(&s->failed) && ld->geom.level != RC_RAID5 &&
+		    !quit && !*err) {
+			s->src = rc_rb_source(rb);
+			if (s->src >= 0) {
+				rc_rb_read(rb, s);	/* that copy failed */
+				continue;
+			}
+		}
+		if (atomic_read(&s->failed) || quit || *err) {
+			if (atomic_read(&s->failed))
+				*err = -EIO;
+			s->state = RC_RB_DEAD;
+			continue;
+		}
+		nsrc = ld->nmem - 1;
+		if (ld->geom.level == RC_RAID5 && nsrc > 1)
+			rc_rb_xor(s, nsrc);
+		rc_rb_stage(s, RC_RB_WRITE);
+		rc_rb_bio(s, rb->member, 0, REQ_OP_WRITE);
+		rc_rb_put(s);
+	}
+}
+
+/*
+ * Jiffies to wait before the next unit keeps the speed under the limit
+ * (0: go).  When it is ahead the engine sleeps at least RC_RB_SLEEP_MS and
+ * then issues what the limit allows at once, as md's recovery does, so a
+ * limited rebuild still overlaps its reads and writes.
+ */
+static unsigned long rc_rb_delay(struct rc_rebuild *rb)
 {
 	unsigned long fg = READ_ONCE(rb->last_fg);
 	unsigned int kib_s, ms;
-	u64 want_ms;
+	u64 want_ms, len;
 
+	kib_s = time_before(jiffies, fg + msecs_to_jiffies(RC_RB_FG_MS)) ?
+		READ_ONCE(rebuild_speed_min) : READ_ONCE(rebuild_speed_max);
+	if (!kib_s)
+		kib_s = 1;
+	len = min(rb->total, rb->next + rb->unit) - rb->thr_base;
+	want_ms = div64_u64(len * 1000, kib_s * 2ull);	/* sectors/2 = KiB */
+	ms = jiffies_to_msecs(jiffies - rb->thr_mark);
+	if (want_ms <= ms)
+		return 0;
+	return msecs_to_jiffies(max_t(u64, want_ms - ms, RC_RB_SLEEP_MS));
+}
+
+/*
+ * The copy loop.  Returns 0 when everything is copied, -EIO when the
+ * target or the last source failed, 1 when told to stop.  Every I/O has
+ * ended and every fence and lock is released when it returns.
+ */
+static int rc_rb_engine(struct rc_rebuild *rb)
+{
+	struct rc_ldev *ld = rb->ld;
+	unsigned long mark = jiffies, ckpt = jiffies, timeout;
+	u64 mark_pos = rb->pos;
+	bool stop = false, stuck = false;
+	int err = 0, ret;
+
+	rb->next = rb->pos;
+	rb->thr_mark = jiffies;
+	rb->thr_base = rb->next;
 	for (;;) {
-		if (kthread_should_stop())
-			return false;
-		kib_s = time_before(jiffies, fg + msecs_to_jiffies(RC_RB_FG_MS)) ?
-			READ_ONCE(rebuild_speed_min) :
-			READ_ONCE(rebuild_speed_max);
-		if (!kib_s)
-			kib_s = 1;
-		want_ms = div_u64(done * 1000, kib_s * 2u);	/* sectors/2 = KiB */
-		ms = jiffies_to_msecs(jiffies - since);
-		if (want_ms <= ms)
-			return true;
-		msleep_interruptible(min_t(u64, want_ms - ms, 100));
+		if (!stop && kthread_should_stop())
+			stop = true;
+		if (!err && !rc_mdisk_usable(ld->mem[rb->member].md))
+			err = -EIO;
+		rc_rb_advance(rb, stop || err, &err);
+		rc_rb_retire(rb, &stuck);
+		if (time_after(jiffies, mark + msecs_to_jiffies(RC_RB_RATE_MS))) {
+			WRITE_ONCE(rb->rate, div_u64((rb->pos - mark_pos) * HZ,
+						     jiffies - mark));
+			mark = jiffies;
+			mark_pos = rb->pos;
+			rb->thr_mark = jiffies;
+			rb->thr_base = rb->next;
+		}
+		if (time_after(jiffies, ckpt + msecs_to_jiffies(RC_RB_CHECKPOINT_MS))) {
+			ckpt = jiffies;
+			queue_work(rc.cfg_wq, &rc.cfg_work);
+		}
+		timeout = MAX_SCHEDULE_TIMEOUT;
+		if (stop || err || rb->next >= rb->total) {
+			if (!rb->busy)
+				break;
+		} else if (rb->busy < rb->nslots) {
+			timeout = rc_rb_delay(rb);
+			if (!timeout) {
+				ret = rc_rb_issue(rb);
+				if (ret < 0)
+					err = ret;
+				if (ret)
+					continue;
+				/* RAID 5 row locked by a writer: wait for ours */
+				timeout = MAX_SCHEDULE_TIMEOUT;
+			}
+		}
+		/* The checkpoint and the rate need a tick now and then. */
+		timeout = min_t(unsigned long, timeout,
+				msecs_to_jiffies(RC_RB_CHECKPOINT_MS));
+		wait_event_timeout(rb->io_wait,
+				   rc_rb_ready(rb) ||
+				   (!stop && kthread_should_stop()), timeout);
 	}
+	/* The last completion has left rc_rb_put(). */
+	spin_lock_irq(&rb->io_wait.lock);
+	spin_unlock_irq(&rb->io_wait.lock);
+	if (err)
+		return err;
+	return stop ? 1 : 0;
 }
 
 static int rc_rb_thread(void *data)
 {
 	struct rc_rebuild *rb = data;
 	struct rc_ldev *ld = rb->ld;
-	unsigned long mark = jiffies, ckpt = jiffies;
-	u64 mark_pos = rb->pos, end;
-	int ret = 0;
+	int ret;
 
 	pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
 		ld->number, rb->member, rb->pos, rb->total);
-	while (rb->pos < rb->total) {
-		if (kthread_should_stop())
-			return 0;
-		if (!rc_mdisk_usable(ld->mem[rb->member].md)) {
-			ret = -EIO;
-			break;
-		}
-		if (ld->geom.level == RC_RAID5) {
-			ret = rc_raid5_rebuild_row(ld, rb->member,
-						   rb->pos >> ld->geom.chunk_shift,
-						   &rb->pos);
-		} else {
-			end = min_t(u64, rb->total,
-				    rb->pos + max(RC_RB_WINDOW, ld->geom.chunk));
-			ret = rc_rb_copy_window(rb, rb->pos, end);
-		}
-		if (ret)
-			break;
-		if (time_after(jiffies, ckpt + msecs_to_jiffies(RC_RB_CHECKPOINT_MS))) {
-			ckpt = jiffies;
-			queue_work(rc.cfg_wq, &rc.cfg_work);
-		}
-		if (time_after(jiffies, mark + msecs_to_jiffies(RC_RB_RATE_MS))) {
-			WRITE_ONCE(rb->rate, div_u64((rb->pos - mark_pos) * HZ,
-						     jiffies - mark));
-			mark = jiffies;
-			mark_pos = rb->pos;
-		}
-		if (!rc_rb_throttle(rb, mark, rb->pos - mark_pos))
-			return 0;
-	}
+	ret = rc_rb_engine(rb);
+	if (ret > 0)
+		return 0;	/* stopped: the COD keeps the checkpoint */
 	if (ret) {
 		pr_err("rcl%u: rebuild of member %u stopped at sector %llu: I/O error\n",
 		       ld->number, rb->member, rb->pos);
@@ -307,42 +593,101 @@ static void rc_rb_free_pages(struct rc_rebuild *rb)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(rb->pages); i++) {
+	if (!rb->pages)
+		return;
+	for (i = 0; i < rb->nslots * rb->slot_pages; i++)
 		if (rb->pages[i])
 			__free_page(rb->pages[i]);
-		rb->pages[i] = NULL;
-	}
+	kfree(rb->pages);
+	rb->pages = NULL;
 }
 
 /*
- * Make member @member of @ld (its md and start set) the target of a
- * rebuild from @pos.  No request may be in flight (a frozen queue, or the
- * disk not added yet).  rc.lock held.
+ * The engine's buffers: per slot a window (RAID 1/10), or the row's
+ * chunks but the target's (RAID 5), as many slots as RC_RB_BUF_SECTORS holds (at least one).  The drive's geometry
+ * never changes, so a later rebuild of the same drive reuses them.
  */
-static int rc_rb_setup(struct rc_ldev *ld, unsigned int member, u64 pos)
+static int rc_rb_alloc_pages(struct rc_rebuild *rb)
+{
+	const struct rc_geom *g = &rb->ld->geom;
+	unsigned int i, ndata;
+
+	if (rb->pages)
+		return 0;
+	if (g->level == RC_RAID5) {
+		rb->unit = g->chunk;
+		ndata = rb->ld->nmem - 1;
+	} else {
+		rb->unit = max(RC_RB_WINDOW, g->chunk);
+		ndata = 1;
+	}
+	rb->unit_pages = rb->unit >> (PAGE_SHIFT - SECTOR_SHIFT);
+	rb->slot_pages = ndata * rb->unit_pages;
+	rb->nslots = clamp_t(unsigned int,
+			     RC_RB_BUF_SECTORS / (ndata * (u32)rb->unit), 1,
+			     RC_RB_SLOTS);
+	rb->pages = kcalloc(rb->nslots * rb->slot_pages, sizeof(*rb->pages),
+			    GFP_KERNEL);
+	if (!rb->pages)
+		return -ENOMEM;
+	for (i = 0; i < rb->nslots * rb->slot_pages; i++) {
+		rb->pages[i] = alloc_page(GFP_KERNEL);
+		if (!rb->pages[i]) {
+			rc_rb_free_pages(rb);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < rb->nslots; i++) {
+		rb->slot[i].rb = rb;
+		rb->slot[i].pages = rb->pages + i * rb->slot_pages;
+	}
+	return 0;
+}
+
+/*
+ * The drive's engine state with its buffers: ld->rb, or a new one for
+ * rc_rb_setup() to publish (rc_rb_drop() frees it if unused).  Allocated
+ * before any queue freeze: reclaim may need writes to this very drive.
+ * rc.lock held.  NULL: out of memory.
+ */
+static struct rc_rebuild *rc_rb_get(struct rc_ldev *ld)
 {
 	struct rc_rebuild *rb = ld->rb;
-	unsigned int i;
 
 	if (!rb) {
 		rb = kzalloc(sizeof(*rb), GFP_KERNEL);
 		if (!rb)
-			return -ENOMEM;
+			return NULL;
 		spin_lock_init(&rb->lock);
 		init_waitqueue_head(&rb->wait);
-		init_completion(&rb->io_done);
+		init_waitqueue_head(&rb->io_wait);
 		rb->ld = ld;
 	}
-	for (i = 0; i < ARRAY_SIZE(rb->pages); i++) {
-		if (!rb->pages[i])
-			rb->pages[i] = alloc_page(GFP_KERNEL);
-		if (!rb->pages[i]) {
-			rc_rb_free_pages(rb);
-			if (!ld->rb)
-				kfree(rb);
-			return -ENOMEM;
-		}
+	if (rc_rb_alloc_pages(rb)) {
+		if (rb != ld->rb)
+			kfree(rb);
+		return NULL;
 	}
+	return rb;
+}
+
+/* Free @rb from rc_rb_get() unless it is the drive's. */
+static void rc_rb_drop(struct rc_ldev *ld, struct rc_rebuild *rb)
+{
+	if (rb == ld->rb)
+		return;
+	rc_rb_free_pages(rb);
+	kfree(rb);
+}
+
+/*
+ * Make member @member of @ld (its md and start set) the target of a
+ * rebuild from @pos, with @rb from rc_rb_get().  No request may be in
+ * flight (a frozen queue, or the disk not added yet).  rc.lock held.
+ */
+static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
+			unsigned int member, u64 pos)
+{
 	rb->member = member;
 	rb->total = ld->geom.member_sectors;
 	/* Restart at a row: RAID 5 rebuilds whole rows. */
@@ -354,10 +699,11 @@ static int rc_rb_setup(struct rc_ldev *ld, unsigned int member, u64 pos)
 	rb->aborted = false;
 	rb->win_lo = 0;
 	rb->win_hi = 0;
+	rb->head = 0;
+	rb->busy = 0;
 	set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
 	set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
 	WRITE_ONCE(ld->rb, rb);
-	return 0;
 }
 
 static int rc_rb_run(struct rc_ldev *ld)
@@ -379,6 +725,7 @@ static int rc_rb_run(struct rc_ldev *ld)
  */
 void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 {
+	struct rc_rebuild *rb;
 	unsigned int i;
 
 	if (ld->geom.level == RC_RAID0)
@@ -389,7 +736,10 @@ void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 		if (ext->state != RC_EXT_REBUILDING || !ld->mem[i].md ||
 		    !rc_mdisk_usable(ld->mem[i].md))
 			continue;
-		if (rc_rb_setup(ld, i, ext->rebuild_pos))
+		rb = rc_rb_get(ld);
+		if (rb)
+			rc_rb_setup(ld, rb, i, ext->rebuild_pos);
+		else
 			pr_warn("rcl%u: cannot resume the rebuild of member %u\n",
 				ld->number, i);
 		return;
@@ -529,6 +879,7 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 {
 	struct rc_extent *ext, saved;
 	struct rc_disk *drec, dsaved;
+	struct rc_rebuild *rb;
 	struct rc_ldev *ld;
 	struct rc_ld *rec;
 	struct rc_mdisk *md;
@@ -596,6 +947,11 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		return -ENOSPC;
 	}
 
+	rb = rc_rb_get(ld);
+	if (!rb) {
+		rc_msg(msg, "no memory for the rebuild buffers");
+		return -ENOMEM;
+	}
 	ext = &rec->ext[m];
 	saved = *ext;
 	dsaved = *drec;
@@ -609,6 +965,7 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 	if (ret) {
 		*ext = saved;
 		*drec = dsaved;
+		rc_rb_drop(ld, rb);
 		rc_msg(msg, "configuration not written (%d)", ret);
 		return ret;
 	}
@@ -617,10 +974,9 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 	blk_mq_freeze_queue(ld->disk->queue);
 	ld->mem[m].md = md;
 	ld->mem[m].start = RC_DATA_START_SECTOR;
-	ret = rc_rb_setup(ld, m, 0);
+	rc_rb_setup(ld, rb, m, 0);
 	blk_mq_unfreeze_queue(ld->disk->queue);
-	if (!ret)
-		ret = rc_rb_run(ld);
+	ret = rc_rb_run(ld);
 	if (ret) {
 		rc_msg(msg, "rebuild not started (%d); the COD lists it, a reload resumes it",
 		       ret);

@@ -41,6 +41,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "vm"))
 import rcvm  # noqa: E402
 import report  # noqa: E402
+import census  # noqa: E402
 from targets import DATA_START_BYTES, BenchError, Guest, Md, Raidcluster, Unsupported  # noqa: E402
 from workloads import WORKLOADS, fio_args, parse_fio  # noqa: E402
 
@@ -65,6 +66,9 @@ def parse_args(argv):
     ap.add_argument("--no-rebuild", action="store_true", help="skip the rebuild comparison")
     ap.add_argument("--no-wait", action="store_true",
                     help="start even while two other VMs are running on this machine")
+    ap.add_argument("--census", action="store_true",
+                    help="no timing: count the commands each system sends to the members for "
+                    "a fixed amount of I/O per workload (steady under TCG noise)")
     ap.add_argument("--markdown", metavar="JSON",
                     help="no run: print the table of a results file (build/bench/*.json) as "
                     "markdown, for Documentation/performance.md")
@@ -244,6 +248,8 @@ def main(argv=None):
                 "bench: raidcluster keeps no write-intent bitmap: md gets --bitmap=none")
             g.load_md(info["guest_kernel"])
             g.wipe(disks)
+            if opt.census:
+                return run_census(g, opt, members, disks)
             for rep in range(opt.reps):
                 if not opt.no_wait:
                     # other VMs may have started meanwhile; the guest idles while we wait
@@ -322,6 +328,31 @@ def main(argv=None):
     say(f"bench: results in {os.path.relpath(path, REPO)} ({record['seconds']} s)")
     say(report.worst_line(rows))
     return 1 if errors else 0
+
+
+def run_census(g, opt, members, disks):
+    """bench.py --census: census.py for every level, raidcluster then md."""
+    results, failed = {}, False
+    for lv in opt.levels:
+        results[lv] = {}
+        for cls in (Raidcluster, Md):
+            target = cls(g, lv, members)
+            try:
+                results[lv][target.system] = census.census(g, target, members, disks)
+            except Unsupported as e:
+                results[lv][target.system] = {"na": f"not supported by this build: {e}"}
+            except (BenchError, ValueError) as e:
+                results[lv][target.system] = {"error": short(e)}
+                failed = True
+            say(f"  RAID{lv} {target.system:11s} counted")
+    outdir = os.path.join(REPO, "build", "bench")
+    os.makedirs(outdir, exist_ok=True)
+    path = os.path.join(outdir, "census-latest.json")
+    census.dump(results, path)
+    say("")
+    say(census.table(results))
+    say(f"bench: census in {os.path.relpath(path, REPO)}")
+    return 1 if failed else 0
 
 
 def print_markdown(path):

@@ -24,10 +24,41 @@ JOBS = [dict(name="seq1m", rw="write", bs="1M", offset="0", size="24M"),
 JOBS += [dict(name=f"inter{i}", rw="write:12k", bs="4k", offset=f"{44 * 1024 + 4 * i}k",
               size=f"{4 * 1024 - 16}k") for i in range(4)]
 WRITTEN_MB = 48
+# RAID 5 only: several writers at once into shared rows (a row of the 64 KiB-stripe, 3-member
+# drive holds 128 KiB of data). Per block size, four jobs tile one region round-robin (job i
+# writes blocks i, i+4, ...: rw=write:<3 blocks> skips the other jobs' blocks, io_size stops it
+# at the region's end), so neighbouring blocks of a row come from different jobs, with several
+# requests of each job in flight: partial rows (RMW and reconstruct-write) and whole rows (zero
+# copy) of concurrent requests overlap in rows but never in bytes, so every job can verify what
+# it wrote. 1036 KiB blocks are split into a 1 MiB request and a 12 KiB one.
+# Everything lies in the first 128 MiB (test_parity's range).
+CONC_BS = [4, 44, 100, 260, 1036]           # KiB
+
+
+def conc_jobs():
+    jobs, base = [], 80 * 1024               # KiB: from 80 MiB, after every other region
+    for bs in CONC_BS:
+        blocks = max(4, 4096 // (4 * bs))    # per job; at least four, about 4 MiB a size
+        jobs += [dict(name=f"conc{bs}k_{i}", rw=f"write:{3 * bs}k", bs=f"{bs}k",
+                      offset=f"{base + i * bs}k", size=f"{4 * blocks * bs - i * bs}k",
+                      io_size=f"{blocks * bs}k", ioengine="libaio", iodepth=4)
+                 for i in range(4)]
+        base += 4 * blocks * bs
+    # and one buffered writer: page cache writeback reaches the drive as whole rows whose
+    # parity comes from the cached pages (zero copy), while fio keeps rewriting those pages;
+    # stable_writes must hold them until written, or test_parity sees the mismatch
+    jobs.append(dict(name="concbuf", rw="randwrite", bs="4k", offset=f"{base}k", size="4M",
+                     direct=0, end_fsync=1))
+    return jobs
+
+
+JOBS_CONC = conc_jobs()
 # written just before a power loss, in a region nothing else used
 JOBS_CRASH = [dict(name="crash16k", rw="randwrite", bs="16k", offset="60M", size="8M")]
 # written while degraded (after the pull), in a region nothing else used
 JOBS_DEGRADED = [dict(name="deg64k", rw="randwrite", bs="64k", offset="48M", size="8M")]
+# the rebuild target's data area holds this byte before the rebuild
+FILL = "0xa5"
 # written while a rebuild onto a fresh disk runs, in a region nothing else used
 JOBS_REBUILD = [dict(name="reb4k", rw="randwrite", bs="4k", offset="56M", size="4M"),
                 dict(name="reb1m", rw="write", bs="1M", offset="68M", size="8M")]
@@ -97,20 +128,22 @@ def make_tests(lv):
         t.fio_ok(dev, JOBS, verify_only=True)
         t.state["md5"] = digest(t, dev, WRITTEN_MB)
 
-    def check_parity(t, disks):
+    def check_parity(t, disks, sectors=None):
         # on the raw member images, every row's parity is the XOR of its data: the members of a
-        # row XOR to zero at every offset (every member's extent starts at DATA_START)
+        # row XOR to zero at every offset (every member's extent starts at DATA_START); over
+        # the first 64 MiB, or the first `sectors` sectors of the extents
         blk = t.state["dev"].split("/")[-1]
         per_member = int(t.check(f"cat /sys/block/{blk}/size")) // lv.data_members(lv.members)
+        end = sectors * 512 if sectors else min(per_member * 512, 64 * 1024 * 1024)
         t.check("sync")
         files = [open(d.path, "rb") for d in disks]
         step = 4 * 1024 * 1024
         try:
-            for pos in range(0, min(per_member * 512, 64 * 1024 * 1024), step):
+            for pos in range(0, end, step):
                 acc = 0
                 for f in files:
                     f.seek(DATA_START * 512 + pos)
-                    acc ^= int.from_bytes(f.read(step), "little")
+                    acc ^= int.from_bytes(f.read(min(step, end - pos)), "little")
                 if acc:
                     bad = (acc & -acc).bit_length() // 8 // 512
                     raise Fail(f"parity wrong at member sector {DATA_START + pos // 512 + bad}")
@@ -122,6 +155,19 @@ def make_tests(lv):
         # RAID 5 only (not in the list otherwise)
         check_parity(t, members(t, lv))
 
+    def test_concurrent_rows(t):
+        # RAID 5 only: concurrent writers sharing rows (JOBS_CONC) read back, then parity holds
+        # on the raw images (test_parity, next), and after the pull (test_pull) the rows rebuilt
+        # from parity read back too
+        # once with raid5_zero_copy on (whole rows straight from the request's pages), then
+        # with the default (copied)
+        dev = t.state["dev"]
+        zc = "/sys/module/raidcluster/parameters/raid5_zero_copy"
+        for on in (1, 0):
+            t.check(f"echo {on} > {zc}")
+            t.fio_ok(dev, JOBS_CONC)
+            t.fio_ok(dev, JOBS_CONC, verify_only=True)
+
     def wait_rebuilt(t, timeout=600):
         end = time.time() + timeout
         while time.time() < end:
@@ -131,14 +177,41 @@ def make_tests(lv):
             time.sleep(2)
         raise Fail(f"{lv.name} not optimal {timeout}s after the rebuild started: {ld}")
 
+    def check_rebuilt_extent(t, new, sectors):
+        # the whole rebuilt extent on the raw images, not only what fio wrote: RAID 1/10 equal
+        # to the copy it was rebuilt from, RAID 5 parity right in every row. The target was
+        # filled with FILL first, so a window the engine skipped (say, a resume past a window
+        # still in flight at the unload) cannot match.
+        if lv.level == 5:
+            check_parity(t, members(t, lv)[:-1] + [new], sectors)
+            return
+        # the pulled member is the last: RAID 1 any survivor, RAID 10 its pair's other disk
+        src = members(t, lv)[-2]
+        t.check("sync")
+        step = 4 * 1024 * 1024
+        with open(src.path, "rb") as a, open(new.path, "rb") as b:
+            a.seek(DATA_START * 512)
+            b.seek(DATA_START * 512)
+            for pos in range(0, sectors * 512, step):
+                n = min(step, sectors * 512 - pos)
+                x, y = a.read(n), b.read(n)
+                if x != y:
+                    bad = next(i for i in range(n) if x[i] != y[i])
+                    raise Fail(f"rebuilt member differs from {src.serial} at member sector "
+                               f"{DATA_START + (pos + bad) // 512}")
+
     def test_rebuild(t):
-        # the pulled member is rebuilt onto disk 0 (fresh) while fio writes; the position is
-        # checkpointed in the COD and a reload resumes from it
+        # the pulled member is rebuilt onto disk 0 (filled with a pattern first) while fio
+        # writes; the position is checkpointed in the COD and a reload resumes from it. The
+        # first run is limited to 8 MB/s: the engine then issues 4 windows (rows) at once
+        # every half second, so the unload usually catches several in flight.
         dev = t.drive_dev(lv.name)
         t.state["dev"] = dev
         new = t.disks[0]
+        t.check(f"fio --name=fill --filename={new.dev} --ioengine=psync --direct=1 --rw=write "
+                f"--bs=1M --offset={DATA_START * 512} --buffer_pattern={FILL}")
         t.ctl_ok("attach", new.serial)
-        t.check("echo 2000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+        t.check("echo 8000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
         out = t.ctl_ok("rebuild", lv.name, "--disk", new.serial)
         if "rebuilding member" not in out:
             raise Fail(f"rebuild printed: {out}")
@@ -152,6 +225,7 @@ def make_tests(lv):
         sysfs = t.check(f"cat /sys/block/{dev.split('/')[-1]}/raidcluster/rebuild").split()
         if len(sysfs) != 3 or int(sysfs[1]) != int(ld["rebuild_total"]):
             raise Fail(f"sysfs rebuild {sysfs}, status {ld}")
+        total = int(ld["rebuild_total"])
         time.sleep(2)        # at least one checkpoint (1 s period) of a position > 0
         t.unload()
         pos = [int(e.get("rebuild_pos", 0)) for e in
@@ -173,6 +247,7 @@ def make_tests(lv):
         t.fio_ok(dev, JOBS_REBUILD, verify_only=True)
         if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
             raise Fail(f"{dev}: data differs after the rebuild")
+        check_rebuilt_extent(t, new, total)
 
     def test_rebuilt_member_serves(t):
         # pull a survivor (RAID 10: the rebuilt member's partner): every read that needs the
@@ -251,6 +326,8 @@ def make_tests(lv):
         if lv.survives_pull:
             # reads must come from the surviving member(s), bit for bit
             t.fio_ok(dev, JOBS, verify_only=True)
+            if lv.level == 5:
+                t.fio_ok(dev, JOBS_CONC, verify_only=True)
             if digest(t, dev, WRITTEN_MB) != t.state["md5"]:
                 raise Fail(f"{dev}: wrong data with {pulled.serial} pulled")
             # writes while degraded go to the survivors and read back
@@ -314,7 +391,7 @@ def make_tests(lv):
     tests = [test_create, test_write_verify, test_unload_refused_while_open, test_reload,
              test_power_loss, test_pull, test_reload_after_pull]
     if lv.level == 5:
-        tests.insert(2, test_parity)
+        tests[2:2] = [test_concurrent_rows, test_parity]
     if lv.survives_pull:
         tests += [test_rebuild, test_rebuilt_member_serves]
     return tests
