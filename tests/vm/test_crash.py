@@ -24,7 +24,10 @@ Seeded (RC_CRASH_SEED=N replays the writers' choices and the kill delays; qemu's
 TCG is not deterministic, so a replay hits a similar, not the same, moment). RC_CRASH_ROUNDS
 sets the number of kill points (default 3). In each round one member's writes are throttled
 (QMP block_set_io_throttle), so the kill really leaves mirrors and RAID 5 rows half written:
-with RC_CRASH_WRITE_INTENT=0 (no bitmap, no resync) the test fails."""
+with RC_CRASH_WRITE_INTENT=0 (no bitmap, no resync) the test fails.
+
+The crash_rebuild_raid1/10/5 groups (end of the file) apply the same writer and rule to a crash
+in the middle of a rebuild."""
 import os
 import random
 import re
