@@ -449,8 +449,23 @@ void rc_cluster_tur_done(struct rc_node *n, u8 peer, u16 disk, int error)
 	rc_cluster_peer_failed(n, peer, RC_PE_HB_LOST);
 }
 
-/* A slave follows the master's view of the other slaves: a node the
+/*
+ * A slave follows the master's view of the other slaves: a node the
  * master no longer holds in nexus loses its reservations here too.
+ *
+ * Slaves do not monitor each other (fig 17), so the master's FAILED_SLAVE
+ * verdict is what normally clears a dead slave's entries.  A node that
+ * died while nobody monitored it (its master was down, or it was a slave
+ * of a master that has restarted since) never gets that verdict: a new
+ * master knows nothing of it.  Its entry dies with it all the same when
+ * its heartbeat has stopped for us (not live) and the master does not
+ * list it in nexus.
+ *
+ *   holder h (not us, not the master)       entry
+ *   master's slot: h FAILED_SLAVE           cleared (the verdict)
+ *   h not live, master: h not NEXUS_SLAVE   cleared (died unmonitored)
+ *   h live                                   kept (the master's slot may
+ *                                            lag behind a new member)
  */
 static void rc_follow_master_view(struct rc_node *n)
 {
@@ -467,10 +482,14 @@ static void rc_follow_master_view(struct rc_node *n)
 
 		if (h == RC_HOLDER_NONE || h == n->p.self || h == n->master)
 			continue;
-		/* Only a verdict counts: the master's slot lags behind a
-		 * node that has just reached nexus.
+		/* Our reads work (the master is live to us), so a holder
+		 * that is not live has stopped beating, not gone unseen.
 		 */
-		if (m->slot.peer_state[h] == RC_NS_FAILED_SLAVE)
+		if (h >= RC_MAX_NODES)
+			continue;
+		if (m->slot.peer_state[h] == RC_NS_FAILED_SLAVE ||
+		    (!rc_peer_live(n, h) &&
+		     m->slot.peer_state[h] != RC_NS_NEXUS_SLAVE))
 			rc_set_holder(n, ld, RC_HOLDER_NONE);
 	}
 }

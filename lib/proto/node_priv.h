@@ -213,6 +213,10 @@ struct rc_node {
 	u8 cable_purpose;	/* enum rc_cable_purpose: what passing leads to */
 	u64 cable_cookie;	/* host command waiting on it */
 	bool cable_lone;	/* the TUR in flight is the lost drive itself */
+	u8 cable_disk;		/* the drive whose TUR is in flight */
+	u64 cable_dead;		/* drives of cable_ch that failed their TUR
+				 * with a drive error (not -ENOLINK)
+				 */
 	bool auto_propose;	/* lost members to propose missing */
 	bool witness_wanted;	/* master: lost drives await a slave's check */
 	/* rebuild */

@@ -18,6 +18,7 @@
 	X(proto_node_master_failure_failover)                                 \
 	X(proto_node_cable_failure_kills_self)                                \
 	X(proto_node_lost_cable_master_dead_kills_self)                       \
+	X(proto_node_two_dead_drives_no_cable_failure)                        \
 	X(proto_node_negotiation_timeout)                                     \
 	X(proto_node_rebuild_one_at_a_time)                                   \
 	X(proto_node_fast_reboot_detected)                                    \

@@ -285,6 +285,14 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       {8314, 3, "healthy node suspended"},
       // A slave of an election whose electors all died decides again.
       {15177, 3, "healthy node suspended after an orphaned election"},
+      // Two drives of one channel die together; figure 15 tests the
+      // second dead one as "the first online drive": a drive error is
+      // that drive's, the next online drive answers (no cable failure).
+      {17338, 4, "healthy node suspended after a double disk failure"},
+      // A slave dies while its master is down; a joiner keeps its
+      // Node_Reserve entry, the restarted master knows nothing of it:
+      // the entry of a holder that stopped beating dies with it.
+      {10933, 3, "holder disagreement after an unmonitored death"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
