@@ -90,6 +90,7 @@ struct rc_peer {
 	u8 txn;			/* queued */
 	struct rc_msg txq[RC_TXQ];	/* txq[0] oldest */
 	bool box_dirty;
+	bool box_retry;		/* a write failed: write again next poll */
 	u8 box_inflight;	/* channel writes in flight */
 	u64 box_wc;
 	u8 box[RC_BLOCK_BYTES];
@@ -273,6 +274,7 @@ int rc_reply(struct rc_node *n, u8 to, const struct rc_req *cmd, u8 status,
 int rc_reply_msg(struct rc_node *n, u8 to, const struct rc_msg *cmd,
 		 u8 status, const void *payload, u16 len);
 void rc_box_flush(struct rc_node *n, u8 to);
+void rc_boxes_retry(struct rc_node *n);
 void rc_xport_reset_peer(struct rc_node *n, u8 id);
 void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		      int error, const void *data);
