@@ -478,7 +478,9 @@ void rc_node_set_config(struct rc_node *n, const struct rc_proto_config *c)
 
 bool rc_node_may_io(const struct rc_node *n, u8 ld)
 {
-	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self;
+	/* Granted, not merely claimed: our Reserve is answered (fig 10). */
+	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self &&
+	       !rc_resv_pending(n, ld);
 }
 
 u8 rc_node_holder(const struct rc_node *n, u8 ld)

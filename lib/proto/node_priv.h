@@ -296,6 +296,7 @@ void rc_restart(struct rc_node *n);
 void rc_kill_peer(struct rc_node *n, u8 id);
 
 /* resv.c */
+bool rc_resv_pending(const struct rc_node *n, u8 ld);
 void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c);
 void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m);

@@ -302,6 +302,10 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       // A higher node that booted just after us was seen only once at the
       // end of discovery: wait for its next heartbeat, not two masters.
       {18729, 2, "two rebuild engines under two masters"},
+      // A second Reserve of a drive whose first Reserve is still in
+      // flight: our entry is a claim, not a grant (BUSY, no I/O yet).
+      {12550, 3, "double grant: Reserve GOOD on an unconfirmed claim"},
+      {15687, 3, "I/O accepted on an unconfirmed claim"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
