@@ -774,8 +774,16 @@ void rc_config_done_ev(struct rc_node *n, int error)
 			for (i = 0; i < RC_MAX_LDS; i++) {
 				u8 h = n->neg.holder[i];
 
-				/* Newer than the snapshot: what we heard. */
-				if (n->resv_touched & (1u << i))
+				/*
+				 * Newer than the snapshot: a holder we heard
+				 * of.  A drive we only heard released keeps
+				 * the master's holder unless that is the node
+				 * we saw release it (below): a node that
+				 * reserved before we were its target never
+				 * told us.
+				 */
+				if ((n->resv_touched & (1u << i)) &&
+				    n->holder[i] != RC_HOLDER_NONE)
 					continue;
 				if (h != RC_HOLDER_NONE &&
 				    h == n->resv_released_by[i])

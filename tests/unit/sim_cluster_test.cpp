@@ -306,6 +306,10 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       // flight: our entry is a claim, not a grant (BUSY, no I/O yet).
       {12550, 3, "double grant: Reserve GOOD on an unconfirmed claim"},
       {15687, 3, "I/O accepted on an unconfirmed claim"},
+      // A joiner heard one node reserve and release; the winner had not
+      // counted it as a target yet: at negotiation the master's holder
+      // stands unless the joiner saw that very node release it.
+      {23202, 3, "holder disagreement: joiner missed the winner's Reserve"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
