@@ -420,6 +420,35 @@ RC_TEST(proto_node_simultaneous_reserve_priority)
 	}
 }
 
+RC_TEST(proto_node_reserve_claim_is_no_grant)
+{
+	static const u8 ids[] = { 2, 6, 4 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* Step 1015 makes our entry before anyone answered: a claim.  A
+	 * second Reserve of the drive meanwhile is BUSY (the first may still
+	 * lose, 1050), and the data path stays shut until the answers.
+	 */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 1);
+	RC_EXPECT_FALSE(h->done[1]);
+	RC_EXPECT_EQ(rc_node_holder(h->node[0], 7), 2);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7));
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 2);
+	RC_EXPECT_TRUE(h->done[2]);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_BUSY);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 7));
+	/* Granted now: a Reserve again is GOOD at once (SCSI). */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 3);
+	RC_EXPECT_TRUE(h->done[3]);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 7, 2);
+}
+
 RC_TEST(proto_node_master_failure_failover)
 {
 	static const u8 ids[] = { 1, 3, 5 };
