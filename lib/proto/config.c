@@ -388,8 +388,17 @@ static void rc_cable_fail(struct rc_node *n)
 {
 	if (n->cable_purpose == RC_CABLE_NEGOTIATE)
 		rc_neg_answer(n, RC_NEG_CABLE_FAIL);
-	if (n->cable_purpose == RC_CABLE_PROPOSAL)
-		rc_reply_commit(n, RC_NEG_CABLE_FAIL);
+	/*
+	 * The master tests its own channels before a slave's proposal: a
+	 * failure here is the master's cable, not the proposer's (CABLE_FAIL
+	 * would suspend the proposer).  BUSY: the proposer asks again, the
+	 * next master after the failover (section 6).
+	 */
+	if (n->cable_purpose == RC_CABLE_PROPOSAL && n->commit_for_peer) {
+		n->commit_for_peer = false;
+		rc_reply(n, n->commit_from, &n->commit_req, RC_SCSI_BUSY,
+			 NULL, 0);
+	}
 	if (n->cable_purpose == RC_CABLE_HOST)
 		rc_emit_complete(n, n->cable_cookie, RC_SCSI_CHECK_CONDITION);
 	n->cable_active = false;

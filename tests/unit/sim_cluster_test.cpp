@@ -310,6 +310,9 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       // counted it as a target yet: at negotiation the master's holder
       // stands unless the joiner saw that very node release it.
       {23202, 3, "holder disagreement: joiner missed the winner's Reserve"},
+      // The master's own cable fails while it checks a slave's proposal:
+      // BUSY to the proposer (it asks the next master), not CABLE_FAIL.
+      {19250, 8, "healthy node suspended by its master's cable failure"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
