@@ -795,7 +795,8 @@ void rc_config_done_ev(struct rc_node *n, int error)
 				    n->holder[i] != RC_HOLDER_NONE)
 					continue;
 				if (h != RC_HOLDER_NONE &&
-				    h == n->resv_released_by[i])
+				    h < RC_MAX_NODES &&
+				    (n->resv_released_by[i] & (1u << h)))
 					h = RC_HOLDER_NONE;
 				/* A holder we see booting (it restarted since
 				 * the master's snapshot) holds nothing.

@@ -175,7 +175,7 @@ struct rc_node {
 	/* reservations (table 390) */
 	u8 holder[RC_MAX_LDS];
 	u32 resv_touched;	/* drives a peer reserved this life */
-	u8 resv_released_by[RC_MAX_LDS]; /* last Node_Release sender, 0xff */
+	u32 resv_released_by[RC_MAX_LDS]; /* Node_Release senders (bits) */
 	/* operations */
 	struct rc_op ops[RC_MAX_OPS];
 	u32 op_seq;

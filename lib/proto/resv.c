@@ -210,9 +210,12 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 
 	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
 		/* A joiner remembers who gave the drive up (see
-		 * rc_config_done_ev(): the master's snapshot may be older).
+		 * rc_config_done_ev(): the master's snapshot may be older):
+		 * every sender, as a Release by a node that never held the
+		 * drive (figure 19 sends it anyway) must not hide the
+		 * holder's own.
 		 */
-		n->resv_released_by[m->ld] = from;
+		n->resv_released_by[m->ld] |= 1u << from;
 		if (h == from)
 			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
@@ -220,7 +223,7 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	}
 	if (h == RC_HOLDER_NONE || h == from) {
 		n->resv_touched |= 1u << m->ld;
-		n->resv_released_by[m->ld] = RC_NO_NODE;
+		n->resv_released_by[m->ld] = 0;
 		rc_set_holder(n, m->ld, from);			/* 1210 */
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0); /* 1215 */
 		return;

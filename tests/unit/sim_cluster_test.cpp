@@ -313,6 +313,9 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       // The master's own cable fails while it checks a slave's proposal:
       // BUSY to the proposer (it asks the next master), not CABLE_FAIL.
       {19250, 8, "healthy node suspended by its master's cable failure"},
+      // A joiner heard the holder release, then a non-holder's Release
+      // (figure 19 sends it anyway) hid the holder's: remember every one.
+      {38278, 8, "holder disagreement: a non-holder's Release"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
