@@ -93,6 +93,21 @@ static void rc_decide_role(struct rc_node *n)
 			n->discovery_end = n->now + n->p.poll_ms;
 			return;
 		}
+		/*
+		 * A higher node booting with us whose slot we have read only
+		 * once (it started a little after us: our reads are a
+		 * heartbeat apart) is not live yet, but it is the master by
+		 * step 425 and it sees us live already: deciding now would
+		 * make two masters.  Wait until it beats again, or until the
+		 * heartbeat window says the slot is a dead one's.
+		 */
+		if (i > n->p.self && pr->slot_ok &&
+		    !pr->hb_seen_change && pr->slot.booting &&
+		    n->now <= pr->hb_change_ms + (u64)(n->p.hb_misses + 1) *
+		    n->p.hb_period_ms) {
+			n->discovery_end = n->now + n->p.poll_ms;
+			return;
+		}
 	}
 	n->role_decided = true;
 	if (!n->connected) {
@@ -449,28 +464,56 @@ void rc_cluster_tur_done(struct rc_node *n, u8 peer, u16 disk, int error)
 	rc_cluster_peer_failed(n, peer, RC_PE_HB_LOST);
 }
 
-/* A slave follows the master's view of the other slaves: a node the
- * master no longer holds in nexus loses its reservations here too.
+/*
+ * Reservations die with their holder (rc_drop_node()).  The master learns
+ * a slave's death from its own heartbeat check (fig 17: FAILED_SLAVE), a
+ * slave from the master's slot (slaves do not monitor each other).  A
+ * node that died while nobody monitored it -- its master was down, or it
+ * was a slave of a master that has restarted or failed over since --
+ * never gets that verdict: the master now in charge knows nothing of it.
+ * Its entry dies with it all the same once its heartbeat has stopped for
+ * the whole window (not live).  Only after a good read of the slots: then
+ * a holder that is not live has stopped beating, not gone unseen.
+ *
+ *   we are   holder h (not us)                          entry
+ *   master   monitored by us (fig 17 will judge it)     kept
+ *            not monitored, not live                    cleared
+ *   slave    h is the master                             kept (fig 17)
+ *            master's slot: h FAILED_SLAVE               cleared (verdict)
+ *            not live, master's slot: h not NEXUS_SLAVE  cleared
+ *            live                                        kept (the master's
+ *                                                        slot may lag
+ *                                                        behind a new member)
  */
-static void rc_follow_master_view(struct rc_node *n)
+static void rc_drop_dead_holders(struct rc_node *n, bool read_ok)
 {
-	const struct rc_peer *m;
+	const struct rc_peer *m = NULL;
 	unsigned int ld;
 
-	if (rc_is_master(n) || n->master == RC_NO_NODE)
+	if (!read_ok)
 		return;
-	m = &n->peers[n->master];
-	if (!m->slot_ok || !rc_peer_live(n, n->master))
-		return;
+	if (!rc_is_master(n)) {
+		if (n->master == RC_NO_NODE)
+			return;
+		m = &n->peers[n->master];
+		if (!m->slot_ok || !rc_peer_live(n, n->master))
+			return;
+	}
 	for (ld = 0; ld < RC_MAX_LDS; ld++) {
 		u8 h = n->holder[ld];
+		bool dead;
 
-		if (h == RC_HOLDER_NONE || h == n->p.self || h == n->master)
+		if (h >= RC_MAX_NODES || h == n->p.self)
 			continue;
-		/* Only a verdict counts: the master's slot lags behind a
-		 * node that has just reached nexus.
-		 */
-		if (m->slot.peer_state[h] == RC_NS_FAILED_SLAVE)
+		if (!m)
+			dead = !rc_monitored(n, h) && !rc_peer_live(n, h);
+		else if (h == n->master)
+			dead = false;
+		else
+			dead = m->slot.peer_state[h] == RC_NS_FAILED_SLAVE ||
+			       (!rc_peer_live(n, h) &&
+				m->slot.peer_state[h] != RC_NS_NEXUS_SLAVE);
+		if (dead)
 			rc_set_holder(n, ld, RC_HOLDER_NONE);
 	}
 }
@@ -500,7 +543,7 @@ void rc_cluster_slots(struct rc_node *n, bool read_ok)
 				return;
 		}
 	}
-	rc_follow_master_view(n);
+	rc_drop_dead_holders(n, read_ok);
 	if (!rc_is_master(n) && n->master == RC_NO_NODE)
 		rc_elect(n);
 }
@@ -670,8 +713,6 @@ static bool rc_election_running(const struct rc_node *n)
 
 void rc_cluster_tick(struct rc_node *n)
 {
-	unsigned int i;
-
 	if (n->now >= n->next_hb) {
 		n->next_hb = n->now + n->p.hb_period_ms;
 		rc_slot_touch(n);
@@ -682,8 +723,7 @@ void rc_cluster_tick(struct rc_node *n)
 		n->next_poll = n->now + n->p.poll_ms;
 		rc_slot_flush(n);
 		rc_boxes_poll(n);
-		for (i = 0; i < RC_MAX_NODES; i++)
-			rc_box_flush(n, i);
+		rc_boxes_retry(n);
 	}
 	if (n->role_decided && n->state == RC_NS_ACTIVE_SLAVE &&
 	    n->info == RC_NI_WAITING_FOR_NEGOTIATIONS &&

@@ -11,7 +11,9 @@
  *              master and restart (1340-1350)
  *   figure 15  before accepting a change: test every connected channel
  *              and TEST UNIT READY the first online drive of a failing one
- *              (1510-1570); TUR failure = our cable: kill self (1565)
+ *              (1510-1570); no path to it = our cable: kill self
+ *              (1565); a drive that answers with an error is dead on its
+ *              own: the next online drive is tested instead
  *   changes    the master commits a change (only it writes the COD) and
  *              pushes it to every slave in nexus; a slave proposes its
  *              change to the master (RC_NEGF_PROPOSAL)
@@ -313,6 +315,25 @@ static int rc_lost_disk_on(const struct rc_node *n, u8 ch)
 	return -1;
 }
 
+/*
+ * Step 1545: the first drive of channel @ch that is online for our host
+ * and has not already failed its TUR in this check with a drive error,
+ * or -1.
+ */
+static int rc_cable_disk(const struct rc_node *n, u8 ch)
+{
+	unsigned int d;
+
+	for (d = 0; d < RC_MAX_DISKS; d++) {
+		const struct rc_disk_view *v = &n->disks[d];
+
+		if (v->present && v->state == RC_DISK_ONLINE &&
+		    v->channel == ch && !(n->cable_dead & (1ull << d)))
+			return (int)d;
+	}
+	return -1;
+}
+
 static void rc_cable_step(struct rc_node *n)
 {
 	for (; n->cable_ch < RC_MAX_CHANNELS; n->cable_ch++) {
@@ -325,17 +346,19 @@ static void rc_cable_step(struct rc_node *n)
 
 		if (!bad && lost < 0)
 			continue;			/* 1520 pass */
-		disk = rc_comm_disk(n, c);		/* 1540, 1545 */
+		disk = rc_cable_disk(n, c);		/* 1540, 1545 */
 		n->cable_lone = false;
 		if (disk < 0) {
-			/* The lost drive was the channel's only online one:
-			 * test it itself (rc_config_tur_done()).
+			/* The lost drive was the channel's only online one
+			 * (or every other one failed on its own): test it
+			 * itself (rc_config_tur_done()).
 			 */
 			if (lost < 0)
 				continue;
 			disk = lost;
 			n->cable_lone = true;
 		}
+		n->cable_disk = (u8)disk;
 		a.disk = (u16)disk;			/* 1550 */
 		a.tag = RC_TAG(RC_TAG_TUR_CABLE, 0, c);
 		rc_emit(n, &a);
@@ -351,6 +374,7 @@ static void rc_cable_start(struct rc_node *n, u8 purpose)
 	n->cable_active = true;
 	n->cable_purpose = purpose;
 	n->cable_ch = 0;
+	n->cable_dead = 0;
 	/* No channel left at all: every cable of ours is gone. */
 	if (!n->connected) {
 		rc_cable_fail(n);
@@ -364,8 +388,17 @@ static void rc_cable_fail(struct rc_node *n)
 {
 	if (n->cable_purpose == RC_CABLE_NEGOTIATE)
 		rc_neg_answer(n, RC_NEG_CABLE_FAIL);
-	if (n->cable_purpose == RC_CABLE_PROPOSAL)
-		rc_reply_commit(n, RC_NEG_CABLE_FAIL);
+	/*
+	 * The master tests its own channels before a slave's proposal: a
+	 * failure here is the master's cable, not the proposer's (CABLE_FAIL
+	 * would suspend the proposer).  BUSY: the proposer asks again, the
+	 * next master after the failover (section 6).
+	 */
+	if (n->cable_purpose == RC_CABLE_PROPOSAL && n->commit_for_peer) {
+		n->commit_for_peer = false;
+		rc_reply(n, n->commit_from, &n->commit_req, RC_SCSI_BUSY,
+			 NULL, 0);
+	}
 	if (n->cable_purpose == RC_CABLE_HOST)
 		rc_emit_complete(n, n->cable_cookie, RC_SCSI_CHECK_CONDITION);
 	n->cable_active = false;
@@ -373,17 +406,37 @@ static void rc_cable_fail(struct rc_node *n)
 	rc_suspend(n, RC_SE_CABLE_FAIL);
 }
 
+/*
+ * The result of a figure 15 TUR (steps 1550-1565).  The host says whether
+ * a failure is its path (-ENOLINK) or the drive answering with an error
+ * (any other errno, node.h).  The patent kills the node whenever the TUR
+ * fails, which assumes the tested drive itself is healthy; when two drives
+ * of a channel die together the "first online drive" may be the second
+ * dead one, and every node would kill itself over a healthy cable.
+ *
+ *   TUR of                   result        next
+ *   an online drive          good          channel passes (1555, 1560)
+ *                            -ENOLINK      our cable: kill self (1565)
+ *                            other error   that drive is dead on its own:
+ *                                          the channel's next online drive
+ *                                          (1545 again)
+ *   the lost drive (no       -ENOLINK      our cable: kill self (1565)
+ *   online drive left)       good / other  channel passes: whether the
+ *                                          drive is dead is the
+ *                                          verifier's call (section 6)
+ */
 void rc_config_tur_done(struct rc_node *n, u8 ch, int error)
 {
 	if (!n->cable_active || ch != n->cable_ch)
 		return;
-	/*
-	 * Step 1565: another drive of the channel is silent too, or the
-	 * host says the lost drive itself is out of reach (-ENOLINK: no
-	 * path, not a drive that answers with an error): our cable.
-	 */
-	if (error && (!n->cable_lone || error == -ENOLINK)) {
+	if (error == -ENOLINK) {
 		rc_cable_fail(n);
+		return;
+	}
+	if (error && !n->cable_lone) {
+		if (n->cable_disk < RC_MAX_DISKS)
+			n->cable_dead |= 1ull << n->cable_disk;
+		rc_cable_step(n);			/* 1545 */
 		return;
 	}
 	/* Steps 1555, 1560: the channel answers: not a cable failure (a
@@ -730,11 +783,20 @@ void rc_config_done_ev(struct rc_node *n, int error)
 			for (i = 0; i < RC_MAX_LDS; i++) {
 				u8 h = n->neg.holder[i];
 
-				/* Newer than the snapshot: what we heard. */
-				if (n->resv_touched & (1u << i))
+				/*
+				 * Newer than the snapshot: a holder we heard
+				 * of.  A drive we only heard released keeps
+				 * the master's holder unless that is the node
+				 * we saw release it (below): a node that
+				 * reserved before we were its target never
+				 * told us.
+				 */
+				if ((n->resv_touched & (1u << i)) &&
+				    n->holder[i] != RC_HOLDER_NONE)
 					continue;
 				if (h != RC_HOLDER_NONE &&
-				    h == n->resv_released_by[i])
+				    h < RC_MAX_NODES &&
+				    (n->resv_released_by[i] & (1u << h)))
 					h = RC_HOLDER_NONE;
 				/* A holder we see booting (it restarted since
 				 * the master's snapshot) holds nothing.

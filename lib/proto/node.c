@@ -65,7 +65,7 @@ int rc_node_start(struct rc_node *n, const struct rc_node_params *p,
 	n->master = RC_NO_NODE;
 	n->my_rebuild = RC_LD_NONE;
 	memset(n->holder, RC_HOLDER_NONE, sizeof(n->holder));
-	memset(n->resv_released_by, RC_NO_NODE, sizeof(n->resv_released_by));
+	memset(n->resv_released_by, 0, sizeof(n->resv_released_by));
 	rc_rebuild_init(&n->rb);
 	n->coord.ld = RC_LD_NONE;
 	n->coord.executor = RC_NO_NODE;
@@ -478,7 +478,9 @@ void rc_node_set_config(struct rc_node *n, const struct rc_proto_config *c)
 
 bool rc_node_may_io(const struct rc_node *n, u8 ld)
 {
-	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self;
+	/* Granted, not merely claimed: our Reserve is answered (fig 10). */
+	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self &&
+	       !rc_resv_pending(n, ld);
 }
 
 u8 rc_node_holder(const struct rc_node *n, u8 ld)

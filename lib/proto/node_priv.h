@@ -90,6 +90,7 @@ struct rc_peer {
 	u8 txn;			/* queued */
 	struct rc_msg txq[RC_TXQ];	/* txq[0] oldest */
 	bool box_dirty;
+	bool box_retry;		/* a write failed: write again next poll */
 	u8 box_inflight;	/* channel writes in flight */
 	u64 box_wc;
 	u8 box[RC_BLOCK_BYTES];
@@ -174,7 +175,7 @@ struct rc_node {
 	/* reservations (table 390) */
 	u8 holder[RC_MAX_LDS];
 	u32 resv_touched;	/* drives a peer reserved this life */
-	u8 resv_released_by[RC_MAX_LDS]; /* last Node_Release sender, 0xff */
+	u32 resv_released_by[RC_MAX_LDS]; /* Node_Release senders (bits) */
 	/* operations */
 	struct rc_op ops[RC_MAX_OPS];
 	u32 op_seq;
@@ -213,6 +214,10 @@ struct rc_node {
 	u8 cable_purpose;	/* enum rc_cable_purpose: what passing leads to */
 	u64 cable_cookie;	/* host command waiting on it */
 	bool cable_lone;	/* the TUR in flight is the lost drive itself */
+	u8 cable_disk;		/* the drive whose TUR is in flight */
+	u64 cable_dead;		/* drives of cable_ch that failed their TUR
+				 * with a drive error (not -ENOLINK)
+				 */
 	bool auto_propose;	/* lost members to propose missing */
 	bool witness_wanted;	/* master: lost drives await a slave's check */
 	/* rebuild */
@@ -269,6 +274,7 @@ int rc_reply(struct rc_node *n, u8 to, const struct rc_req *cmd, u8 status,
 int rc_reply_msg(struct rc_node *n, u8 to, const struct rc_msg *cmd,
 		 u8 status, const void *payload, u16 len);
 void rc_box_flush(struct rc_node *n, u8 to);
+void rc_boxes_retry(struct rc_node *n);
 void rc_xport_reset_peer(struct rc_node *n, u8 id);
 void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		      int error, const void *data);
@@ -290,6 +296,7 @@ void rc_restart(struct rc_node *n);
 void rc_kill_peer(struct rc_node *n, u8 id);
 
 /* resv.c */
+bool rc_resv_pending(const struct rc_node *n, u8 ld);
 void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c);
 void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m);

@@ -94,6 +94,17 @@ static void rc_resv_settle(struct rc_node *n, struct rc_op *op)
 	rc_resv_fail(n, op, RC_SCSI_RESERVATION_CONFLICT);
 }
 
+/* Our own Reserve of @ld is in flight: our entry is a claim (1015). */
+bool rc_resv_pending(const struct rc_node *n, u8 ld)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_OPS; i++)
+		if (n->ops[i].kind == RC_OP_RESERVE && n->ops[i].ld == ld)
+			return true;
+	return false;
+}
+
 void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 {
 	struct rc_op *op;
@@ -135,9 +146,16 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 		rc_resv_settle(n, op);
 		return;
 	}
-	/* Step 1005: reserved already?  Ours: GOOD (SCSI); else conflict. */
+	/*
+	 * Step 1005: reserved already?  Ours: GOOD (SCSI); else conflict.
+	 * Our entry is made at step 1015, before the others answered: while
+	 * that Reserve is in flight the entry is a claim, not a grant (it
+	 * may still lose to a higher node, 1050), so a second Reserve of the
+	 * same drive is BUSY, not GOOD.
+	 */
 	if (h == n->p.self) {
-		rc_emit_complete(n, c->cookie, RC_SCSI_GOOD);
+		rc_emit_complete(n, c->cookie, rc_resv_pending(n, c->ld) ?
+				 RC_SCSI_BUSY : RC_SCSI_GOOD);
 		return;
 	}
 	if (h != RC_HOLDER_NONE) {
@@ -192,9 +210,12 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 
 	if (m->cmd.dcmd == RC_DCMD_RELEASE) {
 		/* A joiner remembers who gave the drive up (see
-		 * rc_config_done_ev(): the master's snapshot may be older).
+		 * rc_config_done_ev(): the master's snapshot may be older):
+		 * every sender, as a Release by a node that never held the
+		 * drive (figure 19 sends it anyway) must not hide the
+		 * holder's own.
 		 */
-		n->resv_released_by[m->ld] = from;
+		n->resv_released_by[m->ld] |= 1u << from;
 		if (h == from)
 			rc_set_holder(n, m->ld, RC_HOLDER_NONE);
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
@@ -202,7 +223,7 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	}
 	if (h == RC_HOLDER_NONE || h == from) {
 		n->resv_touched |= 1u << m->ld;
-		n->resv_released_by[m->ld] = RC_NO_NODE;
+		n->resv_released_by[m->ld] = 0;
 		rc_set_holder(n, m->ld, from);			/* 1210 */
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0); /* 1215 */
 		return;

@@ -334,6 +334,22 @@ int rc_reply(struct rc_node *n, u8 to, const struct rc_req *cmd, u8 status,
 	return rc_tx_push(n, to, m);
 }
 
+/* Every poll: boxes whose last write failed are written again. */
+void rc_boxes_retry(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (pr->box_retry && !pr->box_inflight) {
+			pr->box_retry = false;
+			pr->box_dirty = true;
+		}
+		rc_box_flush(n, (u8)i);
+	}
+}
+
 void rc_boxes_poll(struct rc_node *n)
 {
 	unsigned int i;
@@ -460,6 +476,18 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 			n->peers[peer].box_inflight--;
 		if (!n->peers[peer].box_inflight)
 			rc_box_flush(n, peer);
+		/*
+		 * A failed write may have left the block torn (some sectors
+		 * new): the reader ignores it and keeps waiting for messages
+		 * that are in no box it can decode.  Unlike the slot (the
+		 * heartbeat rewrites it every period) a box is written only
+		 * on a change, and both sides may be waiting for each other:
+		 * write it again at the next poll (rc_boxes_retry()), not
+		 * from this completion: a channel without a path would
+		 * fail every rewrite at once, in a loop.
+		 */
+		if (error)
+			n->peers[peer].box_retry = true;
 		return;
 	case RC_TAG_SLOTS_READ:
 		if (ch < RC_MAX_CHANNELS)

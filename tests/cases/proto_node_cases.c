@@ -31,6 +31,8 @@ struct rc_t_host {
 	bool suspended[T_NODES];
 	u8 bad_channels[T_NODES];	/* its I/O on these channels fails */
 	u8 pulled[T_NODES];		/* cable gone: no path (-ENOLINK) */
+	u16 disks;			/* disks 0..disks-1 exist (2 unless set) */
+	u16 dead;			/* failed disks: they answer -EIO */
 	u8 rebuilding[T_NODES];		/* ld or 0xff */
 	unsigned int rebuild_starts;
 	unsigned int max_concurrent_rebuilds;
@@ -81,6 +83,7 @@ static struct rc_t_host *rc_t_host_new(RC_TEST_CTX, unsigned int count,
 	if (!h)
 		return NULL;
 	h->count = count;
+	h->disks = 2;
 	h->now = 1000;
 	for (k = 0; k < count; k++) {
 		h->ids[k] = ids[k];
@@ -121,11 +124,13 @@ static void rc_t_io(struct rc_t_host *h, unsigned int k,
 	struct rc_t_blk *b;
 	unsigned int i;
 
+	if (a->disk < 16 && (h->dead & (1u << a->disk)))
+		err = -EIO;
 	if (h->pulled[k] & (1u << ch))
 		err = -ENOLINK;
-	if (a->type == RC_ACT_TUR || err || a->disk > 1) {
-		rc_node_io_done(h->node[k], h->now, a, a->disk > 1 ? -ENODEV :
-				err, NULL);
+	if (a->type == RC_ACT_TUR || err || a->disk >= h->disks) {
+		rc_node_io_done(h->node[k], h->now, a,
+				a->disk >= h->disks ? -ENODEV : err, NULL);
 		return;
 	}
 	if (a->type == RC_ACT_WRITE) {
@@ -415,6 +420,35 @@ RC_TEST(proto_node_simultaneous_reserve_priority)
 	}
 }
 
+RC_TEST(proto_node_reserve_claim_is_no_grant)
+{
+	static const u8 ids[] = { 2, 6, 4 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* Step 1015 makes our entry before anyone answered: a claim.  A
+	 * second Reserve of the drive meanwhile is BUSY (the first may still
+	 * lose, 1050), and the data path stays shut until the answers.
+	 */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 1);
+	RC_EXPECT_FALSE(h->done[1]);
+	RC_EXPECT_EQ(rc_node_holder(h->node[0], 7), 2);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7));
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 2);
+	RC_EXPECT_TRUE(h->done[2]);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_BUSY);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 7));
+	/* Granted now: a Reserve again is GOOD at once (SCSI). */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 3);
+	RC_EXPECT_TRUE(h->done[3]);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 7, 2);
+}
+
 RC_TEST(proto_node_master_failure_failover)
 {
 	static const u8 ids[] = { 1, 3, 5 };
@@ -498,6 +532,50 @@ RC_TEST(proto_node_lost_cable_master_dead_kills_self)
 	RC_EXPECT_TRUE(h->suspended[0]);
 	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_CABLE_FAILURE);
 	RC_EXPECT_FALSE(rc_node_in_nexus(h->node[0]));
+}
+
+RC_TEST(proto_node_two_dead_drives_no_cable_failure)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	unsigned int k;
+
+	RC_ASSERT_TRUE(h);
+	/* Channel 1 holds disks 1, 2 and 3 (targets 0-2). */
+	h->disks = 4;
+	for (k = 0; k < 2; k++) {
+		rc_node_set_disk(h->node[k], 2, 1, 1, RC_DISK_ONLINE,
+				 RC_DISKF_PRESENT);
+		rc_node_set_disk(h->node[k], 3, 1, 2, RC_DISK_ONLINE,
+				 RC_DISKF_PRESENT);
+	}
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 2);
+	/* Disks 1 and 3 die together; the slave's host notices disk 3
+	 * first.  Figure 15 tests channel 1's first online drive, disk 1,
+	 * which is dead too: it answers with an error of its own (not
+	 * "no path"), so the next online drive is tested, disk 2 answers,
+	 * the cable is fine.  The patent's literal rule (any TUR failure
+	 * kills, 1565) would suspend every node here.
+	 */
+	h->dead = 0xa;
+	rc_node_set_disk(h->node[0], 3, 1, 2, RC_DISK_FAILED, RC_DISKF_PRESENT);
+	rc_t_cmd(h, 0, RC_HOST_CONFIG_CHANGE, 0, 0, 1);
+	rc_t_run(h, 3000);
+	RC_EXPECT_FALSE(h->suspended[0]);
+	RC_EXPECT_FALSE(h->suspended[1]);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	rc_t_expect_cluster(rc_t, h, 2);
+	/* A pulled cable still kills at once: no path to any drive. */
+	h->pulled[0] = 0x2;
+	rc_node_set_disk(h->node[0], 2, 1, 1, RC_DISK_FAILED, 0);
+	rc_t_cmd(h, 0, RC_HOST_CONFIG_CHANGE, 0, 0, 2);
+	rc_t_run(h, 200);
+	RC_EXPECT_TRUE(h->done[2]);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_CHECK_CONDITION);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_CABLE_FAILURE);
 }
 
 RC_TEST(proto_node_negotiation_timeout)

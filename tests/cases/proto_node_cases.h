@@ -15,9 +15,11 @@
 	X(proto_node_joiner_becomes_slave)                                    \
 	X(proto_node_reserve_conflict_release)                                \
 	X(proto_node_simultaneous_reserve_priority)                           \
+	X(proto_node_reserve_claim_is_no_grant)                               \
 	X(proto_node_master_failure_failover)                                 \
 	X(proto_node_cable_failure_kills_self)                                \
 	X(proto_node_lost_cable_master_dead_kills_self)                       \
+	X(proto_node_two_dead_drives_no_cable_failure)                        \
 	X(proto_node_negotiation_timeout)                                     \
 	X(proto_node_rebuild_one_at_a_time)                                   \
 	X(proto_node_fast_reboot_detected)                                    \

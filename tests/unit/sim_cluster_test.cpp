@@ -285,6 +285,37 @@ TEST(SimCluster, FormerlyFailingSeedsPass) {
       {8314, 3, "healthy node suspended"},
       // A slave of an election whose electors all died decides again.
       {15177, 3, "healthy node suspended after an orphaned election"},
+      // Two drives of one channel die together; figure 15 tests the
+      // second dead one as "the first online drive": a drive error is
+      // that drive's, the next online drive answers (no cable failure).
+      {17338, 4, "healthy node suspended after a double disk failure"},
+      // A slave dies while its master is down; a joiner keeps its
+      // Node_Reserve entry, the restarted master knows nothing of it:
+      // the entry of a holder that stopped beating dies with it.
+      {10933, 3, "holder disagreement after an unmonitored death"},
+      // ... and the same on a master made by failover (found by the
+      // slave-only first fix, in sim-check).
+      {112, 3, "holder disagreement: master keeps a dead holder"},
+      // A torn box write with nothing new to send: written again next
+      // poll, or both sides wait until the communications test fails.
+      {19941, 2, "healthy node suspended after a torn mailbox"},
+      // A higher node that booted just after us was seen only once at the
+      // end of discovery: wait for its next heartbeat, not two masters.
+      {18729, 2, "two rebuild engines under two masters"},
+      // A second Reserve of a drive whose first Reserve is still in
+      // flight: our entry is a claim, not a grant (BUSY, no I/O yet).
+      {12550, 3, "double grant: Reserve GOOD on an unconfirmed claim"},
+      {15687, 3, "I/O accepted on an unconfirmed claim"},
+      // A joiner heard one node reserve and release; the winner had not
+      // counted it as a target yet: at negotiation the master's holder
+      // stands unless the joiner saw that very node release it.
+      {23202, 3, "holder disagreement: joiner missed the winner's Reserve"},
+      // The master's own cable fails while it checks a slave's proposal:
+      // BUSY to the proposer (it asks the next master), not CABLE_FAIL.
+      {19250, 8, "healthy node suspended by its master's cable failure"},
+      // A joiner heard the holder release, then a non-holder's Release
+      // (figure 19 sends it anyway) hid the holder's: remember every one.
+      {38278, 8, "holder disagreement: a non-holder's Release"},
   };
   ScenarioParams p;
   for (const Row &r : rows) {
