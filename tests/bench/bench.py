@@ -248,6 +248,7 @@ def main(argv=None):
                 "bench: raidcluster keeps no write-intent bitmap: md gets --bitmap=none")
             g.load_md(info["guest_kernel"])
             g.wipe(disks)
+            g.warm(disks)
             if opt.census:
                 return run_census(g, opt, members, disks)
             for rep in range(opt.reps):
