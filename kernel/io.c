@@ -202,15 +202,26 @@ static void rc_map_piece(const struct rc_geom *g, struct bio *bio, u32 off,
 		loc->len = total - off;
 }
 
-/* Send every piece of @rq to the members.  May sleep (clone allocation). */
+/*
+ * Send every piece of @rq to the members.  May sleep (clone allocation).
+ *
+ * The member bios get a plug of their own.  queue_rq() may run from the
+ * flush of the submitter's plug (blk_mq_flush_plug_list() issuing
+ * directly), which pops that plug's request list while we run: a member
+ * request added to the same plug then would leave its count and list
+ * disagreeing (6.1's blk_add_rq_to_plug() dereferences the missing last
+ * request).  So the submitter's plug is set aside until ours is flushed.
+ */
 static void rc_cmd_submit(struct rc_cmd *cmd, struct request *rq)
 {
+	struct blk_plug *outer = current->plug;
 	const struct rc_geom *g = &cmd->ld->geom;
 	struct blk_plug plug;
 	struct rc_loc loc;
 	struct bio *bio;
 	u32 off;
 
+	current->plug = NULL;
 	blk_start_plug(&plug);
 	if (req_op(rq) == REQ_OP_FLUSH) {
 		rc_submit_flush(cmd);
@@ -229,6 +240,7 @@ static void rc_cmd_submit(struct rc_cmd *cmd, struct request *rq)
 		}
 	}
 	blk_finish_plug(&plug);
+	current->plug = outer;
 	rc_cmd_put(cmd);	/* the submission's own reference */
 }
 
