@@ -42,7 +42,8 @@ sys.path.insert(0, os.path.join(REPO, "tests", "vm"))
 import rcvm  # noqa: E402
 import report  # noqa: E402
 import census  # noqa: E402
-from targets import DATA_START_BYTES, BenchError, Guest, Md, Raidcluster, Unsupported  # noqa: E402
+from targets import (DATA_START_BYTES, BenchError, Guest, Md, Raidcluster,  # noqa: E402
+                     Unsupported, on_target)
 from workloads import WORKLOADS, fio_args, parse_fio  # noqa: E402
 
 ALL_LEVELS = [0, 1, 5, 10]
@@ -153,21 +154,8 @@ def fmt_sample(res):
 
 
 def measure(g, target, opt, all_disks):
-    """Build, fio, tear down, wipe; returns the samples or raises (Unsupported, BenchError).
-    The teardown and wipe always run; the first failure is the one reported."""
-    err = res = None
-    try:
-        res = run_fio(g, target.setup(), opt)
-    except (Unsupported, BenchError, ValueError) as e:
-        err = e
-    try:
-        target.teardown()
-    except BenchError as e:
-        err = err or e
-    g.wipe(all_disks)
-    if err:
-        raise err
-    return res
+    """Build, fio, tear down, wipe; returns the samples (targets.on_target)."""
+    return on_target(g, target, all_disks, lambda dev: run_fio(g, dev, opt))
 
 
 def machine_info(vm, g):

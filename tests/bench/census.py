@@ -11,7 +11,7 @@ before and after.
 """
 import json
 
-from targets import BenchError
+from targets import BenchError, on_target
 
 # A fixed amount of work per workload (bytes moved by fio), enough to cover several rows of
 # every level: 1 MiB streams over 128 MiB at queue depth 4, 4 KiB random I/O over 16 MiB at
@@ -73,21 +73,9 @@ def census(g, target, members, all_disks):
     """Build target, run every census workload on it, tear down, wipe. Returns
     {workload: delta}."""
     names = member_names(g, members)
-    res, err = {}, None
-    try:
-        dev = target.setup()
-        for key, rw, bs, depth, amount in CENSUS_WORK:
-            res[key] = one(g, dev, names, rw, bs, depth, amount)
-    except BenchError as e:
-        err = e
-    try:
-        target.teardown()
-    except BenchError as e:
-        err = err or e
-    g.wipe(all_disks)
-    if err:
-        raise err
-    return res
+    return on_target(g, target, all_disks, lambda dev: {
+        key: one(g, dev, names, rw, bs, depth, amount)
+        for key, rw, bs, depth, amount in CENSUS_WORK})
 
 
 def fmt(delta, key):

@@ -122,6 +122,25 @@ class Guest:
             raise BenchError(f"md personalities {missing} not available in the guest:\n{mdstat}")
 
 
+def on_target(g, target, all_disks, work):
+    """Build target, run work(dev) on it, tear down, wipe all_disks; returns what work
+    returned or raises (Unsupported, BenchError, ValueError). The teardown and wipe always
+    run; the first failure is the one reported."""
+    err = res = None
+    try:
+        res = work(target.setup())
+    except (Unsupported, BenchError, ValueError) as e:
+        err = e
+    try:
+        target.teardown()
+    except BenchError as e:
+        err = err or e
+    g.wipe(all_disks)
+    if err:
+        raise err
+    return res
+
+
 class Raidcluster:
     """A raidcluster logical drive of one level over the members."""
     system = "raidcluster"
