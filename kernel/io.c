@@ -171,7 +171,7 @@ static void rc_submit_flush(struct rc_cmd *cmd)
 	struct bio *b;
 
 	for (i = 0; i < ld->nmem; i++) {
-		if (!rc_mem_usable(ld, i) && !rc_rebuild_writable(ld, i, 0))
+		if (!rc_mem_usable(ld, i) && !rc_rebuild_gets_writes(ld, i))
 			continue;
 		b = bio_alloc_bioset(ld->mem[i].md->bdev, 0,
 				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,

@@ -37,8 +37,8 @@ static unsigned int rc_mirror_read_copy(struct rc_ldev *ld,
 
 /*
  * Send piece @loc to its copies, RAID 1 and RAID 10 alike: a write to every
- * usable copy (and to a rebuild target below its rebuild position), a read
- * to one copy (rc_mirror_read_copy()).
+ * copy that is not failed, a rebuild target included wherever the piece
+ * lies (see rebuild.c), a read to one copy (rc_mirror_read_copy()).
  */
 void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 		      const struct rc_loc *loc)
@@ -49,10 +49,8 @@ void rc_mirror_submit(struct rc_cmd *cmd, struct bio *src, u32 off,
 	if (op_is_write(bio_op(src))) {
 		for (c = 0; c < loc->ncopies; c++) {
 			member = loc->member[c];
-			/* a rebuild target gets what it already holds */
 			if (!rc_mem_usable(ld, member) &&
-			    !rc_rebuild_writable(ld, member,
-						 loc->offset + loc->len))
+			    !rc_rebuild_gets_writes(ld, member))
 				continue;
 			rc_submit_piece(cmd, src, off, loc->len, loc->offset,
 					member, 0);

@@ -52,7 +52,7 @@ struct rc_member {
 
 /* rc_member.flags */
 #define RC_MEM_FAILED 0		/* extent failed (COD) or absent at start */
-#define RC_MEM_REBUILDING 1	/* rebuild target: written below its position */
+#define RC_MEM_REBUILDING 1	/* rebuild target: gets writes, not reads */
 
 struct rc_ldev;
 struct rc_cmd;
@@ -223,6 +223,7 @@ struct rc_rebuild;
 int rc_ioc_rebuild(void *arg);				/* rc.lock held */
 int rc_ioc_spare(void *arg);				/* rc.lock held */
 void rc_rebuild_spares(void);				/* rc.lock held */
+bool rc_rebuild_gets_writes(const struct rc_ldev *ld, unsigned int member);
 bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 			 u64 mend);				/* any context */
 bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i);

@@ -4,8 +4,15 @@
  * (RC_IOC_REBUILD), while the drive serves I/O.
  *
  * The member being rebuilt ("target") stays failed for reads until the end.
- * Writes reach it below the rebuild position (rc_rebuild_writable()), so
- * what the engine has copied stays current.  The engine copies upwards,
+ * RAID 1/10 send every write to it as md's raid1_write_request() does to a
+ * recovering member (rc_rebuild_gets_writes()), wherever the write lies:
+ * below the position it keeps what was copied current, above it the engine
+ * copies the same data again later, and a write across the position (RAID 1
+ * pieces are whole bios) has both halves right.  Only a send that depends
+ * on the position would leave the part below it stale whenever no window is
+ * fenced (at start, in every throttle sleep).  RAID 5 rows are rebuilt
+ * whole under their stripe lock: a row's writes reach the target once the
+ * position has passed the row (rc_rebuild_writable()).  The engine copies upwards,
  * several units in flight at once (md's recovery keeps RESYNC_DEPTH), each
  * unit read -> (RAID 5: XOR) -> written, stages driven by bio completions:
  *  - RAID 1/10: windows of member space, copied from a usable copy.  The
@@ -119,19 +126,24 @@ static bool rc_rb_overlaps(struct rc_rebuild *rb, u64 lo, u64 hi)
 	return lo < rb->win_hi && rb->win_lo < hi;
 }
 
+/* Is @member the target of a running rebuild on a usable disk?  Any context. */
+bool rc_rebuild_gets_writes(const struct rc_ldev *ld, unsigned int member)
+{
+	struct rc_rebuild *rb = READ_ONCE(ld->rb);
+
+	return rb && test_bit(RC_MEM_REBUILDING, &ld->mem[member].flags) &&
+	       rb->member == member && rc_mdisk_usable(ld->mem[member].md);
+}
+
 /*
- * May a write of member sectors up to @mend go to member @member?  True
- * for the target of a running rebuild below its position.  Any context.
+ * Does the rebuild target @member hold member sectors up to @mend (the
+ * position has passed them)?  Any context.
  */
 bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 			 u64 mend)
 {
-	struct rc_rebuild *rb = READ_ONCE(ld->rb);
-
-	if (!rb || !test_bit(RC_MEM_REBUILDING, &ld->mem[member].flags) ||
-	    rb->member != member || !rc_mdisk_usable(ld->mem[member].md))
-		return false;
-	return mend <= READ_ONCE(rb->pos);
+	return rc_rebuild_gets_writes(ld, member) &&
+	       mend <= READ_ONCE(READ_ONCE(ld->rb)->pos);
 }
 
 /* rc_cmd_work(), before the request's pieces go out.  Process context. */

@@ -226,3 +226,72 @@ GROUPS = [Group("rebuild_errors", [test_source_read_error, test_target_write_err
                 disks=5, size_mb=96)]
 GROUPS += [Group(lv.name + "_rebuild_writes", make_writes_test(lv), disks=lv.members + 1,
                  size_mb=96) for lv in LEVELS if lv.survives_pull]
+
+
+STRADDLE_MB = 24                   # the drive of raid1_rebuild_straddle
+
+
+def images_equal(a, b, length_sectors, step=4 << 20):
+    """The first member sector where two members' extents (raw images) differ, or None."""
+    with open(a.path, "rb") as fa, open(b.path, "rb") as fb:
+        for pos in range(0, length_sectors * 512, step):
+            n = min(step, length_sectors * 512 - pos)
+            fa.seek(DATA_START * 512 + pos)
+            fb.seek(DATA_START * 512 + pos)
+            x, y = fa.read(n), fb.read(n)
+            if x != y:
+                i = next(k for k in range(n) if x[k] != y[k])
+                return (pos + i) // 512
+    return None
+
+
+def test_writes_straddle_position(t):
+    # A RAID 1 rebuild at its lowest speed spends almost all its time between windows, with
+    # nothing fenced, while 1 MiB writes at 512 KiB alignment keep landing across the window
+    # the position stands at: a write that lies partly below the position must still reach
+    # the new member there (md sends a write to every mirror that is not faulty, the
+    # recovering one included), or the part below stays stale for good. Afterwards the two
+    # mirrors must be byte-identical over the whole extent, on the raw images.
+    d = t.disks
+    old, keep, new = d[0], d[1], d[2]
+    t.load()
+    t.ctl_ok("attach", old.serial, keep.serial)
+    t.ctl_ok("create", "r", "--level", "1", "--size", f"{STRADDLE_MB}M", "--disk", old.serial,
+             "--disk", keep.serial)
+    dev = t.drive_dev("r")
+    t.check(f"dd if=/dev/urandom of={dev} bs=1M count={STRADDLE_MB} oflag=direct 2>/dev/null")
+    t.vm.unplug(old.serial)
+    t.check(f"dd if=/dev/urandom of={dev} bs=1M count=1 oflag=direct 2>/dev/null")
+    if state_of(t.drive("r")) != "degraded":
+        raise Fail(f"r with {old.serial} pulled: {t.drive('r')}")
+    length = int(t.drive("r")["extents"][1]["length"])
+    t.check(f"fio --name=fill --filename={new.dev} --ioengine=psync --direct=1 --rw=write "
+            f"--bs=1M --offset={DATA_START * 512} --size={STRADDLE_MB}M --buffer_pattern=0xa5")
+    t.ctl_ok("attach", new.serial)
+    # 1000 KiB/s: one 1 MiB window a second, then a sleep with no window fenced
+    for p in ("rebuild_speed_max", "rebuild_speed_min"):
+        t.check(f"echo 1000 > /sys/module/raidcluster/parameters/{p}")
+    try:
+        t.check(f"(fio --name=straddle --filename={dev} --ioengine=psync --direct=1 "
+                "--rw=randwrite --bs=1M --blockalign=512k --norandommap --time_based "
+                "--runtime=900 > /tmp/straddle.out 2>&1 &) ; true")
+        t.ctl_ok("rebuild", "r", "--disk", new.serial)
+        st = wait_rebuild_over(t, new.serial, timeout=900)
+    finally:
+        # every writer gone (its last write complete) before the images are compared
+        t.sh("kill -9 $(pidof fio) 2>/dev/null; while pidof fio >/dev/null; do sleep 0.2; done",
+             timeout=60)
+        t.check("echo 1000 > /sys/module/raidcluster/parameters/rebuild_speed_min")
+        t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
+    if st != "online":
+        raise Fail(f"rebuild onto {new.serial} ended {st!r}: {t.drive('r')}")
+    t.check("sync")
+    bad = images_equal(keep, new, length)
+    if bad is not None:
+        raise Fail(f"after the rebuild the mirrors differ from member sector {bad} on "
+                   f"(the position moves in {2048}-sector windows; fio log: "
+                   f"{t.sh('tail -3 /tmp/straddle.out')[1]})")
+
+
+GROUPS += [Group("raid1_rebuild_straddle", [test_writes_straddle_position], disks=3,
+                 size_mb=64)]
