@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/blkdev.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -133,13 +134,68 @@ void rc_config_recount(struct rc_config *cfg)
 }
 
 /*
+ * What an attach changes in rc before it knows the disk is acceptable, so
+ * that a refusal (validation after adopting a newer COD) puts back the old
+ * configuration whole: its records, the disk table, each member disk's
+ * record index, the failure bits the adopt set, and whether a cluster was
+ * known at all.
+ */
+struct rc_cfg_undo {
+	struct rc_config *cfg;
+	struct rc_mdisk *disks[RC_MAX_DISKS];
+	unsigned int index[RC_MAX_DISKS];	/* of disks[i] */
+	DECLARE_BITMAP(failed_set, RC_MAX_DISKS); /* by slot of disks[] */
+	bool have_cfg;
+};
+
+static int rc_cfg_undo_save(struct rc_cfg_undo *u)
+{
+	unsigned int i;
+
+	u->cfg = kvmalloc(sizeof(*u->cfg), GFP_KERNEL);
+	if (!u->cfg)
+		return -ENOMEM;
+	memcpy(u->cfg, rc.cfg, sizeof(*u->cfg));
+	memcpy(u->disks, rc.disks, sizeof(u->disks));
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		u->index[i] = rc.disks[i] ? rc.disks[i]->index : 0;
+	bitmap_zero(u->failed_set, RC_MAX_DISKS);
+	u->have_cfg = rc.have_cfg;
+	return 0;
+}
+
+/* Put the saved configuration back (the attach is refused). */
+static void rc_cfg_undo_apply(struct rc_cfg_undo *u)
+{
+	unsigned int i;
+
+	memcpy(rc.cfg, u->cfg, sizeof(*rc.cfg));
+	memcpy(rc.disks, u->disks, sizeof(rc.disks));
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		if (!rc.disks[i])
+			continue;
+		rc.disks[i]->index = u->index[i];
+		/* only what the adopt set: an I/O error since then stays */
+		if (test_bit(i, u->failed_set))
+			clear_bit(RC_MD_FAILED, &rc.disks[i]->flags);
+	}
+	rc.have_cfg = u->have_cfg;
+}
+
+static void rc_cfg_undo_free(struct rc_cfg_undo *u)
+{
+	kvfree(u->cfg);
+	u->cfg = NULL;
+}
+
+/*
  * Make @newer (a valid COD of this cluster, or of a new one when the
  * kernel has none, with a higher generation) the configuration.  Disks
  * already attached are looked up again by identity, since record indexes
  * may differ between generations; one the newer COD does not know gets a
  * new record.  Returns -ENOSPC, changing nothing, if that does not fit.
  */
-static int rc_adopt(struct rc_config *newer, char *msg)
+static int rc_adopt(struct rc_config *newer, struct rc_cfg_undo *u, char *msg)
 {
 	struct rc_mdisk *moved[RC_MAX_DISKS] = {};
 	unsigned int i;
@@ -165,11 +221,15 @@ static int rc_adopt(struct rc_config *newer, char *msg)
 		moved[idx] = md;
 	}
 	for (i = 0; i < RC_MAX_DISKS; i++) {
+		unsigned int slot;
+
 		if (!moved[i])
 			continue;
+		slot = moved[i]->index;	/* its place in rc.disks until now */
 		moved[i]->index = i;
-		if (newer->disks[i].state == RC_DISK_FAILED)
-			set_bit(RC_MD_FAILED, &moved[i]->flags);
+		if (newer->disks[i].state == RC_DISK_FAILED &&
+		    !test_and_set_bit(RC_MD_FAILED, &moved[i]->flags))
+			set_bit(slot, u->failed_set);
 	}
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
@@ -192,7 +252,7 @@ static int rc_adopt(struct rc_config *newer, char *msg)
  * adopt a newer configuration of ours (or any, when we have none yet).
  * Returns 1 when the configuration changed, 0 when not, or an error.
  */
-static int rc_merge_cod(struct rc_mdisk *md, char *msg)
+static int rc_merge_cod(struct rc_mdisk *md, struct rc_cfg_undo *u, char *msg)
 {
 	struct rc_config *copy[2];
 	struct rc_cod_copy cand[2];
@@ -229,7 +289,7 @@ static int rc_merge_cod(struct rc_mdisk *md, char *msg)
 	ret = 0;
 	if (best >= 0 &&
 	    (!rc.have_cfg || copy[best]->generation > rc.cfg->generation)) {
-		ret = rc_adopt(copy[best], msg);
+		ret = rc_adopt(copy[best], u, msg);
 		if (!ret)
 			ret = 1;
 	} else if (!rc.have_cfg) {
@@ -299,6 +359,7 @@ static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
 int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		     unsigned int *started)
 {
+	struct rc_cfg_undo undo = {};
 	struct rc_disk id = {};
 	struct block_device *bdev;
 	struct rc_mdisk *md;
@@ -351,22 +412,25 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 			goto out_put;
 		}
 	}
-	ret = rc_merge_cod(md, msg);
-	if (ret < 0)
+	ret = rc_cfg_undo_save(&undo);
+	if (ret)
 		goto out_put;
+	ret = rc_merge_cod(md, &undo, msg);
+	if (ret < 0)
+		goto out_undo;
 	changed = ret;
 	ret = rc_record_disk(md, &id, msg);
 	if (ret < 0)
-		goto out_put;
+		goto out_undo;
 	changed |= ret;
 
 	ret = rc_config_validate(rc.cfg, why, sizeof(why));
 	if (ret) {
 		/* E.g. the disk shrank below one of its extents. */
 		rc_msg(msg, "%s: %s", md->name, why);
-		rc.disks[md->index] = NULL;
-		goto out_put;
+		goto out_undo;
 	}
+	rc_cfg_undo_free(&undo);
 	pr_info("%s attached as disk %u (%u:%u:%u:%llu, serial '%s')\n",
 		md->name, md->index, md->host, md->channel, md->target,
 		md->lun, id.serial);
@@ -377,6 +441,9 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 	*started = rc_ld_start_ready();
 	return 0;
 
+out_undo:
+	rc_cfg_undo_apply(&undo);
+	rc_cfg_undo_free(&undo);
 out_put:
 	rc_mdisk_put(md);
 	return ret;
@@ -407,6 +474,24 @@ int rc_member_detach(unsigned int index, char *msg)
 		}
 	}
 	md = rc.disks[index];
+	/*
+	 * A running drive that a newer configuration (adopted from another
+	 * disk) no longer lists still sends I/O to its members: the COD
+	 * records alone do not say the disk is free.
+	 */
+	for (n = 0; md && n < RC_MAX_LDS; n++) {
+		const struct rc_ldev *ld = rc.lds[n];
+
+		if (!ld)
+			continue;
+		for (e = 0; e < ld->nmem; e++) {
+			if (ld->mem[e].md != md)
+				continue;
+			rc_msg(msg, "disk %u is still in use by running rcl%u (%s), which the configuration no longer lists: close it and reload the module first",
+			       index, n, ld->name);
+			return -EBUSY;
+		}
+	}
 	if (md) {
 		/* It leaves the cluster: it must not bring it back later. */
 		if (rc_mdisk_usable(md) && rc_cod_wipe(md->bdev))

@@ -422,6 +422,18 @@ class VM:
                      options=[{"driver": "raw", "node-name": f"d{i}", "file": f"f{i}"}])
             self.qmp("blockdev-del", {"node-name": f"e{i}"})
 
+    def disk_size_mb(self, which):
+        """The size of a disk's image, MiB."""
+        return os.path.getsize(self.disk(which).path) >> 20
+
+    def resize(self, which, size_mb):
+        """Grow or shrink a disk (QMP block_resize of its raw node: the image file follows) and
+        make the guest read its new capacity (sd rescan)."""
+        d = self.disk(which)
+        self.qmp("block_resize", {"node-name": f"d{self._index(which)}",
+                                  "size": size_mb << 20})
+        self.check(f"echo 1 > /sys/block/$(basename $(readlink -f {d.dev}))/device/rescan")
+
     def throttle(self, which, iops_wr=0, bps_wr=0):
         """Slow a disk's writes down (QMP block_set_io_throttle; 0, 0 lifts it). qemu queues
         the excess in its own memory, so a kill loses what is queued: with one member slowed,
