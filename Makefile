@@ -2,7 +2,7 @@
 #
 # On a fresh machine the only two commands anyone needs are
 #   make demo     boot a virtual cluster and walk through the product
-#   make check    every test: unit, simulator, KUnit (UML), VM suite
+#   make check    every test: build, unit, simulator, KUnit (UML), VM suite
 # Both install their own dependencies first (make deps).
 #
 # User space (lib/, tools/, tests/) is one non-recursive make: each
@@ -17,10 +17,18 @@ B := $(TOP)/build
 # Kernel to build the module for: the running kernel's headers when they
 # exist, else the newest installed Debian headers (this host kernel has
 # none; the test guest boots that same Debian kernel).
+#
+# Both are recursively expanded and never exported: `make demo` and `make
+# check` install the headers (deps) before their sub-make, which must look
+# for them afresh rather than inherit the empty value seen at parse time.
+# KDIR or KVER given on the command line still reach every sub-make.
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),\
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
-KVER ?= $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
-export KDIR KVER
+# The release the tree was built as (utsrelease.h, what `uname -r` says on
+# that kernel), not a name taken from the path: KDIR=/lib/modules/VER/build
+# ends in "build", and Debian's kernel.release is not the module directory.
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 CC ?= cc
 CXX ?= c++
@@ -43,13 +51,21 @@ include lib/lib.mk
 include tools/tools.mk
 include tests/tests.mk
 
-.PHONY: all deps module user check demo bench sim kunit vmtest unit install \
-	uninstall clean format
+.PHONY: all deps build module user check demo bench sim kunit vmtest unit \
+	install uninstall clean format
 
 all: module user
 
 deps:
 	@bash tools/install-deps.sh
+
+# What check, demo and bench do first: the packages, then everything built.
+# The build runs in a new make because this one read the Makefile before
+# deps installed the kernel headers; only a make started afterwards finds
+# them.  tests/build/first_run.sh (the build suite of make check) runs this
+# path on a machine whose headers appear only during deps.
+build: deps
+	@$(MAKE) --no-print-directory all
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers (KDIR=$(KDIR)): run make deps"; exit 1; }
@@ -57,30 +73,28 @@ module:
 
 user: $(USER_BINS) $(TEST_BINS)
 
-check: deps
-	@$(MAKE) --no-print-directory all
+check: build
 	@bash tests/run-check.sh
 
-demo: deps
-	@$(MAKE) --no-print-directory all
+demo: build
 	@python3 tests/vm/demo.py
 
-bench: deps
-	@$(MAKE) --no-print-directory all
+bench: build
 	@python3 tests/bench/bench.py
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(TOP) KERNELRELEASE=$(KVER) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 $(B)/raidclusterctl $(DESTDIR)/usr/sbin/raidclusterctl
 	install -D -m 0644 tools/udev/60-raidcluster.rules \
 		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules
-	-depmod -a $(KVER)
+	-depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 
 uninstall:
 	rm -f $(DESTDIR)/usr/sbin/raidclusterctl \
 		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/raidcluster.ko
-	-depmod -a $(KVER)
+	-depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 
 format:
 	clang-format -i $(wildcard tools/*/*.cpp tools/*/*.hpp lib/cxx/*.cpp lib/cxx/*.hpp \
