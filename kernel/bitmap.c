@@ -52,6 +52,11 @@ struct rc_wib {
 	bool clean_on_disk;		/* the slice last written was all zero */
 	struct mutex lock;		/* slice writes and clears */
 	unsigned long *bits;		/* on disk (or being cleared) */
+	/*
+	 * rc_wib_write_mark()'s scratch (w->lock), allocated at start: no
+	 * write may go out with its bit clean for want of memory.
+	 */
+	unsigned long *want;
 	unsigned long *touched;		/* written since the last clear scan */
 	atomic_t *count;		/* writes in flight per region */
 	void *slice;			/* RC_WIB_SLICE_BYTES, page aligned */
@@ -160,15 +165,12 @@ void rc_wib_write_mark(struct rc_cmd *cmd)
 	unsigned long *want;
 
 	mutex_lock(&w->lock);
-	want = bitmap_zalloc(w->nregions, GFP_NOIO);
-	if (want) {
-		bitmap_copy(want, w->bits, w->nregions);
-		bitmap_set(want, cmd->wib_r0, cmd->wib_n);
-		if (!bitmap_equal(want, w->bits, w->nregions)) {
-			rc_wib_write(w, want);
-			bitmap_copy(w->bits, want, w->nregions);
-		}
-		bitmap_free(want);
+	want = w->want;
+	bitmap_copy(want, w->bits, w->nregions);
+	bitmap_set(want, cmd->wib_r0, cmd->wib_n);
+	if (!bitmap_equal(want, w->bits, w->nregions)) {
+		rc_wib_write(w, want);
+		bitmap_copy(w->bits, want, w->nregions);
 	}
 	mutex_unlock(&w->lock);
 }
@@ -376,6 +378,7 @@ static void rc_wib_free(struct rc_wib *w)
 	if (!w)
 		return;
 	bitmap_free(w->bits);
+	bitmap_free(w->want);
 	bitmap_free(w->touched);
 	kvfree(w->count);
 	if (w->slice)
@@ -408,11 +411,12 @@ void rc_wib_start(struct rc_ldev *ld)
 		w->shift++;
 	w->nregions = (g->member_sectors + (1ull << w->shift) - 1) >> w->shift;
 	w->bits = bitmap_zalloc(w->nregions, GFP_KERNEL);
+	w->want = bitmap_zalloc(w->nregions, GFP_KERNEL);
 	w->touched = bitmap_zalloc(w->nregions, GFP_KERNEL);
 	w->count = kvcalloc(w->nregions, sizeof(*w->count), GFP_KERNEL);
 	w->slice = (void *)__get_free_pages(GFP_KERNEL,
 					    get_order(RC_WIB_SLICE_BYTES));
-	if (!w->bits || !w->touched || !w->count || !w->slice)
+	if (!w->bits || !w->want || !w->touched || !w->count || !w->slice)
 		goto fail;
 
 	for (i = 0; i < ld->nmem && !read; i++) {

@@ -218,6 +218,10 @@ static int rc_ioc_create(void *arg)
 
 	if (rc_reserved(a->reserved, sizeof(a->reserved), msg))
 		return -EINVAL;
+	if (a->flags & ~RC_CREATE_F_ASSUME_CLEAN) {
+		rc_msg(msg, "unknown create flags 0x%x", a->flags);
+		return -EINVAL;
+	}
 	ret = rc_create_check(a, msg);
 	if (ret)
 		return ret;
@@ -282,8 +286,14 @@ static int rc_ioc_create(void *arg)
 		goto out;
 	}
 	rec->capacity = g.capacity;
-	/* New mirrors are not resynced: blocks never written may differ. */
+	/*
+	 * New mirrors are not resynced: blocks never written may differ, and
+	 * every write reaches every copy.  A new RAID 5 builds its parity
+	 * (rebuild.c's resync), unless the admin says it already holds.
+	 */
 	rec->resync_pos = g.capacity;
+	if (a->level == RC_RAID5 && !(a->flags & RC_CREATE_F_ASSUME_CLEAN))
+		rec->resync_pos = 0;
 	get_random_bytes(rec->uuid, sizeof(rec->uuid));
 
 	cfg->lds[n] = *rec;
@@ -370,8 +380,9 @@ static int rc_ioc_ld_info(void *arg)
 	a->open_count = ld ? rc_ld_openers(ld) : 0;
 	a->flags = ld ? RC_LD_F_RUNNING : 0;
 	a->capacity = rec->capacity;
-	rc_rebuild_info(ld, &a->rebuild_done, &a->rebuild_total,
-			&a->rebuild_rate);
+	if (rc_rebuild_info(ld, &a->rebuild_done, &a->rebuild_total,
+			    &a->rebuild_rate))
+		a->flags |= RC_LD_F_RESYNC;
 	strscpy(a->name, rec->name, sizeof(a->name));
 	for (i = 0; i < rec->nextents; i++) {
 		struct rc_ioc_extent *x = &a->extents[i];

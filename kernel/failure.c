@@ -114,11 +114,26 @@ void rc_cfg_work_fn(struct work_struct *work)
 	rc_check_removed();
 	if (rc_sync_failures() && rc_cod_write_all())
 		pr_err("configuration could not be written after a failure\n");
-	rc_rebuild_spares();	/* a degraded drive takes a hot spare */
+	/*
+	 * A degraded drive takes a hot spare, but not here: starting a
+	 * rebuild allocates its buffers (GFP_KERNEL, megabytes) and freezes
+	 * the drive's queue, and this worker is on a reclaim workqueue that
+	 * memory reclaim may be waiting for.
+	 */
+	queue_work(system_unbound_wq, &rc.spare_work);
 	for (i = 0; i < RC_MAX_LDS; i++)
 		if (rc.lds[i])
 			rc_ld_notify(rc.lds[i]);
 out:
+	mutex_unlock(&rc.lock);
+}
+
+/* Hot spares for the drives a failure degraded (rc_cfg_work_fn()). */
+void rc_spare_work_fn(struct work_struct *work)
+{
+	mutex_lock(&rc.lock);
+	if (!rc.exiting)
+		rc_rebuild_spares();
 	mutex_unlock(&rc.lock);
 }
 

@@ -15,7 +15,6 @@
 #include "rc.h"
 
 #define RC_LD_QUEUE_DEPTH 128
-#define RC_LD_MAX_SECTORS 2048		/* 1 MiB per request */
 
 static int rc_ld_open(struct block_device *bdev, fmode_t mode)
 {
@@ -104,7 +103,7 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	set->nr_hw_queues = 1;
 	set->queue_depth = RC_LD_QUEUE_DEPTH;
 	set->numa_node = NUMA_NO_NODE;
-	set->cmd_size = sizeof(struct rc_cmd);
+	set->cmd_size = sizeof(struct rc_cmd) + ld->cmd_extra;
 	/*
 	 * No I/O scheduler by default: the member disks schedule their own
 	 * queues, and a second elevator in front of them only adds latency
@@ -196,6 +195,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	ld->ops = ops;
 	ld->nmem = rec->nextents;
 	spin_lock_init(&ld->state_lock);
+	spin_lock_init(&ld->mem_lock);
 	atomic64_set(&ld->read_retries, 0);
 
 	for (i = 0; i < rec->nextents; i++) {
@@ -238,7 +238,20 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 		goto out_free;
 	}
 
-	rc_rebuild_prepare(ld, rec);	/* resume a checkpointed rebuild */
+	if (ops->start) {
+		ret = ops->start(ld);
+		if (ret) {
+			rc_msg(msg, "rcl%u: no memory for its buffers (%d)", number,
+			       ret);
+			goto out_free;
+		}
+	}
+	/* resume a checkpointed rebuild or resync */
+	ret = rc_rebuild_prepare(ld, rec);
+	if (ret) {
+		rc_msg(msg, "rcl%u: no memory to resume its resync", number);
+		goto out_free;
+	}
 	rc_wib_start(ld);		/* resync what a crash left dirty */
 	ret = rc_ld_add_disk(ld);
 	if (ret) {
@@ -280,6 +293,8 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 out_free:
 	rc_wib_stop(ld);
 	rc_rebuild_free(ld);
+	if (ld->priv)
+		ops->stop(ld);
 	kfree(ld);
 	return ret;
 }
@@ -326,6 +341,8 @@ void rc_ld_stop(struct rc_ldev *ld)
 	blk_mq_free_tag_set(&ld->tag_set);
 	rc_wib_stop(ld);
 	rc_rebuild_free(ld);
+	if (ld->priv)
+		ld->ops->stop(ld);
 	pr_info("rcl%u (%s) stopped\n", ld->number, ld->name);
 	kfree(ld);
 }

@@ -72,6 +72,7 @@ static int __init rc_init(void)
 
 	mutex_init(&rc.lock);
 	INIT_WORK(&rc.cfg_work, rc_cfg_work_fn);
+	INIT_WORK(&rc.spare_work, rc_spare_work_fn);
 	INIT_DELAYED_WORK(&rc.poll_work, rc_poll_work_fn);
 	rc.node_id = node_id;
 	rc.check_interval_ms = check_interval_ms;
@@ -137,6 +138,7 @@ static void __exit rc_exit(void)
 	mutex_unlock(&rc.lock);
 	cancel_delayed_work_sync(&rc.poll_work);
 	flush_work(&rc.cfg_work);
+	flush_work(&rc.spare_work);
 
 	/*
 	 * The drives are closed (an open rclN pins the module), so stopping

@@ -77,7 +77,7 @@ static bool rc_raid1_member_error(struct rc_mbio *m)
 
 	if (!m->src || op_is_write(bio_op(&m->bio))) {
 		/* Masked unless no mirror is left (checked at the end). */
-		m->cmd->write_masked = true;
+		WRITE_ONCE(m->cmd->write_masked, true);
 		return false;
 	}
 	for (i = 0; i < ld->nmem; i++) {

@@ -21,7 +21,7 @@ static bool rc_raid10_member_error(struct rc_mbio *m)
 		 * lost both makes the drive offline, which the request's end
 		 * turns into an error.
 		 */
-		m->cmd->write_masked = true;
+		WRITE_ONCE(m->cmd->write_masked, true);
 		return false;
 	}
 	if (!(m->tried & BIT(other)) && rc_mem_usable(ld, other)) {

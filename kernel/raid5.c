@@ -39,32 +39,37 @@
 #include <linux/highmem.h>
 #include <linux/slab.h>
 
-#include "rc.h"
+#include "raid5.h"
 
 #define RC5_SPP (PAGE_SIZE >> SECTOR_SHIFT)	/* sectors per page */
 /*
  * Rows of one write request at most (rc_raid5_limits() caps the request
- * size): the row array then stays a small kmalloc, freed from completion
- * context, where vfree() must not run.
+ * size): the request's row array lives in its pdu (rc5_start()).
  */
 #define RC5_MAX_ROWS 64
+/* Pages per step of a standalone row operation (degraded read, resync). */
+#define RC5_STEP_PAGES 16
 
 /*
  * A write request's row work, all its rows at once (rc5_write_rq()): the
- * rows, and one counter of member I/O in flight for the current phase.
- * In the read phase the submitting worker waits for @done; in the write
- * phase (@writing) the last completion finishes the request.
+ * rows, their stripes from the cache, and one counter of member I/O in
+ * flight for the current phase.  In the read phase the submitting worker
+ * waits for @done; in the write phase (@writing) the last completion
+ * finishes the request.  It lives in the request's pdu, after its
+ * rc_cmd, with room for conf->max_rows rows and conf->max_stripes stripe
+ * pointers: nothing is allocated per request.
  */
 struct rc5_req {
 	struct rc_cmd *cmd;
 	struct bio *src;		/* the request's first bio */
 	u64 first;			/* first row */
 	unsigned int nrows;
+	unsigned int nst;		/* stripes taken */
 	bool writing;
-	blk_opf_t fua;
 	atomic_t pending;
 	struct completion done;
 	struct rc5_row *rows;		/* nrows */
+	struct rc5_stripe **st;		/* nst; each row has a slice */
 };
 
 /* Where a row stands in its request. */
@@ -78,9 +83,9 @@ struct rc5_row {
 	struct rc5_req *req;		/* NULL: standalone (rc5_begin/wait) */
 	u64 row;
 	u32 lo, hi;			/* chunk offsets of the window */
-	unsigned int n, npp;		/* members, pages per buffer */
+	unsigned int n, npp;		/* members, pages of the window */
 	u16 member[RC_MAX_EXTENTS];	/* by position: data..., parity */
-	struct page **pages;		/* n * npp: position j at j * npp */
+	struct rc5_stripe **st;		/* npp stripes: window page i */
 	atomic_t pending;		/* standalone only */
 	atomic_t failed;		/* member I/O errors this round */
 	struct completion done;		/* standalone only */
@@ -94,47 +99,39 @@ struct rc5_row {
 	int f;				/* failed position, see rc5_failed_pos */
 };
 
-static void *rc5_addr(struct rc5_row *r, unsigned int j, u32 s)
+/* Position @j's buffer page holding window byte @b. */
+static struct page *rc5_page(struct rc5_row *r, unsigned int j, u32 b)
 {
-	u32 b = s - r->lo;		/* sector in the buffer */
-
-	return page_address(r->pages[j * r->npp + b / RC5_SPP]) +
-	       (b % RC5_SPP) * SECTOR_SIZE;
+	return r->st[b / PAGE_SIZE]->page[j];
 }
 
-/*
- * Buffers for positions @mask (all: RC5_ALL) of @row's window [lo, hi),
- * page aligned at @lo.  Sleeps (GFP_NOIO), so before any stripe lock.
- */
-#define RC5_ALL (~0UL)
-static int rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
-			u32 lo, u32 hi, unsigned long mask)
+static void *rc5_addr(struct rc5_row *r, unsigned int j, u32 s)
 {
-	unsigned int i, j;
+	u32 b = (s - r->lo) * SECTOR_SIZE;	/* byte in the buffer */
 
+	return page_address(rc5_page(r, j, b)) + b % PAGE_SIZE;
+}
+
+/* Pages of the window [lo, hi): the buffers start page aligned at @lo. */
+static unsigned int rc5_window_pages(u32 lo, u32 hi)
+{
+	return DIV_ROUND_UP(hi - lo, RC5_SPP);
+}
+
+/* Set up @row's window [lo, hi) on stripes @st (rc5_window_pages() of them). */
+static void rc5_row_init(struct rc5_row *r, struct rc_ldev *ld, u64 row,
+			 u32 lo, u32 hi, struct rc5_stripe **st)
+{
 	r->ld = ld;
 	r->row = row;
 	r->lo = lo;
 	r->hi = hi;
 	r->n = ld->nmem;
-	/* Buffers start page aligned at @lo. */
-	r->npp = DIV_ROUND_UP(hi - lo, RC5_SPP);
+	r->npp = rc5_window_pages(lo, hi);
+	r->st = st;
 	rc_geom_r5_row_members(&ld->geom, row, r->member);
 	atomic_set(&r->failed, 0);
-	r->pages = kcalloc(r->n * r->npp, sizeof(*r->pages), GFP_NOIO);
-	if (!r->pages)
-		return -ENOMEM;
-	for (j = 0; j < r->n; j++) {
-		if (!(mask & BIT(j)))
-			continue;
-		for (i = 0; i < r->npp; i++) {
-			r->pages[j * r->npp + i] = alloc_page(GFP_NOIO);
-			if (!r->pages[j * r->npp + i])
-				return -ENOMEM;
-		}
-	}
 	init_completion(&r->done);
-	return 0;
 }
 
 /*
@@ -147,18 +144,6 @@ static bool rc5_usable(struct rc5_row *r, unsigned int j)
 	return rc_mem_usable(r->ld, r->member[j]) ||
 	       rc_rebuild_writable(r->ld, r->member[j],
 				   (r->row + 1) << r->ld->geom.chunk_shift);
-}
-
-static void rc5_row_free(struct rc5_row *r)
-{
-	unsigned int i;
-
-	if (!r->pages)
-		return;
-	for (i = 0; i < r->n * r->npp; i++)
-		if (r->pages[i])
-			__free_page(r->pages[i]);
-	kfree(r->pages);
 }
 
 static void rc5_req_finish(struct rc5_req *q);
@@ -257,7 +242,7 @@ static void rc5_io(struct rc5_row *r, unsigned int j, u32 s, u32 e,
 		u32 b = pos - r->lo;
 
 		n = min_t(u32, e - pos, RC5_SPP - b % RC5_SPP);
-		__bio_add_page(bio, r->pages[j * r->npp + b / RC5_SPP],
+		__bio_add_page(bio, rc5_page(r, j, b * SECTOR_SIZE),
 			       n * SECTOR_SIZE, (b % RC5_SPP) * SECTOR_SIZE);
 	}
 	rc5_bio_setup(r, bio, j, (r->row << r->ld->geom.chunk_shift) + s);
@@ -339,8 +324,7 @@ static void rc5_copy(struct rc5_row *r, struct rc5_cur *c, unsigned int j,
 	while (b < end) {
 		struct bio_vec bv = rc5_cur_bvec(c);
 		u32 n = min3(bv.bv_len, end - b, (u32)(PAGE_SIZE - b % PAGE_SIZE));
-		char *buf = page_address(r->pages[j * r->npp + b / PAGE_SIZE]) +
-			    b % PAGE_SIZE;
+		char *buf = page_address(rc5_page(r, j, b)) + b % PAGE_SIZE;
 		char *p;
 
 		if (WARN_ON_ONCE(!n))
@@ -395,17 +379,26 @@ static void rc5_xor(struct rc5_row *r, unsigned int d, unsigned long mask,
  * copy into row buffers instead.  Off by default, as md's skip_copy: the
  * parity is then only as stable as the caller's buffer (raid5.md).
  */
-static bool raid5_zero_copy;
+bool raid5_zero_copy;
 module_param(raid5_zero_copy, bool, 0644);
 MODULE_PARM_DESC(raid5_zero_copy,
-		 "RAID 5 full-row writes compute parity from the request's pages (default N)");
+		 "default of each RAID 5 drive's raid5_zero_copy: full-row writes compute parity from the request's pages (default N)");
 
-static bool rc5_direct_ok(struct request *rq, u32 off, u32 len)
+/* The drive's own setting (sysfs raid5_zero_copy), else the module's. */
+bool rc5_zero_copy(const struct rc_ldev *ld)
+{
+	int zc = READ_ONCE(rc5_conf(ld)->zero_copy);
+
+	return zc < 0 ? READ_ONCE(raid5_zero_copy) : zc;
+}
+
+static bool rc5_direct_ok(struct rc_ldev *ld, struct request *rq, u32 off,
+			  u32 len)
 {
 	u32 left = len << SECTOR_SHIFT;
 	struct rc5_cur c;
 
-	if (!READ_ONCE(raid5_zero_copy))
+	if (!rc5_zero_copy(ld))
 		return false;
 	rc5_seek(&c, rq->bio, off);
 	while (left) {
@@ -443,8 +436,7 @@ static void rc5_parity_direct(struct rc5_row *r, struct request *rq)
 		}
 		if (WARN_ON_ONCE(!n))
 			return;	/* rc5_direct_ok() saw every byte */
-		p = page_address(r->pages[d * r->npp + b / PAGE_SIZE]) +
-		    b % PAGE_SIZE;
+		p = page_address(rc5_page(r, d, b)) + b % PAGE_SIZE;
 		memcpy(p, srcs[0], n);
 		rc_xor(p, srcs + 1, d - 1, n);
 		for (i = 0; i < d; i++)
@@ -487,43 +479,58 @@ static int rc5_rebuild_range(struct rc5_row *r, unsigned int x, u32 s, u32 e)
 }
 
 /*
+ * A standalone row operation's next step of row offsets [*lo, end): at
+ * most RC5_STEP_PAGES pages of window (never more than the cache's
+ * minimum: a chunk is at least one page, a request's need two chunks).
+ */
+static u32 rc5_step_end(u32 lo, u32 end)
+{
+	return min_t(u32, end, lo + RC5_STEP_PAGES * RC5_SPP - lo % RC5_SPP);
+}
+
+/*
  * Read @len sectors at drive sector @lba (inside one chunk) of @bio (from
- * sector @off of it) by rebuilding them from the rest of the row.
+ * sector @off of it) by rebuilding them from the rest of the row, a step
+ * at a time: stripes from the cache first, then the row's lock.
  * Process context.
  */
 static void rc5_read_rebuilt(struct rc_cmd *cmd, struct bio *bio, u32 off,
 			     u64 lba, u32 len)
 {
+	struct rc5_stripe *st[RC5_STEP_PAGES];
 	struct rc_ldev *ld = cmd->ld;
+	struct rc5_cache *c = &rc5_conf(ld)->cache;
 	struct rc5_row r = {};
 	struct rc_loc loc;
 	struct rc5_cur cur;
-	u32 s;
-	int x;
+	u32 s, e, lo, hi;
+	int x, ret;
 
 	rc_geom_map(&ld->geom, lba, len, &loc);
-	if (loc.len != len) {
+	x = rc_geom_r5_data_index(&ld->geom, loc.row, loc.member[0]);
+	if (loc.len != len || x < 0) {
 		rc_cmd_fail(cmd);
 		return;
 	}
 	s = loc.offset & (ld->geom.chunk - 1);
-	if (rc5_row_init(&r, ld, loc.row, s, s + len, RC5_ALL))
-		goto fail;
-	rc_stripe_lock(ld, loc.row);
-	x = rc_geom_r5_data_index(&ld->geom, loc.row, loc.member[0]);
-	if (x < 0 || rc5_failed_pos(&r) == -2 ||
-	    rc5_rebuild_range(&r, x, s, s + len)) {
-		rc_stripe_unlock(ld, loc.row);
-		goto fail;
-	}
-	rc_stripe_unlock(ld, loc.row);
+	e = s + len;
 	rc5_seek(&cur, bio, off);
-	rc5_copy(&r, &cur, x, s, len, false);
-	goto out;
-fail:
-	rc_cmd_fail(cmd);
-out:
-	rc5_row_free(&r);
+	for (lo = s; lo < e; lo = hi) {
+		hi = rc5_step_end(lo, e);
+		rc5_cache_get(c, rc5_window_pages(lo, hi), st);
+		rc5_row_init(&r, ld, loc.row, lo, hi, st);
+		rc_stripe_lock(ld, loc.row);
+		ret = rc5_failed_pos(&r) == -2 ? -EIO :
+		      rc5_rebuild_range(&r, x, lo, hi);
+		rc_stripe_unlock(ld, loc.row);
+		if (!ret)
+			rc5_copy(&r, &cur, x, lo, hi - lo, false);
+		rc5_cache_put(c, r.npp, st);
+		if (ret) {
+			rc_cmd_fail(cmd);
+			return;
+		}
+	}
 }
 
 /*
@@ -532,29 +539,33 @@ out:
  */
 int rc_raid5_resync_row(struct rc_ldev *ld, u64 row)
 {
-	struct rc5_row r = {};
+	struct rc5_stripe *st[RC5_STEP_PAGES];
+	struct rc5_cache *c = &rc5_conf(ld)->cache;
 	unsigned int i, d = ld->nmem - 1;
-	int ret;
+	struct rc5_row r = {};
+	u32 lo, hi;
+	int ret = 0;
 
-	ret = rc5_row_init(&r, ld, row, 0, ld->geom.chunk, RC5_ALL);
-	if (ret)
-		goto out;
-	rc_stripe_lock(ld, row);
-	rc5_begin(&r);
-	for (i = 0; i < d; i++)
-		rc5_io(&r, i, 0, ld->geom.chunk, REQ_OP_READ);
-	if (rc5_wait(&r))
-		ret = -EIO;
-	if (!ret) {
-		rc5_xor(&r, d, BIT(d) - 1, 0, ld->geom.chunk, false);
+	for (lo = 0; lo < ld->geom.chunk && !ret; lo = hi) {
+		hi = rc5_step_end(lo, ld->geom.chunk);
+		rc5_cache_get(c, rc5_window_pages(lo, hi), st);
+		rc5_row_init(&r, ld, row, lo, hi, st);
+		rc_stripe_lock(ld, row);
 		rc5_begin(&r);
-		rc5_io(&r, d, 0, ld->geom.chunk, REQ_OP_WRITE);
+		for (i = 0; i < d; i++)
+			rc5_io(&r, i, lo, hi, REQ_OP_READ);
 		if (rc5_wait(&r))
 			ret = -EIO;
+		if (!ret) {
+			rc5_xor(&r, d, BIT(d) - 1, lo, hi, false);
+			rc5_begin(&r);
+			rc5_io(&r, d, lo, hi, REQ_OP_WRITE);
+			if (rc5_wait(&r))
+				ret = -EIO;
+		}
+		rc_stripe_unlock(ld, row);
+		rc5_cache_put(c, r.npp, st);
 	}
-	rc_stripe_unlock(ld, row);
-out:
-	rc5_row_free(&r);
 	return ret;
 }
 
@@ -591,6 +602,9 @@ static enum rc5_mode rc5_choose(struct rc5_row *r, int f)
 		return RC5_DIRECT;	/* reads nothing, even degraded */
 	if (f >= 0)
 		return RC5_REBUILD;
+	/* parity not built yet: read-modify-write would keep it wrong */
+	if (!rc_rebuild_r5_in_sync(r->ld, r->row))
+		return RC5_RCW;
 	for (i = 0; i < d; i++) {
 		rmw += r->we[i] - r->ws[i];
 		rcw += len - (r->we[i] - r->ws[i]);
@@ -776,13 +790,13 @@ static void rc5_req_writes(struct rc5_req *q, struct request *rq)
 	blk_finish_plug(&plug);
 }
 
-static void rc5_req_free(struct rc5_req *q)
+/* The request's rows and stripes go back (its last member I/O ended). */
+static void rc5_req_release(struct rc5_req *q)
 {
-	unsigned int k;
+	struct rc_ldev *ld = q->cmd->ld;
 
-	for (k = 0; k < q->nrows; k++)
-		rc5_row_free(&q->rows[k]);
-	kfree(q);
+	rc_stripe_unlock_rows(ld, q->first, q->nrows);
+	rc5_cache_put(&rc5_conf(ld)->cache, q->nst, q->st);
 }
 
 /*
@@ -798,17 +812,18 @@ static void rc5_req_finish(struct rc5_req *q)
 		if (q->rows[k].state == RC5_READY &&
 		    atomic_read(&q->rows[k].failed))
 			WRITE_ONCE(cmd->write_masked, true);
-	rc_stripe_unlock_rows(cmd->ld, q->first, q->nrows);
-	rc5_req_free(q);
+	rc5_req_release(q);
 	rc_cmd_put(cmd);
 }
 
 /*
  * Set up row @k of @q: request sectors [off, off + len) are row-data
- * sectors [a, a + len) of it.  Allocates its buffers (no lock held yet).
+ * sectors [a, a + len) of it.  Returns the pages of its window (the
+ * stripes it takes from the cache); rc5_row_init() comes once they are
+ * taken.
  */
-static int rc5_req_row(struct rc5_req *q, struct request *rq, unsigned int k,
-		       u32 off, u32 a, u32 len)
+static unsigned int rc5_req_row(struct rc5_req *q, struct request *rq,
+				unsigned int k, u32 off, u32 a, u32 len)
 {
 	struct rc5_row *r = &q->rows[k];
 	struct rc_ldev *ld = q->cmd->ld;
@@ -816,6 +831,7 @@ static int rc5_req_row(struct rc5_req *q, struct request *rq, unsigned int k,
 	unsigned int i, d = ld->nmem - 1;
 	u32 lo = 0, hi = c, b = a + len;
 
+	memset(r, 0, sizeof(*r));
 	/* the window: one chunk's written range, or all of the chunk */
 	if (a / c == (b - 1) / c) {
 		lo = a % c;
@@ -831,34 +847,39 @@ static int rc5_req_row(struct rc5_req *q, struct request *rq, unsigned int k,
 	r->off = off;
 	r->a = a;
 	r->b = b;
-	r->direct = len == d * c && rc5_direct_ok(rq, off, len);
-	return rc5_row_init(r, ld, q->first + k, lo, hi,
-			    r->direct ? BIT(d) : RC5_ALL);
+	r->lo = lo;
+	r->hi = hi;
+	r->direct = len == d * c && rc5_direct_ok(ld, rq, off, len);
+	return rc5_window_pages(lo, hi);
 }
 
 /*
  * A write request, all its rows at once:
- *  1. set up every row and its buffers (may sleep on memory, no lock);
+ *  1. set up every row and take all their stripes from the cache (may
+ *     sleep until other requests give stripes back; no lock held);
  *  2. take every row's stripe lock (rc_stripe_lock_rows(): ascending slot
  *     order, so two requests never deadlock, see stripe_lock.c);
  *  3. issue the reads of every row together, wait once;
  *  4. compute every row's parity;
  *  5. issue every row's writes together under one plug (consecutive whole
  *     rows merge in the member queues) and return: the completion of the
- *     last member write releases the rows and ends the request.
+ *     last member write releases the rows and the stripes and ends the
+ *     request.
  * The rows stay locked from before their first read until after their
  * last write, so reads of the rows (degraded), other writes and the
- * rebuild see each row either before or after this update.
+ * rebuild see each row either before or after this update.  Nothing is
+ * allocated: the request's state is in its pdu, its buffers in the cache.
  */
 static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 {
 	struct rc_ldev *ld = cmd->ld;
+	struct rc5_conf *conf = rc5_conf(ld);
 	const struct rc_geom *g = &ld->geom;
 	u32 rowlen = rc_geom_stripe_data_sectors(g);
 	u32 total = blk_rq_sectors(rq), off, a, len;
 	u64 lba = blk_rq_pos(rq), first;
-	struct rc5_req *q;
-	unsigned int k, nrows;
+	struct rc5_req *q = rc_cmd_priv(cmd);
+	unsigned int k, nrows, nst;
 
 	if (!total)
 		return;		/* nothing to write (flushes come as REQ_OP_FLUSH) */
@@ -868,29 +889,35 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	}
 	first = div_u64(lba, rowlen);
 	nrows = div_u64(lba + total - 1, rowlen) - first + 1;
-	if (WARN_ON_ONCE(nrows > RC5_MAX_ROWS)) {
-		rc_cmd_fail(cmd);
-		return;
-	}
-	q = kzalloc(sizeof(*q) + nrows * sizeof(*q->rows), GFP_NOIO);
-	if (!q) {
+	if (WARN_ON_ONCE(nrows > conf->max_rows)) {
 		rc_cmd_fail(cmd);
 		return;
 	}
 	q->rows = (struct rc5_row *)(q + 1);
+	q->st = (struct rc5_stripe **)(q->rows + conf->max_rows);
 	q->cmd = cmd;
 	q->src = rq->bio;
 	q->first = first;
 	q->nrows = nrows;
+	q->writing = false;
 	init_completion(&q->done);
+	nst = 0;
 	for (off = 0, k = 0; off < total; off += len, k++) {
 		div_u64_rem(lba + off, rowlen, &a);
 		len = min(total - off, rowlen - a);
-		if (rc5_req_row(q, rq, k, off, a, len)) {
-			rc5_req_free(q);
-			rc_cmd_fail(cmd);
-			return;
-		}
+		nst += rc5_req_row(q, rq, k, off, a, len);
+	}
+	if (WARN_ON_ONCE(nst > conf->max_stripes)) {
+		rc_cmd_fail(cmd);
+		return;
+	}
+	q->nst = nst;
+	rc5_cache_get(&conf->cache, nst, q->st);
+	for (k = 0, nst = 0; k < nrows; k++) {
+		struct rc5_row *r = &q->rows[k];
+
+		rc5_row_init(r, ld, first + k, r->lo, r->hi, q->st + nst);
+		nst += r->npp;
 	}
 
 	atomic_inc(&cmd->pending);	/* dropped by rc5_req_finish() */
@@ -942,7 +969,7 @@ static void rc5_retry_work(struct work_struct *work)
 static bool rc_raid5_member_error(struct rc_mbio *m)
 {
 	if (!m->src || op_is_write(bio_op(&m->bio))) {
-		m->cmd->write_masked = true;	/* a flush */
+		WRITE_ONCE(m->cmd->write_masked, true);	/* a flush */
 		return false;
 	}
 	/* A direct read: rebuild it from the row, in process context. */
@@ -972,11 +999,54 @@ static u8 rc_raid5_state(struct rc_ldev *ld)
  */
 static void rc_raid5_limits(struct rc_ldev *ld, struct request_queue *q)
 {
-	u32 rowlen = rc_geom_stripe_data_sectors(&ld->geom);
-
 	blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	blk_queue_max_hw_sectors(q, min_t(u32, queue_max_hw_sectors(q),
-					  rowlen * (RC5_MAX_ROWS - 2)));
+					  rc5_conf(ld)->max_sectors));
+}
+
+/*
+ * Before the drive's first I/O: the stripe cache, sized so that the
+ * largest request fits (a window of at most a chunk in each of its rows)
+ * and at least md's default, and the request space in every pdu.
+ */
+static int rc_raid5_start(struct rc_ldev *ld)
+{
+	const struct rc_geom *g = &ld->geom;
+	u32 rowlen = rc_geom_stripe_data_sectors(g);
+	struct rc5_conf *conf;
+	int ret;
+
+	conf = kzalloc(sizeof(*conf), GFP_KERNEL);
+	if (!conf)
+		return -ENOMEM;
+	conf->max_sectors = min_t(u32, RC_LD_MAX_SECTORS,
+				  rowlen * (RC5_MAX_ROWS - 2));
+	/* a request that starts inside a row ends in one row more */
+	conf->max_rows = DIV_ROUND_UP(conf->max_sectors, rowlen) + 1;
+	conf->max_stripes = conf->max_rows * (g->chunk / RC5_SPP);
+	conf->zero_copy = -1;
+	ret = rc5_cache_init(&conf->cache, ld->nmem, conf->max_stripes,
+			     max_t(unsigned int, RC5_CACHE_DEFAULT,
+				   conf->max_stripes));
+	if (ret) {
+		kfree(conf);
+		return ret;
+	}
+	ld->priv = conf;
+	ld->cmd_extra = sizeof(struct rc5_req) +
+			conf->max_rows * sizeof(struct rc5_row) +
+			conf->max_stripes * sizeof(struct rc5_stripe *);
+	return 0;
+}
+
+/* After the drive's last I/O (its queue drained, or it never started). */
+static void rc_raid5_stop(struct rc_ldev *ld)
+{
+	struct rc5_conf *conf = rc5_conf(ld);
+
+	rc5_cache_exit(&conf->cache);
+	kfree(conf);
+	ld->priv = NULL;
 }
 
 const struct rc_level_ops rc_raid5_ops = {
@@ -985,4 +1055,7 @@ const struct rc_level_ops rc_raid5_ops = {
 	.member_error = rc_raid5_member_error,
 	.state = rc_raid5_state,
 	.limits = rc_raid5_limits,
+	.start = rc_raid5_start,
+	.stop = rc_raid5_stop,
+	.attrs = rc_raid5_attrs,
 };

@@ -25,6 +25,7 @@
 #define RC_MODULE_VERSION "0.1"
 #define RC_LD_MINORS 16		/* minors per rclN: the disk and 15 partitions */
 #define RC_LD_PREFIX "rcl"
+#define RC_LD_MAX_SECTORS 2048		/* 1 MiB per request at most */
 
 /* A member disk opened (exclusively) on this node. */
 struct rc_mdisk {
@@ -88,6 +89,12 @@ struct rc_cmd {
 	struct work_struct work;	/* submission that must wait: rc.io_wq */
 };
 
+/* The level's space after @cmd in the request's pdu (ld->cmd_extra bytes). */
+static inline void *rc_cmd_priv(struct rc_cmd *cmd)
+{
+	return cmd + 1;
+}
+
 /* What a RAID level does differently; one table per level. */
 struct rc_level_ops {
 	unsigned int level;		/* enum rc_raid_level */
@@ -109,6 +116,15 @@ struct rc_level_ops {
 	 * (RAID 5's row work).  Process context, may sleep.
 	 */
 	void (*submit_rq)(struct rc_cmd *cmd, struct request *rq);
+	/*
+	 * The level's own state (ld->priv) and request space (ld->cmd_extra
+	 * bytes after each struct rc_cmd), made before the drive's first I/O,
+	 * freed after its last (md's personality run/free).  rc.lock held.
+	 */
+	int (*start)(struct rc_ldev *ld);
+	void (*stop)(struct rc_ldev *ld);
+	/* sysfs attributes of rclN only this level has (NULL ended). */
+	struct attribute **attrs;
 };
 
 /* A running logical drive: the gendisk rclN. */
@@ -121,12 +137,17 @@ struct rc_ldev {
 	u16 nmem;
 	struct rc_member mem[RC_MAX_EXTENTS];
 	spinlock_t state_lock;		/* orders updates of @state */
+	spinlock_t mem_lock;		/* mem[].md/start swaps vs sysfs readers */
 	u8 state;			/* enum rc_ld_state, READ_ONCE */
 	u8 reported_state;		/* last one sent in a uevent; rc.lock */
 	bool deleting;			/* under disk->open_mutex */
 	atomic64_t read_retries;	/* reads served by another mirror */
 	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
 	struct rc_wib *wib;		/* bitmap.c; NULL: none (RAID 0, off) */
+	void *priv;			/* the level's (ops->start) */
+	unsigned int speed_min;		/* rebuild KiB/s, 0: module's (sysfs) */
+	unsigned int speed_max;
+	unsigned int cmd_extra;		/* level bytes after each rc_cmd */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -141,6 +162,7 @@ struct rc_state {
 	struct workqueue_struct *io_wq;	/* request submission, retries */
 	struct workqueue_struct *cfg_wq;	/* COD rewrites after failures */
 	struct work_struct cfg_work;
+	struct work_struct spare_work;	/* may allocate: system_unbound_wq */
 	struct delayed_work poll_work;	/* looks for removed members */
 	unsigned int check_interval_ms;	/* module parameter; 0: off */
 	struct bio_set bioset;		/* struct rc_mbio */
@@ -181,6 +203,7 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 /* failure.c: member failures; rc_member_failed() from any context */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
 void rc_cfg_work_fn(struct work_struct *work);
+void rc_spare_work_fn(struct work_struct *work);
 void rc_poll_work_fn(struct work_struct *work);
 bool rc_sync_failures(void);
 
@@ -229,12 +252,13 @@ bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i);
 void rc_rebuild_write_begin(struct rc_cmd *cmd, struct request *rq);
 void rc_rebuild_write_end(struct rc_cmd *cmd);		/* any context */
-void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec);
+int rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec);
 void rc_rebuild_kick(struct rc_ldev *ld);
 void rc_rebuild_stop(struct rc_ldev *ld);
 void rc_rebuild_free(struct rc_ldev *ld);
 bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec);
-void rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
+bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
+bool rc_rebuild_r5_in_sync(const struct rc_ldev *ld, u64 row);	/* any context */
 extern struct device_attribute dev_attr_rebuild;	/* sysfs.c lists it */
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
 
@@ -244,6 +268,14 @@ void rc_ctl_exit(void);
 
 /* sysfs.c: attribute group of rclN, /proc/raidcluster */
 extern const struct attribute_group *rc_ld_attr_groups[];
+/* the level-specific attributes it lists (raid5_sysfs.c, rebuild.c) */
+extern struct attribute *rc_raid5_attrs[];
+extern struct device_attribute dev_attr_stripe_cache_size;
+extern struct device_attribute dev_attr_stripe_cache_active;
+extern struct device_attribute dev_attr_raid5_zero_copy;
+extern struct device_attribute dev_attr_rebuild_speed_min;
+extern struct device_attribute dev_attr_rebuild_speed_max;
+extern struct device_attribute dev_attr_sync_action;
 int rc_proc_init(void);
 void rc_proc_exit(void);
 

@@ -31,6 +31,21 @@
  * rebuild_speed_max KiB/s, and rebuild_speed_min KiB/s while foreground
  * requests arrived within the last half second, as md's speed_limit_*.
  *
+ * The same engine builds a new RAID 5 drive's parity ("resync", as md
+ * does for a new array): created over disks that held anything, its
+ * parity is garbage, and read-modify-write would carry that garbage into
+ * every later parity update, so reconstruction after a member failure
+ * would return wrong data for blocks the user wrote.  A resync unit is a
+ * row: its data chunks are read and their XOR written to the row's parity
+ * member, under the row's stripe lock.  Above the resync position the
+ * data path writes with reconstruct-write (rc_rebuild_r5_in_sync()), so
+ * every sector written there has right parity even before the engine gets
+ * there; reads need no parity.  The position is checkpointed in the drive
+ * record's resync_pos and resumed after a reload.  A resync needs every
+ * member: it stops when the drive is degraded (the rows above the position
+ * keep being written with reconstruct-write), and a rebuild replaces it,
+ * since rebuilding a row from the others makes it consistent too.
+ *
  * The engine is a separate unit driven by rc_rebuild_prepare()/_kick()/
  * _stop() and the ioctl: the cluster coordination of a later issue can
  * call it the same way.
@@ -45,14 +60,28 @@
 
 #include "rc.h"
 
+/*
+ * The defaults of every drive's rebuild_speed_min/_max (sysfs): a drive
+ * follows these until its own are set, as md's sync_speed_min/_max follow
+ * speed_limit_min/_max.
+ */
 static unsigned int rebuild_speed_min = 1000;
 module_param(rebuild_speed_min, uint, 0644);
 MODULE_PARM_DESC(rebuild_speed_min,
-		 "rebuild speed while the drive has foreground I/O, KiB/s (default 1000)");
+		 "default rebuild/resync speed while a drive has foreground I/O, KiB/s (default 1000)");
 static unsigned int rebuild_speed_max = 200000;
 module_param(rebuild_speed_max, uint, 0644);
 MODULE_PARM_DESC(rebuild_speed_max,
-		 "rebuild speed of an idle drive, KiB/s (default 200000)");
+		 "default rebuild/resync speed of an idle drive, KiB/s (default 200000)");
+
+/* A drive's speed limit: its own (@local, 0: none) or the module's. */
+static unsigned int rc_rb_speed(const unsigned int *local,
+				const unsigned int *system)
+{
+	unsigned int v = READ_ONCE(*local);
+
+	return v ? v : READ_ONCE(*system);
+}
 
 /*
  * The engine keeps up to RC_RB_SLOTS units of work in flight, as md's
@@ -87,6 +116,7 @@ struct rc_rb_slot {
 	u64 lo, hi;			/* member sectors */
 	enum rc_rb_state state;
 	int src;			/* RAID 1/10: copy read from */
+	unsigned int dst;		/* member written: target, or parity */
 	atomic_t pending;		/* bios of the stage + 1 while issuing */
 	atomic_t failed;		/* member errors of the stage */
 	struct page **pages;		/* rb->slot_pages of rb->pages */
@@ -94,14 +124,17 @@ struct rc_rb_slot {
 
 struct rc_rebuild {
 	struct rc_ldev *ld;
-	unsigned int member;		/* the target */
+	bool resync;			/* RAID 5 parity build, no target */
+	unsigned int member;		/* the target (rebuild) */
 	struct task_struct *task;
 	u64 pos;			/* member sectors in sync; READ_ONCE */
 	u64 total;			/* member sectors to rebuild */
 	u64 first;			/* where this run started */
 	u64 rate;			/* sectors per second, recent */
 	bool done;			/* finished: the member is online */
-	bool aborted;			/* the target or the last source failed */
+	bool aborted;			/* the target or last source failed
+					 * (resync: the drive is degraded)
+					 */
 	spinlock_t lock;		/* window and epoch */
 	wait_queue_head_t wait;		/* foreground writes: fence, drain */
 	u64 win_lo, win_hi;		/* drive sectors fenced (RAID 1/10) */
@@ -233,8 +266,10 @@ static void rc_rb_bio(struct rc_rb_slot *s, unsigned int member,
 	u32 len = s->hi - s->lo;
 	struct bio *bio;
 
+	/* a rebuild target is failed for reads, but its disk must work */
 	if (!rc_mdisk_usable(mem->md) ||
-	    (member != s->rb->member && !rc_mem_usable(ld, member))) {
+	    ((s->rb->resync || member != s->rb->member) &&
+	     !rc_mem_usable(ld, member))) {
 		atomic_inc(&s->failed);
 		return;
 	}
@@ -368,7 +403,7 @@ static void rc_rb_read(struct rc_rebuild *rb, struct rc_rb_slot *s)
 		rc_geom_r5_row_members(&ld->geom, s->lo >> ld->geom.chunk_shift,
 				       members);
 		for (j = 0; j < ld->nmem; j++)
-			if (members[j] != rb->member)
+			if (members[j] != s->dst)
 				rc_rb_bio(s, members[j], k++ * per,
 					  REQ_OP_READ);
 	}
@@ -382,12 +417,14 @@ static void rc_rb_read(struct rc_rebuild *rb, struct rc_rb_slot *s)
 static int rc_rb_issue(struct rc_rebuild *rb)
 {
 	struct rc_ldev *ld = rb->ld;
+	u16 members[RC_MAX_EXTENTS];
 	struct rc_rb_slot *s;
 	u64 row;
 
 	s = &rb->slot[(rb->head + rb->busy) % rb->nslots];
 	s->lo = rb->next;
 	s->hi = min(rb->total, rb->next + rb->unit);
+	s->dst = rb->member;
 	if (ld->geom.level == RC_RAID5) {
 		/*
 		 * Only the first row waits for its lock: holding rows, the
@@ -399,6 +436,11 @@ static int rc_rb_issue(struct rc_rebuild *rb)
 			rc_stripe_lock(ld, row);
 		else if (!rc_stripe_trylock(ld, row))
 			return 0;
+		if (rb->resync) {
+			/* the row's parity is what the resync writes */
+			rc_geom_r5_row_members(&ld->geom, row, members);
+			s->dst = members[ld->nmem - 1];
+		}
 	} else {
 		s->src = rc_rb_source(rb);
 		if (s->src < 0)
@@ -471,7 +513,7 @@ static void rc_rb_advance(struct rc_rebuild *rb, bool quit, int *err)
 		if (ld->geom.level == RC_RAID5 && nsrc > 1)
 			rc_rb_xor(s, nsrc);
 		rc_rb_stage(s, RC_RB_WRITE);
-		rc_rb_bio(s, rb->member, 0, REQ_OP_WRITE);
+		rc_rb_bio(s, s->dst, 0, REQ_OP_WRITE);
 		rc_rb_put(s);
 	}
 }
@@ -489,7 +531,8 @@ static unsigned long rc_rb_delay(struct rc_rebuild *rb)
 	u64 want_ms, len;
 
 	kib_s = time_before(jiffies, fg + msecs_to_jiffies(RC_RB_FG_MS)) ?
-		READ_ONCE(rebuild_speed_min) : READ_ONCE(rebuild_speed_max);
+		rc_rb_speed(&rb->ld->speed_min, &rebuild_speed_min) :
+		rc_rb_speed(&rb->ld->speed_max, &rebuild_speed_max);
 	if (!kib_s)
 		kib_s = 1;
 	len = min(rb->total, rb->next + rb->unit) - rb->thr_base;
@@ -519,7 +562,9 @@ static int rc_rb_engine(struct rc_rebuild *rb)
 	for (;;) {
 		if (!stop && kthread_should_stop())
 			stop = true;
-		if (!err && !rc_mdisk_usable(ld->mem[rb->member].md))
+		if (!err && (rb->resync ?
+			     READ_ONCE(ld->state) != RC_LD_OPTIMAL :
+			     !rc_mdisk_usable(ld->mem[rb->member].md)))
 			err = -EIO;
 		rc_rb_advance(rb, stop || err, &err);
 		rc_rb_retire(rb, &stuck);
@@ -572,12 +617,26 @@ static int rc_rb_thread(void *data)
 	struct rc_ldev *ld = rb->ld;
 	int ret;
 
-	pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
-		ld->number, rb->member, rb->pos, rb->total);
+	if (rb->resync)
+		pr_info("rcl%u: building parity (resync) from member sector %llu of %llu\n",
+			ld->number, rb->pos, rb->total);
+	else
+		pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
+			ld->number, rb->member, rb->pos, rb->total);
 	ret = rc_rb_engine(rb);
 	if (ret > 0)
 		return 0;	/* stopped: the COD keeps the checkpoint */
-	if (ret) {
+	if (rb->resync) {
+		if (ret)
+			pr_warn("rcl%u: resync stopped at member sector %llu: the drive is degraded; rows above are written with reconstruct-write\n",
+				ld->number, rb->pos);
+		else
+			pr_info("rcl%u: parity built\n", ld->number);
+		if (ret)
+			WRITE_ONCE(rb->aborted, true);
+		else
+			WRITE_ONCE(rb->done, true);
+	} else if (ret) {
 		pr_err("rcl%u: rebuild of member %u stopped at sector %llu: I/O error\n",
 		       ld->number, rb->member, rb->pos);
 		clear_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags);
@@ -694,13 +753,16 @@ static void rc_rb_drop(struct rc_ldev *ld, struct rc_rebuild *rb)
 
 /*
  * Make member @member of @ld (its md and start set) the target of a
- * rebuild from @pos, with @rb from rc_rb_get().  No request may be in
+ * rebuild from member sector @pos, with @rb from rc_rb_get(); or, with
+ * member RC_RB_RESYNC, start a RAID 5 resync there.  No request may be in
  * flight (a frozen queue, or the disk not added yet).  rc.lock held.
  */
+#define RC_RB_RESYNC UINT_MAX
 static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
 			unsigned int member, u64 pos)
 {
-	rb->member = member;
+	rb->resync = member == RC_RB_RESYNC;
+	rb->member = rb->resync ? 0 : member;
 	rb->total = ld->geom.member_sectors;
 	/* Restart at a row: RAID 5 rebuilds whole rows. */
 	pos &= ~(u64)(ld->geom.chunk - 1);
@@ -713,8 +775,10 @@ static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
 	rb->win_hi = 0;
 	rb->head = 0;
 	rb->busy = 0;
-	set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
-	set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
+	if (!rb->resync) {
+		set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
+		set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
+	}
 	WRITE_ONCE(ld->rb, rb);
 }
 
@@ -722,9 +786,14 @@ static int rc_rb_run(struct rc_ldev *ld)
 {
 	struct task_struct *t;
 
-	t = kthread_run(rc_rb_thread, ld->rb, "rcl%u_rebuild", ld->number);
+	t = kthread_run(rc_rb_thread, ld->rb, ld->rb->resync ? "rcl%u_resync" :
+			"rcl%u_rebuild", ld->number);
 	if (IS_ERR(t)) {
-		clear_bit(RC_MEM_REBUILDING, &ld->mem[ld->rb->member].flags);
+		if (ld->rb->resync)
+			ld->rb->aborted = true;
+		else
+			clear_bit(RC_MEM_REBUILDING,
+				  &ld->mem[ld->rb->member].flags);
 		return PTR_ERR(t);
 	}
 	ld->rb->task = t;
@@ -733,15 +802,20 @@ static int rc_rb_run(struct rc_ldev *ld)
 
 /*
  * rc_ld_start(), before the gendisk exists: a member the COD says is
- * REBUILDING, on a usable disk, resumes from its checkpoint.  rc.lock held.
+ * REBUILDING, on a usable disk, resumes from its checkpoint; else a RAID 5
+ * whose parity is not built yet (resync_pos below its capacity) resumes
+ * its resync.  The resync state must exist even when it cannot run (the
+ * drive is degraded): it tells the data path which rows lack parity, so
+ * without memory for it the drive does not start (-ENOMEM).  rc.lock held.
  */
-void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
+int rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 {
+	const struct rc_geom *g = &ld->geom;
 	struct rc_rebuild *rb;
 	unsigned int i;
 
-	if (ld->geom.level == RC_RAID0)
-		return;
+	if (g->level == RC_RAID0)
+		return 0;
 	for (i = 0; i < ld->nmem; i++) {
 		const struct rc_extent *ext = &rec->ext[i];
 
@@ -754,17 +828,52 @@ void rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 		else
 			pr_warn("rcl%u: cannot resume the rebuild of member %u\n",
 				ld->number, i);
-		return;
+		return 0;
 	}
+	if (g->level != RC_RAID5 || rec->resync_pos >= rec->capacity)
+		return 0;
+	rb = rc_rb_get(ld);
+	if (!rb)
+		return -ENOMEM;
+	/* resync_pos is in drive sectors, the engine counts member sectors */
+	rc_rb_setup(ld, rb, RC_RB_RESYNC,
+		    div_u64(rec->resync_pos, rc_geom_stripe_data_sectors(g)) <<
+		    g->chunk_shift);
+	if (READ_ONCE(ld->state) != RC_LD_OPTIMAL)
+		rb->aborted = true;	/* the parity cannot be built degraded */
+	return 0;
 }
 
 /* rc_ld_start(), once the gendisk exists. */
 void rc_rebuild_kick(struct rc_ldev *ld)
 {
-	if (ld->rb && !ld->rb->task &&
-	    test_bit(RC_MEM_REBUILDING, &ld->mem[ld->rb->member].flags) &&
-	    rc_rb_run(ld))
-		pr_warn("rcl%u: rebuild thread not started\n", ld->number);
+	struct rc_rebuild *rb = ld->rb;
+
+	if (!rb || rb->task)
+		return;
+	if (rb->resync ? rb->aborted || rb->done :
+	    !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags))
+		return;
+	if (rc_rb_run(ld))
+		pr_warn("rcl%u: %s thread not started\n", ld->number,
+			rb->resync ? "resync" : "rebuild");
+}
+
+/*
+ * RAID 5: does @row have right parity everywhere, so that a write may
+ * update it by read-modify-write?  Not above the position of a resync
+ * that has not finished (the data path then uses reconstruct-write).
+ * The engine moves the position past a row before it unlocks it, so a
+ * writer holding the row's stripe lock reads a position at least as new
+ * as the row's own resync.  Any context.
+ */
+bool rc_rebuild_r5_in_sync(const struct rc_ldev *ld, u64 row)
+{
+	struct rc_rebuild *rb = READ_ONCE(ld->rb);
+
+	if (!rb || !READ_ONCE(rb->resync) || READ_ONCE(rb->done))
+		return true;
+	return (row + 1) << ld->geom.chunk_shift <= READ_ONCE(rb->pos);
 }
 
 /* Stop the engine (drive stopping).  rc.lock held; the engine never takes it. */
@@ -808,12 +917,25 @@ bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec)
 
 	if (!rb)
 		return false;
+	if (rb->resync) {
+		/* the row below the position, in drive sectors */
+		pos = READ_ONCE(rb->done) ? rec->capacity :
+		      (READ_ONCE(rb->pos) >> ld->geom.chunk_shift) *
+		      rc_geom_stripe_data_sectors(&ld->geom);
+		if (pos <= rec->resync_pos)
+			return false;
+		rec->resync_pos = min(pos, rec->capacity);
+		return true;
+	}
 	ext = &rec->ext[rb->member];
 	if (ext->state != RC_EXT_REBUILDING)
 		return false;
 	if (READ_ONCE(rb->done)) {
 		ext->state = RC_EXT_ONLINE;
 		ext->rebuild_pos = 0;
+		/* every rebuilt row is consistent: no resync left */
+		if (ld->geom.level == RC_RAID5)
+			rec->resync_pos = rec->capacity;
 		return true;
 	}
 	if (READ_ONCE(rb->aborted) ||
@@ -828,8 +950,11 @@ bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec)
 	return true;
 }
 
-/* RC_IOC_LD_INFO: progress of a running rebuild (zero without one). */
-void rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
+/*
+ * RC_IOC_LD_INFO: progress of a running rebuild or resync (zero without
+ * one).  Returns true for a resync.
+ */
+bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
 {
 	struct rc_rebuild *rb = ld ? ld->rb : NULL;
 
@@ -837,12 +962,31 @@ void rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
 	*total = 0;
 	*rate = 0;
 	if (!rb || READ_ONCE(rb->done) || READ_ONCE(rb->aborted) ||
-	    !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags))
-		return;
+	    (!rb->resync &&
+	     !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags)))
+		return false;
 	*done = READ_ONCE(rb->pos);
 	*total = rb->total;
 	*rate = READ_ONCE(rb->rate);
+	return rb->resync;
 }
+
+/*
+ * /sys/block/rclN/raidcluster/sync_action: what the engine does now, as
+ * md's: "rebuild" (md: recover), "resync", or "idle".
+ */
+static ssize_t sync_action_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	u64 done, total, rate;
+	bool resync;
+
+	resync = rc_rebuild_info(dev_to_disk(dev)->private_data, &done, &total,
+				 &rate);
+	return sysfs_emit(buf, "%s\n", !total ? "idle" :
+			  resync ? "resync" : "rebuild");
+}
+DEVICE_ATTR_RO(sync_action);
 
 /*
  * /sys/block/rclN/raidcluster/rebuild: "DONE TOTAL RATE" in sectors and
@@ -857,6 +1001,73 @@ static ssize_t rebuild_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%llu %llu %llu\n", done, total, rate);
 }
 DEVICE_ATTR_RO(rebuild);
+
+/*
+ * /sys/block/rclN/raidcluster/rebuild_speed_min, _max: "KIB (system)"
+ * while the drive follows the module parameter, "KIB (local)" once set;
+ * writing "system" goes back to the module's.
+ */
+static ssize_t rc_rb_speed_show(unsigned int *local, unsigned int *system,
+				char *buf)
+{
+	return sysfs_emit(buf, "%u (%s)\n", rc_rb_speed(local, system),
+			  READ_ONCE(*local) ? "local" : "system");
+}
+
+static ssize_t rc_rb_speed_store(unsigned int *local, const char *buf,
+				 size_t len)
+{
+	unsigned int v;
+	int ret;
+
+	if (sysfs_streq(buf, "system")) {
+		WRITE_ONCE(*local, 0);
+		return len;
+	}
+	ret = kstrtouint(buf, 10, &v);
+	if (ret)
+		return ret;
+	if (!v)
+		return -EINVAL;	/* at least 1 KiB/s; "system" for the default */
+	WRITE_ONCE(*local, v);
+	return len;
+}
+
+static ssize_t rebuild_speed_min_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct rc_ldev *ld = dev_to_disk(dev)->private_data;
+
+	return rc_rb_speed_show(&ld->speed_min, &rebuild_speed_min, buf);
+}
+
+static ssize_t rebuild_speed_min_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t len)
+{
+	struct rc_ldev *ld = dev_to_disk(dev)->private_data;
+
+	return rc_rb_speed_store(&ld->speed_min, buf, len);
+}
+DEVICE_ATTR_RW(rebuild_speed_min);
+
+static ssize_t rebuild_speed_max_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct rc_ldev *ld = dev_to_disk(dev)->private_data;
+
+	return rc_rb_speed_show(&ld->speed_max, &rebuild_speed_max, buf);
+}
+
+static ssize_t rebuild_speed_max_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t len)
+{
+	struct rc_ldev *ld = dev_to_disk(dev)->private_data;
+
+	return rc_rb_speed_store(&ld->speed_max, buf, len);
+}
+DEVICE_ATTR_RW(rebuild_speed_max);
 
 /* Is member @i the target of a running rebuild? */
 bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i)
@@ -915,12 +1126,18 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		return -EINVAL;
 	}
 	if (ld->rb && ld->rb->task) {
-		if (!READ_ONCE(ld->rb->done) && !READ_ONCE(ld->rb->aborted)) {
+		if (!ld->rb->resync && !READ_ONCE(ld->rb->done) &&
+		    !READ_ONCE(ld->rb->aborted)) {
 			rc_msg(msg, "rcl%u: a rebuild is already running",
 			       number);
 			return -EBUSY;
 		}
-		rc_rebuild_stop(ld);	/* the last one ended */
+		/*
+		 * The last one ended, or a resync runs: a drive with a failed
+		 * member cannot build parity, and the rebuild makes every row
+		 * it passes consistent.
+		 */
+		rc_rebuild_stop(ld);
 	}
 	for (i = 0; i < ld->nmem; i++) {
 		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags))
@@ -984,8 +1201,10 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 
 	/* No request in flight sees the member change half done. */
 	blk_mq_freeze_queue(ld->disk->queue);
+	spin_lock(&ld->mem_lock);	/* members_show() */
 	ld->mem[m].md = md;
 	ld->mem[m].start = RC_DATA_START_SECTOR;
+	spin_unlock(&ld->mem_lock);
 	rc_rb_setup(ld, rb, m, 0);
 	blk_mq_unfreeze_queue(ld->disk->queue);
 	ret = rc_rb_run(ld);

@@ -51,6 +51,12 @@ static ssize_t members_show(struct device *dev, struct device_attribute *attr,
 	unsigned int i;
 	int len = 0;
 
+	/*
+	 * A rebuild swaps a member's disk (rebuild.c); the old one may be
+	 * detached right after.  Not rc.lock: it is held while the drive is
+	 * deleted, which waits for this very read to end.
+	 */
+	spin_lock(&ld->mem_lock);
 	for (i = 0; i < ld->nmem; i++) {
 		struct rc_mdisk *md = ld->mem[i].md;
 
@@ -59,11 +65,17 @@ static ssize_t members_show(struct device *dev, struct device_attribute *attr,
 				     md ? md->name : "-",
 				     rc_mem_usable(ld, i) ? "online" : "failed");
 	}
+	spin_unlock(&ld->mem_lock);
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
 static DEVICE_ATTR_RO(members);
 
+/*
+ * Every drive's attributes first (RC_LD_COMMON_ATTRS of them), then those
+ * of single levels, which only drives of that level show (its ops->attrs).
+ */
+#define RC_LD_COMMON_ATTRS 9
 static struct attribute *rc_ld_attrs[] = {
 	&dev_attr_level.attr,
 	&dev_attr_state.attr,
@@ -71,12 +83,34 @@ static struct attribute *rc_ld_attrs[] = {
 	&dev_attr_stripe_sectors.attr,
 	&dev_attr_members.attr,
 	&dev_attr_rebuild.attr,
+	&dev_attr_rebuild_speed_min.attr,
+	&dev_attr_rebuild_speed_max.attr,
+	&dev_attr_sync_action.attr,
+	/* RAID 5 */
+	&dev_attr_stripe_cache_size.attr,
+	&dev_attr_stripe_cache_active.attr,
+	&dev_attr_raid5_zero_copy.attr,
 	NULL,
 };
+
+static umode_t rc_ld_attr_visible(struct kobject *kobj, struct attribute *a,
+				  int n)
+{
+	struct rc_ldev *ld = rc_dev_ld(kobj_to_dev(kobj));
+	struct attribute **own = ld->ops->attrs;
+
+	if (n < RC_LD_COMMON_ATTRS)
+		return a->mode;
+	for (; own && *own; own++)
+		if (*own == a)
+			return a->mode;
+	return 0;
+}
 
 static const struct attribute_group rc_ld_attr_group = {
 	.name = "raidcluster",
 	.attrs = rc_ld_attrs,
+	.is_visible = rc_ld_attr_visible,
 };
 
 const struct attribute_group *rc_ld_attr_groups[] = {

@@ -95,8 +95,18 @@ struct rc_ioc_create {
 	__u32 number;			/* out: N of /dev/rclN */
 	__u64 capacity;			/* out: sectors */
 	struct rc_ioc_extent extents[16];	/* in */
-	__u32 reserved[8];
+	__u32 flags;			/* in: RC_CREATE_F_* */
+	__u32 reserved[7];
 };
+
+/*
+ * rc_ioc_create.flags.  A new RAID 5 builds its parity in the background
+ * (a resync; until it has passed a row, writes there use reconstruct-
+ * write).  ASSUME_CLEAN skips that, as mdadm --assume-clean: only right
+ * when every member is known to hold consistent parity already (e.g. all
+ * zeroed).  RAID 0/1/10 are never resynced at creation.
+ */
+#define RC_CREATE_F_ASSUME_CLEAN 0x1u
 
 /* RC_IOC_DELETE: remove a logical drive that nobody has open. */
 struct rc_ioc_delete {
@@ -143,6 +153,8 @@ struct rc_ioc_ld_info {
  * degraded with RC_IOC_RUN).
  */
 #define RC_LD_F_RUNNING 0x1u
+/* The rebuild_* progress fields describe a RAID 5 resync, not a rebuild. */
+#define RC_LD_F_RESYNC 0x2u
 
 /*
  * RC_IOC_REBUILD: rebuild the failed member of running drive @number onto

@@ -249,6 +249,7 @@ Json config_json(const rc_config &cfg) {
                  .set("level", static_cast<unsigned>(x.level))
                  .set("stripe_sectors", x.stripe_sectors)
                  .set("capacity_sectors", static_cast<unsigned long long>(x.capacity))
+                 .set("resync_pos", static_cast<unsigned long long>(x.resync_pos))
                  .set("state", rc_ld_state_name(x.state))
                  .set("uuid", format_uuid(x.uuid))
                  .set("extents", ext));

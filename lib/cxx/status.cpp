@@ -33,8 +33,9 @@ long long rebuild_eta(const LdInfo &l) {
 std::string rebuild_text(const LdInfo &l) {
   if (!l.rebuild_total)
     return "";
-  char b[96];
-  int n = std::snprintf(b, sizeof(b), "%.1f%%", rebuild_percent(l));
+  char b[112];
+  int n = std::snprintf(b, sizeof(b), "%s%.1f%%", (l.flags & RC_LD_F_RESYNC) ? "resync " : "",
+                        rebuild_percent(l));
   // rate in sectors/s; ETA from the rest at that rate
   long long eta = rebuild_eta(l);
   if (eta >= 0 && n > 0 && static_cast<size_t>(n) < sizeof(b))
@@ -77,6 +78,9 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                 .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
                 .set("state", rc_ld_state_name(l.state))
                 .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
+                .set("sync_action", !l.rebuild_total              ? "idle"
+                                    : (l.flags & RC_LD_F_RESYNC) ? "resync"
+                                                                 : "rebuild")
                 .set("open_count", l.open_count)
                 .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
                 .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))

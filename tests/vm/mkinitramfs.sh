@@ -125,7 +125,8 @@ fi
 #    missing while the project is being built; the tests then say so)
 ABUSE_SRC=$HERE/guest/ioctl_abuse.c
 CRASH_SRC=$HERE/guest/crash_io.c
-PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" \
+MEMHOG_SRC=$HERE/guest/memhog.c
+PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
              "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
@@ -142,6 +143,8 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
         "$ABUSE_SRC"
     # writer and reader of self-describing records for the crash test (tests/vm/test_crash.py)
     cc -static -O2 -pthread -Wall -Wextra -Werror -o "$R/usr/sbin/rc-crash-io" "$CRASH_SRC"
+    # memory pressure next to writeback (tests/vm/test_memory.py)
+    cc -static -O2 -Wall -Wextra -Werror -o "$R/usr/sbin/rc-memhog" "$MEMHOG_SRC"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"

@@ -56,6 +56,11 @@ int cmd_create(const CreateOpts &o) {
   req.level = ld.level;
   req.stripe_sectors = ld.stripe_sectors;
   req.nextents = ld.nextents;
+  if (o.assume_clean) {
+    if (level != RC_RAID5)
+      throw rc::UsageError("--assume-clean is for RAID 5 only (RAID 0/1/10 are never resynced)");
+    req.flags |= RC_CREATE_F_ASSUME_CLEAN;
+  }
   for (unsigned i = 0; i < ld.nextents; i++) {
     req.extents[i].disk = ld.ext[i].disk;
     req.extents[i].start = ld.ext[i].start;

@@ -33,6 +33,7 @@ struct CreateOpts {
   std::string size;
   std::vector<std::string> disks;
   bool json = false;
+  bool assume_clean = false;
 };
 int cmd_create(const CreateOpts &o);
 

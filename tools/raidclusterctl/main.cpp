@@ -83,7 +83,11 @@ int main(int argc, char **argv) {
        "sectors with the suffix s.  The default START is the first free sector of the\n"
        "disk's data area (sector 32768 on a fresh disk); the default LEN is the rest of\n"
        "the disk, or --size.  Members are used in the order given.  The request is\n"
-       "checked with the same code as the kernel before anything is written.\n" +
+       "checked with the same code as the kernel before anything is written.\n"
+       "A new RAID 5 builds its parity in the background (a resync, shown by\n"
+       "'status'; the drive is usable at once, writes not yet passed by it use\n"
+       "reconstruct-write); --assume-clean skips that when the members are known\n"
+       "to hold consistent parity already (e.g. all zeroed), as mdadm's.\n" +
        std::string(kDiskNames));
   c->add_option("NAME", cr.name, "Drive name: 1-31 of [A-Za-z0-9_.-]")->required();
   c->add_option("-l,--level", cr.level, "RAID level: 0, 1, 5 or 10")->required();
@@ -93,6 +97,8 @@ int main(int argc, char **argv) {
       ->required();
   c->add_option("--size", cr.size, "Length of each member extent without its own LEN");
   c->add_flag("--json", cr.json, "Print the created drive as JSON");
+  c->add_flag("--assume-clean", cr.assume_clean,
+              "RAID 5: skip the initial parity build (members already consistent)");
   doc(c, c_details,
       std::string("Examples:\n"
                   "  raidclusterctl create data --level 1 --disk sdb --disk sdc\n"
