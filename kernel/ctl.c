@@ -123,7 +123,7 @@ static int rc_ioc_disk_info(void *arg)
 	a->state = md && !rc_mdisk_usable(md) ? RC_DISK_FAILED : d->state;
 	a->wwn_len = d->wwn_len;
 	memcpy(a->wwn, d->wwn, sizeof(a->wwn));
-	memcpy(a->serial, d->serial, min(strlen(d->serial), sizeof(a->serial)));
+	memcpy(a->serial, d->serial, strnlen(d->serial, sizeof(a->serial)));
 	a->capacity = d->capacity;
 	if (md) {
 		a->present = 1;

@@ -69,7 +69,11 @@ struct rc_ioc_disk_info {
 	__u32 major, minor;		/* out: when present */
 	__u32 wwn_len;			/* out */
 	__u8 wwn[16];			/* out */
-	char serial[40];		/* out */
+	/*
+	 * out: NUL padded, and not NUL terminated when the serial has all 40
+	 * bytes (VPD 0x80 allows it): read it with strnlen(serial, 40).
+	 */
+	char serial[40];
 	__u64 capacity;			/* out: sectors */
 	__u64 read_errors;		/* out: since attach */
 	__u64 write_errors;		/* out: since attach */

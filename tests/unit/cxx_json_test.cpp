@@ -86,6 +86,22 @@ TEST(CxxJson, Status) {
   EXPECT_EQ(format_status(info, {d}, {l}).find("ETA"), std::string::npos);
 }
 
+// RC_IOC_DISK_INFO's serial is 40 bytes, NUL padded, with no terminator when all 40 are used:
+// status must print exactly those 40, not run on into the capacity that follows it.
+TEST(CxxJson, StatusFullLengthSerial) {
+  rc_ioc_info info{};
+  DiskInfo d{};
+  const char s40[] = "S3R1AL-0123456789-ABCDEFGHIJKLMNOPQRSTUV";
+  static_assert(sizeof(s40) == sizeof(d.serial) + 1, "a serial of exactly 40 bytes");
+  std::memcpy(d.serial, s40, sizeof(d.serial));
+  d.capacity = 0x4141414141414141ull; // "AAAAAAAA" right after the serial
+  std::string j = status_json(info, {d}, {}).dump(0);
+  EXPECT_NE(j.find(std::string("\"serial\":\"") + s40 + "\""), std::string::npos) << j;
+  std::string t = format_status(info, {d}, {});
+  EXPECT_NE(t.find(s40), std::string::npos) << t;
+  EXPECT_EQ(t.find(std::string(s40) + "A"), std::string::npos) << t;
+}
+
 TEST(CxxJson, ScanEmptyAndOneDisk) {
   EXPECT_EQ(probes_json({}).dump(0), "{\"disks\":[]}");
   std::string empty = format_probes({});
