@@ -104,6 +104,7 @@ enum rc_node_info {
 	RC_NI_CABLE_FAILURE = 12,	/* fig 17 step 1750, fig 15 1565 */
 	RC_NI_KILLED = 13,		/* Node_Kill received (step 1135) */
 	RC_NI_HEARTBEAT_LOST = 14,	/* fig 17 steps 1720/1725 */
+	RC_NI_DUPLICATE_ID = 15,	/* a live node already has our ID */
 	RC_NI_MAX
 };
 

@@ -62,7 +62,10 @@ void rc_cluster_start(struct rc_node *n)
 	rc_self_fire(n, RC_SE_BOOT);
 	n->booting = true;
 	n->start_ms = n->now;
-	n->discovery_end = n->now + n->p.discovery_ms;
+	/* listen first (duplicate IDs), then the discovery of step 410 */
+	n->listening = n->p.listen_ms != 0;
+	n->listen_end = n->now + n->p.listen_ms;
+	n->discovery_end = n->listen_end + n->p.discovery_ms;
 	n->next_hb = n->now;
 	n->next_poll = n->now;
 	rc_chan_update(n);
@@ -713,6 +716,10 @@ static bool rc_election_running(const struct rc_node *n)
 
 void rc_cluster_tick(struct rc_node *n)
 {
+	if (n->listening && n->now >= n->listen_end) {
+		n->listening = false;	/* nobody else writes our slot */
+		n->next_hb = n->now;
+	}
 	if (n->now >= n->next_hb) {
 		n->next_hb = n->now + n->p.hb_period_ms;
 		rc_slot_touch(n);

@@ -67,6 +67,8 @@ const struct rc_fsm_row rc_fsm_self[] = {
 	  "fig 11 steps 1130, 1135: Node_Kill, suspension mode" },
 	{ ANY, ANY, RC_SE_CABLE_FAIL, RC_NS_KILLED_SLAVE, RC_NI_CABLE_FAILURE,
 	  "fig 17 step 1750 / fig 15 step 1565: cable failure, kill self" },
+	{ ANY, ANY, RC_SE_DUPLICATE_ID, RC_NS_KILLED_SLAVE, RC_NI_DUPLICATE_ID,
+	  "fig 4 step 410, beyond the patent: our node ID is live elsewhere, refuse to join" },
 };
 const unsigned int rc_fsm_self_rows = ARRAY_SIZE(rc_fsm_self);
 
@@ -185,6 +187,7 @@ static const char *const rc_self_event_names[RC_SE_MAX] = {
 	[RC_SE_PROMOTE] = "promote",
 	[RC_SE_REBUILD_ON] = "rebuild_on",
 	[RC_SE_REBUILD_OFF] = "rebuild_off",
+	[RC_SE_DUPLICATE_ID] = "duplicate_id",
 };
 
 static const char *const rc_peer_event_names[RC_PE_MAX] = {

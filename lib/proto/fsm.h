@@ -35,6 +35,7 @@ enum rc_self_event {
 	RC_SE_PROMOTE,		/* survivors elect a new master (fig 17, 425) */
 	RC_SE_REBUILD_ON,	/* 1425, 11A5 */
 	RC_SE_REBUILD_OFF,	/* 1645, 11H0 */
+	RC_SE_DUPLICATE_ID,	/* a live node has our ID (listen phase) */
 	RC_SE_MAX
 };
 

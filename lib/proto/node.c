@@ -28,6 +28,7 @@ void rc_node_params_default(struct rc_node_params *p, u8 self, u32 incarnation)
 	p->reserve_retry_ms = 300;
 	p->status_period_ms = 1000;
 	p->renegotiate_ms = 1000;
+	p->listen_ms = 2 * p->hb_period_ms + p->poll_ms;
 }
 
 void rc_node_reset(struct rc_node *n)
@@ -41,7 +42,8 @@ static bool rc_params_ok(const struct rc_node_params *p)
 	       p->hb_period_ms >= p->poll_ms && p->hb_misses &&
 	       p->hb_misses < 100 && p->monitor_ms && p->reply_timeout_ms &&
 	       p->negotiate_timeout_ms && p->reserve_retry_ms &&
-	       p->status_period_ms && p->renegotiate_ms;
+	       p->status_period_ms && p->renegotiate_ms &&
+	       (!p->listen_ms || p->listen_ms >= 2 * p->hb_period_ms);
 }
 
 int rc_node_start(struct rc_node *n, const struct rc_node_params *p,
@@ -188,6 +190,18 @@ void rc_suspend(struct rc_node *n, u8 ev)
 	a.type = RC_ACT_SUSPEND;
 	a.info = n->info;
 	rc_emit(n, &a);
+}
+
+/*
+ * A live node already uses our ID (rc_slots_listen()): refuse to join.
+ * Nothing of ours has been written and nothing will be: the other node's
+ * slot and boxes stay its own (rc_slot_flush() and rc_box_flush() stop at
+ * slot_final).
+ */
+void rc_refuse_duplicate(struct rc_node *n)
+{
+	n->slot_final = true;
+	rc_suspend(n, RC_SE_DUPLICATE_ID);
 }
 
 bool rc_is_master(const struct rc_node *n)
@@ -547,6 +561,50 @@ u8 rc_node_connected(const struct rc_node *n)
 	return n->connected;
 }
 
+bool rc_node_overflowed(const struct rc_node *n)
+{
+	return n->act_overflow;
+}
+
+int rc_node_peer_view(const struct rc_node *n, u8 id, u64 now_ms,
+		      struct rc_peer_view *v)
+{
+	const struct rc_peer *pr;
+
+	if (id >= RC_MAX_NODES)
+		return -EINVAL;
+	memset(v, 0, sizeof(*v));
+	if (id == n->p.self) {
+		v->known = n->started;
+		v->live = n->started && !n->suspended;
+		v->booting = n->booting;
+		v->suspended = n->suspended;
+		v->state = n->state;
+		v->info = n->info;
+		v->master = n->master;
+		v->connected = n->connected;
+		v->comm_channel = n->comm;
+		v->incarnation = n->p.incarnation;
+		v->heartbeat = n->heartbeat;
+		return 0;
+	}
+	pr = &n->peers[id];
+	rc_node_peer(n, id, &v->state, &v->info);
+	if (!pr->slot_ok)
+		return 0;
+	v->known = true;
+	v->live = rc_peer_live(n, id);
+	v->booting = pr->slot.booting;
+	v->suspended = pr->slot.flags & RC_SLOTF_SUSPENDED;
+	v->master = pr->slot.master;
+	v->connected = pr->slot.connected;
+	v->comm_channel = pr->slot.comm_channel;
+	v->incarnation = pr->slot.incarnation;
+	v->heartbeat = pr->slot.heartbeat;
+	v->hb_age_ms = now_ms > pr->hb_change_ms ? now_ms - pr->hb_change_ms : 0;
+	return 0;
+}
+
 /* --- names ------------------------------------------------------------------------- */
 
 static const char *const rc_state_names[RC_NS_MAX] = {
@@ -577,6 +635,7 @@ static const char *const rc_info_names[RC_NI_MAX] = {
 	[RC_NI_CABLE_FAILURE] = "Cable_Failure",
 	[RC_NI_KILLED] = "Killed",
 	[RC_NI_HEARTBEAT_LOST] = "Heartbeat_Lost",
+	[RC_NI_DUPLICATE_ID] = "Duplicate_Node_ID",
 };
 
 static const char *const rc_action_names[RC_ACT_MAX] = {

@@ -72,11 +72,19 @@ struct rc_node_params {
 	u32 reserve_retry_ms;	/* higher-priority reserve waits (step 1045) */
 	u32 status_period_ms;	/* Node_Inform_Status period (1620/1815) */
 	u32 renegotiate_ms;	/* restarted slave: retry after (step 8E0) */
+	/*
+	 * Listen first: for this long after a start the node reads the slots
+	 * but writes nothing.  If its own slot advances meanwhile, a live node
+	 * already has its ID: it refuses to join (SUSPEND, DUPLICATE_ID)
+	 * without having written a block.  0: no listening (tests).  At least
+	 * two heartbeat periods, so a live writer is seen advancing.
+	 */
+	u32 listen_ms;
 };
 
 /* Defaults: poll 100, heartbeat 1000 x 4, discovery 2500, monitor 1000,
  * negotiation timeout 15000, reply 4000, reserve retry 300, status 1000,
- * renegotiate 1000.
+ * renegotiate 1000, listen 2100 (two heartbeats and a poll).
  */
 void rc_node_params_default(struct rc_node_params *p, u8 self, u32 incarnation);
 
@@ -247,6 +255,32 @@ u8 rc_node_rebuilding_ld(const struct rc_node *n);
 /* Node-communications channel and Connected_Channels bitmap. */
 u8 rc_node_comm_channel(const struct rc_node *n);
 u8 rc_node_connected(const struct rc_node *n);
+
+/*
+ * An action was lost because the host did not drain the queue (a host
+ * bug: the library never emits more than RC_MAX_ACTIONS in one event).
+ * Sticky until rc_node_reset(); the host must treat it as fatal (stop the
+ * node), since an I/O action lost is never answered.
+ */
+bool rc_node_overflowed(const struct rc_node *n);
+
+/* What this node knows of node @id, from its slot (tools: node list). */
+struct rc_peer_view {
+	bool known;		/* a valid slot of it was read */
+	bool live;		/* its heartbeat advanced recently */
+	bool booting;
+	bool suspended;		/* its slot says it waits for a human */
+	u8 state, info;		/* in this node's view (rc_node_peer()) */
+	u8 master;		/* the master its slot names */
+	u8 connected;		/* its Connected_Channels bitmap */
+	u8 comm_channel;
+	u32 incarnation;
+	u64 heartbeat;
+	u64 hb_age_ms;		/* since its heartbeat last advanced */
+};
+/* 0, or -EINVAL for @id out of range.  For @id == self: own values. */
+int rc_node_peer_view(const struct rc_node *n, u8 id, u64 now_ms,
+		      struct rc_peer_view *v);
 
 /* Names for logs and traces. */
 const char *rc_node_state_name(unsigned int state);

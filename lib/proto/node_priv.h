@@ -169,6 +169,12 @@ struct rc_node {
 	u8 slot_inflight;
 	bool slot_dirty;
 	bool slot_final;	/* the suspended slot has been written */
+	/* listening before the first write (rc_node_params.listen_ms) */
+	bool listening;
+	u64 listen_end;
+	u8 own_slot_seen;	/* channels a valid slot of our ID came from */
+	u32 own_slot_inc[RC_MAX_CHANNELS];
+	u64 own_slot_hb[RC_MAX_CHANNELS];
 	u8 slots_read_inflight;	/* per channel */
 	/* peers */
 	struct rc_peer peers[RC_MAX_NODES];
@@ -249,6 +255,7 @@ void rc_emit_complete(struct rc_node *n, u64 cookie, u8 status);
 void rc_self_fire(struct rc_node *n, u8 ev);
 void rc_peer_fire(struct rc_node *n, u8 id, u8 ev);
 void rc_suspend(struct rc_node *n, u8 ev);
+void rc_refuse_duplicate(struct rc_node *n);
 bool rc_is_master(const struct rc_node *n);
 bool rc_nexus(const struct rc_node *n);
 u32 rc_members(const struct rc_node *n);

@@ -126,7 +126,8 @@ void rc_slot_flush(struct rc_node *n)
 {
 	unsigned int c, issued = 0;
 
-	if (!n->slot_dirty || n->slot_inflight || !n->connected || n->slot_final)
+	if (!n->slot_dirty || n->slot_inflight || !n->connected ||
+	    n->slot_final || n->listening)
 		return;
 	n->heartbeat++;
 	rc_slot_fill(n, &n->slot_scratch);
@@ -168,10 +169,42 @@ void rc_slots_read(struct rc_node *n)
 	}
 }
 
-static void rc_slots_parse(struct rc_node *n, const u8 *data)
+/*
+ * While listening (rc_node_params.listen_ms): is our own slot being
+ * written by somebody else?  A slot left by our previous life stands
+ * still; a live node with our ID advances its heartbeat (or a new one
+ * starts with a new incarnation) between two of our reads.  Compared
+ * per channel: the copies on different channels may differ (a channel
+ * that lost our last writes keeps an older copy).
+ */
+static void rc_slots_listen(struct rc_node *n, u8 ch, const u8 *data)
+{
+	struct rc_slot_info *s = &n->slot_scratch;
+
+	if (ch >= RC_MAX_CHANNELS ||
+	    rc_slot_decode(data + (size_t)n->p.self * RC_SLOT_BYTES,
+			   RC_SLOT_BYTES, n->p.self, s))
+		return;		/* never written, torn or foreign */
+	if ((n->own_slot_seen & (1u << ch)) &&
+	    (s->incarnation != n->own_slot_inc[ch] ||
+	     s->heartbeat != n->own_slot_hb[ch])) {
+		rc_refuse_duplicate(n);
+		return;
+	}
+	n->own_slot_seen |= 1u << ch;
+	n->own_slot_inc[ch] = s->incarnation;
+	n->own_slot_hb[ch] = s->heartbeat;
+}
+
+static void rc_slots_parse(struct rc_node *n, u8 ch, const u8 *data)
 {
 	unsigned int i;
 
+	if (n->listening) {
+		rc_slots_listen(n, ch, data);
+		if (n->suspended)
+			return;
+	}
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		if (i == n->p.self)
 			continue;
@@ -213,7 +246,7 @@ void rc_box_flush(struct rc_node *n, u8 to)
 	unsigned int i, c, cnt, issued = 0;
 
 	if (!pr->box_dirty || pr->box_inflight || !n->connected ||
-	    !pr->tx_inc || !n->started)
+	    !pr->tx_inc || !n->started || n->listening || n->slot_final)
 		return;
 	cnt = pr->txn < RC_MBOX_MSGS ? pr->txn : RC_MBOX_MSGS;
 	for (i = 0; i < cnt; i++)
@@ -459,7 +492,8 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 	u8 peer = RC_TAG_PEER(io->tag);
 	u8 ch = RC_TAG_CH(io->tag);
 
-	if (peer >= RC_MAX_NODES)
+	/* a verify TUR carries a disk index (up to 63) where others a node */
+	if (peer >= RC_MAX_NODES && kind != RC_TAG_TUR_VERIFY)
 		return;
 	if (kind == RC_TAG_SLOT_WRITE || kind == RC_TAG_BOX_WRITE ||
 	    kind == RC_TAG_SLOTS_READ || kind == RC_TAG_BOX_READ)
@@ -495,7 +529,7 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		if (n->suspended)
 			return;
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
-			rc_slots_parse(n, data);
+			rc_slots_parse(n, ch, data);
 		if (!n->suspended && (io->tag & RC_TAG_CHECK))
 			rc_cluster_slots(n, !error && data);
 		return;

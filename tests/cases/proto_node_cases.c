@@ -38,6 +38,7 @@ struct rc_t_host {
 	unsigned int max_concurrent_rebuilds;
 	unsigned int torn_every;	/* tear every Nth write (0: never) */
 	unsigned int writes;
+	unsigned int node_writes[T_NODES];	/* WRITE actions per node */
 	u64 now;
 	u8 status[T_COOKIES];
 	bool done[T_COOKIES];
@@ -167,6 +168,8 @@ static void rc_t_drain(struct rc_t_host *h, unsigned int k)
 		case RC_ACT_READ:
 		case RC_ACT_WRITE:
 		case RC_ACT_TUR:
+			if (a.type == RC_ACT_WRITE)
+				h->node_writes[k]++;
 			rc_t_io(h, k, &a);
 			break;
 		case RC_ACT_COMPLETE:
@@ -269,7 +272,7 @@ RC_TEST(proto_node_bad_host_input)
 	/* Completions of I/O it never asked for change nothing. */
 	rc_node_io_done(h->node[0], h->now, &junk, 0, NULL);
 	rc_node_io_done(h->node[0], h->now, NULL, 0, NULL);
-	rc_t_run(h, 4000);
+	rc_t_run(h, 6100);	/* listen 2.1 s, discovery 2.5 s */
 	/* Alone: master of itself (steps 425-435, 4A0). */
 	RC_EXPECT_EQ(rc_node_state(h->node[0]), RC_NS_MASTER);
 	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_COMPLETED_STARTUP);
@@ -589,7 +592,7 @@ RC_TEST(proto_node_negotiation_timeout)
 	h->par[1].negotiate_timeout_ms = 2000;
 	rc_t_start(h, 1);
 	/* Node 1 finds master 4 and waits for negotiations (505, 520). */
-	rc_t_run(h, 2700);
+	rc_t_run(h, 4800);	/* after its listen phase of 2.1 s */
 	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_ACTIVE_SLAVE);
 	RC_EXPECT_EQ(rc_node_info(h->node[1]),
 		     RC_NI_WAITING_FOR_NEGOTIATIONS);
@@ -674,7 +677,7 @@ RC_TEST(proto_node_fast_reboot_detected)
 	h->par[0].incarnation++;
 	rc_t_setup_node(h, 0);
 	rc_t_start(h, 0);
-	rc_t_run(h, 1200);
+	rc_t_run(h, 3300);	/* its listen phase (2.1 s), then its slot */
 	rc_node_peer(h->node[1], 1, &s, &i);
 	RC_EXPECT_TRUE(s == RC_NS_NEW_SLAVE || s == RC_NS_DIAGNOSED_SLAVE);
 	RC_EXPECT_EQ(rc_node_holder(h->node[1], 3), RC_HOLDER_NONE);
@@ -708,4 +711,105 @@ RC_TEST(proto_node_torn_writes_still_agree)
 		RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
 		rc_t_expect_holder(rc_t, h, 5, RC_HOLDER_NONE);
 	}
+}
+
+/*
+ * A node started with the ID of a live node listens first (listen_ms),
+ * sees its own slot advancing, and refuses to join: DUPLICATE_ID, without
+ * having written a single block, so the live node's slot and boxes stay
+ * its own and the cluster does not notice.
+ */
+RC_TEST(proto_node_duplicate_id_refused)
+{
+	static const u8 ids[] = { 2, 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	u8 s, i;
+
+	RC_ASSERT_TRUE(h);
+	h->count = 2;
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 2);
+	/* the newcomer: another machine configured with ID 2 */
+	h->count = 3;
+	h->par[2].incarnation = 7;
+	rc_t_start(h, 2);
+	rc_t_run(h, 5000);
+	RC_EXPECT_TRUE(h->suspended[2]);
+	RC_EXPECT_EQ(rc_node_state(h->node[2]), RC_NS_KILLED_SLAVE);
+	RC_EXPECT_EQ(rc_node_info(h->node[2]), RC_NI_DUPLICATE_ID);
+	RC_EXPECT_EQ(h->node_writes[2], 0);
+	/* the live node 2 is still the master, node 1 its slave */
+	RC_EXPECT_EQ(rc_node_master(h->node[1]), 2);
+	rc_node_peer(h->node[1], 2, &s, &i);
+	RC_EXPECT_EQ(s, RC_NS_MASTER);
+	h->count = 2;
+	rc_t_run(h, 6000);
+	rc_t_expect_cluster(rc_t, h, 2);
+}
+
+/* A slot our previous life left (a crash) stands still: no duplicate. */
+RC_TEST(proto_node_own_stale_slot_is_no_duplicate)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	h->up[0] = false;		/* node 1 crashes, its slot stays */
+	rc_t_run(h, 8000);
+	h->par[0].incarnation++;
+	rc_t_setup_node(h, 0);
+	rc_t_start(h, 0);
+	rc_t_run(h, 12000);
+	RC_EXPECT_FALSE(h->suspended[0]);
+	rc_t_expect_cluster(rc_t, h, 2);
+}
+
+/* An action queue the host does not drain overflows, visibly. */
+RC_TEST(proto_node_overflow_is_visible)
+{
+	static const u8 ids[] = { 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 1, ids);
+	struct rc_host_cmd c = { .op = RC_HOST_RESERVE, .ld = 1 };
+	unsigned int k;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start(h, 0);
+	RC_EXPECT_FALSE(rc_node_overflowed(h->node[0]));
+	/* not in nexus yet: every reserve completes BUSY at once, undrained */
+	for (k = 0; k < 600; k++) {
+		c.cookie = k % T_COOKIES;
+		rc_node_host_cmd(h->node[0], h->now, &c);
+	}
+	RC_EXPECT_TRUE(rc_node_overflowed(h->node[0]));
+}
+
+/* What node list shows: the peers' slots as this node sees them. */
+RC_TEST(proto_node_peer_view)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	struct rc_peer_view v;
+
+	RC_ASSERT_TRUE(h);
+	h->par[1].incarnation = 9;
+	rc_t_start_all(h);
+	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 2, h->now, &v), 0);
+	RC_EXPECT_TRUE(v.known);
+	RC_EXPECT_TRUE(v.live);
+	RC_EXPECT_FALSE(v.booting);
+	RC_EXPECT_FALSE(v.suspended);
+	RC_EXPECT_EQ(v.state, RC_NS_MASTER);
+	RC_EXPECT_EQ(v.master, 2);
+	RC_EXPECT_EQ(v.incarnation, 9);
+	RC_EXPECT_EQ(v.connected, 0x3);
+	RC_EXPECT_LT(v.hb_age_ms, 2 * h->par[1].hb_period_ms + 1);
+	RC_EXPECT_LT(0, v.heartbeat);
+	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 1, h->now, &v), 0);
+	RC_EXPECT_TRUE(v.live);
+	RC_EXPECT_EQ(v.state, RC_NS_ACTIVE_SLAVE);
+	RC_EXPECT_EQ(v.master, 2);
+	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 7, h->now, &v), 0);
+	RC_EXPECT_FALSE(v.known);
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[0], 32, h->now, &v), -EINVAL);
 }

@@ -23,7 +23,11 @@
 	X(proto_node_negotiation_timeout)                                     \
 	X(proto_node_rebuild_one_at_a_time)                                   \
 	X(proto_node_fast_reboot_detected)                                    \
-	X(proto_node_torn_writes_still_agree)
+	X(proto_node_torn_writes_still_agree)				\
+	X(proto_node_duplicate_id_refused)				\
+	X(proto_node_own_stale_slot_is_no_duplicate)			\
+	X(proto_node_overflow_is_visible)				\
+	X(proto_node_peer_view)
 
 RC_PROTO_NODE_CASES(RC_TEST_DECLARE)
 
