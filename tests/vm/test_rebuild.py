@@ -247,11 +247,11 @@ def images_equal(a, b, length_sectors, step=4 << 20):
 
 def test_writes_straddle_position(t):
     # A RAID 1 rebuild at its lowest speed spends almost all its time between windows, with
-    # nothing fenced, while 1 MiB writes at 512 KiB alignment keep landing across the window
-    # the position stands at: a write that lies partly below the position must still reach
-    # the new member there (md sends a write to every mirror that is not faulty, the
-    # recovering one included), or the part below stays stale for good. Afterwards the two
-    # mirrors must be byte-identical over the whole extent, on the raw images.
+    # nothing fenced. Each time the position moves, one 1 MiB write lands across it (half below,
+    # half above) while the engine sleeps, and that block is never written again: if the part
+    # below the position skipped the new member (md sends a write to every mirror that is not
+    # faulty, the recovering one included), it stays stale for good. Afterwards the two mirrors
+    # must be byte-identical over the whole extent, on the raw images.
     d = t.disks
     old, keep, new = d[0], d[1], d[2]
     t.load()
@@ -271,26 +271,35 @@ def test_writes_straddle_position(t):
     # 1000 KiB/s: one 1 MiB window a second, then a sleep with no window fenced
     for p in ("rebuild_speed_max", "rebuild_speed_min"):
         t.check(f"echo 1000 > /sys/module/raidcluster/parameters/{p}")
+    sysfs = "/sys/block/rcl0/raidcluster/rebuild"
+    # one write of 1 MiB at position - 512 KiB per position (RAID 1: drive = member sectors)
+    follow = ("last=0; while set -- $(cat " + sysfs + ") && [ $2 != 0 ]; do "
+              "if [ $1 != $last ] && [ $1 -ge 1024 ]; then "
+              f"fio --name=straddle --filename={dev} --ioengine=psync --direct=1 --rw=write "
+              "--bs=1M --size=1M --offset=$((($1 - 1024) * 512)) --buffer_pattern=0x$1 "
+              ">/dev/null 2>&1; echo $1 >> /tmp/straddled; last=$1; fi; sleep 0.05; done")
     try:
-        t.check(f"(fio --name=straddle --filename={dev} --ioengine=psync --direct=1 "
-                "--rw=randwrite --bs=1M --blockalign=512k --norandommap --time_based "
-                "--runtime=900 > /tmp/straddle.out 2>&1 &) ; true")
         t.ctl_ok("rebuild", "r", "--disk", new.serial)
-        st = wait_rebuild_over(t, new.serial, timeout=900)
+        t.check(f"rm -f /tmp/straddled; {follow}", timeout=900)
+        st = wait_rebuild_over(t, new.serial, timeout=120)
     finally:
-        # every writer gone (its last write complete) before the images are compared
-        t.sh("kill -9 $(pidof fio) 2>/dev/null; while pidof fio >/dev/null; do sleep 0.2; done",
-             timeout=60)
         t.check("echo 1000 > /sys/module/raidcluster/parameters/rebuild_speed_min")
         t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
     if st != "online":
         raise Fail(f"rebuild onto {new.serial} ended {st!r}: {t.drive('r')}")
+    straddled = t.check("cat /tmp/straddled 2>/dev/null | wc -l").strip()
+    if int(straddled or 0) < 5:
+        raise Fail(f"only {straddled} writes landed across the position: the test saw nothing")
     t.check("sync")
     bad = images_equal(keep, new, length)
     if bad is not None:
+        def peek(d):
+            with open(d.path, "rb") as f:
+                f.seek((DATA_START + bad) * 512)
+                return f.read(16).hex()
         raise Fail(f"after the rebuild the mirrors differ from member sector {bad} on "
-                   f"(the position moves in {2048}-sector windows; fio log: "
-                   f"{t.sh('tail -3 /tmp/straddle.out')[1]})")
+                   f"({straddled} writes across the position, which moves in 2048-sector "
+                   f"windows): {keep.serial} {peek(keep)}, {new.serial} {peek(new)}")
 
 
 GROUPS += [Group("raid1_rebuild_straddle", [test_writes_straddle_position], disks=3,
