@@ -45,8 +45,8 @@ def scenario_shared_disks(name):
             for i in c.ids:
                 d = c.disks[i % len(c.disks)]
                 got = c.node(j).check(f"dd if={d.dev} bs=4096 skip={SECTOR // 8} count=1 "
-                                      "iflag=direct 2>/dev/null | head -c 24")
-                if got.strip() != f"node {i} wrote this blo":
+                                      "iflag=direct 2>/dev/null | head -c 23")
+                if got != f"node {i} wrote this block":
                     raise Fail(f"node {j} reads {got!r} where node {i} wrote on {d.serial}")
         problems = c.kernel_problems()
         if problems:
