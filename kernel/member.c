@@ -137,14 +137,17 @@ void rc_config_recount(struct rc_config *cfg)
  * What an attach changes in rc before it knows the disk is acceptable, so
  * that a refusal (validation after adopting a newer COD) puts back the old
  * configuration whole: its records, the disk table, each member disk's
- * record index, the failure bits the adopt set, and whether a cluster was
- * known at all.
+ * record index, and whether a cluster was known at all.  The failure bits
+ * a newer COD brings are not set until the attach is accepted
+ * (@to_fail): the data path reads them without rc.lock, and a disk a
+ * running drive uses must not look failed for a moment (its writes would
+ * skip it) only because an attach is later refused.
  */
 struct rc_cfg_undo {
 	struct rc_config *cfg;
 	struct rc_mdisk *disks[RC_MAX_DISKS];
 	unsigned int index[RC_MAX_DISKS];	/* of disks[i] */
-	DECLARE_BITMAP(failed_set, RC_MAX_DISKS); /* by slot of disks[] */
+	DECLARE_BITMAP(to_fail, RC_MAX_DISKS);	/* by new record index */
 	bool have_cfg;
 };
 
@@ -159,7 +162,7 @@ static int rc_cfg_undo_save(struct rc_cfg_undo *u)
 	memcpy(u->disks, rc.disks, sizeof(u->disks));
 	for (i = 0; i < RC_MAX_DISKS; i++)
 		u->index[i] = rc.disks[i] ? rc.disks[i]->index : 0;
-	bitmap_zero(u->failed_set, RC_MAX_DISKS);
+	bitmap_zero(u->to_fail, RC_MAX_DISKS);
 	u->have_cfg = rc.have_cfg;
 	return 0;
 }
@@ -171,15 +174,20 @@ static void rc_cfg_undo_apply(struct rc_cfg_undo *u)
 
 	memcpy(rc.cfg, u->cfg, sizeof(*rc.cfg));
 	memcpy(rc.disks, u->disks, sizeof(rc.disks));
-	for (i = 0; i < RC_MAX_DISKS; i++) {
-		if (!rc.disks[i])
-			continue;
-		rc.disks[i]->index = u->index[i];
-		/* only what the adopt set: an I/O error since then stays */
-		if (test_bit(i, u->failed_set))
-			clear_bit(RC_MD_FAILED, &rc.disks[i]->flags);
-	}
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (rc.disks[i])
+			rc.disks[i]->index = u->index[i];
 	rc.have_cfg = u->have_cfg;
+}
+
+/* The attach is accepted: the disks the adopted COD calls failed are. */
+static void rc_cfg_undo_commit(struct rc_cfg_undo *u)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, u->to_fail, RC_MAX_DISKS)
+		if (rc.disks[i])
+			set_bit(RC_MD_FAILED, &rc.disks[i]->flags);
 }
 
 static void rc_cfg_undo_free(struct rc_cfg_undo *u)
@@ -221,15 +229,11 @@ static int rc_adopt(struct rc_config *newer, struct rc_cfg_undo *u, char *msg)
 		moved[idx] = md;
 	}
 	for (i = 0; i < RC_MAX_DISKS; i++) {
-		unsigned int slot;
-
 		if (!moved[i])
 			continue;
-		slot = moved[i]->index;	/* its place in rc.disks until now */
 		moved[i]->index = i;
-		if (newer->disks[i].state == RC_DISK_FAILED &&
-		    !test_and_set_bit(RC_MD_FAILED, &moved[i]->flags))
-			set_bit(slot, u->failed_set);
+		if (newer->disks[i].state == RC_DISK_FAILED)
+			set_bit(i, u->to_fail);	/* once the attach is accepted */
 	}
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
@@ -430,6 +434,7 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		rc_msg(msg, "%s: %s", md->name, why);
 		goto out_undo;
 	}
+	rc_cfg_undo_commit(&undo);
 	rc_cfg_undo_free(&undo);
 	pr_info("%s attached as disk %u (%u:%u:%u:%llu, serial '%s')\n",
 		md->name, md->index, md->host, md->channel, md->target,

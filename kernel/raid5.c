@@ -24,7 +24,9 @@
  *    from it (md's reconstruct-write), so parity stays consistent; a
  *    whole row needs no read, its parity comes from the new data.
  * The lock makes all row work atomic to each other: a degraded read never
- * mixes old and new halves of a row.  Two failed members take the drive
+ * mixes old and new halves of a row's update in the sectors it rebuilds
+ * under one lock (a step of up to 16 pages: a longer degraded read takes
+ * the lock per step, so each step is atomic, not the whole piece).  Two failed members take the drive
  * offline; requests then fail with an I/O error.
  *
  * Windows: a row's work covers the chunk offsets [lo, hi) that any of its
@@ -1023,11 +1025,12 @@ static int rc_raid5_start(struct rc_ldev *ld)
 				  rowlen * (RC5_MAX_ROWS - 2));
 	/* a request that starts inside a row ends in one row more */
 	conf->max_rows = DIV_ROUND_UP(conf->max_sectors, rowlen) + 1;
-	conf->max_stripes = conf->max_rows * (g->chunk / RC5_SPP);
+	conf->max_stripes = conf->max_rows * DIV_ROUND_UP(g->chunk, RC5_SPP);
 	conf->zero_copy = -1;
+	/* room for two of the largest requests at once, and md's default */
 	ret = rc5_cache_init(&conf->cache, ld->nmem, conf->max_stripes,
 			     max_t(unsigned int, RC5_CACHE_DEFAULT,
-				   conf->max_stripes));
+				   2 * conf->max_stripes));
 	if (ret) {
 		kfree(conf);
 		return ret;

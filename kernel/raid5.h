@@ -26,6 +26,7 @@ struct rc5_cache {
 	unsigned int target;		/* stripe_cache_size */
 	unsigned int min;		/* the largest request's need */
 	unsigned int npages;		/* pages per stripe: the members */
+	unsigned int next, serving;	/* tickets: takers are served in order */
 	wait_queue_head_t wait;		/* rc5_cache_get() */
 };
 

@@ -13,7 +13,9 @@
  * be part of a deadlock with the stripe locks (stripe_lock.c).  When the
  * cache is short, the request sleeps until another request gives stripes
  * back; it never fails.  The cache never holds fewer stripes than the
- * largest request needs (rc5_cache_init() @min), so every request fits.
+ * largest request needs (rc5_cache_init() @min), so every request fits,
+ * and takers are served in the order they came (tickets): a large request
+ * is not starved by a stream of small ones that each find enough free.
  *
  * The size can change while the drive runs (sysfs stripe_cache_size):
  * growing allocates in the writer's context (GFP_KERNEL, no lock held),
@@ -92,6 +94,8 @@ int rc5_cache_init(struct rc5_cache *c, unsigned int npages, unsigned int min,
 	c->target = max(size, min);
 	c->nfree = 0;
 	c->total = 0;
+	c->next = 0;
+	c->serving = 0;
 	ret = rc5_cache_grow(c, c->target);
 	if (ret)
 		rc5_cache_exit(c);
@@ -112,13 +116,14 @@ void rc5_cache_exit(struct rc5_cache *c)
 	c->total = 0;
 }
 
-static bool rc5_cache_take(struct rc5_cache *c, unsigned int n,
+/* Ticket @t's turn, and @n stripes free: take them. */
+static bool rc5_cache_take(struct rc5_cache *c, unsigned int t, unsigned int n,
 			   struct rc5_stripe **out)
 {
 	unsigned int i;
 
 	spin_lock_irq(&c->lock);
-	if (c->nfree < n) {
+	if (c->serving != t || c->nfree < n) {
 		spin_unlock_irq(&c->lock);
 		return false;
 	}
@@ -127,19 +132,29 @@ static bool rc5_cache_take(struct rc5_cache *c, unsigned int n,
 		list_del(&out[i]->list);
 	}
 	c->nfree -= n;
+	c->serving++;
 	spin_unlock_irq(&c->lock);
 	return true;
 }
 
 /*
- * Take @n stripes (at most the cache's minimum), all at once: sleeps until
- * they are free.  Process context, no stripe lock held.
+ * Take @n stripes (1 to the cache's minimum), all at once, in turn: sleeps
+ * until it is this caller's turn and they are free.  Process context, no
+ * stripe lock held.
  */
 void rc5_cache_get(struct rc5_cache *c, unsigned int n, struct rc5_stripe **out)
 {
-	if (WARN_ON_ONCE(n > c->min))
-		n = c->min;
-	wait_event(c->wait, rc5_cache_take(c, n, out));
+	unsigned int t;
+
+	/* callers size @n from the same bound as c->min (rc_raid5_start()) */
+	if (WARN_ON_ONCE(!n || n > c->min))
+		n = clamp(n, 1u, c->min);
+	spin_lock_irq(&c->lock);
+	t = c->next++;
+	spin_unlock_irq(&c->lock);
+	wait_event(c->wait, rc5_cache_take(c, t, n, out));
+	/* the next in line may be able to go now */
+	wake_up_all(&c->wait);
 }
 
 /* Give back @n stripes.  Any context. */

@@ -796,7 +796,7 @@ static int rc_rb_run(struct rc_ldev *ld)
 				  &ld->mem[ld->rb->member].flags);
 		return PTR_ERR(t);
 	}
-	ld->rb->task = t;
+	WRITE_ONCE(ld->rb->task, t);
 	return 0;
 }
 
@@ -884,7 +884,7 @@ void rc_rebuild_stop(struct rc_ldev *ld)
 	if (!rb || !rb->task)
 		return;
 	kthread_stop(rb->task);
-	rb->task = NULL;
+	WRITE_ONCE(rb->task, NULL);
 	/* No window stays fenced. */
 	spin_lock(&rb->lock);
 	rb->win_lo = 0;
@@ -962,7 +962,7 @@ bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
 	*total = 0;
 	*rate = 0;
 	if (!rb || READ_ONCE(rb->done) || READ_ONCE(rb->aborted) ||
-	    (!rb->resync &&
+	    (rb->resync ? !READ_ONCE(rb->task) :
 	     !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags)))
 		return false;
 	*done = READ_ONCE(rb->pos);
@@ -1126,18 +1126,21 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		return -EINVAL;
 	}
 	if (ld->rb && ld->rb->task) {
-		if (!ld->rb->resync && !READ_ONCE(ld->rb->done) &&
-		    !READ_ONCE(ld->rb->aborted)) {
-			rc_msg(msg, "rcl%u: a rebuild is already running",
-			       number);
-			return -EBUSY;
+		if (!READ_ONCE(ld->rb->done) && !READ_ONCE(ld->rb->aborted)) {
+			/*
+			 * A resync still running gives way below, once the
+			 * rebuild is sure to start: a drive with a failed
+			 * member cannot build parity, and the rebuild makes
+			 * every row it passes consistent.
+			 */
+			if (!ld->rb->resync) {
+				rc_msg(msg, "rcl%u: a rebuild is already running",
+				       number);
+				return -EBUSY;
+			}
+		} else {
+			rc_rebuild_stop(ld);	/* the last one ended */
 		}
-		/*
-		 * The last one ended, or a resync runs: a drive with a failed
-		 * member cannot build parity, and the rebuild makes every row
-		 * it passes consistent.
-		 */
-		rc_rebuild_stop(ld);
 	}
 	for (i = 0; i < ld->nmem; i++) {
 		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags))
@@ -1181,6 +1184,8 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		rc_msg(msg, "no memory for the rebuild buffers");
 		return -ENOMEM;
 	}
+	/* from here on the rebuild starts, or the resync goes on */
+	rc_rebuild_stop(ld);
 	ext = &rec->ext[m];
 	saved = *ext;
 	dsaved = *drec;
@@ -1195,6 +1200,7 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		*ext = saved;
 		*drec = dsaved;
 		rc_rb_drop(ld, rb);
+		rc_rebuild_kick(ld);	/* a resync stopped above goes on */
 		rc_msg(msg, "configuration not written (%d)", ret);
 		return ret;
 	}

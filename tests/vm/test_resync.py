@@ -12,8 +12,9 @@ the resync runs; once it is over, every row's parity is the XOR of its data on t
 with a member pulled, every written block reads back right, rebuilt from parity.
 
 raid5_resync_resume: the resync's position is checkpointed in the COD (resync_pos): after an
-unload in the middle of it, the reload goes on from there, not from zero, and ends with the
-parity right everywhere.
+unload in the middle of it, the reload goes on from there, not from zero; a rebuild that is
+refused meanwhile (nothing to rebuild) leaves it running; it ends with the parity right
+everywhere.
 """
 import os
 import time
@@ -142,11 +143,21 @@ def test_resync_resumes(t):
         if not 0 < pos < cap:
             raise Fail(f"COD resync_pos {pos} of {cap} after an unload in the middle of it")
         t.load()
+        speed(t, 1000)          # the reload brought the module's defaults back
         t.ctl_ok("attach", *[d.serial for d in ms])
         q = t.drive("q")
         if sync_action(t, "q") != "resync" or int(q.get("rebuild_done", 0)) * 3 < pos:
             # rebuild_done counts member sectors, resync_pos drive sectors (3 data members)
             raise Fail(f"after the reload the resync does not go on from {pos}: {q}")
+        # a rebuild refused (the drive has no failed member) leaves the resync running
+        rc, out = t.ctl("rebuild", "q", "--disk", ms[0].serial)
+        if rc == 0:
+            raise Fail(f"rebuild of an optimal drive accepted:\n{out}")
+        before = int(t.drive("q").get("rebuild_done", 0))
+        time.sleep(4)
+        q = t.drive("q")
+        if sync_action(t, "q") != "resync" or int(q.get("rebuild_done", 0)) <= before:
+            raise Fail(f"the resync stopped after a refused rebuild ({out.strip()}): {q}")
         speed(t, 200000)
         wait_resync_over(t, "q")
     finally:
