@@ -569,39 +569,37 @@ bool rc_node_overflowed(const struct rc_node *n)
 int rc_node_peer_view(const struct rc_node *n, u8 id, u64 now_ms,
 		      struct rc_peer_view *v)
 {
+	const struct rc_slot_info *s;
 	const struct rc_peer *pr;
+	struct rc_slot_info own;
 
 	if (id >= RC_MAX_NODES)
 		return -EINVAL;
+	pr = &n->peers[id];
+	s = &own;
 	memset(v, 0, sizeof(*v));
+	rc_node_peer(n, id, &v->state, &v->info);
 	if (id == n->p.self) {
+		/* what our own slot says, as the others read it */
+		rc_slot_fill(n, &own);
 		v->known = n->started;
 		v->live = n->started && !n->suspended;
-		v->booting = n->booting;
-		v->suspended = n->suspended;
-		v->state = n->state;
-		v->info = n->info;
-		v->master = n->master;
-		v->connected = n->connected;
-		v->comm_channel = n->comm;
-		v->incarnation = n->p.incarnation;
-		v->heartbeat = n->heartbeat;
+	} else if (pr->slot_ok) {
+		s = &pr->slot;
+		v->known = true;
+		v->live = rc_peer_live(n, id);
+		v->hb_age_ms = now_ms > pr->hb_change_ms ?
+			       now_ms - pr->hb_change_ms : 0;
+	} else {
 		return 0;
 	}
-	pr = &n->peers[id];
-	rc_node_peer(n, id, &v->state, &v->info);
-	if (!pr->slot_ok)
-		return 0;
-	v->known = true;
-	v->live = rc_peer_live(n, id);
-	v->booting = pr->slot.booting;
-	v->suspended = pr->slot.flags & RC_SLOTF_SUSPENDED;
-	v->master = pr->slot.master;
-	v->connected = pr->slot.connected;
-	v->comm_channel = pr->slot.comm_channel;
-	v->incarnation = pr->slot.incarnation;
-	v->heartbeat = pr->slot.heartbeat;
-	v->hb_age_ms = now_ms > pr->hb_change_ms ? now_ms - pr->hb_change_ms : 0;
+	v->booting = s->booting;
+	v->suspended = s->flags & RC_SLOTF_SUSPENDED;
+	v->master = s->master;
+	v->connected = s->connected;
+	v->comm_channel = s->comm_channel;
+	v->incarnation = s->incarnation;
+	v->heartbeat = s->heartbeat;
 	return 0;
 }
 

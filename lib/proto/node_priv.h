@@ -256,6 +256,7 @@ void rc_self_fire(struct rc_node *n, u8 ev);
 void rc_peer_fire(struct rc_node *n, u8 id, u8 ev);
 void rc_suspend(struct rc_node *n, u8 ev);
 void rc_refuse_duplicate(struct rc_node *n);
+void rc_slot_fill(const struct rc_node *n, struct rc_slot_info *s);
 bool rc_is_master(const struct rc_node *n);
 bool rc_nexus(const struct rc_node *n);
 u32 rc_members(const struct rc_node *n);

@@ -89,7 +89,8 @@ void rc_slot_touch(struct rc_node *n)
 	n->slot_dirty = true;
 }
 
-static void rc_slot_fill(struct rc_node *n, struct rc_slot_info *s)
+/* What our slot says of us now (also rc_node_peer_view() of ourselves). */
+void rc_slot_fill(const struct rc_node *n, struct rc_slot_info *s)
 {
 	unsigned int i;
 
