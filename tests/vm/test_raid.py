@@ -8,7 +8,7 @@ by sdX order instead of by serial/WWN would be caught."""
 import time
 
 from levels import LEVELS
-from vmtest import Fail, Group
+from vmtest import Fail, Group, parity_mismatch
 
 DISK_MB = 256
 DATA_START = 32768                 # sectors: RC_DATA_START_SECTOR (include/raidcluster/layout.h)
@@ -136,20 +136,9 @@ def make_tests(lv):
         per_member = int(t.check(f"cat /sys/block/{blk}/size")) // lv.data_members(lv.members)
         end = sectors * 512 if sectors else min(per_member * 512, 64 * 1024 * 1024)
         t.check("sync")
-        files = [open(d.path, "rb") for d in disks]
-        step = 4 * 1024 * 1024
-        try:
-            for pos in range(0, end, step):
-                acc = 0
-                for f in files:
-                    f.seek(DATA_START * 512 + pos)
-                    acc ^= int.from_bytes(f.read(min(step, end - pos)), "little")
-                if acc:
-                    bad = (acc & -acc).bit_length() // 8 // 512
-                    raise Fail(f"parity wrong at member sector {DATA_START + pos // 512 + bad}")
-        finally:
-            for f in files:
-                f.close()
+        bad = parity_mismatch(disks, DATA_START * 512, end)
+        if bad is not None:
+            raise Fail(f"parity wrong at member sector {DATA_START + bad}")
 
     def test_parity(t):
         # RAID 5 only (not in the list otherwise)

@@ -19,7 +19,7 @@ everywhere.
 import os
 import time
 
-from vmtest import Fail, Group
+from vmtest import Fail, Group, parity_mismatch
 
 DATA_START = 32768                 # sectors: RC_DATA_START_SECTOR
 MEMBER_MB = 16                     # each member's extent
@@ -71,20 +71,9 @@ def cod_ld(t, disk, name):
 def check_parity(t, disks, mb):
     """Every row's parity is the XOR of its data: the members XOR to zero at every offset."""
     t.check("sync")
-    files = [open(d.path, "rb") for d in disks]
-    step = 4 << 20
-    try:
-        for pos in range(0, mb << 20, step):
-            acc = 0
-            for f in files:
-                f.seek(DATA_START * 512 + pos)
-                acc ^= int.from_bytes(f.read(step), "little")
-            if acc:
-                bad = (acc & -acc).bit_length() // 8 // 512
-                raise Fail(f"parity wrong at member sector {pos // 512 + bad} of the extents")
-    finally:
-        for f in files:
-            f.close()
+    bad = parity_mismatch(disks, DATA_START * 512, mb << 20)
+    if bad is not None:
+        raise Fail(f"parity wrong at member sector {bad} of the extents")
 
 
 def create(t, name, ms):
