@@ -12,6 +12,7 @@
 #include <linux/timekeeping.h>
 
 #include "rc.h"
+#include "node.h"
 
 /* Metadata I/O: synchronous, and never behind data in the queue. */
 #define RC_COD_READ (REQ_OP_READ | REQ_META | REQ_SYNC)
@@ -59,6 +60,7 @@ int rc_cod_read_disk(struct block_device *bdev, struct rc_config *copy[2],
 		if (out[i].status)
 			continue;
 		out[i].generation = copy[i]->generation;
+		out[i].crc = le32_to_cpu(((struct rc_cod_header *)rc.cod_buf)->crc);
 		memcpy(out[i].cluster_uuid, copy[i]->cluster_uuid, 16);
 	}
 	return ioerr == 2 ? -EIO : 0;
@@ -90,6 +92,11 @@ int rc_cod_write_all(void)
 	unsigned int c, i, targets = 0, written = 0;
 	int ret;
 
+	/* Only the master writes the COD (the slaves adopt it). */
+	if (rc_host_may_configure(NULL)) {
+		pr_info_ratelimited("configuration not written: this node is not the master in nexus\n");
+		return -EAGAIN;
+	}
 	cfg->generation++;
 	cfg->writer_node = rc.node_id;
 	cfg->stamp = ktime_get_real_ns();
@@ -99,6 +106,8 @@ int rc_cod_write_all(void)
 		       cfg->generation, ret);
 		return ret;
 	}
+	rc.cod_crc = le32_to_cpu(((struct rc_cod_header *)rc.cod_buf)->crc);
+	rc.cod_dirty = false;
 
 	for (c = 0; c < 2; c++) {
 		for (i = 0; i < RC_MAX_DISKS; i++) {

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "rc.h"
+#include "node.h"
 
 #define RC_DEFAULT_STRIPE 128	/* 64 KiB */
 
@@ -383,6 +384,7 @@ static int rc_ioc_ld_info(void *arg)
 	if (rc_rebuild_info(ld, &a->rebuild_done, &a->rebuild_total,
 			    &a->rebuild_rate))
 		a->flags |= RC_LD_F_RESYNC;
+	a->holder = rc_host_holder(number);
 	strscpy(a->name, rec->name, sizeof(a->name));
 	for (i = 0; i < rec->nextents; i++) {
 		struct rc_ioc_extent *x = &a->extents[i];
@@ -423,24 +425,136 @@ static int rc_ioc_run(void *arg)
 	return 0;
 }
 
+static int rc_ioc_node_info(void *arg)
+{
+	struct rc_ioc_node_info *a = arg;
+
+	if (rc_reserved(a->reserved, sizeof(a->reserved), a->hdr.msg) ||
+	    rc_reserved(a->reserved0, sizeof(a->reserved0), a->hdr.msg))
+		return -EINVAL;
+	return rc_host_node_info(a);
+}
+
+/* Reserve or release: waits for the other nodes, so without rc.lock. */
+static int rc_ioc_resv(struct rc_ioc_reserve *a, bool reserve)
+{
+	char *msg = a->hdr.msg;
+	struct rc_ldev *ld;
+	int ret;
+
+	if (rc_reserved(a->reserved, sizeof(a->reserved), msg))
+		return -EINVAL;
+	if (a->flags) {
+		rc_msg(msg, "unknown flags 0x%x", a->flags);
+		return -EINVAL;
+	}
+	mutex_lock(&rc.lock);
+	ret = rc_ld_number(a->number, msg);
+	ld = ret ? NULL : rc.lds[a->number];
+	mutex_unlock(&rc.lock);
+	if (ret)
+		return ret;
+	if (reserve) {
+		ret = rc_host_reserve(a->number, msg);
+		/* Held on purpose now: a close must not release it. */
+		if (!ret)
+			clear_bit(a->number, &rc.auto_held);
+	} else {
+		rc_host_release_begin(a->number);
+		/*
+		 * Our writes in flight reach the disks before the other
+		 * nodes hear of the release.  A running drive stays while
+		 * rc.lock is not held only because a delete waits for
+		 * openers, and the caller of a release has none of its own.
+		 */
+		mutex_lock(&rc.lock);
+		ld = rc.lds[a->number];
+		if (ld) {
+			blk_mq_freeze_queue(ld->disk->queue);
+			blk_mq_unfreeze_queue(ld->disk->queue);
+		}
+		mutex_unlock(&rc.lock);
+		ret = rc_host_release(a->number, msg);
+		if (!ret)
+			clear_bit(a->number, &rc.auto_held);
+	}
+	a->holder = rc_host_holder(a->number);
+	return ret;
+}
+
+static int rc_ioc_reserve(void *arg)
+{
+	return rc_ioc_resv(arg, true);
+}
+
+static int rc_ioc_release(void *arg)
+{
+	return rc_ioc_resv(arg, false);
+}
+
+/* rc_ioc_handler.flags */
+#define RC_IOC_NOLOCK 0x1	/* the handler takes what it needs itself */
+#define RC_IOC_CONFIG 0x2	/* changes the configuration: master only */
+
 struct rc_ioc_handler {
 	unsigned int cmd;
 	size_t size;
 	int (*fn)(void *arg);
+	unsigned int flags;
 };
 
 static const struct rc_ioc_handler rc_ioc_handlers[] = {
-	{ RC_IOC_INFO, sizeof(struct rc_ioc_info), rc_ioc_info },
-	{ RC_IOC_ATTACH, sizeof(struct rc_ioc_attach), rc_ioc_attach },
-	{ RC_IOC_DETACH, sizeof(struct rc_ioc_detach), rc_ioc_detach },
-	{ RC_IOC_DISK_INFO, sizeof(struct rc_ioc_disk_info), rc_ioc_disk_info },
-	{ RC_IOC_CREATE, sizeof(struct rc_ioc_create), rc_ioc_create },
-	{ RC_IOC_DELETE, sizeof(struct rc_ioc_delete), rc_ioc_delete },
-	{ RC_IOC_LD_INFO, sizeof(struct rc_ioc_ld_info), rc_ioc_ld_info },
-	{ RC_IOC_RUN, sizeof(struct rc_ioc_run), rc_ioc_run },
-	{ RC_IOC_REBUILD, sizeof(struct rc_ioc_rebuild), rc_ioc_rebuild },
-	{ RC_IOC_SPARE, sizeof(struct rc_ioc_spare), rc_ioc_spare },
+	{ RC_IOC_INFO, sizeof(struct rc_ioc_info), rc_ioc_info, 0 },
+	{ RC_IOC_ATTACH, sizeof(struct rc_ioc_attach), rc_ioc_attach, 0 },
+	{ RC_IOC_DETACH, sizeof(struct rc_ioc_detach), rc_ioc_detach,
+	  RC_IOC_CONFIG },
+	{ RC_IOC_DISK_INFO, sizeof(struct rc_ioc_disk_info), rc_ioc_disk_info,
+	  0 },
+	{ RC_IOC_CREATE, sizeof(struct rc_ioc_create), rc_ioc_create,
+	  RC_IOC_CONFIG },
+	{ RC_IOC_DELETE, sizeof(struct rc_ioc_delete), rc_ioc_delete,
+	  RC_IOC_CONFIG },
+	{ RC_IOC_LD_INFO, sizeof(struct rc_ioc_ld_info), rc_ioc_ld_info, 0 },
+	{ RC_IOC_RUN, sizeof(struct rc_ioc_run), rc_ioc_run, RC_IOC_CONFIG },
+	{ RC_IOC_REBUILD, sizeof(struct rc_ioc_rebuild), rc_ioc_rebuild,
+	  RC_IOC_CONFIG },
+	{ RC_IOC_SPARE, sizeof(struct rc_ioc_spare), rc_ioc_spare,
+	  RC_IOC_CONFIG },
+	{ RC_IOC_NODE_INFO, sizeof(struct rc_ioc_node_info), rc_ioc_node_info,
+	  RC_IOC_NOLOCK },
+	{ RC_IOC_RESERVE, sizeof(struct rc_ioc_reserve), rc_ioc_reserve,
+	  RC_IOC_NOLOCK },
+	{ RC_IOC_RELEASE, sizeof(struct rc_ioc_reserve), rc_ioc_release,
+	  RC_IOC_NOLOCK },
 };
+
+/*
+ * A configuration change: only the master in nexus makes it (a node still
+ * joining waits for the nexus first, without rc.lock, since joining takes
+ * it), and the master distributes the COD it wrote to the other nodes.
+ */
+static int rc_ioc_config(const struct rc_ioc_handler *h,
+			 struct rc_ioc_hdr *hdr)
+{
+	u64 gen;
+	int ret;
+
+	ret = rc_host_may_configure(NULL);
+	if (ret == -EAGAIN && rc_host_wait_nexus(NULL) == -EINTR)
+		return -EINTR;
+	mutex_lock(&rc.lock);
+	ret = rc_host_may_configure(hdr->msg);
+	if (ret) {
+		mutex_unlock(&rc.lock);
+		return ret;
+	}
+	gen = rc.have_cfg ? rc.cfg->generation : 0;
+	ret = h->fn(hdr);
+	if (rc.have_cfg && rc.cfg->generation != gen)
+		rc_host_config_changed();
+	mutex_unlock(&rc.lock);
+	return ret;
+}
 
 static long rc_ctl_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
@@ -471,6 +585,10 @@ static long rc_ctl_ioctl(struct file *file, unsigned int cmd,
 		rc_msg(hdr->msg, "struct size %u, the module expects %zu",
 		       hdr->size, h->size);
 		ret = -EINVAL;
+	} else if (h->flags & RC_IOC_NOLOCK) {
+		ret = h->fn(hdr);
+	} else if (h->flags & RC_IOC_CONFIG) {
+		ret = rc_ioc_config(h, hdr);
 	} else {
 		mutex_lock(&rc.lock);
 		ret = h->fn(hdr);

@@ -24,6 +24,7 @@
 #include <linux/blk-mq.h>
 
 #include "rc.h"
+#include "node.h"
 
 bool rc_mem_usable(const struct rc_ldev *ld, unsigned int i)
 {
@@ -284,6 +285,17 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 		break;
 	default:
 		return BLK_STS_NOTSUPP;
+	}
+	/*
+	 * The fence: one word the protocol host publishes, no lock.  A node
+	 * that does not hold the drive gets a reservation conflict, quietly:
+	 * probes on non-holders (udev, blkid) are expected.
+	 */
+	if (unlikely(req_op(rq) == REQ_OP_READ ?
+		     !rc_host_may_read(ld->number) :
+		     !rc_host_may_write(ld->number))) {
+		rq->rq_flags |= RQF_QUIET;
+		return BLK_STS_NEXUS;
 	}
 	blk_mq_start_request(rq);
 	if (READ_ONCE(ld->state) == RC_LD_OFFLINE)

@@ -13,20 +13,121 @@
 #include <linux/slab.h>
 
 #include "rc.h"
+#include "node.h"
 
 #define RC_LD_QUEUE_DEPTH 128
+
+static bool auto_reserve = true;
+module_param(auto_reserve, bool, 0444);
+MODULE_PARM_DESC(auto_reserve,
+		 "default of each drive's auto_reserve: an open for writing reserves a drive nobody holds, its last close releases it (default 1)");
+
+/*
+ * The first open that may read the drive scans its partitions again: on a
+ * node that could not read it when it started (not yet in nexus, or the
+ * drive held elsewhere) the scan of add_disk found nothing.
+ */
+static void rc_ld_rescan_once(struct rc_ldev *ld)
+{
+	if (ld->part_scanned || !rc_host_may_read(ld->number))
+		return;
+	ld->part_scanned = true;
+	set_bit(GD_NEED_PART_SCAN, &ld->disk->state);
+}
+
+/*
+ * An open for writing needs this node to hold the drive's reservation:
+ * refused with a message naming the holder, or (auto_reserve) reserved
+ * now when nobody holds it.  open_mutex held.
+ */
+static int rc_ld_open_write(struct rc_ldev *ld)
+{
+	char msg[RC_IOC_MSG_LEN];
+	u8 holder;
+	int ret;
+
+	if (rc_host_may_write(ld->number))
+		return 0;
+	holder = rc_host_holder(ld->number);
+	if (holder != RC_HOLDER_NONE) {
+		pr_warn_ratelimited("rcl%u: open for writing refused: reserved by node %u\n",
+				    ld->number, holder);
+		return -EBUSY;
+	}
+	if (!READ_ONCE(ld->auto_reserve)) {
+		pr_warn_ratelimited("rcl%u: open for writing refused: this node does not hold its reservation (raidclusterctl reserve %u)\n",
+				    ld->number, ld->number);
+		return -EBUSY;
+	}
+	ret = rc_host_reserve(ld->number, msg);
+	if (ret) {
+		pr_warn_ratelimited("rcl%u: open for writing refused: %s\n",
+				    ld->number, msg);
+		return ret == -EINTR ? -EINTR : -EBUSY;
+	}
+	set_bit(ld->number, &rc.auto_held);
+	return 0;
+}
 
 static int rc_ld_open(struct block_device *bdev, fmode_t mode)
 {
 	struct rc_ldev *ld = bdev->bd_disk->private_data;
+	char msg[RC_IOC_MSG_LEN];
+	int ret;
 
 	/* Called under disk->open_mutex, as the delete check is. */
-	return ld->deleting ? -ENXIO : 0;
+	if (ld->deleting)
+		return -ENXIO;
+	/* A node still joining does not know who holds the drive yet. */
+	ret = rc_host_wait_nexus(msg);
+	if (ret) {
+		pr_warn_ratelimited("rcl%u: open refused: %s\n", ld->number,
+				    msg);
+		return ret;
+	}
+	if (mode & FMODE_WRITE) {
+		ret = rc_ld_open_write(ld);
+		if (ret)
+			return ret;
+		ld->writers++;
+	}
+	rc_ld_rescan_once(ld);
+	return 0;
+}
+
+/* The last writer closed a drive it reserved by opening it: release it. */
+static void rc_ld_release_work(struct work_struct *work)
+{
+	struct rc_ldev *ld = container_of(work, struct rc_ldev, release_work);
+	char msg[RC_IOC_MSG_LEN];
+
+	mutex_lock(&ld->disk->open_mutex);
+	if (!ld->writers && test_and_clear_bit(ld->number, &rc.auto_held)) {
+		rc_host_release_begin(ld->number);
+		/* Nothing of ours may reach the disks after the release. */
+		blk_mq_freeze_queue(ld->disk->queue);
+		blk_mq_unfreeze_queue(ld->disk->queue);
+		if (rc_host_release(ld->number, msg))
+			pr_warn("rcl%u: automatic release failed: %s\n",
+				ld->number, msg);
+	}
+	mutex_unlock(&ld->disk->open_mutex);
+}
+
+static void rc_ld_release(struct gendisk *disk, fmode_t mode)
+{
+	struct rc_ldev *ld = disk->private_data;
+
+	if (!(mode & FMODE_WRITE) || WARN_ON_ONCE(!ld->writers))
+		return;
+	if (!--ld->writers && test_bit(ld->number, &rc.auto_held))
+		queue_work(system_unbound_wq, &ld->release_work);
 }
 
 static const struct block_device_operations rc_ld_fops = {
 	.owner = THIS_MODULE,	/* an open drive pins the module */
 	.open = rc_ld_open,
+	.release = rc_ld_release,
 };
 
 unsigned int rc_ld_openers(struct rc_ldev *ld)
@@ -132,7 +233,14 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	rc_ld_set_limits(ld, disk->queue);
 	ld->disk = disk;
 
+	/*
+	 * No partition scan now: it would open the drive, and an open waits
+	 * for the nexus, which needs the rc.lock held here.  The first open
+	 * that may read the drive scans instead (rc_ld_rescan_once()).
+	 */
+	set_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
 	ret = device_add_disk(NULL, disk, rc_ld_attr_groups);
+	clear_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
 	if (ret)
 		goto out_disk;
 	return 0;
@@ -196,6 +304,8 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	ld->nmem = rec->nextents;
 	spin_lock_init(&ld->state_lock);
 	spin_lock_init(&ld->mem_lock);
+	INIT_WORK(&ld->release_work, rc_ld_release_work);
+	ld->auto_reserve = auto_reserve;
 	atomic64_set(&ld->read_retries, 0);
 
 	for (i = 0; i < rec->nextents; i++) {
@@ -325,7 +435,9 @@ unsigned int rc_ld_start_ready(void)
 			break;
 		}
 	}
-	if (changed && rc_cod_write_all())
+	if (changed && rc_host_may_configure(NULL))
+		rc.cod_dirty = true;
+	else if (changed && rc_cod_write_all())
 		pr_warn("configuration not written after starting drives\n");
 	return started;
 }
@@ -334,6 +446,7 @@ unsigned int rc_ld_start_ready(void)
 void rc_ld_stop(struct rc_ldev *ld)
 {
 	rc.lds[ld->number] = NULL;
+	cancel_work_sync(&ld->release_work);
 	rc_rebuild_stop(ld);
 	/* Drains the queue: no request, retry or member bio survives. */
 	del_gendisk(ld->disk);

@@ -15,6 +15,7 @@
 #include <linux/gfp.h>
 
 #include "rc.h"
+#include "node.h"
 
 struct rc_state rc;
 
@@ -101,9 +102,12 @@ static int __init rc_init(void)
 	if (ret)
 		goto out_free;
 
+	ret = rc_host_init(rc.node_id);
+	if (ret)
+		goto out_free;
 	ret = register_blkdev(0, RC_LD_PREFIX);
 	if (ret < 0)
-		goto out_free;
+		goto out_host;
 	rc.major = ret;
 
 	ret = rc_proc_init();
@@ -122,6 +126,8 @@ out_proc:
 	rc_proc_exit();
 out_blkdev:
 	unregister_blkdev(rc.major, RC_LD_PREFIX);
+out_host:
+	rc_host_exit();
 out_free:
 	rc_free_state();
 	return ret;
@@ -139,6 +145,8 @@ static void __exit rc_exit(void)
 	cancel_delayed_work_sync(&rc.poll_work);
 	flush_work(&rc.cfg_work);
 	flush_work(&rc.spare_work);
+	/* No protocol I/O on the members once they are released. */
+	rc_host_stop();
 
 	/*
 	 * The drives are closed (an open rclN pins the module), so stopping
@@ -154,6 +162,7 @@ static void __exit rc_exit(void)
 
 	rc_proc_exit();
 	unregister_blkdev(rc.major, RC_LD_PREFIX);
+	rc_host_exit();
 	rc_free_state();
 	pr_info("unloaded\n");
 }

@@ -19,6 +19,7 @@
 #include <scsi/scsi_host.h>
 
 #include "rc.h"
+#include "node.h"
 
 #define RC_BDEV_MODE (FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 /* Smallest useful member: the metadata area plus one 1 MiB extent. */
@@ -294,13 +295,16 @@ static int rc_merge_cod(struct rc_mdisk *md, struct rc_cfg_undo *u, char *msg)
 	if (best >= 0 &&
 	    (!rc.have_cfg || copy[best]->generation > rc.cfg->generation)) {
 		ret = rc_adopt(copy[best], u, msg);
-		if (!ret)
+		if (!ret) {
+			rc.cod_crc = cand[best].crc;
 			ret = 1;
+		}
 	} else if (!rc.have_cfg) {
 		u8 uuid[16];
 
 		generate_random_uuid(uuid);
 		rc_config_init(rc.cfg, uuid);
+		rc.cod_crc = 0;
 		rc.have_cfg = true;
 		pr_info("new cluster %pUb\n", uuid);
 		ret = 1;
@@ -345,8 +349,11 @@ static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
 		 * as the real newest COD of a disk not attached yet.
 		 */
 		rec->capacity = id->capacity;
-		rec->channel = id->channel;
-		rec->target = id->target;
+		/*
+		 * The channel and target stay as the COD has them: they name
+		 * the bus for every node of the cluster (the protocol host
+		 * numbers its channels from them), not this node's host.
+		 */
 		if (rec->state == RC_DISK_MISSING) {
 			rec->state = RC_DISK_ONLINE;
 			changed = 1;
@@ -440,9 +447,16 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		md->name, md->index, md->host, md->channel, md->target,
 		md->lun, id.serial);
 	*index = md->index;
-	if (changed && rc_cod_write_all())
+	/*
+	 * Only the master writes the COD: on a slave (or while joining) a
+	 * disk found again is only recorded here, the master commits it.
+	 */
+	if (changed && rc_host_may_configure(NULL))
+		rc.cod_dirty = true;
+	else if (changed && rc_cod_write_all())
 		pr_warn("configuration not written after attaching %s\n",
 			md->name);
+	rc_host_disks_changed();
 	*started = rc_ld_start_ready();
 	return 0;
 
@@ -459,6 +473,7 @@ int rc_member_detach(unsigned int index, char *msg)
 	struct rc_config *cfg = rc.cfg;
 	struct rc_mdisk *md;
 	unsigned int n, e;
+	int ret;
 
 	if (!rc.have_cfg || index >= RC_MAX_DISKS ||
 	    cfg->disks[index].state == RC_DISK_UNUSED) {
@@ -502,6 +517,7 @@ int rc_member_detach(unsigned int index, char *msg)
 		if (rc_mdisk_usable(md) && rc_cod_wipe(md->bdev))
 			pr_warn("%s: could not erase its COD\n", md->name);
 		rc.disks[index] = NULL;
+		rc_host_disk_gone(index);
 		pr_info("%s detached (disk %u)\n", md->name, index);
 		rc_mdisk_put(md);
 	}
@@ -511,9 +527,110 @@ int rc_member_detach(unsigned int index, char *msg)
 		/* Nothing left: the next disk may start or bring any cluster. */
 		rc.have_cfg = false;
 		memset(cfg, 0, sizeof(*cfg));
+		rc_host_disks_changed();
 		return 0;
 	}
-	return rc_cod_write_all();
+	ret = rc_cod_write_all();
+	rc_host_disks_changed();
+	if (!ret)
+		rc_host_config_changed();
+	return ret;
+}
+
+/*
+ * Decode the copy of generation @gen and CRC @crc from any attached disk
+ * into @out.  0, or -ENOENT when no disk holds it.
+ */
+static int rc_find_cod(u64 gen, u32 crc, struct rc_config *out)
+{
+	struct rc_config *copy[2];
+	struct rc_cod_copy cand[2];
+	unsigned int i, c;
+	int ret = -ENOMEM;
+
+	copy[0] = kvmalloc(sizeof(*copy[0]), GFP_KERNEL);
+	copy[1] = kvmalloc(sizeof(*copy[1]), GFP_KERNEL);
+	if (!copy[0] || !copy[1])
+		goto out;
+	ret = -ENOENT;
+	for (i = 0; i < RC_MAX_DISKS && ret; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (!rc_mdisk_usable(md) ||
+		    rc_cod_read_disk(md->bdev, copy, cand))
+			continue;
+		for (c = 0; c < 2 && ret; c++) {
+			if (cand[c].status || cand[c].generation != gen ||
+			    cand[c].crc != crc ||
+			    memcmp(cand[c].cluster_uuid, rc.cfg->cluster_uuid, 16))
+				continue;
+			memcpy(out, copy[c], sizeof(*out));
+			ret = 0;
+		}
+	}
+out:
+	kvfree(copy[1]);
+	kvfree(copy[0]);
+	return ret;
+}
+
+/*
+ * A slave adopts the configuration its master wrote (generation @gen,
+ * CRC @crc): read it from the shared disks, make it ours, stop the drives
+ * it deleted (unless open: they keep running until closed and deleted
+ * here too) and start the ones it created.
+ */
+int rc_member_reload_cod(u64 gen, u32 crc)
+{
+	struct rc_cfg_undo undo = {};
+	struct rc_config *newer;
+	char why[RC_IOC_MSG_LEN];
+	unsigned int i, started;
+	int ret;
+
+	if (!rc.have_cfg)
+		return -ENOENT;
+	newer = kvmalloc(sizeof(*newer), GFP_KERNEL);
+	if (!newer)
+		return -ENOMEM;
+	ret = rc_find_cod(gen, crc, newer);
+	if (ret)
+		goto out;
+	ret = rc_cfg_undo_save(&undo);
+	if (ret)
+		goto out;
+	ret = rc_adopt(newer, &undo, why);
+	if (!ret)
+		ret = rc_config_validate(rc.cfg, why, sizeof(why));
+	if (ret) {
+		pr_err("configuration generation %llu refused: %s\n", gen, why);
+		rc_cfg_undo_apply(&undo);
+		rc_cfg_undo_free(&undo);
+		goto out;
+	}
+	rc_cfg_undo_commit(&undo);
+	rc_cfg_undo_free(&undo);
+	rc.cod_crc = crc;
+	rc.cod_dirty = false;		/* the master's configuration wins */
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		struct rc_ldev *ld = rc.lds[i];
+
+		if (!ld || (rc.cfg->lds[i].state != RC_LD_UNUSED &&
+			    !memcmp(rc.cfg->lds[i].uuid, ld->uuid, 16)))
+			continue;
+		if (rc_ld_stop_unless_open(ld))
+			pr_warn("rcl%u was deleted by the master but is open on this node: it keeps running until the module is reloaded\n",
+				i);
+		else
+			pr_info("rcl%u deleted by the master\n", i);
+	}
+	started = rc_ld_start_ready();
+	if (started)
+		pr_info("%u logical drive(s) started from the master's configuration\n",
+			started);
+out:
+	kvfree(newer);
+	return ret;
 }
 
 void rc_member_release_all(void)

@@ -148,6 +148,10 @@ struct rc_ldev {
 	unsigned int speed_min;		/* rebuild KiB/s, 0: module's (sysfs) */
 	unsigned int speed_max;
 	unsigned int cmd_extra;		/* level bytes after each rc_cmd */
+	unsigned int writers;		/* opens for writing; open_mutex */
+	bool part_scanned;		/* rescanned once readable; open_mutex */
+	bool auto_reserve;		/* sysfs: reserve on open for writing */
+	struct work_struct release_work;	/* the automatic release */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -158,6 +162,8 @@ struct rc_state {
 	bool have_cfg;			/* cluster exists (cfg valid) */
 	struct rc_mdisk *disks[RC_MAX_DISKS];	/* by record index */
 	struct rc_ldev *lds[RC_MAX_LDS];	/* running drives by number */
+	u32 cod_crc;			/* CRC of the COD copy in use */
+	bool cod_dirty;			/* changed, not written (not master) */
 	void *cod_buf;			/* RC_COD_BYTES, contiguous; rc.lock */
 	struct workqueue_struct *io_wq;	/* request submission, retries */
 	struct workqueue_struct *cfg_wq;	/* COD rewrites after failures */
@@ -169,6 +175,7 @@ struct rc_state {
 	struct bio_set page_bioset;	/* rc_mbio on own pages (RAID 5) */
 	int major;
 	unsigned int node_id;
+	unsigned long auto_held;	/* drives reserved by an open (ld.c) */
 	bool exiting;
 };
 
@@ -188,6 +195,7 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		     unsigned int *started);
 int rc_member_detach(unsigned int index, char *msg);
 void rc_member_release_all(void);
+int rc_member_reload_cod(u64 gen, u32 crc);
 bool rc_mdisk_usable(const struct rc_mdisk *md);
 void rc_config_recount(struct rc_config *cfg);
 

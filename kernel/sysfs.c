@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 
 #include "rc.h"
+#include "node.h"
 
 static struct rc_ldev *rc_dev_ld(struct device *dev)
 {
@@ -71,11 +72,43 @@ static ssize_t members_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(members);
 
+/* The node holding the drive's reservation, "none" when nobody does. */
+static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	u8 holder = rc_host_holder(rc_dev_ld(dev)->number);
+
+	if (holder == RC_HOLDER_NONE)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%u\n", holder);
+}
+static DEVICE_ATTR_RO(holder);
+
+static ssize_t auto_reserve_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(rc_dev_ld(dev)->auto_reserve));
+}
+
+static ssize_t auto_reserve_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t len)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(rc_dev_ld(dev)->auto_reserve, on);
+	return len;
+}
+static DEVICE_ATTR_RW(auto_reserve);
+
 /*
  * Every drive's attributes first (RC_LD_COMMON_ATTRS of them), then those
  * of single levels, which only drives of that level show (its ops->attrs).
  */
-#define RC_LD_COMMON_ATTRS 9
+#define RC_LD_COMMON_ATTRS 11
 static struct attribute *rc_ld_attrs[] = {
 	&dev_attr_level.attr,
 	&dev_attr_state.attr,
@@ -86,6 +119,8 @@ static struct attribute *rc_ld_attrs[] = {
 	&dev_attr_rebuild_speed_min.attr,
 	&dev_attr_rebuild_speed_max.attr,
 	&dev_attr_sync_action.attr,
+	&dev_attr_holder.attr,
+	&dev_attr_auto_reserve.attr,
 	/* RAID 5 */
 	&dev_attr_stripe_cache_size.attr,
 	&dev_attr_stripe_cache_active.attr,
@@ -150,6 +185,8 @@ static void rc_proc_ld(struct seq_file *m, unsigned int n)
 		seq_printf(m, " %u:%s", rec->ext[e].disk,
 			   ld && !rc_mem_usable(ld, e) ? "failed" :
 			   rc_extent_state_name(rec->ext[e].state));
+	if (rc_host_holder(n) != RC_HOLDER_NONE)
+		seq_printf(m, " holder %u", rc_host_holder(n));
 	if (ld)
 		seq_printf(m, " open %u read-retries %lld\n", rc_ld_openers(ld),
 			   atomic64_read(&ld->read_retries));
@@ -177,6 +214,7 @@ static int rc_proc_show(struct seq_file *m, void *v)
 		if (rc.cfg->lds[i].state != RC_LD_UNUSED)
 			rc_proc_ld(m, i);
 out:
+	rc_host_proc_show(m);
 	mutex_unlock(&rc.lock);
 	return 0;
 }

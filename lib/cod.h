@@ -153,6 +153,7 @@ int rc_config_free_ld(const struct rc_config *cfg);
 /* One decoded copy offered to rc_cod_pick(). */
 struct rc_cod_copy {
 	int status;			/* rc_cod_decode() result */
+	u32 crc;			/* header CRC of the copy (when status 0) */
 	u64 generation;
 	u8 cluster_uuid[16];
 };

@@ -148,7 +148,10 @@ struct rc_ioc_ld_info {
 	__u64 rebuild_rate;		/* out: sectors per second, recent */
 	struct rc_ioc_extent extents[16];	/* out */
 	__u32 flags;			/* out: RC_LD_F_* */
-	__u32 reserved[7];
+	__u32 holder;			/* out: node holding its reservation,
+					 * RC_IOC_NO_NODE when none
+					 */
+	__u32 reserved[6];
 };
 
 /*
@@ -188,6 +191,61 @@ struct rc_ioc_spare {
 	__u32 reserved[6];
 };
 
+/* No node: rc_ioc_ld_info.holder, rc_ioc_node_info.master. */
+#define RC_IOC_NO_NODE 0xffu
+
+/*
+ * RC_IOC_NODE_INFO: the cluster as this node sees it.  The caller sets @id
+ * (0..31); the answer says what this node knows of node @id from its slot
+ * on the shared disks, and always this node's own ID (@self) and whether
+ * its protocol node runs.  For @id == @self the values are this node's.
+ * The state and info names are the patent's (figure 7), e.g.
+ * "active_slave" / "completed_startup".
+ */
+struct rc_ioc_node_info {
+	struct rc_ioc_hdr hdr;
+	__u32 id;			/* in */
+	__u32 self;			/* out: this node's ID */
+	__u32 flags;			/* out: RC_NODE_F_* */
+	__u8 state;			/* out: enum rc_node_state */
+	__u8 info;			/* out: enum rc_node_info */
+	__u8 master;			/* out: the master it names, or NO_NODE */
+	__u8 connected;			/* out: Connected_Channels bitmap */
+	__u8 comm_channel;		/* out: node-communications channel */
+	__u8 reserved0[3];
+	__u32 incarnation;		/* out */
+	__u64 heartbeat;		/* out: heartbeat counter of its slot */
+	__u64 hb_age_ms;		/* out: since its heartbeat last moved */
+	char state_name[24];		/* out */
+	char info_name[32];		/* out */
+	__u32 reserved[4];
+};
+
+/* rc_ioc_node_info.flags */
+#define RC_NODE_F_RUNNING 0x01u		/* this node's protocol node runs */
+#define RC_NODE_F_KNOWN 0x02u		/* a valid slot of @id was read */
+#define RC_NODE_F_LIVE 0x04u		/* its heartbeat advances */
+#define RC_NODE_F_BOOTING 0x08u		/* its slot says it is starting */
+#define RC_NODE_F_SUSPENDED 0x10u	/* its slot says it is suspended */
+#define RC_NODE_F_SELF 0x20u		/* @id is this node */
+#define RC_NODE_F_NEXUS 0x40u		/* this node is in nexus */
+
+/*
+ * RC_IOC_RESERVE / RC_IOC_RELEASE: the SCSI Reserve() / Release() of
+ * logical drive @number, forwarded to every node (figures 10 and 19).
+ * Reserve fails with EBUSY when another node holds the drive (@holder says
+ * which, msg too) and EAGAIN when this node is not in nexus.  While a node
+ * holds a drive, the other nodes' I/O to it ends with a reservation
+ * conflict and their opens for writing are refused.
+ */
+struct rc_ioc_reserve {
+	struct rc_ioc_hdr hdr;
+	__u32 number;			/* in: drive */
+	__u32 flags;			/* in: none defined, must be 0 */
+	__u32 holder;			/* out: holder now, RC_IOC_NO_NODE */
+	__u32 reserved[5];
+};
+
 /* Fixed sizes: no implicit padding, identical for every compiler. */
 #ifdef __cplusplus
 #define RC_IOC_ASSERT(t, n) static_assert(sizeof(struct t) == (n), #t " size")
@@ -206,6 +264,8 @@ RC_IOC_ASSERT(rc_ioc_ld_info, 736);
 RC_IOC_ASSERT(rc_ioc_run, 136);
 RC_IOC_ASSERT(rc_ioc_rebuild, 136);
 RC_IOC_ASSERT(rc_ioc_spare, 136);
+RC_IOC_ASSERT(rc_ioc_node_info, 216);
+RC_IOC_ASSERT(rc_ioc_reserve, 136);
 #undef RC_IOC_ASSERT
 
 #define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
@@ -220,5 +280,8 @@ RC_IOC_ASSERT(rc_ioc_spare, 136);
 #define RC_IOC_RUN _IOWR(RC_IOC_MAGIC, 0x07, struct rc_ioc_run)
 #define RC_IOC_REBUILD _IOWR(RC_IOC_MAGIC, 0x08, struct rc_ioc_rebuild)
 #define RC_IOC_SPARE _IOWR(RC_IOC_MAGIC, 0x09, struct rc_ioc_spare)
+#define RC_IOC_NODE_INFO _IOWR(RC_IOC_MAGIC, 0x0a, struct rc_ioc_node_info)
+#define RC_IOC_RESERVE _IOWR(RC_IOC_MAGIC, 0x0b, struct rc_ioc_reserve)
+#define RC_IOC_RELEASE _IOWR(RC_IOC_MAGIC, 0x0c, struct rc_ioc_reserve)
 
 #endif /* RAIDCLUSTER_IOCTL_H */

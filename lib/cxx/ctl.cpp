@@ -130,6 +130,27 @@ void Control::spare(uint32_t index, bool spare) {
   call(RC_IOC_SPARE, a, ("spare disk " + std::to_string(index)).c_str());
 }
 
+rc_ioc_node_info Control::node_info(uint32_t id) {
+  rc_ioc_node_info a{};
+  a.id = id;
+  call(RC_IOC_NODE_INFO, a, ("node info " + std::to_string(id)).c_str());
+  return a;
+}
+
+uint32_t Control::reserve(uint32_t number) {
+  rc_ioc_reserve a{};
+  a.number = number;
+  call(RC_IOC_RESERVE, a, ("reserve rcl" + std::to_string(number)).c_str());
+  return a.holder;
+}
+
+uint32_t Control::release(uint32_t number) {
+  rc_ioc_reserve a{};
+  a.number = number;
+  call(RC_IOC_RELEASE, a, ("release rcl" + std::to_string(number)).c_str());
+  return a.holder;
+}
+
 void Control::run(uint32_t number) {
   rc_ioc_run a{};
   a.number = number;

@@ -49,6 +49,11 @@ public:
   uint32_t rebuild(uint32_t number, uint32_t disk);
   // RC_IOC_SPARE: make disk @index a hot spare (or not).
   void spare(uint32_t index, bool spare);
+  // RC_IOC_NODE_INFO of node @id (this node's own view of it).
+  rc_ioc_node_info node_info(uint32_t id);
+  // RC_IOC_RESERVE / RC_IOC_RELEASE; return the holder afterwards.
+  uint32_t reserve(uint32_t number);
+  uint32_t release(uint32_t number);
 
   std::vector<DiskInfo> disks();
   std::vector<LdInfo> lds();

@@ -82,6 +82,7 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                                     : (l.flags & RC_LD_F_RESYNC) ? "resync"
                                                                  : "rebuild")
                 .set("open_count", l.open_count)
+                .set("holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder))
                 .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
                 .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
                 .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
@@ -125,7 +126,7 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
             rc_disk_state_name(d.state),
             std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors)});
   out += "member disks:\n" + td.str() + "\n";
-  Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "REBUILD",
+  Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "HOLDER", "REBUILD",
             "MEMBERS (disk:start+len)"});
   for (const auto &l : lds) {
     std::string m;
@@ -138,7 +139,9 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
     }
     tl.add({"rcl" + std::to_string(l.number), fixed_str(l.name, sizeof(l.name)),
             rc_level_name(l.level), format_stripe(l.stripe_sectors), format_sectors(l.capacity),
-            ld_state_text(l), std::to_string(l.open_count), rebuild_text(l), m});
+            ld_state_text(l), std::to_string(l.open_count),
+            l.holder == RC_IOC_NO_NODE ? "-" : "node " + std::to_string(l.holder),
+            rebuild_text(l), m});
   }
   return out + "logical drives:\n" + tl.str();
 }

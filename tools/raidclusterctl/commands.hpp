@@ -60,6 +60,13 @@ struct StatusOpts {
 };
 int cmd_status(const StatusOpts &o);
 
+struct NodeListOpts {
+  bool json = false;
+};
+int cmd_node_list(const NodeListOpts &o);
+int cmd_reserve(const LdOpts &o);
+int cmd_release(const LdOpts &o);
+
 struct CodShowOpts {
   std::string disk;
   bool json = false;

@@ -158,6 +158,44 @@ int main(int argc, char **argv) {
   sa->add_flag("--json", st.json, "Print JSON instead of tables");
   doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
 
+  rcctl::NodeListOpts nl;
+  auto *node = app.add_subcommand("node", "Show the nodes of the cluster");
+  node->require_subcommand(1);
+  node->footer(std::string("Run 'raidclusterctl node list --help' for details.\n") + kExitCodes);
+  auto *nlc = node->add_subcommand("list", "List this node and every node it sees on the disks");
+  std::string nl_details =
+      ("One line per node this node knows from the slots on the shared disks, itself\n"
+       "first marked '*': its state and state info as the patent names them\n"
+       "(master, active_slave, ...; completed_startup, negotiating, ...), the master\n"
+       "it names, its incarnation (grows on every start), how long ago its heartbeat\n"
+       "last advanced, the channels it is connected to and its communication channel.\n"
+       "The first line says whether this node is in nexus (a member of the cluster\n"
+       "that may change the configuration or take reservations).");
+  nlc->add_flag("--json", nl.json, "Print JSON");
+  doc(nlc, nl_details, std::string("Example: raidclusterctl node list\n") + kExitCodes);
+
+  rcctl::LdOpts rsv, rel;
+  auto *rsc = app.add_subcommand("reserve", "Reserve a logical drive for this node, cluster-wide");
+  std::string rs_details =
+      ("The SCSI Reserve of a logical drive, forwarded to every node.  While this node\n"
+       "holds the reservation, the other nodes' I/O to the drive ends with a\n"
+       "reservation conflict and their opens for writing are refused.  Fails (exit 1)\n"
+       "with the holder's ID when another node holds it.  When two nodes reserve at\n"
+       "once, the higher node ID wins.  A drive nobody holds is also reserved by the\n"
+       "first open for writing when its auto_reserve is on (the default, sysfs\n"
+       "/sys/block/rclN/raidcluster/auto_reserve); such a reservation ends with the\n"
+       "last close, one taken here only with 'release'.\n"
+       "LD is a drive number (0), a device name (rcl0) or the drive's name.");
+  rsc->add_option("LD", rsv.ld, "Logical drive")->required();
+  doc(rsc, rs_details, std::string("Example: raidclusterctl reserve data\n") + kExitCodes);
+  auto *rlc = app.add_subcommand("release", "Release this node's reservation of a logical drive");
+  std::string rl_details =
+      ("The SCSI Release: this node's writes in flight end first, then every node\n"
+       "learns the drive is free.\n"
+       "LD is a drive number (0), a device name (rcl0) or the drive's name.");
+  rlc->add_option("LD", rel.ld, "Logical drive")->required();
+  doc(rlc, rl_details, std::string("Example: raidclusterctl release data\n") + kExitCodes);
+
   rcctl::CodShowOpts cs;
   auto *cod = app.add_subcommand("cod", "Inspect the configuration on disk (COD)");
   cod->require_subcommand(1);
@@ -220,6 +258,12 @@ int main(int argc, char **argv) {
       return rcctl::cmd_status(st);
     if (*show)
       return rcctl::cmd_cod_show(cs);
+    if (*nlc)
+      return rcctl::cmd_node_list(nl);
+    if (*rsc)
+      return rcctl::cmd_reserve(rsv);
+    if (*rlc)
+      return rcctl::cmd_release(rel);
   } catch (const rc::UsageError &e) {
     std::cerr << "raidclusterctl: " << e.what() << "\n";
     return 2;

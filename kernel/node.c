@@ -1,0 +1,1006 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The protocol host: runs this module's one lib/proto node over the shared
+ * disks (Documentation/cluster-host.md).  It feeds the library its events
+ * and performs the actions it returns; it decides nothing of the protocol.
+ *
+ *  - Events run one at a time: every call into the library is made with
+ *    host.lock held (the library is neither reentrant nor thread safe),
+ *    from the tick, the completion work, or a host command's caller.
+ *  - READ, WRITE and TEST UNIT READY go to node_io.c on the disk the
+ *    action names; the answers come back on host.done and are fed to the
+ *    library from host.wq.
+ *  - PROCESS_COD, ADOPT_CONFIG and COMMIT_CONFIG need rc.lock, which is
+ *    taken before host.lock: they run from rc.cfg_wq (host_cfg_work) and
+ *    answer with rc_node_config_done() when the COD work is done.
+ *  - After every event the fencing state is published (may_write,
+ *    may_read: one bit per drive) for the data path to read without a
+ *    lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/wait.h>
+
+#include "rc.h"
+#include "node.h"
+#include "node_io.h"
+
+static unsigned int io_timeout_ms = 4000;
+module_param(io_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(io_timeout_ms,
+		 "a slot, mailbox or TEST UNIT READY I/O that takes longer fails with a timeout, ms (default 4000)");
+
+static unsigned int join_timeout_ms = 30000;
+module_param(join_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(join_timeout_ms,
+		 "how long an open or a configuration command waits for this node to join the cluster, ms (default 30000)");
+
+#define RC_HOST_CMDS 16			/* host commands waited for at once */
+#define RC_HOST_CFG_STEPS 4		/* configuration actions queued */
+#define RC_HOST_CMD_TIMEOUT (60 * HZ)
+
+struct rc_host_wait {
+	u64 cookie;			/* 0: free */
+	bool done;
+	bool abandoned;			/* the waiter left: free on completion */
+	u8 status;			/* RC_SCSI_* */
+};
+
+struct rc_host_cfg_step {
+	u8 type;			/* RC_ACT_PROCESS_COD/ADOPT/COMMIT */
+	u8 wire[sizeof(struct rc_wire_negotiate)];
+	bool has_wire;
+};
+
+/* One disk as the host drives it: the bdev and its protocol I/O. */
+struct rc_host_disk {
+	struct block_device *bdev;	/* NULL: no path on this node */
+	atomic_t busy;			/* its protocol I/O in flight */
+};
+
+static struct {
+	struct mutex lock;		/* every library call, the fields below */
+	struct rc_node *node;
+	struct rc_node_params params;
+	unsigned int self;
+	bool started;			/* rc_node_start() ran */
+	bool stopping;
+	bool fatal;			/* host bug (overflow): node stopped */
+	bool suspended;
+	bool restarting;
+	bool processing_cod;		/* master startup: may write the COD */
+	u32 life;			/* +1 on every start: I/O of a life */
+	u32 incarnation;
+	void *rbuf;			/* READ data for the library */
+	struct rc_host_disk disks[RC_MAX_DISKS];
+	u8 chan_of[RC_MAX_DISKS];	/* library channel of each record */
+
+	struct workqueue_struct *wq;	/* ordered: tick, completions */
+	struct delayed_work tick;
+	struct work_struct done_work;
+	struct work_struct restart_work;
+	struct llist_head done;
+	atomic_t inflight;		/* protocol I/O of every disk */
+	wait_queue_head_t idle;		/* inflight or a disk's busy hit 0 */
+
+	struct work_struct cfg_work;	/* on rc.cfg_wq: needs rc.lock */
+	struct rc_host_cfg_step cfg[RC_HOST_CFG_STEPS];
+	unsigned int cfg_head, cfg_count;
+
+	struct rc_host_wait waits[RC_HOST_CMDS];
+	u64 next_cookie;
+	wait_queue_head_t cmd_wq;	/* waits[].done */
+	wait_queue_head_t nexus_wq;	/* nexus, suspension */
+
+	unsigned long releasing;	/* drives being released: no writes */
+
+	/* published, read without host.lock */
+	unsigned long may_write;
+	unsigned long may_read;
+	bool nexus;
+	u8 holder[RC_MAX_LDS];
+	u8 master;
+} host;
+
+static u64 rc_host_now(void)
+{
+	return ktime_to_ms(ktime_get());
+}
+
+static void rc_host_uevent(const char *what, const char *a, const char *b)
+{
+	char *envp[4] = { (char *)what, (char *)a, (char *)b, NULL };
+
+	kobject_uevent_env(&THIS_MODULE->mkobj.kobj, KOBJ_CHANGE, envp);
+}
+
+/* --- publishing ------------------------------------------------------------ */
+
+static void rc_host_publish(void)
+{
+	unsigned long w = 0, r = 0;
+	bool nexus = false;
+	unsigned int i;
+
+	if (host.started && !host.fatal && !host.suspended &&
+	    !host.restarting) {
+		nexus = rc_node_in_nexus(host.node);
+		for (i = 0; i < RC_MAX_LDS; i++) {
+			u8 h = rc_node_holder(host.node, i);
+
+			WRITE_ONCE(host.holder[i], h);
+			if (rc_node_may_io(host.node, i) &&
+			    !(host.releasing & BIT(i)))
+				w |= BIT(i);
+			if ((w & BIT(i)) || (nexus && h == RC_HOLDER_NONE))
+				r |= BIT(i);
+		}
+		WRITE_ONCE(host.master, rc_node_master(host.node));
+	}
+	WRITE_ONCE(host.may_write, w);
+	WRITE_ONCE(host.may_read, r);
+	if (READ_ONCE(host.nexus) != nexus) {
+		WRITE_ONCE(host.nexus, nexus);
+		wake_up_all(&host.nexus_wq);
+	}
+}
+
+bool rc_host_may_write(unsigned int ld)
+{
+	return ld < RC_MAX_LDS && (READ_ONCE(host.may_write) & BIT(ld));
+}
+
+bool rc_host_may_read(unsigned int ld)
+{
+	return ld < RC_MAX_LDS && (READ_ONCE(host.may_read) & BIT(ld));
+}
+
+u8 rc_host_holder(unsigned int ld)
+{
+	return ld < RC_MAX_LDS ? READ_ONCE(host.holder[ld]) : RC_HOLDER_NONE;
+}
+
+/* --- actions --------------------------------------------------------------- */
+
+static void rc_host_io_done(struct rc_nio *io)
+{
+	/* Any context: the answer is fed to the library from host.wq. */
+	llist_add(&io->node, &host.done);
+	queue_work(host.wq, &host.done_work);
+}
+
+static void rc_host_io(const struct rc_action *a, u64 now)
+{
+	struct rc_host_disk *d = a->disk < RC_MAX_DISKS ?
+				 &host.disks[a->disk] : NULL;
+
+	if (!d || !d->bdev) {
+		/* No path to it on this node. */
+		rc_node_io_done(host.node, now, a, -ENOLINK, NULL);
+		return;
+	}
+	atomic_inc(&host.inflight);
+	atomic_inc(&d->busy);
+	rc_nio_submit(d->bdev, a, io_timeout_ms, rc_host_io_done);
+}
+
+static void rc_host_complete(const struct rc_action *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_HOST_CMDS; i++) {
+		struct rc_host_wait *w = &host.waits[i];
+
+		if (!w->cookie || w->cookie != a->cookie)
+			continue;
+		if (w->abandoned) {
+			memset(w, 0, sizeof(*w));
+			return;
+		}
+		w->status = a->status;
+		w->done = true;
+		wake_up_all(&host.cmd_wq);
+		return;
+	}
+	/* A command nobody waits for (a configuration push). */
+}
+
+static void rc_host_queue_cfg(const struct rc_action *a)
+{
+	struct rc_host_cfg_step *s;
+
+	if (host.cfg_count == RC_HOST_CFG_STEPS) {
+		/* The library runs one step at a time: a host bug. */
+		pr_err("configuration step %s dropped: queue full\n",
+		       rc_action_name(a->type));
+		return;
+	}
+	s = &host.cfg[(host.cfg_head + host.cfg_count) % RC_HOST_CFG_STEPS];
+	host.cfg_count++;
+	s->type = a->type;
+	s->has_wire = a->buf && a->len == sizeof(s->wire);
+	if (s->has_wire)
+		memcpy(s->wire, a->buf, sizeof(s->wire));
+	queue_work(rc.cfg_wq, &host.cfg_work);
+}
+
+static void rc_host_state_msg(const struct rc_action *a)
+{
+	char ev[40], node[24], st[48];
+
+	if (a->node == host.self)
+		pr_info("node %u (this node) is %s/%s\n", a->node,
+			rc_node_state_name(a->state),
+			rc_node_info_name(a->info));
+	else
+		pr_info("node %u is %s/%s\n", a->node,
+			rc_node_state_name(a->state),
+			rc_node_info_name(a->info));
+	snprintf(ev, sizeof(ev), "RAIDCLUSTER_EVENT=node_state");
+	snprintf(node, sizeof(node), "RAIDCLUSTER_NODE=%u", a->node);
+	snprintf(st, sizeof(st), "RAIDCLUSTER_NODE_STATE=%s/%s",
+		 rc_node_state_name(a->state), rc_node_info_name(a->info));
+	rc_host_uevent(ev, node, st);
+}
+
+static void rc_host_resv_msg(const struct rc_action *a)
+{
+	char ev[40], ld[24], holder[32];
+
+	/* Opens for writing reserve and release: ratelimited. */
+	if (a->node == RC_NO_NODE)
+		pr_info_ratelimited("rcl%u released\n", a->ld);
+	else
+		pr_info_ratelimited("rcl%u reserved by node %u%s\n", a->ld,
+				    a->node,
+				    a->node == host.self ? " (this node)" : "");
+	snprintf(ev, sizeof(ev), "RAIDCLUSTER_EVENT=reservation");
+	snprintf(ld, sizeof(ld), "RAIDCLUSTER_LD=%u", a->ld);
+	if (a->node == RC_NO_NODE)
+		snprintf(holder, sizeof(holder), "RAIDCLUSTER_HOLDER=none");
+	else
+		snprintf(holder, sizeof(holder), "RAIDCLUSTER_HOLDER=%u",
+			 a->node);
+	rc_host_uevent(ev, ld, holder);
+}
+
+static void rc_host_action(const struct rc_action *a, u64 now)
+{
+	switch (a->type) {
+	case RC_ACT_READ:
+	case RC_ACT_WRITE:
+	case RC_ACT_TUR:
+		rc_host_io(a, now);
+		break;
+	case RC_ACT_COMPLETE:
+		rc_host_complete(a);
+		break;
+	case RC_ACT_STATE:
+		rc_host_state_msg(a);
+		break;
+	case RC_ACT_MASTER:
+		if (a->node == RC_NO_NODE)
+			pr_info("no master\n");
+		else
+			pr_info("node %u is the master%s\n", a->node,
+				a->node == host.self ? " (this node)" : "");
+		break;
+	case RC_ACT_RESERVATION:
+		rc_host_resv_msg(a);
+		break;
+	case RC_ACT_PROCESS_COD:
+	case RC_ACT_ADOPT_CONFIG:
+	case RC_ACT_COMMIT_CONFIG:
+		rc_host_queue_cfg(a);
+		break;
+	case RC_ACT_REBUILD_START:
+		/* The cluster-wide rebuild engine is part 3 of the work. */
+		pr_warn("cluster rebuild of rcl%u is not run by this module version; use raidclusterctl rebuild on the node that holds it\n",
+			a->ld);
+		rc_node_rebuild_done(host.node, now, a->ld, -EOPNOTSUPP);
+		break;
+	case RC_ACT_REBUILD_STOP:
+		break;
+	case RC_ACT_RESTART:
+		pr_warn("protocol node restarts (new incarnation)\n");
+		host.restarting = true;
+		queue_work(host.wq, &host.restart_work);
+		break;
+	case RC_ACT_SUSPEND:
+		host.suspended = true;
+		pr_err("node %u suspended (%s): no I/O to the logical drives until the module is reloaded\n",
+		       host.self, rc_node_info_name(a->info));
+		wake_up_all(&host.nexus_wq);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Perform every action the last event produced; host.lock held. */
+static void rc_host_drain(void)
+{
+	struct rc_action a;
+
+	while (rc_node_next_action(host.node, &a))
+		rc_host_action(&a, rc_host_now());
+	if (rc_node_overflowed(host.node) && !host.fatal) {
+		host.fatal = true;
+		pr_err("protocol action queue overflowed (a bug): node stopped, logical drives fenced; reload the module\n");
+		wake_up_all(&host.nexus_wq);
+	}
+	rc_host_publish();
+}
+
+static void rc_host_schedule_tick(void)
+{
+	u64 now = rc_host_now(), next = rc_node_next_deadline(host.node);
+	unsigned long delay = 0;
+
+	if (next > now)
+		delay = msecs_to_jiffies(min_t(u64, next - now,
+					       host.params.poll_ms));
+	mod_delayed_work(host.wq, &host.tick, delay);
+}
+
+/* --- events ---------------------------------------------------------------- */
+
+static bool rc_host_live(void)
+{
+	return host.started && !host.fatal && !host.stopping &&
+	       !host.restarting;
+}
+
+static void rc_host_tick_fn(struct work_struct *work)
+{
+	mutex_lock(&host.lock);
+	if (rc_host_live()) {
+		rc_node_tick(host.node, rc_host_now());
+		rc_host_drain();
+		if (!host.suspended)
+			rc_host_schedule_tick();
+	}
+	mutex_unlock(&host.lock);
+}
+
+static void rc_host_io_put(struct rc_nio *io)
+{
+	struct rc_host_disk *d = &host.disks[io->act.disk];
+
+	rc_nio_put(io);
+	if (atomic_dec_and_test(&d->busy) |
+	    atomic_dec_and_test(&host.inflight))
+		wake_up_all(&host.idle);
+}
+
+static void rc_host_done_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&host.done));
+	struct rc_nio *io, *tmp;
+
+	mutex_lock(&host.lock);
+	llist_for_each_entry_safe(io, tmp, list, node) {
+		const void *data = NULL;
+
+		if (rc_host_live()) {
+			if (io->act.type == RC_ACT_READ && !io->error) {
+				rc_nio_copy_data(io, host.rbuf);
+				data = host.rbuf;
+			}
+			rc_node_io_done(host.node, rc_host_now(), &io->act,
+					io->error, data);
+			rc_host_drain();
+		}
+		rc_host_io_put(io);
+	}
+	mutex_unlock(&host.lock);
+}
+
+/* --- the disk table and configuration -------------------------------------- */
+
+/*
+ * The library compares channel numbers between nodes, so they must name
+ * the same bus everywhere.  A record's channel is the SCSI host the disk
+ * was first attached through, as the COD keeps it; the library's channel
+ * is its rank among the channels of the records in use, the same on
+ * every node that reads the same COD.
+ */
+static void rc_host_map_channels(void)
+{
+	unsigned int vals[RC_MAX_CHANNELS], nvals = 0, i, k;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_disk *rec = &rc.cfg->disks[i];
+
+		host.chan_of[i] = U8_MAX;
+		if (rec->state == RC_DISK_UNUSED)
+			continue;
+		for (k = 0; k < nvals && vals[k] != rec->channel; k++)
+			;
+		if (k == nvals && nvals < RC_MAX_CHANNELS)
+			vals[nvals++] = rec->channel;
+	}
+	/* sort the few channel values: the rank must not depend on order */
+	for (i = 1; i < nvals; i++)
+		for (k = i; k > 0 && vals[k - 1] > vals[k]; k--)
+			swap(vals[k - 1], vals[k]);
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_disk *rec = &rc.cfg->disks[i];
+
+		if (rec->state == RC_DISK_UNUSED)
+			continue;
+		for (k = 0; k < nvals; k++)
+			if (vals[k] == rec->channel)
+				host.chan_of[i] = k;
+	}
+}
+
+/* Describe rc's disks and configuration to the library; both locks held. */
+static void rc_host_describe(void)
+{
+	struct rc_proto_config c = {};
+	unsigned int i;
+
+	rc_host_map_channels();
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_disk *rec = &rc.cfg->disks[i];
+		struct rc_mdisk *md = rc.disks[i];
+		u8 state = rc.have_cfg ? rec->state : RC_DISK_UNUSED;
+		u32 flags = 0;
+
+		host.disks[i].bdev = md ? md->bdev : NULL;
+		if (state != RC_DISK_UNUSED &&
+		    (host.chan_of[i] >= RC_MAX_CHANNELS ||
+		     rec->target >= RC_MAX_TARGETS)) {
+			pr_warn_once("disk %u: channel %u target %u out of the cluster's range (8 channels, 16 targets): not used for node communication\n",
+				     i, rec->channel, rec->target);
+			state = RC_DISK_UNUSED;
+		}
+		if (rc_mdisk_usable(md))
+			flags |= RC_DISKF_PRESENT;
+		rc_node_set_disk(host.node, i,
+				 state == RC_DISK_UNUSED ? 0 : host.chan_of[i],
+				 state == RC_DISK_UNUSED ? 0 : rec->target,
+				 state, flags);
+	}
+	if (!rc.have_cfg)
+		return;
+	c.generation = rc.cfg->generation;
+	c.cod_crc = rc.cod_crc;
+	memcpy(c.cluster_uuid, rc.cfg->cluster_uuid, 16);
+	c.nlds = rc.cfg->nlds;
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		c.ld_state[i] = rc.cfg->lds[i].state;
+		c.ld_level[i] = rc.cfg->lds[i].level;
+	}
+	rc_node_set_config(host.node, &c);
+}
+
+/* Start (or restart) the protocol node; host.lock held. */
+static int rc_host_start_node(void)
+{
+	u32 now_s = (u32)ktime_get_real_seconds();
+	int ret;
+
+	/*
+	 * Peers ignore a slot whose incarnation is lower than one they saw,
+	 * so it must grow across restarts and reloads: wall-clock seconds,
+	 * and at least one more than the last life of this module.
+	 */
+	host.incarnation = max_t(u32, host.incarnation + 1, now_s);
+	if (!host.incarnation)
+		host.incarnation = 1;
+	rc_node_params_default(&host.params, host.self, host.incarnation);
+	host.life++;
+	ret = rc_node_start(host.node, &host.params, rc_host_now());
+	if (ret) {
+		pr_err("protocol node %u does not start: %d\n", host.self, ret);
+		return ret;
+	}
+	host.started = true;
+	host.restarting = false;
+	host.suspended = false;
+	pr_info("node %u joins the cluster (incarnation %u)\n", host.self,
+		host.incarnation);
+	rc_host_drain();
+	rc_host_schedule_tick();
+	return 0;
+}
+
+void rc_host_disks_changed(void)
+{
+	unsigned int i;
+	bool present = false;
+
+	lockdep_assert_held(&rc.lock);
+	if (rc.exiting)
+		return;
+	mutex_lock(&host.lock);
+	rc_host_describe();
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		present |= rc_mdisk_usable(rc.disks[i]);
+	if (!host.started && !host.fatal && !host.stopping && rc.have_cfg &&
+	    present)
+		rc_host_start_node();
+	mutex_unlock(&host.lock);
+}
+
+void rc_host_disk_gone(unsigned int index)
+{
+	lockdep_assert_held(&rc.lock);
+	if (index >= RC_MAX_DISKS)
+		return;
+	mutex_lock(&host.lock);
+	host.disks[index].bdev = NULL;
+	mutex_unlock(&host.lock);
+	/* Its bios still in flight (timed out ones too) end on their own. */
+	wait_event(host.idle, !atomic_read(&host.disks[index].busy));
+}
+
+static void rc_host_restart_fn(struct work_struct *work)
+{
+	/*
+	 * Every I/O of the old life ends first: the listen phase would see
+	 * our own late slot write as another node with our ID.
+	 */
+	wait_event(host.idle, !atomic_read(&host.inflight));
+	mutex_lock(&host.lock);
+	if (host.restarting && !host.stopping && !host.fatal)
+		rc_host_start_node();
+	mutex_unlock(&host.lock);
+}
+
+/* --- configuration steps (rc.cfg_wq, rc.lock then host.lock) --------------- */
+
+static u64 rc_wire_generation(const struct rc_host_cfg_step *s, u32 *crc)
+{
+	const struct rc_wire_negotiate *w = (const void *)s->wire;
+
+	*crc = le32_to_cpu(w->configuration.cod_crc);
+	return le64_to_cpu(w->configuration.generation);
+}
+
+/*
+ * A slave adopts what its master runs: the wire names the generation and
+ * CRC of the COD the master wrote on the shared disks, not its content,
+ * so the COD is read again from the disks and accepted only when it is
+ * exactly that copy.
+ */
+static int rc_host_adopt(const struct rc_host_cfg_step *s)
+{
+	u32 crc;
+	u64 gen;
+	int ret;
+
+	if (!s->has_wire)
+		return -EINVAL;
+	gen = rc_wire_generation(s, &crc);
+	if (rc.have_cfg && gen == rc.cfg->generation && crc == rc.cod_crc)
+		return 0;
+	ret = rc_member_reload_cod(gen, crc);
+	if (ret) {
+		pr_err("cannot adopt the master's configuration generation %llu (crc %08x): %d\n",
+		       gen, crc, ret);
+		return -RC_NEG_NVM_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * The master commits: the disk states of the wire (its table, with the
+ * change) go into the COD, written on every member.
+ */
+static int rc_host_commit(const struct rc_host_cfg_step *s)
+{
+	const struct rc_wire_negotiate *w = (const void *)s->wire;
+	unsigned int ch, t;
+
+	if (!s->has_wire || !rc.have_cfg)
+		return -EINVAL;
+	for (ch = 0; ch < RC_MAX_CHANNELS; ch++) {
+		for (t = 0; t < RC_MAX_TARGETS; t++) {
+			const struct rc_wire_pd *pd = &w->physical_drives[ch][t];
+			unsigned int disk = le16_to_cpu(pd->disk);
+			struct rc_disk *rec;
+
+			if (disk >= RC_MAX_DISKS || pd->state == RC_DISK_UNUSED ||
+			    pd->state >= RC_DISK_STATE_MAX)
+				continue;
+			rec = &rc.cfg->disks[disk];
+			if (rec->state != RC_DISK_UNUSED)
+				rec->state = pd->state;
+		}
+	}
+	return rc_cod_write_all();
+}
+
+static void rc_host_cfg_fn(struct work_struct *work)
+{
+	struct rc_host_cfg_step s;
+	int ret = 0;
+
+	for (;;) {
+		mutex_lock(&rc.lock);
+		mutex_lock(&host.lock);
+		if (!host.cfg_count) {
+			mutex_unlock(&host.lock);
+			mutex_unlock(&rc.lock);
+			return;
+		}
+		s = host.cfg[host.cfg_head];
+		host.cfg_head = (host.cfg_head + 1) % RC_HOST_CFG_STEPS;
+		host.cfg_count--;
+		mutex_unlock(&host.lock);
+
+		switch (s.type) {
+		case RC_ACT_PROCESS_COD:
+			/*
+			 * Step 445: the new master writes what the attaches
+			 * found while it could not (records of new disks).
+			 */
+			ret = rc.have_cfg ? 0 : -ENOENT;
+			if (!ret && rc.cod_dirty) {
+				WRITE_ONCE(host.processing_cod, true);
+				ret = rc_cod_write_all();
+				WRITE_ONCE(host.processing_cod, false);
+			}
+			break;
+		case RC_ACT_ADOPT_CONFIG:
+			ret = rc_host_adopt(&s);
+			break;
+		case RC_ACT_COMMIT_CONFIG:
+			ret = rc_host_commit(&s);
+			break;
+		}
+		mutex_lock(&host.lock);
+		if (rc_host_live()) {
+			rc_host_describe();
+			rc_node_config_done(host.node, rc_host_now(), ret);
+			rc_host_drain();
+		}
+		mutex_unlock(&host.lock);
+		mutex_unlock(&rc.lock);
+	}
+}
+
+/* --- host commands --------------------------------------------------------- */
+
+static int rc_host_cmd(u8 op, u8 ld, u8 *status, char *msg)
+{
+	struct rc_host_cmd cmd = { .op = op, .ld = ld };
+	struct rc_host_wait *w = NULL;
+	unsigned int i;
+	long left;
+	int ret;
+
+	mutex_lock(&host.lock);
+	if (!rc_host_live() || host.suspended) {
+		mutex_unlock(&host.lock);
+		rc_msg(msg, host.suspended ? "node %u is suspended" :
+		       "node %u is not in a cluster (no member disk attached)",
+		       host.self);
+		return -EAGAIN;
+	}
+	for (i = 0; i < RC_HOST_CMDS && !w; i++)
+		if (!host.waits[i].cookie)
+			w = &host.waits[i];
+	if (!w) {
+		mutex_unlock(&host.lock);
+		rc_msg(msg, "too many cluster commands in flight");
+		return -EBUSY;
+	}
+	memset(w, 0, sizeof(*w));
+	w->cookie = ++host.next_cookie;
+	cmd.cookie = w->cookie;
+	ret = rc_node_host_cmd(host.node, rc_host_now(), &cmd);
+	if (ret) {
+		memset(w, 0, sizeof(*w));
+		rc_host_drain();
+		mutex_unlock(&host.lock);
+		rc_msg(msg, "the protocol refused the command (%d)", ret);
+		return ret;
+	}
+	rc_host_drain();
+	mutex_unlock(&host.lock);
+
+	left = wait_event_interruptible_timeout(host.cmd_wq,
+						READ_ONCE(w->done),
+						RC_HOST_CMD_TIMEOUT);
+	mutex_lock(&host.lock);
+	if (!w->done) {
+		w->abandoned = true;
+		mutex_unlock(&host.lock);
+		rc_msg(msg, left < 0 ? "interrupted" :
+		       "no answer from the cluster protocol");
+		return left < 0 ? -EINTR : -ETIMEDOUT;
+	}
+	*status = w->status;
+	memset(w, 0, sizeof(*w));
+	mutex_unlock(&host.lock);
+	return 0;
+}
+
+static const char *rc_host_why_not_nexus(void)
+{
+	if (host.fatal)
+		return "its protocol node stopped on an error";
+	if (host.suspended)
+		return "it is suspended";
+	if (!host.started)
+		return "it is not in a cluster (no member disk attached)";
+	return "it is still joining the cluster";
+}
+
+int rc_host_wait_nexus(char *msg)
+{
+	long left;
+
+	left = wait_event_interruptible_timeout(host.nexus_wq,
+		READ_ONCE(host.nexus) || READ_ONCE(host.suspended) ||
+		READ_ONCE(host.fatal) || !READ_ONCE(host.started),
+		msecs_to_jiffies(join_timeout_ms));
+	if (left < 0)
+		return -EINTR;
+	if (READ_ONCE(host.nexus))
+		return 0;
+	rc_msg(msg, "node %u is not in nexus: %s", host.self,
+	       rc_host_why_not_nexus());
+	return -EAGAIN;
+}
+
+int rc_host_may_configure(char *msg)
+{
+	u8 master;
+
+	if (!READ_ONCE(host.started) || READ_ONCE(host.processing_cod))
+		return 0;
+	if (!READ_ONCE(host.nexus)) {
+		rc_msg(msg, "node %u is not in nexus with the master: %s",
+		       host.self, rc_host_why_not_nexus());
+		return -EAGAIN;
+	}
+	master = READ_ONCE(host.master);
+	if (master == host.self)
+		return 0;
+	rc_msg(msg, "node %u is a slave: change the configuration on the master, node %u",
+	       host.self, master);
+	return -EAGAIN;
+}
+
+void rc_host_config_changed(void)
+{
+	struct rc_host_cmd cmd = { .op = RC_HOST_CONFIG_CHANGE };
+
+	lockdep_assert_held(&rc.lock);
+	mutex_lock(&host.lock);
+	if (rc_host_live() && !host.suspended) {
+		rc_host_describe();
+		cmd.cookie = ++host.next_cookie;	/* nobody waits for it */
+		if (rc_node_host_cmd(host.node, rc_host_now(), &cmd))
+			pr_warn("configuration generation %llu not distributed: too many commands\n",
+				rc.cfg->generation);
+		rc_host_drain();
+	}
+	mutex_unlock(&host.lock);
+}
+
+static int rc_host_resv(u8 op, unsigned int ld, char *msg)
+{
+	u8 status = RC_SCSI_BUSY, holder;
+	int ret;
+
+	if (ld >= RC_MAX_LDS) {
+		rc_msg(msg, "no logical drive %u", ld);
+		return -ENOENT;
+	}
+	ret = rc_host_wait_nexus(msg);
+	if (ret)
+		return ret;
+	ret = rc_host_cmd(op, ld, &status, msg);
+	if (ret)
+		return ret;
+	holder = rc_host_holder(ld);
+	switch (status) {
+	case RC_SCSI_GOOD:
+		return 0;
+	case RC_SCSI_RESERVATION_CONFLICT:
+		if (holder != RC_HOLDER_NONE && holder != host.self)
+			rc_msg(msg, "rcl%u is reserved by node %u", ld, holder);
+		else
+			rc_msg(msg, "rcl%u: reservation conflict", ld);
+		return -EBUSY;
+	default:
+		rc_msg(msg, "node %u cannot %s rcl%u now (SCSI status 0x%02x): not in nexus or busy",
+		       host.self, op == RC_HOST_RESERVE ? "reserve" : "release",
+		       ld, status);
+		return -EAGAIN;
+	}
+}
+
+int rc_host_reserve(unsigned int ld, char *msg)
+{
+	return rc_host_resv(RC_HOST_RESERVE, ld, msg);
+}
+
+void rc_host_release_begin(unsigned int ld)
+{
+	if (ld >= RC_MAX_LDS)
+		return;
+	mutex_lock(&host.lock);
+	host.releasing |= BIT(ld);
+	rc_host_publish();
+	mutex_unlock(&host.lock);
+}
+
+int rc_host_release(unsigned int ld, char *msg)
+{
+	int ret = rc_host_resv(RC_HOST_RELEASE, ld, msg);
+
+	if (ld < RC_MAX_LDS) {
+		mutex_lock(&host.lock);
+		host.releasing &= ~BIT(ld);
+		rc_host_publish();
+		mutex_unlock(&host.lock);
+	}
+	return ret;
+}
+
+/* --- views ----------------------------------------------------------------- */
+
+int rc_host_node_info(struct rc_ioc_node_info *a)
+{
+	struct rc_peer_view v = {};
+	u8 state = RC_NS_NONE, info = RC_NI_NONE;
+
+	if (a->id >= RC_MAX_NODES) {
+		rc_msg(a->hdr.msg, "node ID %u out of range (0..%u)", a->id,
+		       RC_MAX_NODES - 1);
+		return -EINVAL;
+	}
+	mutex_lock(&host.lock);
+	a->self = host.self;
+	a->flags = a->id == host.self ? RC_NODE_F_SELF : 0;
+	a->master = RC_IOC_NO_NODE;
+	if (host.started && !host.fatal) {
+		a->flags |= RC_NODE_F_RUNNING;
+		if (rc_node_in_nexus(host.node) && !host.suspended)
+			a->flags |= RC_NODE_F_NEXUS;
+		rc_node_peer_view(host.node, a->id, rc_host_now(), &v);
+		state = v.state;
+		info = v.info;
+		if (a->id == host.self) {
+			state = rc_node_state(host.node);
+			info = rc_node_info(host.node);
+		}
+	}
+	mutex_unlock(&host.lock);
+	if (v.known)
+		a->flags |= RC_NODE_F_KNOWN;
+	if (v.live)
+		a->flags |= RC_NODE_F_LIVE;
+	if (v.booting)
+		a->flags |= RC_NODE_F_BOOTING;
+	if (v.suspended)
+		a->flags |= RC_NODE_F_SUSPENDED;
+	a->state = state;
+	a->info = info;
+	if (v.known || a->id == host.self)
+		a->master = v.master;
+	a->connected = v.connected;
+	a->comm_channel = v.comm_channel;
+	a->incarnation = v.incarnation;
+	a->heartbeat = v.heartbeat;
+	a->hb_age_ms = v.hb_age_ms;
+	strscpy(a->state_name, rc_node_state_name(state),
+		sizeof(a->state_name));
+	strscpy(a->info_name, rc_node_info_name(info), sizeof(a->info_name));
+	return 0;
+}
+
+void rc_host_proc_show(struct seq_file *m)
+{
+	unsigned int id;
+
+	mutex_lock(&host.lock);
+	seq_printf(m, "node %u: %s", host.self,
+		   !host.started ? "not started (no member disk attached)" :
+		   host.fatal ? "stopped (protocol error)" :
+		   host.suspended ? "suspended" :
+		   rc_node_in_nexus(host.node) ? "in nexus" : "joining");
+	if (host.started && !host.fatal) {
+		u8 master = rc_node_master(host.node);
+
+		seq_printf(m, ", %s/%s, incarnation %u",
+			   rc_node_state_name(rc_node_state(host.node)),
+			   rc_node_info_name(rc_node_info(host.node)),
+			   host.incarnation);
+		if (master != RC_NO_NODE)
+			seq_printf(m, ", master %u", master);
+	}
+	seq_puts(m, "\n");
+	for (id = 0; host.started && !host.fatal && id < RC_MAX_NODES; id++) {
+		struct rc_peer_view v;
+
+		if (id == host.self ||
+		    rc_node_peer_view(host.node, id, rc_host_now(), &v) ||
+		    !v.known)
+			continue;
+		seq_printf(m, "peer %u: %s/%s%s%s, incarnation %u, heartbeat age %llu ms\n",
+			   id, rc_node_state_name(v.state),
+			   rc_node_info_name(v.info), v.live ? "" : ", not live",
+			   v.suspended ? ", suspended" : "", v.incarnation,
+			   v.hb_age_ms);
+	}
+	mutex_unlock(&host.lock);
+}
+
+/* --- life ------------------------------------------------------------------ */
+
+int rc_host_init(unsigned int node_id)
+{
+	unsigned int i;
+
+	mutex_init(&host.lock);
+	init_waitqueue_head(&host.idle);
+	init_waitqueue_head(&host.cmd_wq);
+	init_waitqueue_head(&host.nexus_wq);
+	init_llist_head(&host.done);
+	INIT_DELAYED_WORK(&host.tick, rc_host_tick_fn);
+	INIT_WORK(&host.done_work, rc_host_done_fn);
+	INIT_WORK(&host.restart_work, rc_host_restart_fn);
+	INIT_WORK(&host.cfg_work, rc_host_cfg_fn);
+	atomic_set(&host.inflight, 0);
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		atomic_set(&host.disks[i].busy, 0);
+	for (i = 0; i < RC_MAX_LDS; i++)
+		host.holder[i] = RC_HOLDER_NONE;
+	host.master = RC_NO_NODE;
+	host.self = node_id;
+	host.node = kvzalloc(rc_node_size(), GFP_KERNEL);
+	host.rbuf = kvmalloc(RC_NIO_MAX_BYTES, GFP_KERNEL);
+	/* Heartbeats must be written under memory pressure too. */
+	host.wq = alloc_ordered_workqueue("raidcluster_node", WQ_MEM_RECLAIM |
+					  WQ_HIGHPRI);
+	if (!host.node || !host.rbuf || !host.wq) {
+		rc_host_exit();
+		return -ENOMEM;
+	}
+	rc_node_reset(host.node);
+	return 0;
+}
+
+void rc_host_stop(void)
+{
+	mutex_lock(&host.lock);
+	host.stopping = true;
+	rc_host_publish();
+	mutex_unlock(&host.lock);
+	wake_up_all(&host.nexus_wq);
+	if (host.wq) {
+		cancel_delayed_work_sync(&host.tick);
+		cancel_work_sync(&host.restart_work);
+	}
+	/* The I/O in flight ends (or times out on the disk's own timer). */
+	wait_event(host.idle, !atomic_read(&host.inflight));
+	if (host.wq)
+		flush_workqueue(host.wq);
+	cancel_work_sync(&host.cfg_work);
+}
+
+void rc_host_exit(void)
+{
+	if (host.wq)
+		destroy_workqueue(host.wq);
+	host.wq = NULL;
+	kvfree(host.rbuf);
+	kvfree(host.node);
+	host.rbuf = NULL;
+	host.node = NULL;
+}

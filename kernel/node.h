@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The protocol host (node.c): the one lib/proto node of this module, run
+ * over the shared disks.  This is the whole interface the rest of the
+ * module has to the cluster.  Documentation/cluster-host.md is the design.
+ *
+ * Lock order: rc.lock before the host's own lock.  Functions marked
+ * "rc.lock held" describe the disks and configuration from rc; the others
+ * must be called WITHOUT rc.lock, because they wait for the protocol and
+ * the protocol's configuration steps take rc.lock.
+ */
+#ifndef RC_KERNEL_NODE_H
+#define RC_KERNEL_NODE_H
+
+#include <linux/types.h>
+
+#include <raidcluster/ioctl.h>
+#include <raidcluster/wire.h>
+
+int rc_host_init(unsigned int node_id);
+void rc_host_exit(void);
+
+/*
+ * The member disks or the configuration changed (attach, detach, a COD
+ * adopted or written): tell the protocol node, and start it when this
+ * node has a configuration and a disk to talk through.  rc.lock held.
+ */
+void rc_host_disks_changed(void);
+/* Disk record @index leaves: no protocol I/O is in flight on it after. */
+void rc_host_disk_gone(unsigned int index);
+/* Stop the node (module exit, before the members are released). */
+void rc_host_stop(void);
+
+/*
+ * The fencing state, published after every protocol event and read by the
+ * data path without a lock: may this node write (it holds the drive's
+ * reservation, granted) or read (it holds it, or nobody does and the node
+ * is in nexus) logical drive @ld.  True for everything while the protocol
+ * node is not running (a node without a configuration has no drive).
+ */
+bool rc_host_may_write(unsigned int ld);
+bool rc_host_may_read(unsigned int ld);
+/* Holder of @ld as last published, RC_HOLDER_NONE if none. */
+u8 rc_host_holder(unsigned int ld);
+
+/*
+ * Wait (interruptible, bounded by the module's join timeout) until the
+ * node is in nexus.  0, or -EAGAIN with a reason in @msg (suspended,
+ * still joining, not started), -EINTR.
+ */
+int rc_host_wait_nexus(char *msg);
+/*
+ * May this node change the configuration now (write the COD)?  Only the
+ * master in nexus may, or any node while the protocol is not running.
+ * 0, or -EAGAIN with the reason (naming the master) in @msg.
+ */
+int rc_host_may_configure(char *msg);
+/* The master changed the configuration (COD written): distribute it. */
+void rc_host_config_changed(void);
+
+/*
+ * Reserve / release logical drive @ld cluster-wide (figures 10, 19).
+ * 0, -EBUSY (reservation conflict: @msg names the holder), -EAGAIN (not
+ * in nexus), -EINTR.
+ */
+int rc_host_reserve(unsigned int ld, char *msg);
+int rc_host_release(unsigned int ld, char *msg);
+/*
+ * Before a release: this node stops writing @ld at once (its published
+ * write bit goes), so the caller can drain the drive's queue before the
+ * other nodes hear of the release.  rc_host_release() ends it.
+ */
+void rc_host_release_begin(unsigned int ld);
+
+/* This node and what it knows of node @id (RC_IOC_NODE_INFO). */
+int rc_host_node_info(struct rc_ioc_node_info *a);
+
+/* /proc/raidcluster: the cluster lines. */
+struct seq_file;
+void rc_host_proc_show(struct seq_file *m);
+
+#endif /* RC_KERNEL_NODE_H */

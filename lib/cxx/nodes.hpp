@@ -1,0 +1,23 @@
+// node list's output: the cluster as this node sees it, one RC_IOC_NODE_INFO
+// answer per node (this node first, then every node it has a slot of).
+#pragma once
+
+#include "json.hpp"
+#include "raidcluster/ioctl.h"
+
+#include <string>
+#include <vector>
+
+namespace rc {
+
+// The nodes worth listing from the 32 answers: this node, and every node
+// of which a valid slot was read.  In ID order.
+std::vector<rc_ioc_node_info> listed_nodes(const std::vector<rc_ioc_node_info> &all);
+
+// Channel bitmap as "0,1" ("-" when empty).
+std::string channel_list(unsigned bitmap);
+
+Json nodes_json(const std::vector<rc_ioc_node_info> &nodes);
+std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes);
+
+} // namespace rc
