@@ -93,7 +93,7 @@ int rc_cod_write_all(void)
 	int ret;
 
 	/* Only the master writes the COD (the slaves adopt it). */
-	if (rc_host_may_configure(NULL)) {
+	if (!rc_host_may_write_cod()) {
 		pr_info_ratelimited("configuration not written: this node is not the master in nexus\n");
 		return -EAGAIN;
 	}

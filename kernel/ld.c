@@ -435,7 +435,7 @@ unsigned int rc_ld_start_ready(void)
 			break;
 		}
 	}
-	if (changed && rc_host_may_configure(NULL))
+	if (changed && !rc_host_may_write_cod())
 		rc.cod_dirty = true;
 	else if (changed && rc_cod_write_all())
 		pr_warn("configuration not written after starting drives\n");

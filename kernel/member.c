@@ -451,7 +451,7 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 	 * Only the master writes the COD: on a slave (or while joining) a
 	 * disk found again is only recorded here, the master commits it.
 	 */
-	if (changed && rc_host_may_configure(NULL))
+	if (changed && !rc_host_may_write_cod())
 		rc.cod_dirty = true;
 	else if (changed && rc_cod_write_all())
 		pr_warn("configuration not written after attaching %s\n",

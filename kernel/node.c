@@ -315,6 +315,9 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 		break;
 	case RC_ACT_SUSPEND:
 		host.suspended = true;
+		if (a->info == RC_NI_DUPLICATE_ID)
+			pr_err("node ID %u is in use by a live node on these disks: this node does not join and writes nothing (load the module with another node_id)\n",
+			       host.self);
 		pr_err("node %u suspended (%s): no I/O to the logical drives until the module is reloaded\n",
 		       host.self, rc_node_info_name(a->info));
 		wake_up_all(&host.nexus_wq);
@@ -774,6 +777,12 @@ int rc_host_may_configure(char *msg)
 	return -EAGAIN;
 }
 
+bool rc_host_may_write_cod(void)
+{
+	return READ_ONCE(host.processing_cod) ||
+	       (READ_ONCE(host.nexus) && READ_ONCE(host.master) == host.self);
+}
+
 void rc_host_config_changed(void)
 {
 	struct rc_host_cmd cmd = { .op = RC_HOST_CONFIG_CHANGE };
@@ -873,8 +882,9 @@ int rc_host_node_info(struct rc_ioc_node_info *a)
 		if (rc_node_in_nexus(host.node) && !host.suspended)
 			a->flags |= RC_NODE_F_NEXUS;
 		rc_node_peer_view(host.node, a->id, rc_host_now(), &v);
-		state = v.state;
-		info = v.info;
+		/* What the node says of itself; this node's view may lag. */
+		state = v.known ? v.own_state : v.state;
+		info = v.known ? v.own_info : v.info;
 		if (a->id == host.self) {
 			state = rc_node_state(host.node);
 			info = rc_node_info(host.node);
@@ -933,8 +943,8 @@ void rc_host_proc_show(struct seq_file *m)
 		    !v.known)
 			continue;
 		seq_printf(m, "peer %u: %s/%s%s%s, incarnation %u, heartbeat age %llu ms\n",
-			   id, rc_node_state_name(v.state),
-			   rc_node_info_name(v.info), v.live ? "" : ", not live",
+			   id, rc_node_state_name(v.own_state),
+			   rc_node_info_name(v.own_info), v.live ? "" : ", not live",
 			   v.suspended ? ", suspended" : "", v.incarnation,
 			   v.hb_age_ms);
 	}

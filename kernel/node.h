@@ -55,6 +55,13 @@ int rc_host_wait_nexus(char *msg);
  * 0, or -EAGAIN with the reason (naming the master) in @msg.
  */
 int rc_host_may_configure(char *msg);
+/*
+ * May this node write the COD now?  Only the master, in nexus or while
+ * it processes the COD at its startup (step 445).  A node that has not
+ * joined yet never writes: what its attaches change waits in
+ * rc.cod_dirty for the node to be master (slaves adopt the master's).
+ */
+bool rc_host_may_write_cod(void);
 /* The master changed the configuration (COD written): distribute it. */
 void rc_host_config_changed(void);
 

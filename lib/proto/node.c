@@ -594,6 +594,8 @@ int rc_node_peer_view(const struct rc_node *n, u8 id, u64 now_ms,
 		return 0;
 	}
 	v->booting = s->booting;
+	v->own_state = s->state;
+	v->own_info = s->info;
 	v->suspended = s->flags & RC_SLOTF_SUSPENDED;
 	v->master = s->master;
 	v->connected = s->connected;

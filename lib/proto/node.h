@@ -271,6 +271,7 @@ struct rc_peer_view {
 	bool booting;
 	bool suspended;		/* its slot says it waits for a human */
 	u8 state, info;		/* in this node's view (rc_node_peer()) */
+	u8 own_state, own_info;	/* what its slot says of itself */
 	u8 master;		/* the master its slot names */
 	u8 connected;		/* its Connected_Channels bitmap */
 	u8 comm_channel;

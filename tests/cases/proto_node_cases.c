@@ -805,9 +805,12 @@ RC_TEST(proto_node_peer_view)
 	RC_EXPECT_EQ(v.connected, 0x3);
 	RC_EXPECT_LT(v.hb_age_ms, 2 * h->par[1].hb_period_ms + 1);
 	RC_EXPECT_LT(0, v.heartbeat);
+	RC_EXPECT_EQ(v.own_state, RC_NS_MASTER);
+	RC_EXPECT_EQ(v.own_info, RC_NI_COMPLETED_STARTUP);
 	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 1, h->now, &v), 0);
 	RC_EXPECT_TRUE(v.live);
 	RC_EXPECT_EQ(v.state, RC_NS_ACTIVE_SLAVE);
+	RC_EXPECT_EQ(v.own_state, RC_NS_ACTIVE_SLAVE);
 	RC_EXPECT_EQ(v.master, 2);
 	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 7, h->now, &v), 0);
 	RC_EXPECT_FALSE(v.known);

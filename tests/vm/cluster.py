@@ -15,9 +15,13 @@ not enforce SCSI reservations between the VMs: fencing is the protocol's job.
 Faults are per node, through its own QMP (rcvm.VM.unplug, disk_errors, throttle, reset) or by
 signalling its qemu (kill, SIGSTOP/SIGCONT).
 """
+import json
+import shlex
 import threading
+import time
 
 import rcvm
+from vmtest import Fail
 
 DISKS = 6            # shared disk images
 CHANNELS = 2         # HBAs per node: disks 0-2 on channel 0, 3-5 on channel 1
@@ -89,13 +93,100 @@ class Cluster:
             if i in self.vms:
                 self.load(i, extra)
 
+    def extra_vm(self, name):
+        """One more node over the same disks (not in ids: e.g. a second machine with a live ID)."""
+        vm = rcvm.VM(f"{self.name}-{name}", self.disks, mem=self.mem)
+        vm.start()
+        vm.wait_ready()
+        self.vms[name] = vm
+        return vm
+
+    # --- the tool on a node --------------------------------------------------------------
+    @staticmethod
+    def ctl(vm, *args, timeout=120):
+        """raidclusterctl ARGS on node vm; (rc, output)."""
+        return vm.sh("raidclusterctl " + " ".join(shlex.quote(str(a)) for a in args), timeout)
+
+    @staticmethod
+    def ctl_ok(vm, *args, timeout=120):
+        rc, out = Cluster.ctl(vm, *args, timeout=timeout)
+        if rc:
+            raise Fail(f"{vm.name}: raidclusterctl {' '.join(map(str, args))} -> rc={rc}\n{out}")
+        return out
+
+    @staticmethod
+    def node_list(vm):
+        """`node list --json` of node vm, parsed: {id: entry}."""
+        out = Cluster.ctl_ok(vm, "node", "list", "--json")
+        try:
+            return {n["id"]: n for n in json.loads(out)}
+        except ValueError as e:
+            raise Fail(f"{vm.name}: node list --json is not JSON ({e}):\n{out}")
+
+    @staticmethod
+    def status(vm):
+        out = Cluster.ctl_ok(vm, "status", "--json")
+        try:
+            return json.loads(out)
+        except ValueError as e:
+            raise Fail(f"{vm.name}: status --json is not JSON ({e}):\n{out}")
+
+    @staticmethod
+    def self_of(view):
+        return next(n for n in view.values() if n["self"])
+
+    def wait_nexus(self, vm, timeout=60):
+        """Wait until node vm is in nexus (MASTER or ACTIVE_SLAVE, startup completed)."""
+        end = time.time() + timeout * rcvm.SLOW
+        while True:
+            view = self.node_list(vm)
+            me = self.self_of(view)
+            if me["state"] in ("MASTER", "ACTIVE_SLAVE") and \
+                    me["info"] in ("Completed_Startup", "None"):
+                return view
+            if time.time() > end:
+                raise Fail(f"{vm.name}: not in nexus after {timeout}s: {me}\n"
+                           + vm.console_tail(30))
+            time.sleep(0.5)
+
+    def attach_all(self, vm):
+        """Attach every shared disk (by its lab path) on node vm."""
+        return self.ctl_ok(vm, "attach", *[d.dev for d in self.disks])
+
+    def create_cluster(self, node_id=0):
+        """The first node makes the cluster: loads, attaches the six blank disks, becomes
+        master (it writes the COD on every disk), then unloads. The COD is on the disks."""
+        vm = self.node(node_id)
+        self.load(node_id)
+        self.attach_all(vm)
+        self.wait_nexus(vm)
+        vm.check("rmmod raidcluster")
+
+    def join_all(self, which=None, extra=""):
+        """Load the module and attach the cluster's disks on the nodes at once (threads)."""
+        ids = [i for i in (self.ids if which is None else which)]
+        errors = []
+
+        def go(i):
+            try:
+                self.load(i, extra)
+                self.ctl_ok(self.node(i), "attach", "--all")
+            except Exception as e:  # reported below
+                errors.append(f"node {i}: {e}")
+
+        threads = [threading.Thread(target=go, args=(i,)) for i in ids]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        if errors:
+            raise Fail("nodes did not join:\n" + "\n".join(errors))
+
     def kernel_problems(self):
         """(node, problem lines) of every node whose console shows one."""
         out = []
-        for i in self.ids:
-            vm = self.vms.get(i)
-            if vm is not None:
-                p = vm.kernel_problems()
-                if p:
-                    out.append((i, p))
+        for i, vm in self.vms.items():
+            p = vm.kernel_problems()
+            if p:
+                out.append((i, p))
         return out
