@@ -98,6 +98,7 @@ static struct {
 	u64 next_cookie;
 	wait_queue_head_t cmd_wq;	/* waits[].done */
 	wait_queue_head_t nexus_wq;	/* nexus, suspension */
+	wait_queue_head_t resv_wq;	/* a reservation changed */
 
 	unsigned long releasing;	/* drives being released: no writes */
 
@@ -269,6 +270,7 @@ static void rc_host_resv_msg(const struct rc_action *a)
 		snprintf(holder, sizeof(holder), "RAIDCLUSTER_HOLDER=%u",
 			 a->node);
 	rc_host_uevent(ev, ld, holder);
+	wake_up_all(&host.resv_wq);	/* after the publish of the drain */
 }
 
 static void rc_host_action(const struct rc_action *a, u64 now)
@@ -820,6 +822,14 @@ static int rc_host_resv(u8 op, unsigned int ld, char *msg)
 	case RC_SCSI_GOOD:
 		return 0;
 	case RC_SCSI_RESERVATION_CONFLICT:
+		/*
+		 * Lost to a simultaneous reserve of a higher ID: its grant
+		 * reaches us a moment after our refusal.
+		 */
+		if (holder == RC_HOLDER_NONE)
+			wait_event_interruptible_timeout(host.resv_wq,
+				(holder = rc_host_holder(ld)) != RC_HOLDER_NONE,
+				msecs_to_jiffies(host.params.reply_timeout_ms));
 		if (holder != RC_HOLDER_NONE && holder != host.self)
 			rc_msg(msg, "rcl%u is reserved by node %u", ld, holder);
 		else
@@ -961,6 +971,7 @@ int rc_host_init(unsigned int node_id)
 	init_waitqueue_head(&host.idle);
 	init_waitqueue_head(&host.cmd_wq);
 	init_waitqueue_head(&host.nexus_wq);
+	init_waitqueue_head(&host.resv_wq);
 	init_llist_head(&host.done);
 	INIT_DELAYED_WORK(&host.tick, rc_host_tick_fn);
 	INIT_WORK(&host.done_work, rc_host_done_fn);

@@ -1,0 +1,135 @@
+"""Reservations that fence I/O (figures 10, 12, 19), on three real kernels sharing the disks.
+
+cluster.reserve_fence: a RAID 1 made on the master appears on every node. Node 0 reserves it
+and writes 4 MiB; node 1's reads and writes end with a reservation conflict, its open for
+writing is refused with a kernel message naming node 0, and its reserve fails naming node 0.
+Node 0 releases; node 1 reserves and reads exactly node 0's data, byte for byte.
+
+cluster.simultaneous_reserve: nodes 0 and 1 reserve the same drive at the same moment, many
+times. Each time exactly one wins, it is the higher ID (1), and node 0's error names node 1.
+"The same moment" is a token the test writes into a shared disk's image: both nodes poll it
+(rc-race, guest/cluster_race.c) and issue the ioctl within a fraction of a millisecond of each
+other, well inside the message round trip that makes two reserves simultaneous.
+"""
+import mmap
+import os
+import time
+
+from cluster import Cluster
+from vmtest import Fail
+
+ROUNDS = 8
+TRIGGER = 40000     # sector of disk 5 (no drive uses it) where the race token appears
+
+
+def write_token(image, token):
+    """Write token at TRIGGER of a disk image, O_DIRECT: the guests' O_DIRECT reads see it."""
+    buf = mmap.mmap(-1, 4096)
+    buf.write(token.encode().ljust(4096, b"\0"))
+    fd = os.open(image, os.O_WRONLY | os.O_DIRECT)
+    try:
+        os.pwrite(fd, buf, TRIGGER * 512)
+    finally:
+        os.close(fd)
+
+
+def make_drive(c, master, name="data", level=1, disks=(0, 3), size="64M"):
+    """Create a drive on the master and wait until every node runs it; its /dev path."""
+    args = ["create", name, "--level", str(level), "--size", size]
+    for d in disks:
+        args += ["--disk", c.disks[d].dev]
+    Cluster.ctl_ok(c.node(master), *args)
+    end = time.time() + 60
+    while True:
+        devs = {}
+        for i in c.ids:
+            for ld in Cluster.status(c.node(i))["logical_drives"]:
+                if ld["name"] == name and ld["running"]:
+                    devs[i] = "/dev/" + ld["device"]
+        if len(devs) == len(c.ids):
+            if len(set(devs.values())) != 1:
+                raise Fail(f"{name} is not the same rclN everywhere: {devs}")
+            return devs[c.ids[0]]
+        if time.time() > end:
+            raise Fail(f"{name} runs only on nodes {sorted(devs)}")
+        time.sleep(0.5)
+
+
+def start3(c):
+    c.create_cluster(0)
+    c.join_all()
+    for i in c.ids:
+        c.wait_nexus(c.node(i))
+
+
+def scenario_reserve_fence(name):
+    with Cluster(name, nodes=3) as c:
+        start3(c)
+        dev = make_drive(c, 2)
+        a, b = c.node(0), c.node(1)
+        Cluster.ctl_ok(a, "reserve", "data")
+        a.check("head -c 4194304 /dev/urandom > /tmp/pat && "
+                f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null && "
+                "sha256sum < /tmp/pat > /tmp/pat.sum")
+        want = a.check("cat /tmp/pat.sum").split()[0]
+        rc, out = b.sh(f"dd if={dev} of=/dev/null bs=1M count=1 iflag=direct")
+        if rc == 0:
+            raise Fail(f"node 1 read a drive node 0 holds:\n{out}")
+        rc, out = b.sh(f"dd if=/dev/zero of={dev} bs=4k count=1 oflag=direct")
+        if rc == 0:
+            raise Fail(f"node 1 wrote a drive node 0 holds:\n{out}")
+        if "Device or resource busy" not in out:
+            raise Fail(f"node 1's open for writing was not refused as busy:\n{out}")
+        if "open for writing refused: reserved by node 0" not in b.console():
+            raise Fail("no kernel message on node 1 names the holder:\n" + b.console_tail(20))
+        rc, out = Cluster.ctl(b, "reserve", "data")
+        if rc != 1 or "reserved by node 0" not in out:
+            raise Fail(f"node 1's reserve did not fail naming node 0 (rc={rc}):\n{out}")
+        st = Cluster.status(b)
+        holder = [ld["holder"] for ld in st["logical_drives"] if ld["name"] == "data"]
+        if holder != [0]:
+            raise Fail(f"node 1's status does not show node 0 as the holder: {holder}")
+        Cluster.ctl_ok(a, "release", "data")
+        Cluster.ctl_ok(b, "reserve", "data")
+        got = b.check(f"dd if={dev} bs=1M count=4 iflag=direct 2>/dev/null | sha256sum")
+        if got.split()[0] != want:
+            raise Fail("node 1 does not read what node 0 wrote")
+        rc, out = a.sh(f"dd if={dev} of=/dev/null bs=1M count=1 iflag=direct")
+        if rc == 0:
+            raise Fail("node 0 still reads the drive node 1 now holds")
+        problems = c.kernel_problems()
+        if problems:
+            raise Fail(f"kernel problems: {problems}")
+
+
+def scenario_simultaneous_reserve(name):
+    with Cluster(name, nodes=3) as c:
+        start3(c)
+        make_drive(c, 2)
+        lo, hi = c.node(0), c.node(1)
+        trig = c.disks[5]
+        for r in range(ROUNDS):
+            token = f"RACE-{name}-{r}-GO"
+            for i, vm in ((0, lo), (1, hi)):
+                vm.check(f"(rc-race reserve 0 {trig.dev} {TRIGGER} {token} > /tmp/race.out "
+                         "2>&1; echo $? > /tmp/race.rc) >/dev/null 2>&1 &")
+            time.sleep(1)       # both are polling
+            write_token(trig.path, token)
+            res = {}
+            for i, vm in ((0, lo), (1, hi)):
+                vm.check("while [ ! -s /tmp/race.rc ]; do sleep 0.1; done")
+                res[i] = (int(vm.check("cat /tmp/race.rc")), vm.check("cat /tmp/race.out"))
+                vm.check("rm -f /tmp/race.rc /tmp/race.out")
+            winners = [i for i, (rc, _) in sorted(res.items()) if rc == 0]
+            if winners != [1]:
+                raise Fail(f"round {r}: winners {winners}, expected [1]: {res}")
+            rc, out = res[0]
+            if rc != 1 or "reserved by node 1" not in out:
+                raise Fail(f"round {r}: node 0's error does not name node 1 (rc={rc}): {out}")
+            Cluster.ctl_ok(hi, "release", "data")
+        problems = c.kernel_problems()
+        if problems:
+            raise Fail(f"kernel problems: {problems}")
+
+
+SCENARIOS = [scenario_reserve_fence, scenario_simultaneous_reserve]
