@@ -94,7 +94,9 @@ int rc_cod_write_all(void)
 
 	/* Only the master writes the COD (the slaves adopt it). */
 	if (!rc_host_may_write_cod()) {
-		pr_info_ratelimited("configuration not written: this node is not the master in nexus\n");
+		/* Written when this node is master in nexus (failure.c). */
+		rc.cod_dirty = true;
+		pr_info_ratelimited("configuration not written now: this node is not the master in nexus\n");
 		return -EAGAIN;
 	}
 	cfg->generation++;

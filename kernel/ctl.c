@@ -10,6 +10,8 @@
 
 #include <linux/blkdev.h>
 #include <linux/capability.h>
+#include <linux/delay.h>
+#include <linux/sched/signal.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
@@ -20,6 +22,7 @@
 
 #include "rc.h"
 #include "node.h"
+#include "ctl_remote.h"
 
 #define RC_DEFAULT_STRIPE 128	/* 64 KiB */
 
@@ -529,9 +532,78 @@ static const struct rc_ioc_handler rc_ioc_handlers[] = {
 };
 
 /*
+ * Run a configuration change here, on the master (or a node without a
+ * cluster), and distribute the COD it wrote.  @gen: the generation
+ * written.  -EREMOTE when this node is a slave.
+ */
+static int rc_ioc_config_here(const struct rc_ioc_handler *h,
+			      struct rc_ioc_hdr *hdr, u64 *gen)
+{
+	u64 before;
+	int ret;
+
+	mutex_lock(&rc.lock);
+	ret = rc_host_may_configure(hdr->msg);
+	if (ret) {
+		mutex_unlock(&rc.lock);
+		return ret;
+	}
+	before = rc.have_cfg ? rc.cfg->generation : 0;
+	ret = h->fn(hdr);
+	*gen = rc.have_cfg ? rc.cfg->generation : 0;
+	if (rc.have_cfg && rc.cfg->generation != before)
+		rc_host_config_changed();
+	mutex_unlock(&rc.lock);
+	return ret;
+}
+
+#define RC_ADOPT_WAIT_MS 15000
+
+/*
+ * A slave sends the change to the master (Node_Host_Request) and returns
+ * its outcome, once this node runs the configuration that holds it: the
+ * master writes the change as @gen, commits it once more (figure 15) and
+ * pushes it, so a command that returns has its result visible here too.
+ */
+static int rc_ioc_forward(const struct rc_ioc_handler *h,
+			  struct rc_ioc_hdr *hdr)
+{
+	struct rc_wire_host_request *w;
+	void *reply;
+	unsigned int waited = 0;
+	u32 rlen = 0;
+	u64 gen = 0;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	reply = kzalloc(RC_WIRE_MAX_PAYLOAD, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!w || !reply)
+		goto out;
+	ret = rc_remote_encode(h->cmd, hdr, w);
+	if (ret)
+		goto out;
+	memset(hdr->msg, 0, sizeof(hdr->msg));
+	ret = rc_host_request(w, sizeof(*w), reply, &rlen, hdr->msg);
+	if (ret)
+		goto out;
+	ret = rc_remote_result_decode(reply, rlen, h->cmd, hdr, &gen);
+	while (!ret && gen && READ_ONCE(rc.cfg->generation) <= gen &&
+	       waited < RC_ADOPT_WAIT_MS && !signal_pending(current)) {
+		msleep(50);
+		waited += 50;
+	}
+out:
+	kfree(reply);
+	kfree(w);
+	return ret;
+}
+
+/*
  * A configuration change: only the master in nexus makes it (a node still
  * joining waits for the nexus first, without rc.lock, since joining takes
- * it), and the master distributes the COD it wrote to the other nodes.
+ * it), and the master distributes the COD it wrote to the other nodes; a
+ * slave forwards the change to the master.
  */
 static int rc_ioc_config(const struct rc_ioc_handler *h,
 			 struct rc_ioc_hdr *hdr)
@@ -542,18 +614,46 @@ static int rc_ioc_config(const struct rc_ioc_handler *h,
 	ret = rc_host_may_configure(NULL);
 	if (ret == -EAGAIN && rc_host_wait_nexus(NULL) == -EINTR)
 		return -EINTR;
-	mutex_lock(&rc.lock);
-	ret = rc_host_may_configure(hdr->msg);
-	if (ret) {
-		mutex_unlock(&rc.lock);
-		return ret;
+	ret = rc_ioc_config_here(h, hdr, &gen);
+	if (ret == -EREMOTE && rc_remote_supported(h->cmd))
+		return rc_ioc_forward(h, hdr);
+	return ret == -EREMOTE ? -EAGAIN : ret;
+}
+
+/* rc_ioc_create is the largest struct a request carries. */
+#define RC_REMOTE_ARG_SIZE sizeof(struct rc_ioc_create)
+
+/* The master carries out a slave's configuration command (node.h). */
+static int rc_ctl_remote_request(const void *req, u32 len, void *reply,
+				 u32 *rlen)
+{
+	const struct rc_ioc_handler *h = NULL;
+	struct rc_ioc_hdr *arg;
+	unsigned int cmd = 0, i;
+	u64 gen = 0;
+	int ret;
+
+	arg = kzalloc(RC_REMOTE_ARG_SIZE, GFP_KERNEL);
+	if (!arg)
+		return -ENOMEM;
+	ret = rc_remote_decode(req, len, &cmd, arg, RC_REMOTE_ARG_SIZE,
+			       arg->msg);
+	for (i = 0; !ret && i < ARRAY_SIZE(rc_ioc_handlers); i++)
+		if (rc_ioc_handlers[i].cmd == cmd)
+			h = &rc_ioc_handlers[i];
+	if (!ret && h) {
+		ret = rc_ioc_config_here(h, arg, &gen);
+		if (ret == -EREMOTE)
+			ret = -EAGAIN;	/* no longer the master */
+	} else if (!ret) {
+		ret = -EINVAL;
 	}
-	gen = rc.have_cfg ? rc.cfg->generation : 0;
-	ret = h->fn(hdr);
-	if (rc.have_cfg && rc.cfg->generation != gen)
-		rc_host_config_changed();
-	mutex_unlock(&rc.lock);
-	return ret;
+	if (ret)
+		pr_info("configuration request refused: %s\n", arg->msg);
+	rc_remote_result_encode(reply, cmd, arg, ret, gen);
+	*rlen = sizeof(struct rc_wire_host_result);
+	kfree(arg);
+	return 0;
 }
 
 static long rc_ctl_ioctl(struct file *file, unsigned int cmd,
@@ -617,10 +717,15 @@ static struct miscdevice rc_ctl_dev = {
 
 int rc_ctl_init(void)
 {
-	return misc_register(&rc_ctl_dev);
+	int ret = misc_register(&rc_ctl_dev);
+
+	if (!ret)
+		rc_host_set_request_handler(rc_ctl_remote_request);
+	return ret;
 }
 
 void rc_ctl_exit(void)
 {
+	rc_host_set_request_handler(NULL);
 	misc_deregister(&rc_ctl_dev);
 }

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include "rc.h"
+#include "node.h"
 
 /* Member @i of @ld returned an I/O error.  Any context. */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
@@ -112,7 +113,12 @@ void rc_cfg_work_fn(struct work_struct *work)
 	if (rc.exiting || !rc.have_cfg)
 		goto out;
 	rc_check_removed();
-	if (rc_sync_failures() && rc_cod_write_all())
+	/*
+	 * A change that could not be written before (the node was not the
+	 * master in nexus yet) is written as soon as it is.
+	 */
+	if ((rc_sync_failures() || (rc.cod_dirty && rc_host_may_write_cod())) &&
+	    rc_cod_write_all() && rc_host_may_write_cod())
 		pr_err("configuration could not be written after a failure\n");
 	/*
 	 * A degraded drive takes a hot spare, but not here: starting a

@@ -517,12 +517,20 @@ int rc_member_detach(unsigned int index, char *msg)
 		if (rc_mdisk_usable(md) && rc_cod_wipe(md->bdev))
 			pr_warn("%s: could not erase its COD\n", md->name);
 		rc.disks[index] = NULL;
+	}
+	memset(&cfg->disks[index], 0, sizeof(cfg->disks[index]));
+	rc_config_recount(cfg);
+	if (md) {
+		/*
+		 * The protocol forgets the disk before its bdev goes (an I/O
+		 * to a disk it still counts on, answered "no path", would be
+		 * taken for this node's cable failure), then its I/O ends.
+		 */
+		rc_host_disks_changed();
 		rc_host_disk_gone(index);
 		pr_info("%s detached (disk %u)\n", md->name, index);
 		rc_mdisk_put(md);
 	}
-	memset(&cfg->disks[index], 0, sizeof(cfg->disks[index]));
-	rc_config_recount(cfg);
 	if (!cfg->ndisks && !cfg->nlds) {
 		/* Nothing left: the next disk may start or bring any cluster. */
 		rc.have_cfg = false;

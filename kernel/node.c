@@ -94,6 +94,22 @@ static struct {
 	struct rc_host_cfg_step cfg[RC_HOST_CFG_STEPS];
 	unsigned int cfg_head, cfg_count;
 
+	/* Node_Host_Request: the master's side (a work on rc.cfg_wq) */
+	rc_host_request_fn req_fn;
+	struct work_struct req_work;
+	u8 req_in[RC_WIRE_MAX_PAYLOAD];
+	u32 req_in_len;
+	u8 req_in_from;
+	u8 req_out[RC_WIRE_MAX_PAYLOAD];
+	/* ... and the slave's: one at a time (req_mutex), answer here */
+	struct mutex req_mutex;
+	u64 req_cookie;
+	u8 req_reply[RC_WIRE_MAX_PAYLOAD];
+	u32 req_reply_len;
+	/* distribution of a change the library could not start yet */
+	u64 push_cookie;
+	bool push_again;
+
 	struct rc_host_wait waits[RC_HOST_CMDS];
 	u64 next_cookie;
 	wait_queue_head_t cmd_wq;	/* waits[].done */
@@ -106,6 +122,7 @@ static struct {
 	unsigned long may_write;
 	unsigned long may_read;
 	bool nexus;
+	bool alone;			/* master with no live peer */
 	u8 holder[RC_MAX_LDS];
 	u8 master;
 } host;
@@ -124,10 +141,26 @@ static void rc_host_uevent(const char *what, const char *a, const char *b)
 
 /* --- publishing ------------------------------------------------------------ */
 
+/* Master in nexus, and no other node's heartbeat advances. */
+static bool rc_host_compute_alone(void)
+{
+	struct rc_peer_view v;
+	unsigned int id;
+
+	if (rc_node_master(host.node) != host.self)
+		return false;
+	for (id = 0; id < RC_MAX_NODES; id++)
+		if (id != host.self &&
+		    !rc_node_peer_view(host.node, id, rc_host_now(), &v) &&
+		    v.known && (v.live || v.booting))
+			return false;
+	return true;
+}
+
 static void rc_host_publish(void)
 {
 	unsigned long w = 0, r = 0;
-	bool nexus = false;
+	bool nexus = false, alone = false;
 	unsigned int i;
 
 	if (host.started && !host.fatal && !host.suspended &&
@@ -144,12 +177,17 @@ static void rc_host_publish(void)
 				r |= BIT(i);
 		}
 		WRITE_ONCE(host.master, rc_node_master(host.node));
+		alone = nexus && rc_host_compute_alone();
 	}
+	WRITE_ONCE(host.alone, alone);
 	WRITE_ONCE(host.may_write, w);
 	WRITE_ONCE(host.may_read, r);
 	if (READ_ONCE(host.nexus) != nexus) {
 		WRITE_ONCE(host.nexus, nexus);
 		wake_up_all(&host.nexus_wq);
+		/* A new master writes what it could not write before. */
+		if (nexus && READ_ONCE(host.master) == host.self)
+			queue_work(rc.cfg_wq, &rc.cfg_work);
 	}
 }
 
@@ -161,6 +199,12 @@ bool rc_host_may_write(unsigned int ld)
 bool rc_host_may_read(unsigned int ld)
 {
 	return ld < RC_MAX_LDS && (READ_ONCE(host.may_read) & BIT(ld));
+}
+
+bool rc_host_may_sync(unsigned int ld)
+{
+	return rc_host_may_write(ld) ||
+	       (READ_ONCE(host.alone) && rc_host_holder(ld) == RC_HOLDER_NONE);
 }
 
 u8 rc_host_holder(unsigned int ld)
@@ -195,6 +239,15 @@ static void rc_host_io(const struct rc_action *a, u64 now)
 static void rc_host_complete(const struct rc_action *a)
 {
 	unsigned int i;
+
+	if (a->cookie == host.push_cookie && a->status != RC_SCSI_GOOD)
+		host.push_again = true;	/* busy: the tick tries again */
+	if (a->cookie == host.req_cookie) {
+		host.req_reply_len = a->buf && a->len <= sizeof(host.req_reply) ?
+				     a->len : 0;
+		if (host.req_reply_len)
+			memcpy(host.req_reply, a->buf, host.req_reply_len);
+	}
 
 	for (i = 0; i < RC_HOST_CMDS; i++) {
 		struct rc_host_wait *w = &host.waits[i];
@@ -315,6 +368,13 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 		host.restarting = true;
 		queue_work(host.wq, &host.restart_work);
 		break;
+	case RC_ACT_HOST_REQUEST:
+		/* The library passes one at a time; its answer comes later. */
+		host.req_in_len = min_t(u32, a->len, sizeof(host.req_in));
+		memcpy(host.req_in, a->buf, host.req_in_len);
+		host.req_in_from = a->node;
+		queue_work(rc.cfg_wq, &host.req_work);
+		break;
 	case RC_ACT_SUSPEND:
 		host.suspended = true;
 		if (a->info == RC_NI_DUPLICATE_ID)
@@ -363,12 +423,26 @@ static bool rc_host_live(void)
 	       !host.restarting;
 }
 
+static void rc_host_push(void)
+{
+	struct rc_host_cmd cmd = { .op = RC_HOST_CONFIG_CHANGE };
+
+	host.push_again = false;
+	cmd.cookie = ++host.next_cookie;	/* nobody waits for it */
+	host.push_cookie = cmd.cookie;
+	if (rc_node_host_cmd(host.node, rc_host_now(), &cmd))
+		host.push_again = true;
+	rc_host_drain();
+}
+
 static void rc_host_tick_fn(struct work_struct *work)
 {
 	mutex_lock(&host.lock);
 	if (rc_host_live()) {
 		rc_node_tick(host.node, rc_host_now());
 		rc_host_drain();
+		if (host.push_again && !host.suspended)
+			rc_host_push();
 		if (!host.suspended)
 			rc_host_schedule_tick();
 	}
@@ -776,7 +850,7 @@ int rc_host_may_configure(char *msg)
 		return 0;
 	rc_msg(msg, "node %u is a slave: change the configuration on the master, node %u",
 	       host.self, master);
-	return -EAGAIN;
+	return -EREMOTE;
 }
 
 bool rc_host_may_write_cod(void)
@@ -787,19 +861,107 @@ bool rc_host_may_write_cod(void)
 
 void rc_host_config_changed(void)
 {
-	struct rc_host_cmd cmd = { .op = RC_HOST_CONFIG_CHANGE };
-
 	lockdep_assert_held(&rc.lock);
 	mutex_lock(&host.lock);
 	if (rc_host_live() && !host.suspended) {
 		rc_host_describe();
-		cmd.cookie = ++host.next_cookie;	/* nobody waits for it */
-		if (rc_node_host_cmd(host.node, rc_host_now(), &cmd))
-			pr_warn("configuration generation %llu not distributed: too many commands\n",
-				rc.cfg->generation);
+		/*
+		 * The library refuses (BUSY) while it commits an earlier
+		 * change: the completion sets push_again and the tick asks
+		 * again, so no generation stays undistributed.
+		 */
+		rc_host_push();
+	}
+	mutex_unlock(&host.lock);
+}
+
+void rc_host_set_request_handler(rc_host_request_fn fn)
+{
+	WRITE_ONCE(host.req_fn, fn);
+}
+
+/* Master: carry out a slave's configuration request (no locks held). */
+static void rc_host_req_fn(struct work_struct *work)
+{
+	rc_host_request_fn fn = READ_ONCE(host.req_fn);
+	u32 rlen = 0;
+	int ret = -EOPNOTSUPP;
+
+	pr_info("configuration request from node %u\n", host.req_in_from);
+	if (fn)
+		ret = fn(host.req_in, host.req_in_len, host.req_out, &rlen);
+	mutex_lock(&host.lock);
+	if (rc_host_live()) {
+		rc_node_host_request_done(host.node, rc_host_now(),
+					  ret ? RC_SCSI_CHECK_CONDITION :
+					  RC_SCSI_GOOD, host.req_out,
+					  min_t(u32, rlen, sizeof(host.req_out)));
 		rc_host_drain();
 	}
 	mutex_unlock(&host.lock);
+}
+
+int rc_host_request(const void *req, u32 len, void *reply, u32 *rlen,
+		    char *msg)
+{
+	struct rc_host_cmd cmd = { .op = RC_HOST_REQUEST, .buf = req,
+				   .len = len };
+	struct rc_host_wait *w = NULL;
+	u8 master = READ_ONCE(host.master);
+	unsigned int i;
+	long left;
+	int ret;
+
+	if (mutex_lock_interruptible(&host.req_mutex))
+		return -EINTR;
+	mutex_lock(&host.lock);
+	for (i = 0; i < RC_HOST_CMDS && !w; i++)
+		if (!host.waits[i].cookie)
+			w = &host.waits[i];
+	ret = -EAGAIN;
+	if (!w || !rc_host_live() || host.suspended)
+		goto out_unlock;
+	memset(w, 0, sizeof(*w));
+	w->cookie = ++host.next_cookie;
+	cmd.cookie = w->cookie;
+	host.req_cookie = w->cookie;
+	host.req_reply_len = 0;
+	ret = rc_node_host_cmd(host.node, rc_host_now(), &cmd);
+	rc_host_drain();
+	if (ret) {
+		memset(w, 0, sizeof(*w));
+		goto out_unlock;
+	}
+	mutex_unlock(&host.lock);
+	/* The master checks its cables and writes the COD first. */
+	left = wait_event_interruptible_timeout(host.cmd_wq, READ_ONCE(w->done),
+						RC_HOST_CMD_TIMEOUT);
+	mutex_lock(&host.lock);
+	if (!w->done) {
+		w->abandoned = true;
+		host.req_cookie = 0;
+		ret = left < 0 ? -EINTR : -ETIMEDOUT;
+		rc_msg(msg, "no answer from the master, node %u", master);
+		goto out_unlock;
+	}
+	ret = 0;
+	if (w->status == RC_SCSI_BUSY || !host.req_reply_len) {
+		rc_msg(msg, "the master (node %u) did not carry out the change (busy, or it left): check 'status' and try again",
+		       master);
+		ret = -EAGAIN;
+	} else {
+		*rlen = host.req_reply_len;
+		memcpy(reply, host.req_reply, host.req_reply_len);
+	}
+	memset(w, 0, sizeof(*w));
+	host.req_cookie = 0;
+out_unlock:
+	if (ret == -EAGAIN && !msg[0])
+		rc_msg(msg, "node %u cannot reach the master now: %s",
+		       host.self, rc_host_why_not_nexus());
+	mutex_unlock(&host.lock);
+	mutex_unlock(&host.req_mutex);
+	return ret;
 }
 
 static int rc_host_resv(u8 op, unsigned int ld, char *msg)
@@ -977,6 +1139,8 @@ int rc_host_init(unsigned int node_id)
 	INIT_WORK(&host.done_work, rc_host_done_fn);
 	INIT_WORK(&host.restart_work, rc_host_restart_fn);
 	INIT_WORK(&host.cfg_work, rc_host_cfg_fn);
+	INIT_WORK(&host.req_work, rc_host_req_fn);
+	mutex_init(&host.req_mutex);
 	atomic_set(&host.inflight, 0);
 	for (i = 0; i < RC_MAX_DISKS; i++)
 		atomic_set(&host.disks[i].busy, 0);
@@ -1013,6 +1177,7 @@ void rc_host_stop(void)
 	if (host.wq)
 		flush_workqueue(host.wq);
 	cancel_work_sync(&host.cfg_work);
+	cancel_work_sync(&host.req_work);
 }
 
 void rc_host_exit(void)

@@ -40,6 +40,13 @@ void rc_host_stop(void);
  */
 bool rc_host_may_write(unsigned int ld);
 bool rc_host_may_read(unsigned int ld);
+/*
+ * May this node run a rebuild or resync of @ld now: it may write it, or
+ * it is a master alone in the cluster and nobody holds the drive.  In a
+ * cluster the drive's reservation holder rebuilds it (the patent's rule);
+ * a drive nobody holds waits.
+ */
+bool rc_host_may_sync(unsigned int ld);
 /* Holder of @ld as last published, RC_HOLDER_NONE if none. */
 u8 rc_host_holder(unsigned int ld);
 
@@ -52,7 +59,8 @@ int rc_host_wait_nexus(char *msg);
 /*
  * May this node change the configuration now (write the COD)?  Only the
  * master in nexus may, or any node while the protocol is not running.
- * 0, or -EAGAIN with the reason (naming the master) in @msg.
+ * 0; -EREMOTE for a slave in nexus (the master must do it: @msg names
+ * it); -EAGAIN with the reason in @msg for a node not in nexus.
  */
 int rc_host_may_configure(char *msg);
 /*
@@ -78,6 +86,19 @@ int rc_host_release(unsigned int ld, char *msg);
  * other nodes hear of the release.  rc_host_release() ends it.
  */
 void rc_host_release_begin(unsigned int ld);
+
+/*
+ * Node_Host_Request.  Master: @fn carries out a slave's request (@req,
+ * @len bytes) and writes its answer into @reply (RC_WIRE_MAX_PAYLOAD
+ * bytes, length in @rlen); called from a work item without locks.  Slave:
+ * rc_host_request() sends @req to the master and waits for its answer
+ * (into @reply/@rlen): 0, or -EAGAIN/-ETIMEDOUT/-EINTR with @msg.
+ */
+typedef int (*rc_host_request_fn)(const void *req, u32 len, void *reply,
+				  u32 *rlen);
+void rc_host_set_request_handler(rc_host_request_fn fn);
+int rc_host_request(const void *req, u32 len, void *reply, u32 *rlen,
+		    char *msg);
 
 /* This node and what it knows of node @id (RC_IOC_NODE_INFO). */
 int rc_host_node_info(struct rc_ioc_node_info *a);

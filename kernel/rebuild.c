@@ -59,6 +59,7 @@
 #include <linux/slab.h>
 
 #include "rc.h"
+#include "node.h"
 
 /*
  * The defaults of every drive's rebuild_speed_min/_max (sysfs): a drive
@@ -584,6 +585,9 @@ static int rc_rb_engine(struct rc_rebuild *rb)
 		if (stop || err || rb->next >= rb->total) {
 			if (!rb->busy)
 				break;
+		} else if (!rc_host_may_sync(ld->number)) {
+			/* Another node may write it: its holder syncs it. */
+			timeout = msecs_to_jiffies(RC_RB_SLEEP_MS);
 		} else if (rb->busy < rb->nslots) {
 			timeout = rc_rb_delay(rb);
 			if (!timeout) {

@@ -68,6 +68,7 @@ enum rc_dcmd {
 	RC_DCMD_INFORM_STATUS = 0x0c,		/* table 14 */
 	RC_DCMD_INFORM_REBUILD_COMPLETED = 0x0d, /* table 15 */
 	RC_DCMD_INFORM_REBUILT_ALL = 0x0e,	/* table 16 */
+	RC_DCMD_HOST_REQUEST = 0x0f,		/* ours: rc_wire_host_request */
 	RC_DCMD_MAX
 };
 
@@ -247,5 +248,59 @@ RC_STATIC_ASSERT(sizeof(struct rc_wire_rebuild) == 24, "rc_wire_rebuild size");
 #define RC_WIRE_MAX_PAYLOAD 960u
 RC_STATIC_ASSERT(sizeof(struct rc_wire_negotiate) <= RC_WIRE_MAX_PAYLOAD,
 		 "negotiate payload too large for a message");
+
+/*
+ * Node_Host_Request (RC_DCMD_HOST_REQUEST, not in the patent): a
+ * configuration command an administrator gave on a slave, sent to the
+ * master, which alone writes the COD (figure 15: it checks its cables
+ * first, commits, and distributes the result as every other change).  The
+ * master answers once the change is committed, with rc_wire_host_result.
+ * The protocol library carries both payloads without reading them; the
+ * kernel host encodes and checks them (every field, as for an ioctl: a
+ * peer's request is refused as a local one would be).
+ */
+enum rc_host_request_op {
+	RC_HREQ_CREATE = 1,	/* name, level, stripe, flags, extents */
+	RC_HREQ_DELETE = 2,	/* number */
+	RC_HREQ_RUN = 3,	/* number */
+	RC_HREQ_SPARE = 4,	/* disk, flags bit 0: spare */
+	RC_HREQ_DETACH = 5,	/* disk */
+	RC_HREQ_REBUILD = 6,	/* number, disk */
+	RC_HREQ_MAX
+};
+
+struct rc_wire_host_extent {
+	__le32 disk;		/* COD disk record */
+	__le32 reserved;	/* zero */
+	__le64 start;		/* sectors */
+	__le64 length;		/* sectors */
+};
+RC_STATIC_ASSERT(sizeof(struct rc_wire_host_extent) == 24,
+		 "rc_wire_host_extent size");
+
+struct rc_wire_host_request {
+	__le32 op;		/* enum rc_host_request_op */
+	__le32 number;		/* logical drive */
+	__le32 disk;		/* disk record */
+	__le32 flags;
+	__le32 level;		/* enum rc_raid_level as the admin writes it */
+	__le32 stripe_sectors;
+	__le32 nextents;
+	__le32 reserved;	/* zero */
+	__u8 name[32];		/* NUL padded */
+	struct rc_wire_host_extent extents[16];
+};
+RC_STATIC_ASSERT(sizeof(struct rc_wire_host_request) == 448,
+		 "rc_wire_host_request size");
+
+struct rc_wire_host_result {
+	__le32 error;		/* 0 or a positive errno value */
+	__le32 number;		/* CREATE: the new drive; REBUILD: member */
+	__le64 capacity;	/* CREATE: sectors */
+	__le64 generation;	/* COD generation the change was written as */
+	__u8 msg[96];		/* the master's one-line reason, NUL padded */
+};
+RC_STATIC_ASSERT(sizeof(struct rc_wire_host_result) == 120,
+		 "rc_wire_host_result size");
 
 #endif /* RAIDCLUSTER_WIRE_H */

@@ -830,6 +830,9 @@ static void rc_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	case RC_DCMD_RELEASE:
 		rc_resv_cmd(n, from, m);
 		return;
+	case RC_DCMD_HOST_REQUEST:
+		rc_request_cmd(n, from, m);
+		return;
 	default:
 		rc_rebuild_cmd(n, from, m);
 		return;
@@ -853,6 +856,9 @@ void rc_dispatch(struct rc_node *n, u8 from, const struct rc_msg *m)
 		return;
 	case RC_DCMD_NEGOTIATE:
 		rc_config_reply(n, from, m);
+		return;
+	case RC_DCMD_HOST_REQUEST:
+		rc_request_reply(n, from, m);
 		return;
 	default:
 		return;		/* informs: GOOD, nothing waits on them */

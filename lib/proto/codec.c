@@ -26,6 +26,7 @@ static const char *const rc_dcmd_names[RC_DCMD_MAX] = {
 	[RC_DCMD_INFORM_STATUS] = "Node_Inform_Status",
 	[RC_DCMD_INFORM_REBUILD_COMPLETED] = "Node_Inform_Rebuild_Completed",
 	[RC_DCMD_INFORM_REBUILT_ALL] = "Node_Inform_Rebuilt_All",
+	[RC_DCMD_HOST_REQUEST] = "Node_Host_Request",
 };
 
 const char *rc_dcmd_name(unsigned int dcmd)

@@ -372,6 +372,7 @@ void rc_node_tick(struct rc_node *n, u64 now_ms)
 	rc_resv_tick(n);
 	rc_rebuild_tick(n);
 	rc_config_tick(n);
+	rc_request_tick(n);
 }
 
 void rc_node_io_done(struct rc_node *n, u64 now_ms,
@@ -404,6 +405,10 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 		break;
 	case RC_HOST_CONFIG_CHANGE:
 		break;
+	case RC_HOST_REQUEST:
+		if (!cmd->buf || !cmd->len || cmd->len > RC_WIRE_MAX_PAYLOAD)
+			return -EINVAL;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -421,11 +426,21 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 	case RC_HOST_REBUILD:
 		rc_rebuild_host(n, cmd);
 		break;
+	case RC_HOST_REQUEST:
+		rc_request_host(n, cmd);
+		break;
 	default:
 		rc_config_host(n, cmd);
 		break;
 	}
 	return 0;
+}
+
+void rc_node_host_request_done(struct rc_node *n, u64 now_ms, u8 status,
+			       const void *reply, u32 len)
+{
+	if (rc_enter(n, now_ms))
+		rc_request_done(n, status, reply, len);
 }
 
 void rc_node_rebuild_progress(struct rc_node *n, u64 now_ms, u8 ld,
@@ -654,6 +669,7 @@ static const char *const rc_action_names[RC_ACT_MAX] = {
 	[RC_ACT_REBUILD_STOP] = "rebuild_stop",
 	[RC_ACT_RESTART] = "restart",
 	[RC_ACT_SUSPEND] = "suspend",
+	[RC_ACT_HOST_REQUEST] = "host_request",
 };
 
 const char *rc_node_state_name(unsigned int state)

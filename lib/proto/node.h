@@ -162,6 +162,11 @@ enum rc_action_type {
 	RC_ACT_SUSPEND,		/* steps 540/850/1135/1565/1750: suspension
 				 * mode, @info says why; stop all I/O
 				 */
+	RC_ACT_HOST_REQUEST,	/* master: slave @node asks the configuration
+				 * change @buf (@len bytes, the host's
+				 * format); carry it out and answer with
+				 * rc_node_host_request_done()
+				 */
 	RC_ACT_MAX
 };
 
@@ -179,6 +184,11 @@ struct rc_action {
 	const void *buf;	/* WRITE/ADOPT/COMMIT data */
 	u64 cookie;		/* COMPLETE: the host command's cookie */
 };
+
+/*
+ * RC_ACT_COMPLETE of an RC_HOST_REQUEST: @buf/@len are the master's answer
+ * (NULL/0 when none came: BUSY, timeout), valid until the next event.
+ */
 
 /* Next action, false when none is left. */
 bool rc_node_next_action(struct rc_node *n, struct rc_action *a);
@@ -198,6 +208,13 @@ enum rc_host_op {
 				 * distribute it (master) or propose it to
 				 * the master (slave)
 				 */
+	RC_HOST_REQUEST,	/* slave: send @buf (@len bytes, at most
+				 * RC_WIRE_MAX_PAYLOAD) to the master as
+				 * Node_Host_Request; completes with its
+				 * answer (GOOD/CHECK CONDITION + payload),
+				 * BUSY when there is no master in nexus or
+				 * it did not answer in time
+				 */
 };
 
 struct rc_host_cmd {
@@ -205,6 +222,8 @@ struct rc_host_cmd {
 	u8 ld;			/* RESERVE/RELEASE */
 	u32 ld_mask;		/* REBUILD: drives to rebuild */
 	u64 cookie;		/* echoed by RC_ACT_COMPLETE; not ~0 (internal) */
+	const void *buf;	/* REQUEST: copied by the call */
+	u32 len;
 };
 
 /*
@@ -228,6 +247,14 @@ void rc_node_rebuild_done(struct rc_node *n, u64 now_ms, u8 ld, int error);
  * -RC_NEG_EEPROM_FAIL / -RC_NEG_NVM_FAIL (ADOPT) or another negative errno.
  */
 void rc_node_config_done(struct rc_node *n, u64 now_ms, int error);
+
+/*
+ * The master's answer to the RC_ACT_HOST_REQUEST it emitted: @status
+ * RC_SCSI_GOOD or CHECK_CONDITION, @reply (@len bytes, may be 0) goes back
+ * to the slave.  Ignored when no request is pending.
+ */
+void rc_node_host_request_done(struct rc_node *n, u64 now_ms, u8 status,
+			       const void *reply, u32 len);
 
 /* When the node next needs a tick (absolute ms). */
 u64 rc_node_next_deadline(const struct rc_node *n);

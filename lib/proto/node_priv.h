@@ -117,6 +117,7 @@ enum rc_op_kind {
 	RC_OP_RELEASE,		/* fig 19 */
 	RC_OP_PROPOSE,		/* slave -> master configuration change */
 	RC_OP_COMMIT,		/* master waiting for COMMIT_CONFIG */
+	RC_OP_REQUEST,		/* slave: Node_Host_Request at the master */
 };
 
 struct rc_op {
@@ -208,6 +209,14 @@ struct rc_node {
 	bool committed_ok;
 	u8 committed_state[RC_MAX_DISKS]; /* disk states last committed */
 	u8 verify_disk;		/* TUR in flight */
+	/* Node_Host_Request (request.c): the one of ours (slave)... */
+	u8 hreq_out[RC_WIRE_MAX_PAYLOAD];
+	u8 hreq_reply[RC_WIRE_MAX_PAYLOAD];	/* answer, for COMPLETE */
+	/* ... and the one the master carries out */
+	bool hreq_pending;
+	u8 hreq_from;
+	struct rc_req hreq_req;
+	u8 hreq_in[RC_WIRE_MAX_PAYLOAD];
 	/* a proposal waiting for the master's answer (slave) */
 	u32 diag_seq;
 	u32 restart_after_seq;	/* restart once the master acked this */
@@ -287,6 +296,14 @@ void rc_xport_reset_peer(struct rc_node *n, u8 id);
 void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		      int error, const void *data);
 bool rc_tx_acked(const struct rc_node *n, u8 to, u32 seq);
+
+/* request.c: Node_Host_Request, slave to master */
+void rc_request_host(struct rc_node *n, const struct rc_host_cmd *c);
+void rc_request_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
+void rc_request_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
+void rc_request_done(struct rc_node *n, u8 status, const void *reply,
+		     u32 len);
+void rc_request_tick(struct rc_node *n);
 
 /* node.c: a message consumed from @from's box */
 void rc_dispatch(struct rc_node *n, u8 from, const struct rc_msg *m);

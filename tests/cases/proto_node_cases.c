@@ -44,6 +44,12 @@ struct rc_t_host {
 	bool done[T_COOKIES];
 	struct rc_t_blk blk[T_BLOCKS];
 	u8 rd[T_SLOTS_BYTES];
+	/* Node_Host_Request: what a master's host was asked, the answers */
+	u8 hreq[T_NODES][16];
+	u32 hreq_len[T_NODES];
+	u8 hreq_from[T_NODES];
+	u8 reply[T_COOKIES][16];
+	u32 reply_len[T_COOKIES];
 };
 
 static struct rc_t_blk *rc_t_find(struct rc_t_host *h, u16 disk, u64 sector,
@@ -176,7 +182,16 @@ static void rc_t_drain(struct rc_t_host *h, unsigned int k)
 			if (a.cookie < T_COOKIES) {
 				h->status[a.cookie] = a.status;
 				h->done[a.cookie] = true;
+				h->reply_len[a.cookie] = a.len;
+				if (a.buf && a.len <= sizeof(h->reply[0]))
+					memcpy(h->reply[a.cookie], a.buf, a.len);
 			}
+			break;
+		case RC_ACT_HOST_REQUEST:
+			h->hreq_from[k] = a.node;
+			h->hreq_len[k] = a.len;
+			if (a.len <= sizeof(h->hreq[0]))
+				memcpy(h->hreq[k], a.buf, a.len);
 			break;
 		case RC_ACT_PROCESS_COD:
 		case RC_ACT_ADOPT_CONFIG:
@@ -785,6 +800,88 @@ RC_TEST(proto_node_overflow_is_visible)
 }
 
 /* What node list shows: the peers' slots as this node sees them. */
+static void rc_t_request(struct rc_t_host *h, unsigned int k, const char *s,
+			 u64 cookie)
+{
+	struct rc_host_cmd c = { .op = RC_HOST_REQUEST, .cookie = cookie,
+				 .buf = s, .len = (u32)strlen(s) + 1 };
+
+	h->done[cookie] = false;
+	rc_node_host_cmd(h->node[k], h->now, &c);
+	rc_t_drain(h, k);
+}
+
+static void rc_t_answer(struct rc_t_host *h, unsigned int k, u8 status,
+			const char *s)
+{
+	h->hreq_len[k] = 0;
+	rc_node_host_request_done(h->node[k], h->now, status, s,
+				  (u32)strlen(s) + 1);
+	rc_t_drain(h, k);
+}
+
+RC_TEST(proto_node_host_request)
+{
+	static const u8 ids[] = { 1, 4, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	struct rc_host_cmd bad = { .op = RC_HOST_REQUEST, .cookie = 9 };
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	RC_ASSERT_EQ(rc_node_master(h->node[0]), 4);
+	/* A slave's change reaches the master's host, byte for byte... */
+	rc_t_request(h, 0, "create-x", 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->hreq_len[1], 9);
+	RC_EXPECT_EQ(h->hreq_from[1], 1);
+	RC_EXPECT_EQ(memcmp(h->hreq[1], "create-x", 9), 0);
+	RC_EXPECT_FALSE(h->done[1]);
+	/* ... and its answer comes back as the COMPLETE's payload. */
+	rc_t_answer(h, 1, RC_SCSI_GOOD, "ok-7");
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(h->reply_len[1], 5);
+	RC_EXPECT_EQ(memcmp(h->reply[1], "ok-7", 5), 0);
+	/* A refusal carries its reason too. */
+	rc_t_request(h, 2, "delete-3", 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->hreq_from[1], 2);
+	rc_t_answer(h, 1, RC_SCSI_CHECK_CONDITION, "why");
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_CHECK_CONDITION);
+	RC_EXPECT_EQ(memcmp(h->reply[2], "why", 4), 0);
+	/* One at a time on the master: the second slave is told BUSY. */
+	rc_t_request(h, 0, "first", 3);
+	rc_t_request(h, 2, "second", 4);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[3] != h->done[4]);
+	RC_EXPECT_EQ(h->done[3] ? h->status[3] : h->status[4], RC_SCSI_BUSY);
+	rc_t_answer(h, 1, RC_SCSI_GOOD, "done");
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[3] && h->done[4]);
+	/* The master's own host changes the COD itself: not a request. */
+	rc_t_request(h, 1, "self", 5);
+	RC_EXPECT_TRUE(h->done[5]);
+	RC_EXPECT_EQ(h->status[5], RC_SCSI_BUSY);
+	/* A master that never answers: BUSY after three reply timeouts. */
+	rc_t_request(h, 0, "lost", 6);
+	rc_t_run(h, 2 * h->par[0].reply_timeout_ms);
+	RC_EXPECT_FALSE(h->done[6]);
+	rc_t_run(h, 2 * h->par[0].reply_timeout_ms);
+	RC_EXPECT_TRUE(h->done[6]);
+	RC_EXPECT_EQ(h->status[6], RC_SCSI_BUSY);
+	/* A late answer to it is dropped by the slave. */
+	rc_t_answer(h, 1, RC_SCSI_GOOD, "late");
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[6], RC_SCSI_BUSY);
+	/* Bad input. */
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &bad), -EINVAL);
+	bad.buf = "x";
+	bad.len = RC_WIRE_MAX_PAYLOAD + 1;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &bad), -EINVAL);
+}
+
 RC_TEST(proto_node_peer_view)
 {
 	static const u8 ids[] = { 1, 2 };

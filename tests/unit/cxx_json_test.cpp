@@ -57,7 +57,13 @@ TEST(CxxJson, Status) {
   l.extents[0].state = RC_EXT_FAILED;
   l.extents[0].start = 32768;
   l.extents[0].length = 2048;
+  l.holder = RC_IOC_NO_NODE;
   std::string j = status_json(info, {d}, {l}).dump(0);
+  EXPECT_NE(j.find("\"holder\":null"), std::string::npos) << j;
+  l.holder = 1;
+  EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
+  EXPECT_NE(format_status(info, {d}, {l}).find("node 1"), std::string::npos);
+  l.holder = RC_IOC_NO_NODE;
   for (const char *want :
        {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
         "\"wwn\":\"naa.5000c5008cd36a99\"", "\"state\":\"failed\"", "\"read_errors\":4",

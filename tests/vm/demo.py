@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""`make demo`: raidcluster on one server, end to end, in a qemu VM.
+"""`make demo`: a three-node raidcluster, end to end, in three qemu VMs sharing six disks.
 
-Boots Debian's 6.1 kernel under qemu (TCG) with four emulated SCSI disks, then walks through
-scan, attach, a RAID 1 and a RAID 0 drive, ext4 on both, the configuration on disk (COD),
-a module reload that finds the drives again, and a pulled disk that the RAID 1 drive survives.
-Each step says what it shows and why, prints the real commands and their output, and the
-demo stops with a non-zero exit at the first step that does not do what it says.
-Scratch files: $RC_VM_DIR (default /tmp/rc-vm), run/demo/console.log holds the guest's kernel log.
+Boots Debian's 6.1 kernel under qemu (TCG) three times; the VMs share six disk images on two
+SCSI channels (two virtio-scsi HBAs in each VM, the same disks on the same channel), as servers
+sharing SCSI buses. The walk-through: the nodes start together and elect the highest ID as
+master, a drive created on the master appears on every node, node 1 reserves it and writes
+files on ext4, node 0 is refused (reads, writes, opening for writing), node 1 releases, node 0
+reserves it and reads every file back. Each step says what it shows and why, prints the real
+commands and their output, and the demo stops with a non-zero exit at the first step that does
+not do what it says. Ends with `demo: 3 nodes, all steps passed`.
+Scratch files: $RC_VM_DIR (default /tmp/rc-vm); run/demo-nN/console.log is node N's kernel log.
 """
 import json
 import os
@@ -17,6 +20,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rcvm  # noqa: E402
+from cluster import Cluster  # noqa: E402
 
 T0 = time.time()
 N_STEP = 0
@@ -47,7 +51,7 @@ def fail(msg, vm=None):
 
 def run(vm, cmd, ok=True, timeout=300, quiet=False):
     """Show and run a guest command; ok=True: it must succeed, ok=False: it must fail."""
-    print(f"\n   guest# {cmd}")
+    print(f"\n   {vm.name.split('-')[-1].replace('n', 'node')}# {cmd}")
     rc, out = vm.sh(cmd, timeout)
     if not quiet:
         for line in out.rstrip("\n").splitlines():
@@ -67,9 +71,9 @@ def expect(cond, msg, vm):
 
 
 def main():
-    narrate("Prepare the guest", """
+    narrate("Prepare the guests", """
         The product is a kernel module, and this machine cannot load modules into its own
-        kernel. So the demo boots Debian's stock 6.1 kernel in a qemu virtual machine (software
+        kernel. So the demo boots Debian's stock 6.1 kernel in qemu virtual machines (software
         emulation, no KVM) with a small initramfs that carries raidcluster.ko, raidclusterctl,
         mkfs/fsck and the SCSI tools. The initramfs is rebuilt only when its inputs changed.""")
     rcvm.build_guest(quiet=False)
@@ -78,117 +82,121 @@ def main():
         if not os.path.exists(p):
             fail(f"{p} is missing: run `make all` first (make demo does)")
 
-    serials = [f"demo-disk{i}" for i in range(4)]
-    disks = rcvm.make_disks("demo", serials, size_mb=256)
-    narrate("Boot a server with four SCSI disks", f"""
-        Four 256 MiB disk images become SCSI disks on a virtio-scsi HBA. Each has a fixed serial
-        number ({', '.join(serials)}) and WWN, as real disks do; raidcluster identifies disks by
-        those, never by the sdX names the kernel hands out in whatever order it probes.""")
-    vm = rcvm.VM("demo", disks)
-    vm.start()
+    c = Cluster("demo", nodes=3)
+    narrate("Boot three servers that share six SCSI disks", """
+        Six 128 MiB disk images become SCSI disks on two channels: disks 0-2 on the first
+        virtio-scsi HBA, 3-5 on the second, in every server. Every server opens the same image
+        files, so a block one server writes is what the others read: the servers ("nodes")
+        cooperate only through these disks, as the patent's controllers do over shared SCSI
+        buses. There is no network between them. Each disk has a fixed serial and WWN.""")
     try:
-        vm.wait_ready()
+        c.start()
     except Exception as e:
-        fail(f"the VM did not come up: {e}", vm)
-    print(f"   VM ready in {vm.boot_seconds:.1f}s")
-    d = [x.serial for x in disks]
+        fail(f"the VMs did not come up: {e}")
+    n0, n1, n2 = c.node(0), c.node(1), c.node(2)
+    try:
+        return walk(c, n0, n1, n2)
+    finally:
+        c.stop()
 
-    narrate("Scan the disks", """
-        raidclusterctl scan lists every SCSI disk with its address (host:channel:target:lun),
-        vendor, model, WWN, serial and capacity, read through SCSI INQUIRY and VPD pages. It
-        also reads any raidcluster configuration from the disk; these disks are blank.""")
-    out = run(vm, "raidclusterctl scan")
-    expect(all(s in out for s in d), "all four disks are listed by serial", vm)
 
-    narrate("Load the module and attach the disks", """
-        The module needs the kernel's xor library (RAID 5 parity), loaded first by name; then
-        insmod loads raidcluster.ko into the guest kernel; it creates the control device
-        /dev/raidcluster. Attaching a disk opens it exclusively for raidcluster and records it
-        as a member disk. Disks are named here by serial number; a WWN (naa.…) works too.""")
-    run(vm, f"{LOAD_DEPS} && insmod {rcvm.KO} && ls -l /dev/raidcluster")
-    run(vm, "raidclusterctl attach " + " ".join(d))
+def walk(c, n0, n1, n2):
+    d = [x.dev for x in c.disks]
+    run(n0, "raidclusterctl scan")
 
-    narrate("Create a RAID 1 and a RAID 0 logical drive", f"""
-        'mirror' is RAID 1 over {d[0]} and {d[1]}: every block is written to both disks, so it
-        survives losing either one. 'stripe' is RAID 0 over {d[2]} and {d[3]} with a 64 KiB
-        stripe: blocks alternate between the disks, twice the capacity, no redundancy. Each
-        logical drive is a block device /dev/rclN.""")
-    run(vm, f"raidclusterctl create mirror --level 1 --size 96M --disk {d[0]} --disk {d[1]}")
-    run(vm, f"raidclusterctl create stripe --level 0 --stripe 64K --disk {d[2]} --disk {d[3]}")
-    out = run(vm, "raidclusterctl status")
-    expect("mirror" in out and "stripe" in out, "both drives are listed", vm)
-    run(vm, "ls -l /dev/rcl*; cat /sys/block/rcl*/size")
+    narrate("Node 0 makes the cluster", f"""
+        Node 0 loads raidcluster.ko with node_id=0 and attaches the six blank disks. Attaching
+        the first creates a new cluster; the module's protocol node starts, listens to the
+        disks for a moment (a live node with the same ID would show up there), finds nobody,
+        and becomes master of a cluster of one. As master it writes the configuration on disk
+        (the COD) on every member. Then it unloads, leaving the COD on the disks.""")
+    run(n0, f"{LOAD_DEPS} && insmod {rcvm.KO} node_id=0")
+    run(n0, "raidclusterctl attach " + " ".join(d))
+    c.wait_nexus(n0)
+    run(n0, "raidclusterctl node list")
+    run(n0, "rmmod raidcluster")
 
-    dev = {}
-    for name in ("mirror", "stripe"):
-        st = json.loads(vm.check("raidclusterctl status --json"))
-        for ld in st.get("logical_drives", []):
-            if ld.get("name") == name:
-                dn = ld.get("device") or f"rcl{ld['number']}"
-                dev[name] = dn if dn.startswith("/") else "/dev/" + dn
-    if set(dev) != {"mirror", "stripe"}:
-        fail(f"status --json does not give both devices: {dev}", vm)
+    narrate("All three nodes start at once and elect a master", """
+        Every node loads the module with its own node_id and attaches the disks that carry the
+        COD. The nodes find each other through their slots in the disks' metadata area
+        (heartbeats), the highest ID (2) becomes master, processes the COD, and negotiates the
+        configuration with the other two, which become active slaves. 'node list' shows the
+        cluster as each node sees it: the same master and members on every node.""")
+    c.join_all()
+    for vm in (n0, n1, n2):
+        c.wait_nexus(vm)
+    for vm in (n0, n1, n2):
+        views = c.node_list(vm)
+        live = sorted(i for i, e in views.items() if e["self"] or e["live"])
+        if live != [0, 1, 2] or any(views[i]["master"] != 2 for i in live):
+            time.sleep(3)
+    for vm in (n0, n1, n2):
+        out = run(vm, "raidclusterctl node list")
+    views = c.node_list(n0)
+    expect(views[2]["state"] == "MASTER" and views[0]["master"] == 2,
+           "node 2 is the master and node 0 follows it", n0)
 
-    narrate("Put a filesystem on each drive and write files", """
-        An ordinary ext4 filesystem goes on each logical drive, exactly as on a disk. We write a
-        16 MiB file of random bytes and a small text file to each and record their checksums,
-        to compare after the module reload and after a disk is pulled.""")
-    for name, dv in dev.items():
-        run(vm, f"mkfs.ext4 -q -F -L {name} {dv} && mkdir -p /mnt/{name} && "
-                f"mount {dv} /mnt/{name}", quiet=True)
-        print(f"     (ext4 made and mounted on /mnt/{name})")
-        run(vm, f"dd if=/dev/urandom of=/mnt/{name}/random.bin bs=1M count=16 2>/dev/null && "
-                f"echo 'hello from {name}' > /mnt/{name}/hello.txt && sync")
-    run(vm, "cd /mnt && md5sum mirror/*.* stripe/*.* | tee /tmp/sums")
-    run(vm, "df -h /mnt/mirror /mnt/stripe")
+    narrate("Create a RAID 1 drive on the master: it appears on every node", f"""
+        A RAID 1 drive 'shared' mirrors disk 0 (channel 0) and disk 3 (channel 1). The master
+        writes the new configuration on the disks and tells the slaves, which read it from the
+        disks and start the same drive: /dev/rcl0 is the same drive on every node.""")
+    run(n2, f"raidclusterctl create shared --level 1 --size 64M --disk {d[0]} --disk {d[3]}")
+    for vm in (n0, n1):
+        end = time.time() + 60
+        while not any(ld["name"] == "shared" and ld["running"]
+                      for ld in c.status(vm)["logical_drives"]):
+            if time.time() > end:
+                fail("the drive did not appear on every node", vm)
+            time.sleep(0.5)
+        run(vm, "raidclusterctl status | sed -n '/logical drives/,$p'")
 
-    narrate("The configuration on disk (COD)", f"""
-        raidcluster keeps its configuration on the member disks themselves, two copies (A and B)
-        in a reserved area at the start of every disk: the cluster UUID, the member disks by WWN
-        and serial, the logical drives and their extents. 'cod show' reads it straight from
-        {d[0]} through SCSI commands (SG_IO); it does not even need the module. This is what lets
-        any server that sees the disks find the drives again.""")
-    run(vm, f"raidclusterctl cod show {d[0]}")
+    narrate("Node 1 reserves the drive and writes files", """
+        Before a node uses a shared drive it takes the drive's reservation, the SCSI Reserve of
+        the patent: the request goes to every other node through the disks, and simultaneous
+        requests are settled by node ID. Node 1 makes an ext4 filesystem on the drive, writes
+        a 16 MiB file of random bytes and a text file, records their checksums, and unmounts.""")
+    run(n1, "raidclusterctl reserve shared")
+    run(n1, "mkfs.ext4 -q -F -L shared /dev/rcl0 && mkdir -p /mnt/shared && "
+            "mount /dev/rcl0 /mnt/shared", quiet=True)
+    run(n1, "dd if=/dev/urandom of=/mnt/shared/random.bin bs=1M count=16 2>/dev/null && "
+            "echo 'hello from node 1' > /mnt/shared/hello.txt && sync && "
+            "cd /mnt/shared && md5sum random.bin hello.txt | tee /tmp/sums")
+    sums = n1.check("cat /tmp/sums")
+    run(n1, "umount /mnt/shared")
 
-    narrate("Reload the module: the drives come back from the COD", """
-        We unmount, unload the module (every /dev/rcl* goes away) and load it again. Attaching
-        the disks that carry a COD (attach --all) re-creates their logical drives, and the files
-        are still there with the same checksums.""")
-    run(vm, "umount /mnt/mirror /mnt/stripe && rmmod raidcluster && "
-            "ls /dev/rcl* /dev/raidcluster 2>&1 | head -3; lsmod | grep -c raidcluster || true")
-    run(vm, f"{LOAD_DEPS} && insmod {rcvm.KO} && raidclusterctl attach --all")
-    run(vm, "raidclusterctl status")
-    run(vm, f"mount {dev['mirror']} /mnt/mirror && mount {dev['stripe']} /mnt/stripe && "
-            "cd /mnt && md5sum -c /tmp/sums")
+    narrate("Node 0 is refused while node 1 holds the drive", """
+        On a node that does not hold the reservation, I/O to the drive ends with a reservation
+        conflict and an open for writing is refused; the kernel says who holds the drive. Its own
+        reserve fails, naming the holder. This is the fence: two nodes never write one drive.""")
+    run(n0, "dd if=/dev/rcl0 of=/dev/null bs=4k count=1 iflag=direct", ok=False)
+    run(n0, "mkdir -p /mnt/shared && mount /dev/rcl0 /mnt/shared", ok=False)
+    out = run(n0, "raidclusterctl reserve shared", ok=False)
+    expect("reserved by node 1" in out, "node 0's reserve is refused naming node 1", n0)
+    run(n0, "dmesg | grep 'raidcluster: rcl0' | tail -3")
+    run(n0, "raidclusterctl status | sed -n '/logical drives/,$p'")
 
-    narrate("Pull a disk out of the RAID 1 drive", f"""
-        Now {d[1]} is pulled out of the running server (qemu hot-removes the SCSI disk, as when a
-        cable or a drive is pulled). The RAID 1 drive keeps serving the right data from {d[0]}:
-        we drop the page cache so the files are really read from the disks, check the sums, and
-        write a new file. raidcluster marks the lost member failed, runs the drive degraded and
-        records that in the COD of the surviving disks.""")
-    vm.unplug(d[1])
-    print(f"   (QMP device_del of {d[1]} done)")
-    run(vm, "ls /dev/lab/")
-    run(vm, "sync; echo 3 > /proc/sys/vm/drop_caches; cd /mnt && md5sum -c /tmp/sums")
-    run(vm, "dd if=/dev/urandom of=/mnt/mirror/after-pull.bin bs=1M count=4 2>/dev/null && "
-            "sync && md5sum /mnt/mirror/after-pull.bin > /tmp/after && "
-            "echo 3 > /proc/sys/vm/drop_caches && md5sum -c /tmp/after")
-    out = run(vm, "raidclusterctl status")
-    expect("degraded" in out.lower(), "the mirror runs degraded", vm)
-    run(vm, f"raidclusterctl cod show {d[0]} | sed -n '/member disks/,$p'")
-    run(vm, "dmesg | grep -i raidcluster | tail -8")
+    narrate("Node 1 releases; node 0 reserves and reads every file back", """
+        Node 1 releases the drive (its writes in flight reach the disks first). Node 0 reserves
+        it, mounts the filesystem node 1 made and checks every file against node 1's
+        checksums.""")
+    run(n1, "raidclusterctl release shared")
+    run(n0, "raidclusterctl reserve shared")
+    n0.put("/tmp/sums", sums.encode())
+    run(n0, "mount /dev/rcl0 /mnt/shared && cd /mnt/shared && md5sum -c /tmp/sums && "
+            "cat hello.txt")
+    run(n0, "umount /mnt/shared && raidclusterctl release shared")
+    run(n0, "cat /proc/raidcluster")
 
     narrate("Done", """
-        One server built a RAID 1 and a RAID 0 drive over SCSI disks, kept their configuration on
-        the disks, found them again after a module reload, and the RAID 1 drive kept its data
-        through a disk pull.""")
-    run(vm, "umount /mnt/mirror /mnt/stripe", quiet=True)
-    problems = vm.kernel_problems(since_last=False)
-    if problems:
-        fail("the guest kernel logged problems:\n" + "\n".join(problems[:20]), vm)
-    vm.poweroff()
-    print(f"\ndemo: all steps passed in {time.time() - T0:.0f}s")
+        Three nodes elected a master over the shared disks, agreed on one configuration, and a
+        drive made on one node was used by two others in turn under its reservation: the node
+        without it was fenced, and the next holder read exactly what the first one wrote.""")
+    for i, vm in ((0, n0), (1, n1), (2, n2)):
+        problems = vm.kernel_problems(since_last=False)
+        if problems:
+            fail(f"node {i}'s kernel logged problems:\n" + "\n".join(problems[:20]), vm)
+    print(f"\n   ({time.time() - T0:.0f}s)")
+    print("demo: 3 nodes, all steps passed")
     return 0
 
 

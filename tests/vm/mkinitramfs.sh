@@ -127,8 +127,9 @@ ABUSE_SRC=$HERE/guest/ioctl_abuse.c
 CRASH_SRC=$HERE/guest/crash_io.c
 MEMHOG_SRC=$HERE/guest/memhog.c
 RACE_SRC=$HERE/guest/cluster_race.c
+WRITER_SRC=$HERE/guest/cluster_writer.c
 PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
-             "$RACE_SRC" \
+             "$RACE_SRC" "$WRITER_SRC" \
              "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
@@ -149,6 +150,9 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     cc -static -O2 -Wall -Wextra -Werror -o "$R/usr/sbin/rc-memhog" "$MEMHOG_SRC"
     # reserve at one instant on several nodes (tests/vm/cluster_resv.py)
     cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-race" "$RACE_SRC"
+    # verified reserve/write/release loop (cluster.two_writers_never)
+    cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-writer" \
+        "$WRITER_SRC"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"

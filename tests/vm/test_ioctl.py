@@ -16,13 +16,16 @@ def snapshot(t):
 def test_malformed_requests_refused(t):
     t.load()
     t.ctl_ok("attach", t.disks[0].serial, t.disks[1].serial)
+    t.wait_nexus()
     before = snapshot(t)
     rc, out = t.sh(f"rc-ioctl-abuse cases {t.disks[2].dev}")
     bad = [l for l in out.splitlines() if not l.startswith("ok ")]
     if rc or bad:
         raise Fail(f"rc-ioctl-abuse cases rc={rc}:\n" + "\n".join(bad or out.splitlines()))
-    if snapshot(t) != before:
-        raise Fail("refused requests changed the configuration or the metadata on disk")
+    after = snapshot(t)
+    if after != before:
+        raise Fail("refused requests changed the configuration or the metadata on disk:\n"
+                   f"before {before}\nafter  {after}")
 
 
 def test_random_requests(t):

@@ -119,6 +119,13 @@ class T:
                    f"insmod {rcvm.KO}")
         self.check("test -c /dev/raidcluster")
 
+    def wait_nexus(self, timeout=60):
+        """Wait until the module's protocol node is in nexus (it writes the COD it found as
+        master then; a snapshot taken before would see that write)."""
+        self.check(f"i=0; until raidclusterctl node list | grep -q '(this node): in nexus'; do "
+                   f"[ $i -lt {timeout * 10} ] || exit 1; i=$((i+1)); sleep 0.1; done",
+                   timeout=timeout + 30)
+
     def unload(self):
         self.check("rmmod raidcluster")
         rc, out = self.sh("ls /dev/raidcluster /dev/rcl* /sys/module/raidcluster 2>/dev/null")
@@ -149,13 +156,17 @@ class T:
         return out
 
     def disk_digest(self, serials=None, sectors=32768):
-        """md5 of the first `sectors` sectors (the metadata area) of each disk, by serial."""
+        """md5 of the first `sectors` sectors (the metadata area) of each disk, by serial,
+        without the protocol's slots and mailboxes (sectors 4096-16383): the module's protocol
+        node writes its heartbeat there every second, whatever the commands do."""
         out = {}
         for d in self.disks:
             if serials and d.serial not in serials:
                 continue
-            o = self.check(f"dd if={d.dev} bs=64k count={sectors // 128} iflag=direct "
-                           "2>/dev/null | md5sum")
+            o = self.check(f"( dd if={d.dev} bs=64k count={min(sectors, 4096) // 128} "
+                           "iflag=direct; "
+                           f"[ {sectors} -le 16384 ] || dd if={d.dev} bs=64k skip=128 "
+                           f"count={(sectors - 16384) // 128} iflag=direct ) 2>/dev/null | md5sum")
             out[d.serial] = o.split()[0]
         return out
 
