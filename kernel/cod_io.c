@@ -138,6 +138,7 @@ int rc_cod_write_all(void)
 		       cfg->generation);
 		return -EIO;
 	}
+	rc_host_cod_written();
 	return 0;
 }
 

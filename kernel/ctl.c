@@ -345,6 +345,16 @@ static int rc_ioc_delete(void *arg)
 	ret = rc_ld_number(a->number, msg);
 	if (ret)
 		return ret;
+	/*
+	 * A drive another node holds is in use there: its number would be
+	 * given to a new drive while that node still writes the old one.
+	 */
+	if (rc_host_holder(a->number) != RC_HOLDER_NONE &&
+	    rc_host_holder(a->number) != rc.node_id) {
+		rc_msg(msg, "rcl%u is reserved by node %u: release it there first",
+		       a->number, rc_host_holder(a->number));
+		return -EBUSY;
+	}
 	ld = rc.lds[a->number];
 	if (ld && rc_ld_stop_unless_open(ld)) {
 		rc_msg(msg, "rcl%u is open", a->number);

@@ -118,7 +118,12 @@ static void rc_ld_release(struct gendisk *disk, fmode_t mode)
 {
 	struct rc_ldev *ld = disk->private_data;
 
-	if (!(mode & FMODE_WRITE) || WARN_ON_ONCE(!ld->writers))
+	/*
+	 * The block layer opens the whole disk once for all the openers of
+	 * a partition and closes it with the last one's mode, so the count
+	 * may meet a close for writing it never saw open: it stays at 0.
+	 */
+	if (!(mode & FMODE_WRITE) || !ld->writers)
 		return;
 	if (!--ld->writers && test_bit(ld->number, &rc.auto_held))
 		queue_work(system_unbound_wq, &ld->release_work);
@@ -128,6 +133,7 @@ static const struct block_device_operations rc_ld_fops = {
 	.owner = THIS_MODULE,	/* an open drive pins the module */
 	.open = rc_ld_open,
 	.release = rc_ld_release,
+	.pr_ops = &rc_pr_ops,
 };
 
 unsigned int rc_ld_openers(struct rc_ldev *ld)
@@ -243,6 +249,7 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	clear_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
 	if (ret)
 		goto out_disk;
+	rc_host_ld_queue(ld->number, disk->queue);
 	return 0;
 
 out_disk:
@@ -305,6 +312,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed)
 	spin_lock_init(&ld->state_lock);
 	spin_lock_init(&ld->mem_lock);
 	INIT_WORK(&ld->release_work, rc_ld_release_work);
+	mutex_init(&ld->pr_lock);
 	ld->auto_reserve = auto_reserve;
 	atomic64_set(&ld->read_retries, 0);
 
@@ -445,8 +453,10 @@ unsigned int rc_ld_start_ready(void)
 /* Tear down a running drive nobody has open (or at module exit). */
 void rc_ld_stop(struct rc_ldev *ld)
 {
+	/* A pending automatic release is done, not dropped. */
+	flush_work(&ld->release_work);
 	rc.lds[ld->number] = NULL;
-	cancel_work_sync(&ld->release_work);
+	rc_host_ld_queue(ld->number, NULL);
 	rc_rebuild_stop(ld);
 	/* Drains the queue: no request, retry or member bio survives. */
 	del_gendisk(ld->disk);

@@ -100,6 +100,7 @@ static struct {
 	u8 req_in[RC_WIRE_MAX_PAYLOAD];
 	u32 req_in_len;
 	u8 req_in_from;
+	u32 req_in_seq;			/* +1 per request: stale answers go */
 	u8 req_out[RC_WIRE_MAX_PAYLOAD];
 	/* ... and the slave's: one at a time (req_mutex), answer here */
 	struct mutex req_mutex;
@@ -117,6 +118,7 @@ static struct {
 	wait_queue_head_t resv_wq;	/* a reservation changed */
 
 	unsigned long releasing;	/* drives being released: no writes */
+	struct request_queue *queues[RC_MAX_LDS];	/* running drives */
 
 	/* published, read without host.lock */
 	unsigned long may_write;
@@ -231,9 +233,11 @@ static void rc_host_io(const struct rc_action *a, u64 now)
 		rc_node_io_done(host.node, now, a, -ENOLINK, NULL);
 		return;
 	}
-	atomic_inc(&host.inflight);
-	atomic_inc(&d->busy);
-	rc_nio_submit(d->bdev, a, io_timeout_ms, rc_host_io_done);
+	struct rc_nio_count cnt = {
+		.count = { &host.inflight, &d->busy }, .wq = &host.idle };
+
+	/* Counted until the I/O is freed: a timed-out one still runs. */
+	rc_nio_submit(d->bdev, a, io_timeout_ms, rc_host_io_done, &cnt);
 }
 
 static void rc_host_complete(const struct rc_action *a)
@@ -304,9 +308,35 @@ static void rc_host_state_msg(const struct rc_action *a)
 	rc_host_uevent(ev, node, st);
 }
 
+/*
+ * This node lost @ld to another (a preempt): no write of ours may reach
+ * the disks once the new holder hears our GOOD, whose mailbox write is an
+ * action after this one.  So fence now and wait for the drive's requests
+ * in flight (the queue's freeze), before any later action is performed.
+ */
+static void rc_host_lost(unsigned int ld)
+{
+	struct request_queue *q = host.queues[ld];
+
+	WRITE_ONCE(host.may_write, READ_ONCE(host.may_write) & ~BIT(ld));
+	WRITE_ONCE(host.may_read, READ_ONCE(host.may_read) & ~BIT(ld));
+	if (!q)
+		return;
+	pr_warn("rcl%u: reservation taken by node %u: fenced; its I/O in flight ends first\n",
+		ld, host.holder[ld]);
+	blk_mq_freeze_queue(q);
+	blk_mq_unfreeze_queue(q);
+}
+
 static void rc_host_resv_msg(const struct rc_action *a)
 {
 	char ev[40], ld[24], holder[32];
+
+	if (a->ld < RC_MAX_LDS && a->node != host.self &&
+	    a->node != RC_NO_NODE && READ_ONCE(host.holder[a->ld]) == host.self) {
+		WRITE_ONCE(host.holder[a->ld], a->node);
+		rc_host_lost(a->ld);
+	}
 
 	/* Opens for writing reserve and release: ratelimited. */
 	if (a->node == RC_NO_NODE)
@@ -323,7 +353,6 @@ static void rc_host_resv_msg(const struct rc_action *a)
 		snprintf(holder, sizeof(holder), "RAIDCLUSTER_HOLDER=%u",
 			 a->node);
 	rc_host_uevent(ev, ld, holder);
-	wake_up_all(&host.resv_wq);	/* after the publish of the drain */
 }
 
 static void rc_host_action(const struct rc_action *a, u64 now)
@@ -366,13 +395,15 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 	case RC_ACT_RESTART:
 		pr_warn("protocol node restarts (new incarnation)\n");
 		host.restarting = true;
-		queue_work(host.wq, &host.restart_work);
+		/* Not host.wq: it waits for the completions queued there. */
+		queue_work(system_unbound_wq, &host.restart_work);
 		break;
 	case RC_ACT_HOST_REQUEST:
 		/* The library passes one at a time; its answer comes later. */
 		host.req_in_len = min_t(u32, a->len, sizeof(host.req_in));
 		memcpy(host.req_in, a->buf, host.req_in_len);
 		host.req_in_from = a->node;
+		host.req_in_seq++;
 		queue_work(rc.cfg_wq, &host.req_work);
 		break;
 	case RC_ACT_SUSPEND:
@@ -402,6 +433,7 @@ static void rc_host_drain(void)
 		wake_up_all(&host.nexus_wq);
 	}
 	rc_host_publish();
+	wake_up_all(&host.resv_wq);	/* the new holders are published */
 }
 
 static void rc_host_schedule_tick(void)
@@ -449,16 +481,6 @@ static void rc_host_tick_fn(struct work_struct *work)
 	mutex_unlock(&host.lock);
 }
 
-static void rc_host_io_put(struct rc_nio *io)
-{
-	struct rc_host_disk *d = &host.disks[io->act.disk];
-
-	rc_nio_put(io);
-	if (atomic_dec_and_test(&d->busy) |
-	    atomic_dec_and_test(&host.inflight))
-		wake_up_all(&host.idle);
-}
-
 static void rc_host_done_fn(struct work_struct *work)
 {
 	struct llist_node *list = llist_reverse_order(llist_del_all(&host.done));
@@ -474,10 +496,10 @@ static void rc_host_done_fn(struct work_struct *work)
 				data = host.rbuf;
 			}
 			rc_node_io_done(host.node, rc_host_now(), &io->act,
-					io->error, data);
+					rc_nio_error(io), data);
 			rc_host_drain();
 		}
-		rc_host_io_put(io);
+		rc_nio_put(io);
 	}
 	mutex_unlock(&host.lock);
 }
@@ -562,6 +584,32 @@ static void rc_host_describe(void)
 	rc_node_set_config(host.node, &c);
 }
 
+/*
+ * A new life: the library forgot every command and configuration step of
+ * the old one, so their waiters hear BUSY now and queued steps go.
+ */
+static void rc_host_forget_life(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_HOST_CMDS; i++) {
+		struct rc_host_wait *w = &host.waits[i];
+
+		if (!w->cookie)
+			continue;
+		if (w->abandoned) {
+			memset(w, 0, sizeof(*w));
+			continue;
+		}
+		w->status = RC_SCSI_BUSY;
+		w->done = true;
+	}
+	host.req_cookie = 0;
+	host.cfg_count = 0;
+	host.push_again = false;
+	wake_up_all(&host.cmd_wq);
+}
+
 /* Start (or restart) the protocol node; host.lock held. */
 static int rc_host_start_node(void)
 {
@@ -578,6 +626,7 @@ static int rc_host_start_node(void)
 		host.incarnation = 1;
 	rc_node_params_default(&host.params, host.self, host.incarnation);
 	host.life++;
+	rc_host_forget_life();
 	ret = rc_node_start(host.node, &host.params, rc_host_now());
 	if (ret) {
 		pr_err("protocol node %u does not start: %d\n", host.self, ret);
@@ -601,13 +650,45 @@ void rc_host_disks_changed(void)
 	lockdep_assert_held(&rc.lock);
 	if (rc.exiting)
 		return;
-	mutex_lock(&host.lock);
-	rc_host_describe();
 	for (i = 0; i < RC_MAX_DISKS; i++)
 		present |= rc_mdisk_usable(rc.disks[i]);
+	mutex_lock(&host.lock);
+	rc_host_describe();
+	if (host.started && (!rc.have_cfg || !present)) {
+		/*
+		 * No member disk left: no slot to write, no mailbox.  The
+		 * node leaves (it is silent from now on); the next attach
+		 * starts a new life, maybe of another cluster.
+		 */
+		host.started = false;
+		rc_host_forget_life();
+		cancel_delayed_work(&host.tick);
+		rc_host_publish();
+		wake_up_all(&host.nexus_wq);
+		pr_info("node %u leaves the cluster: no member disk attached\n",
+			host.self);
+	}
 	if (!host.started && !host.fatal && !host.stopping && rc.have_cfg &&
-	    present)
-		rc_host_start_node();
+	    present) {
+		/*
+		 * The last life's I/O ends first: the listen phase would take
+		 * a late slot write of ours for another node with our ID.
+		 */
+		mutex_unlock(&host.lock);
+		wait_event(host.idle, !atomic_read(&host.inflight));
+		mutex_lock(&host.lock);
+		if (!host.started && !host.fatal && !host.stopping)
+			rc_host_start_node();
+	}
+	mutex_unlock(&host.lock);
+}
+
+void rc_host_cod_written(void)
+{
+	lockdep_assert_held(&rc.lock);
+	mutex_lock(&host.lock);
+	if (host.started)
+		rc_host_describe();
 	mutex_unlock(&host.lock);
 }
 
@@ -679,10 +760,14 @@ static int rc_host_adopt(const struct rc_host_cfg_step *s)
 static int rc_host_commit(const struct rc_host_cfg_step *s)
 {
 	const struct rc_wire_negotiate *w = (const void *)s->wire;
-	unsigned int ch, t;
+	u8 before[RC_MAX_DISKS];
+	char why[RC_IOC_MSG_LEN];
+	unsigned int ch, t, i;
 
 	if (!s->has_wire || !rc.have_cfg)
 		return -EINVAL;
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		before[i] = rc.cfg->disks[i].state;
 	for (ch = 0; ch < RC_MAX_CHANNELS; ch++) {
 		for (t = 0; t < RC_MAX_TARGETS; t++) {
 			const struct rc_wire_pd *pd = &w->physical_drives[ch][t];
@@ -696,6 +781,13 @@ static int rc_host_commit(const struct rc_host_cfg_step *s)
 			if (rec->state != RC_DISK_UNUSED)
 				rec->state = pd->state;
 		}
+	}
+	/* A slave's proposal is a peer's word: the COD rules still hold. */
+	if (rc_config_validate(rc.cfg, why, sizeof(why))) {
+		pr_err("configuration change refused: %s\n", why);
+		for (i = 0; i < RC_MAX_DISKS; i++)
+			rc.cfg->disks[i].state = before[i];
+		return -EINVAL;
 	}
 	return rc_cod_write_all();
 }
@@ -823,7 +915,8 @@ int rc_host_wait_nexus(char *msg)
 
 	left = wait_event_interruptible_timeout(host.nexus_wq,
 		READ_ONCE(host.nexus) || READ_ONCE(host.suspended) ||
-		READ_ONCE(host.fatal) || !READ_ONCE(host.started),
+		READ_ONCE(host.fatal) || !READ_ONCE(host.started) ||
+		READ_ONCE(host.stopping),
 		msecs_to_jiffies(join_timeout_ms));
 	if (left < 0)
 		return -EINTR;
@@ -884,14 +977,27 @@ void rc_host_set_request_handler(rc_host_request_fn fn)
 static void rc_host_req_fn(struct work_struct *work)
 {
 	rc_host_request_fn fn = READ_ONCE(host.req_fn);
-	u32 rlen = 0;
+	u32 rlen = 0, len, seq;
 	int ret = -EOPNOTSUPP;
+	u8 from;
+	void *req;
 
-	pr_info("configuration request from node %u\n", host.req_in_from);
-	if (fn)
-		ret = fn(host.req_in, host.req_in_len, host.req_out, &rlen);
+	/* A copy: the next request may arrive while this one runs. */
+	req = kmalloc(RC_WIRE_MAX_PAYLOAD, GFP_KERNEL);
+	if (!req)
+		return;		/* the slave times out: BUSY */
 	mutex_lock(&host.lock);
-	if (rc_host_live()) {
+	len = host.req_in_len;
+	seq = host.req_in_seq;
+	from = host.req_in_from;
+	memcpy(req, host.req_in, len);
+	mutex_unlock(&host.lock);
+	pr_info("configuration request from node %u\n", from);
+	if (fn)
+		ret = fn(req, len, host.req_out, &rlen);
+	kfree(req);
+	mutex_lock(&host.lock);
+	if (rc_host_live() && seq == host.req_in_seq) {
 		rc_node_host_request_done(host.node, rc_host_now(),
 					  ret ? RC_SCSI_CHECK_CONDITION :
 					  RC_SCSI_GOOD, host.req_out,
@@ -999,15 +1105,42 @@ static int rc_host_resv(u8 op, unsigned int ld, char *msg)
 		return -EBUSY;
 	default:
 		rc_msg(msg, "node %u cannot %s rcl%u now (SCSI status 0x%02x): not in nexus or busy",
-		       host.self, op == RC_HOST_RESERVE ? "reserve" : "release",
-		       ld, status);
+		       host.self, op == RC_HOST_RESERVE ? "reserve" :
+		       op == RC_HOST_PREEMPT ? "preempt" : "release", ld, status);
 		return -EAGAIN;
 	}
 }
 
+static int rc_host_take(u8 op, unsigned int ld, char *msg)
+{
+	int ret = rc_host_resv(op, ld, msg);
+
+	if (!ret) {
+		mutex_lock(&host.lock);
+		host.releasing &= ~BIT(ld);	/* an unfinished release ends */
+		rc_host_publish();
+		mutex_unlock(&host.lock);
+	}
+	return ret;
+}
+
 int rc_host_reserve(unsigned int ld, char *msg)
 {
-	return rc_host_resv(RC_HOST_RESERVE, ld, msg);
+	return rc_host_take(RC_HOST_RESERVE, ld, msg);
+}
+
+int rc_host_preempt(unsigned int ld, char *msg)
+{
+	return rc_host_take(RC_HOST_PREEMPT, ld, msg);
+}
+
+void rc_host_ld_queue(unsigned int ld, struct request_queue *q)
+{
+	if (ld >= RC_MAX_LDS)
+		return;
+	mutex_lock(&host.lock);		/* no drain runs on it after this */
+	host.queues[ld] = q;
+	mutex_unlock(&host.lock);
 }
 
 void rc_host_release_begin(unsigned int ld)
@@ -1024,7 +1157,11 @@ int rc_host_release(unsigned int ld, char *msg)
 {
 	int ret = rc_host_resv(RC_HOST_RELEASE, ld, msg);
 
-	if (ld < RC_MAX_LDS) {
+	/*
+	 * Interrupted or unanswered: the release may still go out, so this
+	 * node keeps not writing the drive until it reserves it again.
+	 */
+	if (ld < RC_MAX_LDS && ret != -EINTR && ret != -ETIMEDOUT) {
 		mutex_lock(&host.lock);
 		host.releasing &= ~BIT(ld);
 		rc_host_publish();

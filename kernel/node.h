@@ -26,6 +26,12 @@ void rc_host_exit(void);
  * node has a configuration and a disk to talk through.  rc.lock held.
  */
 void rc_host_disks_changed(void);
+/*
+ * The COD was written (any writer: an ioctl, a failure, a rebuild
+ * checkpoint): the generation and CRC the library advertises follow, so a
+ * node that negotiates now finds that copy on the disks.  rc.lock held.
+ */
+void rc_host_cod_written(void);
 /* Disk record @index leaves: no protocol I/O is in flight on it after. */
 void rc_host_disk_gone(unsigned int index);
 /* Stop the node (module exit, before the members are released). */
@@ -80,6 +86,18 @@ void rc_host_config_changed(void);
  */
 int rc_host_reserve(unsigned int ld, char *msg);
 int rc_host_release(unsigned int ld, char *msg);
+/*
+ * Take @ld from whichever node holds it (PR PREEMPT).  The node that
+ * loses it fences the drive and waits for its requests in flight before
+ * it answers, so the new holder's writes never meet the old one's.
+ */
+int rc_host_preempt(unsigned int ld, char *msg);
+/*
+ * The queue of running drive @ld (NULL: stopped), for that drain.  Called
+ * by ld.c after the disk is added and before it is deleted.
+ */
+struct request_queue;
+void rc_host_ld_queue(unsigned int ld, struct request_queue *q);
 /*
  * Before a release: this node stops writing @ld at once (its published
  * write bit goes), so the caller can drain the drive's queue before the

@@ -34,13 +34,21 @@
 
 void rc_nio_put(struct rc_nio *io)
 {
+	struct rc_nio_count cnt = io->cnt;
 	unsigned int i;
 
 	if (!refcount_dec_and_test(&io->ref))
 		return;
 	for (i = 0; i < io->npages; i++)
 		__free_page(io->pages[i]);
+	if (io->sdev_ref)
+		scsi_device_put(io->sdev);
 	kfree(io);
+	for (i = 0; i < ARRAY_SIZE(cnt.count); i++)
+		if (cnt.count[i])
+			atomic_dec(cnt.count[i]);
+	if (cnt.wq)
+		wake_up_all(cnt.wq);
 }
 
 /* First answer wins; the others only drop their reference. */
@@ -129,7 +137,8 @@ static struct scsi_device *rc_nio_sdev(struct block_device *bdev)
 }
 
 static struct rc_nio *rc_nio_alloc(const struct rc_action *a,
-				   rc_nio_done_fn done)
+				   rc_nio_done_fn done,
+				   const struct rc_nio_count *cnt)
 {
 	/*
 	 * Heartbeats and mailboxes must go on when memory is short (a node
@@ -140,6 +149,7 @@ static struct rc_nio *rc_nio_alloc(const struct rc_action *a,
 
 	io->act = *a;
 	io->done = done;
+	io->cnt = *cnt;
 	atomic_set(&io->answered, 0);
 	refcount_set(&io->ref, 1);	/* the submitter's, until started */
 	timer_setup(&io->timer, rc_nio_timeout, 0);
@@ -188,14 +198,22 @@ static void rc_nio_rw(struct rc_nio *io, unsigned int timeout_ms)
 }
 
 void rc_nio_submit(struct block_device *bdev, const struct rc_action *a,
-		   unsigned int timeout_ms, rc_nio_done_fn done)
+		   unsigned int timeout_ms, rc_nio_done_fn done,
+		   const struct rc_nio_count *cnt)
 {
-	struct rc_nio *io = rc_nio_alloc(a, done);
+	struct rc_nio *io = rc_nio_alloc(a, done, cnt);
+	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(io->cnt.count); i++)
+		if (io->cnt.count[i])
+			atomic_inc(io->cnt.count[i]);
 	io->bdev = bdev;
+	/* The open bdev's disk pins its scsi_device and host in memory. */
+	io->sdev = rc_nio_sdev(bdev);
 	if (a->type == RC_ACT_TUR) {
-		io->sdev = rc_nio_sdev(bdev);
-		if (!io->sdev) {
+		/* The command itself needs a live device: a reference. */
+		io->sdev_ref = io->sdev && !scsi_device_get(io->sdev);
+		if (!io->sdev_ref) {
 			rc_nio_answer(io, -ENOLINK);
 			rc_nio_put(io);
 			return;
@@ -210,6 +228,20 @@ void rc_nio_submit(struct block_device *bdev, const struct rc_action *a,
 		rc_nio_rw(io, timeout_ms);
 	}
 	rc_nio_put(io);			/* the submitter's */
+}
+
+int rc_nio_error(const struct rc_nio *io)
+{
+	struct scsi_device *sdev = io->sdev, *other;
+	bool bus_alive = false;
+
+	if (io->error != -ENOLINK || !sdev)
+		return io->error;
+	shost_for_each_device(other, sdev->host) {
+		if (other != sdev && other->sdev_state == SDEV_RUNNING)
+			bus_alive = true;
+	}
+	return bus_alive ? -ENODEV : -ENOLINK;
 }
 
 void rc_nio_copy_data(const struct rc_nio *io, void *dst)

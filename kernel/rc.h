@@ -152,6 +152,8 @@ struct rc_ldev {
 	bool part_scanned;		/* rescanned once readable; open_mutex */
 	bool auto_reserve;		/* sysfs: reserve on open for writing */
 	struct work_struct release_work;	/* the automatic release */
+	struct mutex pr_lock;		/* persistent reservations (pr.c) */
+	u64 pr_key;			/* this node's registered PR key */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
@@ -269,6 +271,9 @@ bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
 bool rc_rebuild_r5_in_sync(const struct rc_ldev *ld, u64 row);	/* any context */
 extern struct device_attribute dev_attr_rebuild;	/* sysfs.c lists it */
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
+
+/* pr.c: persistent reservations of rclN */
+extern const struct pr_ops rc_pr_ops;
 
 /* ctl.c: /dev/raidcluster */
 int rc_ctl_init(void);

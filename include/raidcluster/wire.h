@@ -244,6 +244,14 @@ struct rc_wire_rebuild {
 };
 RC_STATIC_ASSERT(sizeof(struct rc_wire_rebuild) == 24, "rc_wire_rebuild size");
 
+/*
+ * Node_Reserve() payload byte (none: the patent's Reserve).  PREEMPT: the
+ * sender takes the drive from whichever node holds it (the persistent
+ * reservation PREEMPT of a fence agent); only a claim of a higher node ID
+ * in flight for the same drive refuses it.
+ */
+#define RC_RESV_PREEMPT 0x01
+
 /* Largest payload a mailbox message carries (Node_Read/Write data too). */
 #define RC_WIRE_MAX_PAYLOAD 960u
 RC_STATIC_ASSERT(sizeof(struct rc_wire_negotiate) <= RC_WIRE_MAX_PAYLOAD,

@@ -42,13 +42,13 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
                  .set("heartbeat", static_cast<unsigned long long>(n.heartbeat))
                  .set("heartbeat_age_ms",
                       self ? Json() : Json(static_cast<unsigned long long>(n.hb_age_ms)))
-                 .set("live", self ? (n.flags & RC_NODE_F_RUNNING) != 0
-                                   : (n.flags & RC_NODE_F_LIVE) != 0)
+                 .set("live",
+                      self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0)
                  .set("booting", (n.flags & RC_NODE_F_BOOTING) != 0)
                  .set("suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0)
                  .set("connected_channels", channel_list(n.connected))
-                 .set("comm_channel", n.connected ? Json(static_cast<unsigned>(n.comm_channel))
-                                                  : Json()));
+                 .set("comm_channel",
+                      n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()));
   }
   return arr;
 }
@@ -64,10 +64,9 @@ std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
   Table t({"ID", "STATE", "INFO", "MASTER", "INCARNATION", "HEARTBEAT AGE", "CHANNELS", "COMM"});
   for (const auto &n : nodes) {
     const bool self = n.flags & RC_NODE_F_SELF;
-    std::string age = self ? "(self)"
-                      : (n.flags & RC_NODE_F_LIVE)
-                          ? std::to_string(n.hb_age_ms) + " ms"
-                          : std::to_string(n.hb_age_ms) + " ms (not live)";
+    std::string age = self                         ? "(self)"
+                      : (n.flags & RC_NODE_F_LIVE) ? std::to_string(n.hb_age_ms) + " ms"
+                                                   : std::to_string(n.hb_age_ms) + " ms (not live)";
     t.add({std::to_string(n.id) + (self ? "*" : ""), name_of(n.state_name, sizeof(n.state_name)),
            name_of(n.info_name, sizeof(n.info_name)),
            n.master == RC_IOC_NO_NODE ? "-" : std::to_string(n.master),

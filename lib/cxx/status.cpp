@@ -78,7 +78,7 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                 .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
                 .set("state", rc_ld_state_name(l.state))
                 .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
-                .set("sync_action", !l.rebuild_total              ? "idle"
+                .set("sync_action", !l.rebuild_total             ? "idle"
                                     : (l.flags & RC_LD_F_RESYNC) ? "resync"
                                                                  : "rebuild")
                 .set("open_count", l.open_count)
@@ -140,8 +140,8 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
     tl.add({"rcl" + std::to_string(l.number), fixed_str(l.name, sizeof(l.name)),
             rc_level_name(l.level), format_stripe(l.stripe_sectors), format_sectors(l.capacity),
             ld_state_text(l), std::to_string(l.open_count),
-            l.holder == RC_IOC_NO_NODE ? "-" : "node " + std::to_string(l.holder),
-            rebuild_text(l), m});
+            l.holder == RC_IOC_NO_NODE ? "-" : "node " + std::to_string(l.holder), rebuild_text(l),
+            m});
   }
   return out + "logical drives:\n" + tl.str();
 }

@@ -396,6 +396,7 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 	switch (cmd->op) {
 	case RC_HOST_RESERVE:
 	case RC_HOST_RELEASE:
+	case RC_HOST_PREEMPT:
 		if (cmd->ld >= RC_MAX_LDS)
 			return -EINVAL;
 		break;
@@ -422,6 +423,9 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 	case RC_HOST_RESERVE:
 	case RC_HOST_RELEASE:
 		rc_resv_host(n, cmd);
+		break;
+	case RC_HOST_PREEMPT:
+		rc_resv_preempt(n, cmd);
 		break;
 	case RC_HOST_REBUILD:
 		rc_rebuild_host(n, cmd);

@@ -208,6 +208,12 @@ enum rc_host_op {
 				 * distribute it (master) or propose it to
 				 * the master (slave)
 				 */
+	RC_HOST_PREEMPT,	/* take ld from its holder, whoever it is (a
+				 * persistent reservation PREEMPT); GOOD, or
+				 * RESERVATION CONFLICT when a higher ID
+				 * claims it at the same time, BUSY when a
+				 * member does not answer
+				 */
 	RC_HOST_REQUEST,	/* slave: send @buf (@len bytes, at most
 				 * RC_WIRE_MAX_PAYLOAD) to the master as
 				 * Node_Host_Request; completes with its
@@ -219,7 +225,7 @@ enum rc_host_op {
 
 struct rc_host_cmd {
 	u8 op;			/* enum rc_host_op */
-	u8 ld;			/* RESERVE/RELEASE */
+	u8 ld;			/* RESERVE/RELEASE/PREEMPT */
 	u32 ld_mask;		/* REBUILD: drives to rebuild */
 	u64 cookie;		/* echoed by RC_ACT_COMPLETE; not ~0 (internal) */
 	const void *buf;	/* REQUEST: copied by the call */

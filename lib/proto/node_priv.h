@@ -118,6 +118,7 @@ enum rc_op_kind {
 	RC_OP_PROPOSE,		/* slave -> master configuration change */
 	RC_OP_COMMIT,		/* master waiting for COMMIT_CONFIG */
 	RC_OP_REQUEST,		/* slave: Node_Host_Request at the master */
+	RC_OP_PREEMPT,		/* Node_Reserve(PREEMPT) to every member */
 };
 
 struct rc_op {
@@ -183,6 +184,8 @@ struct rc_node {
 	u8 holder[RC_MAX_LDS];
 	u32 resv_touched;	/* drives a peer reserved this life */
 	u32 resv_released_by[RC_MAX_LDS]; /* Node_Release senders (bits) */
+	u8 preempt_by[RC_MAX_LDS];	/* the last preempt granted ... */
+	u64 preempt_until[RC_MAX_LDS];	/* ... outranks lower ones until */
 	/* operations */
 	struct rc_op ops[RC_MAX_OPS];
 	u32 op_seq;
@@ -323,6 +326,7 @@ void rc_kill_peer(struct rc_node *n, u8 id);
 /* resv.c */
 bool rc_resv_pending(const struct rc_node *n, u8 ld);
 void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c);
+void rc_resv_preempt(struct rc_node *n, const struct rc_host_cmd *c);
 void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_tick(struct rc_node *n);

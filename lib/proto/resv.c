@@ -12,6 +12,15 @@
  *
  * A Node_Reserve() refused carries the holder's node ID (one payload
  * byte), which is what the priority test of step 1050 compares against.
+ *
+ *   preempt    (ours, for the persistent reservation PREEMPT of fence
+ *              agents) Node_Reserve() with the payload RC_RESV_PREEMPT:
+ *              every member makes the sender the holder, whoever held
+ *              the drive; only a member's own claim of the drive with a
+ *              higher ID refuses it, so two preempts at once end with one
+ *              holder.  The preempted holder's host has fenced and
+ *              drained the drive before its GOOD goes out (the
+ *              RESERVATION action comes first).
  */
 #include "rc_base.h"
 #include "node_priv.h"
@@ -26,12 +35,15 @@ enum rc_resv_stage {
 static void rc_resv_send(struct rc_node *n, struct rc_op *op, u8 dcmd,
 			 u32 targets)
 {
+	static const u8 preempt = RC_RESV_PREEMPT;
+	bool p = op->kind == RC_OP_PREEMPT;
 	unsigned int i;
 
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		if (!(targets & (1u << i)))
 			continue;
-		if (rc_send(n, i, dcmd, op->ld, 0, 0, op->id, NULL, 0) > 0)
+		if (rc_send(n, i, dcmd, op->ld, 0, 0, op->id, p ? &preempt : NULL,
+			    p ? 1 : 0) > 0)
 			op->wait |= 1u << i;
 	}
 	/*
@@ -71,6 +83,16 @@ static void rc_resv_settle(struct rc_node *n, struct rc_op *op)
 {
 	if (op->wait || op->stage != RC_RS_SENT)
 		return;
+	if (op->kind == RC_OP_PREEMPT) {
+		/* A higher ID claimed it at the same time: it wins. */
+		if (op->conflict) {
+			rc_resv_fail(n, op, RC_SCSI_RESERVATION_CONFLICT);
+			return;
+		}
+		rc_emit_complete(n, op->cookie, RC_SCSI_GOOD);
+		rc_op_free(op);
+		return;
+	}
 	if (op->kind == RC_OP_RELEASE) {
 		rc_emit_complete(n, op->cookie, RC_SCSI_GOOD);	/* 1910 */
 		rc_op_free(op);
@@ -100,9 +122,40 @@ bool rc_resv_pending(const struct rc_node *n, u8 ld)
 	unsigned int i;
 
 	for (i = 0; i < RC_MAX_OPS; i++)
-		if (n->ops[i].kind == RC_OP_RESERVE && n->ops[i].ld == ld)
+		if ((n->ops[i].kind == RC_OP_RESERVE ||
+		     n->ops[i].kind == RC_OP_PREEMPT) && n->ops[i].ld == ld)
 			return true;
 	return false;
+}
+
+void rc_resv_preempt(struct rc_node *n, const struct rc_host_cmd *c)
+{
+	u32 targets = rc_resv_targets(n);
+	struct rc_op *op;
+
+	if (!rc_nexus(n) || rc_resv_pending(n, c->ld)) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
+		return;
+	}
+	if (n->holder[c->ld] == n->p.self) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_GOOD);
+		return;
+	}
+	op = rc_op_new(n, RC_OP_PREEMPT);
+	if (!op) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
+		return;
+	}
+	op->ld = c->ld;
+	op->cookie = c->cookie;
+	n->resv_touched |= 1u << c->ld;
+	rc_set_holder(n, c->ld, n->p.self);	/* a claim until all answer */
+	rc_resv_send(n, op, RC_DCMD_RESERVE, targets);
+	if (op->wait != targets) {
+		rc_resv_fail(n, op, RC_SCSI_BUSY);
+		return;
+	}
+	rc_resv_settle(n, op);
 }
 
 void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
@@ -184,11 +237,16 @@ void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 	struct rc_op *op = rc_op_find(n, m->op);
 	u32 bit = 1u << from;
 
-	if (!op || (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE) ||
-	    !(op->wait & bit))
+	if (!op || (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
+		    op->kind != RC_OP_PREEMPT) || !(op->wait & bit))
 		return;
 	op->wait &= ~bit;
-	if (op->kind == RC_OP_RESERVE) {
+	if (op->kind == RC_OP_PREEMPT) {
+		if (m->status == RC_SCSI_GOOD)
+			op->granted |= bit;
+		else
+			op->conflict |= bit;
+	} else if (op->kind == RC_OP_RESERVE) {
 		if (m->status == RC_SCSI_GOOD) {
 			op->granted |= bit;
 		} else {
@@ -221,6 +279,33 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
 		return;
 	}
+	if (m->len == 1 && m->payload[0] == RC_RESV_PREEMPT) {
+		/*
+		 * Two preempts at once: the higher ID wins everywhere.  Our
+		 * own claim refuses a lower one, and so does, for a couple of
+		 * reply timeouts, a higher one we just granted (the lower one
+		 * may reach us second); its loser then withdraws.
+		 */
+		if (rc_resv_pending(n, m->ld) && n->p.self > from)
+			h = n->p.self;
+		else if (h != RC_HOLDER_NONE && h == n->preempt_by[m->ld] &&
+			 h > from && n->now < n->preempt_until[m->ld])
+			h = n->preempt_by[m->ld];
+		else
+			h = RC_HOLDER_NONE;
+		if (h != RC_HOLDER_NONE) {
+			rc_reply_msg(n, from, m, RC_SCSI_RESERVATION_CONFLICT,
+				     &h, 1);
+			return;
+		}
+		n->resv_touched |= 1u << m->ld;
+		n->resv_released_by[m->ld] = 0;
+		n->preempt_by[m->ld] = from;
+		n->preempt_until[m->ld] = n->now + 2ull * n->p.reply_timeout_ms;
+		rc_set_holder(n, m->ld, from);
+		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
+		return;
+	}
 	if (h == RC_HOLDER_NONE || h == from) {
 		n->resv_touched |= 1u << m->ld;
 		n->resv_released_by[m->ld] = 0;
@@ -238,7 +323,8 @@ void rc_resv_tick(struct rc_node *n)
 	for (i = 0; i < RC_MAX_OPS; i++) {
 		struct rc_op *op = &n->ops[i];
 
-		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE)
+		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
+		    op->kind != RC_OP_PREEMPT)
 			continue;
 		if (op->stage == RC_RS_WAIT && n->now >= op->retry_at) {
 			/* Step 1045 -> 1040: ask those that refused again. */
@@ -280,7 +366,8 @@ void rc_resv_member_gone(struct rc_node *n, u8 id)
 	for (i = 0; i < RC_MAX_OPS; i++) {
 		struct rc_op *op = &n->ops[i];
 
-		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE)
+		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
+		    op->kind != RC_OP_PREEMPT)
 			continue;
 		op->wait &= ~(1u << id);
 		op->granted &= ~(1u << id);

@@ -438,6 +438,52 @@ RC_TEST(proto_node_simultaneous_reserve_priority)
 	}
 }
 
+RC_TEST(proto_node_preempt)
+{
+	static const u8 ids[] = { 1, 4, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	/* The holder loses the drive to a preempt, whoever asks. */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	rc_t_cmd(h, 2, RC_HOST_PREEMPT, 7, 0, 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->done[2]);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 7, 2);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[2], 7));
+	/* The holder's own preempt, and one of a free drive: GOOD. */
+	rc_t_cmd(h, 2, RC_HOST_PREEMPT, 7, 0, 3);
+	rc_t_cmd(h, 0, RC_HOST_PREEMPT, 8, 0, 4);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(h->status[4], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 8, 1);
+	/* Two at once: the higher ID wins on every node, the lower is told. */
+	rc_t_run(h, 3 * h->par[0].reply_timeout_ms);	/* past the window */
+	rc_t_cmd(h, 0, RC_HOST_PREEMPT, 7, 0, 5);
+	rc_t_cmd(h, 1, RC_HOST_PREEMPT, 7, 0, 6);
+	rc_t_run(h, 5000);
+	RC_EXPECT_TRUE(h->done[5] && h->done[6]);
+	RC_EXPECT_EQ(h->status[5], RC_SCSI_RESERVATION_CONFLICT);
+	RC_EXPECT_EQ(h->status[6], RC_SCSI_GOOD);
+	rc_t_expect_holder(rc_t, h, 7, 4);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 7));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[2], 7));
+	/* A bad drive number. */
+	{
+		struct rc_host_cmd c = { .op = RC_HOST_PREEMPT,
+					 .ld = RC_MAX_LDS };
+
+		RC_EXPECT_EQ(rc_node_host_cmd(h->node[0], h->now, &c),
+			     -EINVAL);
+	}
+}
+
 RC_TEST(proto_node_reserve_claim_is_no_grant)
 {
 	static const u8 ids[] = { 2, 6, 4 };

@@ -28,6 +28,7 @@
 	X(proto_node_own_stale_slot_is_no_duplicate)			\
 	X(proto_node_overflow_is_visible)				\
 	X(proto_node_host_request)				\
+	X(proto_node_preempt)					\
 	X(proto_node_peer_view)
 
 RC_PROTO_NODE_CASES(RC_TEST_DECLARE)

@@ -64,11 +64,10 @@ TEST(CxxNodes, NotStartedHeadline) {
 }
 
 TEST(CxxNodes, Json) {
-  std::vector<rc_ioc_node_info> l = {
-      node(1, RC_NODE_F_SELF | RC_NODE_F_RUNNING | RC_NODE_F_KNOWN, "MASTER",
-           "Completed_Startup", 1),
-      node(4, RC_NODE_F_KNOWN | RC_NODE_F_LIVE | RC_NODE_F_BOOTING, "NEW_SLAVE",
-           "Waiting_For_Negotiations", RC_IOC_NO_NODE)};
+  std::vector<rc_ioc_node_info> l = {node(1, RC_NODE_F_SELF | RC_NODE_F_RUNNING | RC_NODE_F_KNOWN,
+                                          "MASTER", "Completed_Startup", 1),
+                                     node(4, RC_NODE_F_KNOWN | RC_NODE_F_LIVE | RC_NODE_F_BOOTING,
+                                          "NEW_SLAVE", "Waiting_For_Negotiations", RC_IOC_NO_NODE)};
   std::string j = nodes_json(l).dump(0);
   EXPECT_NE(j.find("\"id\":1,\"self\":true,\"state\":\"MASTER\""), std::string::npos) << j;
   EXPECT_NE(j.find("\"is_master\":true"), std::string::npos) << j;

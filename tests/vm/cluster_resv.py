@@ -13,6 +13,13 @@ descriptor it kept open. Afterwards the member images (byte-identical mirrors) m
 blocks tagged with an epoch their node held, no epoch held by two nodes, no rogue tag, and block
 0 at the highest epoch.
 
+cluster.pr_ops: the block layer's persistent-reservation ioctls on /dev/rclN (rc-pr,
+guest/pr_ops.c): node 0 registers and reserves; node 1's reserve (registered or not) is a
+reservation conflict (EBADE), a REGISTRANTS type is EOPNOTSUPP, its reads fail; node 0 releases,
+node 1 reserves and reads node 0's data; node 1 writes without pause and node 0 preempts it:
+node 1's writer fails and none of its writes lands after the preempt; CLEAR frees the drive on
+every node.
+
 cluster.simultaneous_reserve: nodes 0 and 1 (a two-node cluster) reserve the same drive at the
 same moment, many times. Each time exactly one wins, it is the higher ID (1), and node 0's error
 names node 1.
@@ -214,4 +221,83 @@ def scenario_two_writers_never(name):
             raise Fail(f"kernel problems: {problems}")
 
 
-SCENARIOS = [scenario_reserve_fence, scenario_simultaneous_reserve, scenario_two_writers_never]
+def pr(vm, dev, *args, ok=True):
+    rc, out = vm.sh(f"rc-pr {dev} " + " ".join(str(a) for a in args))
+    if ok and (rc or out.strip() != "ok"):
+        raise Fail(f"{vm.name}: rc-pr {' '.join(map(str, args))} failed: {out}")
+    if not ok and rc == 0:
+        raise Fail(f"{vm.name}: rc-pr {' '.join(map(str, args))} succeeded: {out}")
+    return out
+
+
+def holders(c, name="data"):
+    return {i: next(ld["holder"] for ld in Cluster.status(c.node(i))["logical_drives"]
+                    if ld["name"] == name) for i in c.ids}
+
+
+def wait_holder(c, want, timeout=20):
+    end = time.time() + timeout
+    while holders(c) != {i: want for i in c.ids}:
+        if time.time() > end:
+            raise Fail(f"holders {holders(c)}, expected {want} everywhere")
+        time.sleep(0.5)
+
+
+def scenario_pr_ops(name):
+    with Cluster(name, nodes=3) as c:
+        start3(c)
+        dev = make_drive(c, 2)
+        a, b = c.node(0), c.node(1)
+        pr(a, dev, "register", 0, 0xa1)
+        pr(a, dev, "reserve", 0xa1)
+        wait_holder(c, 0)
+        a.check("head -c 4194304 /dev/urandom > /tmp/p0 && "
+                f"dd if=/tmp/p0 of={dev} bs=1M oflag=direct 2>/dev/null")
+        want0 = a.check("sha256sum < /tmp/p0").split()[0]
+        # another node: registered or not, its reserve is a reservation conflict
+        pr(b, dev, "register", 0, 0xb2)
+        out = pr(b, dev, "reserve", 0xb2, ok=False)
+        if "errno 52" not in out:           # EBADE: the block layer's reservation conflict
+            raise Fail(f"node 1's reserve is not a reservation conflict: {out}")
+        pr(b, dev, "reserve", 0xdead, ok=False)
+        out = pr(b, dev, "reserve", 0xb2, 5, ok=False)     # a REGISTRANTS ONLY type
+        if "errno 95" not in out:
+            raise Fail(f"an unsupported type is not EOPNOTSUPP: {out}")
+        rc, _ = b.sh(f"dd if={dev} of=/dev/null bs=4k count=1 iflag=direct")
+        if rc == 0:
+            raise Fail("node 1 reads a drive node 0 holds by PR")
+        # release and reserve in turn: node 1 reads node 0's data
+        pr(a, dev, "release", 0xa1)
+        pr(b, dev, "reserve", 0xb2)
+        wait_holder(c, 1)
+        got = b.check(f"dd if={dev} bs=1M count=4 iflag=direct 2>/dev/null | sha256sum")
+        if got.split()[0] != want0:
+            raise Fail("node 1 does not read what node 0 wrote")
+        # node 1 writes without pause; node 0 preempts it: node 1's writes stop landing
+        b.check(f"(dd if=/dev/zero of={dev} bs=64k seek=128 count=100000 oflag=direct "
+                "> /tmp/dd.out 2>&1; echo $? > /tmp/dd.rc) >/dev/null 2>&1 &")
+        time.sleep(2)
+        pr(a, dev, "preempt", 0xa1, 0xb2)
+        wait_holder(c, 0)
+        b.check("i=0; while [ ! -s /tmp/dd.rc ]; do [ $i -lt 300 ] || exit 1; i=$((i+1)); "
+                "sleep 0.1; done")
+        if b.check("cat /tmp/dd.rc").strip() == "0":
+            raise Fail("node 1's writer did not fail after the preempt:\n"
+                       + b.check("cat /tmp/dd.out"))
+        a.check("head -c 4194304 /dev/urandom > /tmp/p1 && "
+                f"dd if=/tmp/p1 of={dev} bs=1M seek=8 oflag=direct 2>/dev/null")
+        want1 = a.check("sha256sum < /tmp/p1").split()[0]
+        time.sleep(2)
+        got = a.check(f"dd if={dev} bs=1M skip=8 count=4 iflag=direct 2>/dev/null | sha256sum")
+        if got.split()[0] != want1:
+            raise Fail("a write of node 1 landed after node 0 preempted the drive")
+        # CLEAR ends the reservation for every node
+        pr(a, dev, "clear", 0xa1)
+        wait_holder(c, None)
+        problems = c.kernel_problems()
+        if problems:
+            raise Fail(f"kernel problems: {problems}")
+
+
+SCENARIOS = [scenario_reserve_fence, scenario_simultaneous_reserve, scenario_two_writers_never,
+             scenario_pr_ops]

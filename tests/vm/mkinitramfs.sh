@@ -128,8 +128,9 @@ CRASH_SRC=$HERE/guest/crash_io.c
 MEMHOG_SRC=$HERE/guest/memhog.c
 RACE_SRC=$HERE/guest/cluster_race.c
 WRITER_SRC=$HERE/guest/cluster_writer.c
+PR_SRC=$HERE/guest/pr_ops.c
 PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
-             "$RACE_SRC" "$WRITER_SRC" \
+             "$RACE_SRC" "$WRITER_SRC" "$PR_SRC" \
              "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
@@ -153,6 +154,8 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     # verified reserve/write/release loop (cluster.two_writers_never)
     cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-writer" \
         "$WRITER_SRC"
+    # the persistent-reservation ioctls (cluster.pr_ops)
+    cc -static -O2 -Wall -Wextra -Werror -o "$R/usr/sbin/rc-pr" "$PR_SRC"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"
