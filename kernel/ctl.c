@@ -723,6 +723,7 @@ static struct miscdevice rc_ctl_dev = {
 	.name = RC_CTL_NAME,
 	.fops = &rc_ctl_fops,
 	.mode = 0600,
+	.groups = rc_ctl_attr_groups,
 };
 
 int rc_ctl_init(void)

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/delay.h>
 #include <linux/blkdev.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -470,11 +471,22 @@ void rc_ld_stop(struct rc_ldev *ld)
 	kfree(ld);
 }
 
-int rc_ld_stop_unless_open(struct rc_ldev *ld)
+#define RC_LD_TRYLOCK_TRIES 20		/* x 50 ms: a probe's open ends */
+
+static int rc_ld_stop_idle(struct rc_ldev *ld, bool wait)
 {
 	struct gendisk *disk = ld->disk;
+	unsigned int tries = 0;
 
-	mutex_lock(&disk->open_mutex);
+	if (wait) {
+		mutex_lock(&disk->open_mutex);
+	} else {
+		while (!mutex_trylock(&disk->open_mutex)) {
+			if (++tries == RC_LD_TRYLOCK_TRIES)
+				return -EBUSY;
+			msleep(50);
+		}
+	}
 	if (disk_openers(disk)) {
 		mutex_unlock(&disk->open_mutex);
 		return -EBUSY;
@@ -483,4 +495,19 @@ int rc_ld_stop_unless_open(struct rc_ldev *ld)
 	mutex_unlock(&disk->open_mutex);
 	rc_ld_stop(ld);
 	return 0;
+}
+
+int rc_ld_stop_unless_open(struct rc_ldev *ld)
+{
+	return rc_ld_stop_idle(ld, true);
+}
+
+/*
+ * The same without waiting for open_mutex: from the protocol's
+ * configuration step, which an opener waiting for the nexus (under
+ * open_mutex) may itself be waiting for.
+ */
+int rc_ld_stop_if_idle(struct rc_ldev *ld)
+{
+	return rc_ld_stop_idle(ld, false);
 }

@@ -626,7 +626,7 @@ int rc_member_reload_cod(u64 gen, u32 crc)
 		if (!ld || (rc.cfg->lds[i].state != RC_LD_UNUSED &&
 			    !memcmp(rc.cfg->lds[i].uuid, ld->uuid, 16)))
 			continue;
-		if (rc_ld_stop_unless_open(ld))
+		if (rc_ld_stop_if_idle(ld))
 			pr_warn("rcl%u was deleted by the master but is open on this node: it keeps running until the module is reloaded\n",
 				i);
 		else

@@ -614,8 +614,12 @@ static void rc_host_forget_life(void)
 static int rc_host_start_node(void)
 {
 	u32 now_s = (u32)ktime_get_real_seconds();
+	struct rc_peer_view v;
 	int ret;
 
+	/* The library may have started the last life above our number. */
+	if (host.life && !rc_node_peer_view(host.node, host.self, rc_host_now(), &v))
+		host.incarnation = max(host.incarnation, v.incarnation);
 	/*
 	 * Peers ignore a slot whose incarnation is lower than one they saw,
 	 * so it must grow across restarts and reloads: wall-clock seconds,
@@ -1236,10 +1240,13 @@ void rc_host_proc_show(struct seq_file *m)
 	if (host.started && !host.fatal) {
 		u8 master = rc_node_master(host.node);
 
+		struct rc_peer_view v = {};
+
+		rc_node_peer_view(host.node, host.self, rc_host_now(), &v);
 		seq_printf(m, ", %s/%s, incarnation %u",
 			   rc_node_state_name(rc_node_state(host.node)),
 			   rc_node_info_name(rc_node_info(host.node)),
-			   host.incarnation);
+			   v.incarnation);
 		if (master != RC_NO_NODE)
 			seq_printf(m, ", master %u", master);
 	}

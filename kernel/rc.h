@@ -205,6 +205,7 @@ void rc_config_recount(struct rc_config *cfg);
 int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed);
 void rc_ld_stop(struct rc_ldev *ld);
 int rc_ld_stop_unless_open(struct rc_ldev *ld);
+int rc_ld_stop_if_idle(struct rc_ldev *ld);
 unsigned int rc_ld_start_ready(void);
 void rc_ld_update_state(struct rc_ldev *ld);	/* any context */
 void rc_ld_notify(struct rc_ldev *ld);
@@ -281,6 +282,7 @@ void rc_ctl_exit(void);
 
 /* sysfs.c: attribute group of rclN, /proc/raidcluster */
 extern const struct attribute_group *rc_ld_attr_groups[];
+extern const struct attribute_group *rc_ctl_attr_groups[];	/* misc dev */
 /* the level-specific attributes it lists (raid5_sysfs.c, rebuild.c) */
 extern struct attribute *rc_raid5_attrs[];
 extern struct device_attribute dev_attr_stripe_cache_size;

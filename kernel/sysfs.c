@@ -153,6 +153,114 @@ const struct attribute_group *rc_ld_attr_groups[] = {
 	NULL,
 };
 
+/*
+ * The cluster as this node sees it: /sys/class/misc/raidcluster/ (the
+ * control device), one value per file, and "nodes" one line per node.
+ */
+static void rc_self_info(struct rc_ioc_node_info *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = rc.node_id;
+	rc_host_node_info(a);
+}
+
+static ssize_t node_id_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", rc.node_id);
+}
+static DEVICE_ATTR_RO(node_id);
+
+static ssize_t node_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct rc_ioc_node_info a;
+
+	rc_self_info(&a);
+	if (!(a.flags & RC_NODE_F_RUNNING))
+		return sysfs_emit(buf, "not started\n");
+	return sysfs_emit(buf, "%s/%s\n", a.state_name, a.info_name);
+}
+static DEVICE_ATTR_RO(node_state);
+
+static ssize_t nexus_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct rc_ioc_node_info a;
+
+	rc_self_info(&a);
+	return sysfs_emit(buf, "%d\n", !!(a.flags & RC_NODE_F_NEXUS));
+}
+static DEVICE_ATTR_RO(nexus);
+
+static ssize_t master_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct rc_ioc_node_info a;
+
+	rc_self_info(&a);
+	if (a.master == RC_IOC_NO_NODE)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%u\n", a.master);
+}
+static DEVICE_ATTR_RO(master);
+
+static ssize_t incarnation_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct rc_ioc_node_info a;
+
+	rc_self_info(&a);
+	return sysfs_emit(buf, "%u\n", a.incarnation);
+}
+static DEVICE_ATTR_RO(incarnation);
+
+/* "ID STATE/INFO master M incarnation I age MS live|stale", self first. */
+static ssize_t nodes_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct rc_ioc_node_info a;
+	unsigned int k, id;
+	int len = 0;
+
+	for (k = 0; k < RC_MAX_NODES; k++) {
+		id = (rc.node_id + k) % RC_MAX_NODES;
+		memset(&a, 0, sizeof(a));
+		a.id = id;
+		if (rc_host_node_info(&a) ||
+		    !(a.flags & (RC_NODE_F_SELF | RC_NODE_F_KNOWN)))
+			continue;
+		len += sysfs_emit_at(buf, len, "%u %s/%s master %d incarnation %u age %llu %s\n",
+				     id, a.state_name, a.info_name,
+				     a.master == RC_IOC_NO_NODE ? -1 : a.master,
+				     a.incarnation,
+				     (a.flags & RC_NODE_F_SELF) ? 0 : a.hb_age_ms,
+				     (a.flags & RC_NODE_F_SELF) ? "self" :
+				     (a.flags & RC_NODE_F_LIVE) ? "live" : "stale");
+	}
+	return len;
+}
+static DEVICE_ATTR_RO(nodes);
+
+static struct attribute *rc_ctl_attrs[] = {
+	&dev_attr_node_id.attr,
+	&dev_attr_node_state.attr,
+	&dev_attr_nexus.attr,
+	&dev_attr_master.attr,
+	&dev_attr_incarnation.attr,
+	&dev_attr_nodes.attr,
+	NULL,
+};
+
+static const struct attribute_group rc_ctl_attr_group = {
+	.attrs = rc_ctl_attrs,
+};
+
+const struct attribute_group *rc_ctl_attr_groups[] = {
+	&rc_ctl_attr_group,
+	NULL,
+};
+
 static void rc_proc_disk(struct seq_file *m, unsigned int i)
 {
 	const struct rc_disk *d = &rc.cfg->disks[i];

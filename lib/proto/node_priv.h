@@ -177,6 +177,7 @@ struct rc_node {
 	u8 own_slot_seen;	/* channels a valid slot of our ID came from */
 	u32 own_slot_inc[RC_MAX_CHANNELS];
 	u64 own_slot_hb[RC_MAX_CHANNELS];
+	u16 own_slot_disk[RC_MAX_CHANNELS];	/* the copy compared */
 	u8 slots_read_inflight;	/* per channel */
 	/* peers */
 	struct rc_peer peers[RC_MAX_NODES];

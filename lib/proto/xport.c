@@ -175,10 +175,14 @@ void rc_slots_read(struct rc_node *n)
  * written by somebody else?  A slot left by our previous life stands
  * still; a live node with our ID advances its heartbeat (or a new one
  * starts with a new incarnation) between two of our reads.  Compared
- * per channel: the copies on different channels may differ (a channel
- * that lost our last writes keeps an older copy).
+ * per channel and disk: the copies on different channels may differ (a
+ * channel that lost our last writes keeps an older copy), and so may
+ * those of two disks of one channel (the channel's communication disk
+ * changes while the host describes its disks, and a disk that failed in
+ * our last life kept an older copy): a new disk starts a new comparison.
  */
-static void rc_slots_listen(struct rc_node *n, u8 ch, const u8 *data)
+static void rc_slots_listen(struct rc_node *n, u8 ch, u16 disk,
+			    const u8 *data)
 {
 	struct rc_slot_info *s = &n->slot_scratch;
 
@@ -187,22 +191,37 @@ static void rc_slots_listen(struct rc_node *n, u8 ch, const u8 *data)
 			   RC_SLOT_BYTES, n->p.self, s))
 		return;		/* never written, torn or foreign */
 	if ((n->own_slot_seen & (1u << ch)) &&
+	    n->own_slot_disk[ch] == disk &&
 	    (s->incarnation != n->own_slot_inc[ch] ||
 	     s->heartbeat != n->own_slot_hb[ch])) {
 		rc_refuse_duplicate(n);
 		return;
 	}
 	n->own_slot_seen |= 1u << ch;
+	n->own_slot_disk[ch] = disk;
 	n->own_slot_inc[ch] = s->incarnation;
 	n->own_slot_hb[ch] = s->heartbeat;
+	/*
+	 * Peers ignore a slot of ours whose incarnation is not above the last
+	 * they saw (and a kill aimed at that life would hit us): if our
+	 * previous life's slot is as new as what the host gave us (a clock
+	 * set back, a reload within a second), start above it.  Nothing was
+	 * written with the old value yet: we are listening.
+	 */
+	if ((s32)(s->incarnation - n->p.incarnation) >= 0) {
+		n->p.incarnation = s->incarnation + 1;
+		if (!n->p.incarnation)
+			n->p.incarnation = 1;
+	}
 }
 
-static void rc_slots_parse(struct rc_node *n, u8 ch, const u8 *data)
+static void rc_slots_parse(struct rc_node *n, u8 ch, u16 disk,
+			   const u8 *data)
 {
 	unsigned int i;
 
 	if (n->listening) {
-		rc_slots_listen(n, ch, data);
+		rc_slots_listen(n, ch, disk, data);
 		if (n->suspended)
 			return;
 	}
@@ -530,7 +549,7 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		if (n->suspended)
 			return;
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
-			rc_slots_parse(n, ch, data);
+			rc_slots_parse(n, ch, io->disk, data);
 		if (!n->suspended && (io->tag & RC_TAG_CHECK))
 			rc_cluster_slots(n, !error && data);
 		return;

@@ -826,6 +826,31 @@ RC_TEST(proto_node_own_stale_slot_is_no_duplicate)
 	rc_t_expect_cluster(rc_t, h, 2);
 }
 
+/*
+ * A node restarted with the incarnation of its last life (the host's clock
+ * did not move on) starts above what its old slot says, and rejoins.
+ */
+RC_TEST(proto_node_restart_same_incarnation_rejoins)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	struct rc_peer_view v;
+
+	RC_ASSERT_TRUE(h);
+	h->par[0].incarnation = 50;
+	rc_t_start_all(h);
+	h->up[0] = false;
+	rc_t_run(h, 8000);
+	rc_t_setup_node(h, 0);
+	rc_t_start(h, 0);		/* incarnation 50 again */
+	rc_t_run(h, 12000);
+	RC_EXPECT_FALSE(h->suspended[0]);
+	rc_t_expect_cluster(rc_t, h, 2);
+	RC_ASSERT_EQ(rc_node_peer_view(h->node[1], 1, h->now, &v), 0);
+	RC_EXPECT_TRUE(v.live);
+	RC_EXPECT_EQ(v.incarnation, 51);
+}
+
 /* An action queue the host does not drain overflows, visibly. */
 RC_TEST(proto_node_overflow_is_visible)
 {

@@ -26,6 +26,7 @@
 	X(proto_node_torn_writes_still_agree)				\
 	X(proto_node_duplicate_id_refused)				\
 	X(proto_node_own_stale_slot_is_no_duplicate)			\
+	X(proto_node_restart_same_incarnation_rejoins)			\
 	X(proto_node_overflow_is_visible)				\
 	X(proto_node_host_request)				\
 	X(proto_node_preempt)					\

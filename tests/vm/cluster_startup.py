@@ -3,7 +3,8 @@ raidcluster.ko over the shared disks.
 
 cluster.cold_start: node 0 makes the cluster (the COD on the six disks), then the three nodes
 load the module and attach the disks at once. The highest ID (2) becomes the master, every node
-reaches nexus, and `node list` on every node names the same master and the same members.
+reaches nexus, and `node list` on every node names the same master and the same members;
+/sys/class/misc/raidcluster/ says the same.
 
 cluster.join: with 0-2 running, a fourth node with a higher ID (3) starts later: it joins the
 running master as a slave (an ID decides only among nodes that start together).
@@ -60,11 +61,29 @@ def problems(c):
         raise Fail(f"kernel problems: {p}")
 
 
+def sysfs_agrees(c, i):
+    """/sys/class/misc/raidcluster/ says what node list says on node i."""
+    vm = c.node(i)
+    me = c.self_of(c.node_list(vm))
+    d = "/sys/class/misc/raidcluster"
+    got = {k: vm.check(f"cat {d}/{k}").strip() for k in ("node_id", "node_state", "master",
+                                                          "nexus")}
+    want = {"node_id": str(i), "node_state": f"{me['state']}/{me['info']}",
+            "master": str(me["master"]), "nexus": "1"}
+    if got != want:
+        raise Fail(f"node {i}: sysfs {got} but node list {want}")
+    ids = sorted(int(line.split()[0]) for line in vm.check(f"cat {d}/nodes").splitlines())
+    if ids != sorted(c.ids):
+        raise Fail(f"node {i}: sysfs nodes lists {ids}")
+
+
 def scenario_cold_start(name):
     with Cluster(name, nodes=3) as c:
         c.create_cluster(0)
         c.join_all()
         agree(c, c.ids, master=2)
+        for i in c.ids:
+            sysfs_agrees(c, i)
         # the same drives everywhere: the COD every node runs has one generation
         gens = {i: Cluster.status(c.node(i))["cod_generation"] for i in c.ids}
         if len(set(gens.values())) != 1:
