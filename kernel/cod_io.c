@@ -17,7 +17,7 @@
 /* Metadata I/O: synchronous, and never behind data in the queue. */
 #define RC_COD_READ (REQ_OP_READ | REQ_META | REQ_SYNC)
 #define RC_COD_WRITE \
-	(REQ_OP_WRITE | REQ_META | REQ_SYNC | REQ_PREFLUSH | REQ_FUA)
+	(REQ_OP_WRITE | REQ_META | REQ_SYNC | REQ_IDLE | REQ_PREFLUSH | REQ_FUA)
 
 static int rc_cod_rw(struct block_device *bdev, sector_t sector,
 		     blk_opf_t opf, void *buf)

@@ -166,8 +166,13 @@ static void rc_nio_rw(struct rc_nio *io, unsigned int timeout_ms)
 {
 	const struct rc_action *a = &io->act;
 	bool write = a->type == RC_ACT_WRITE;
-	blk_opf_t opf = (write ? REQ_OP_WRITE | REQ_FUA : REQ_OP_READ) |
-			REQ_SYNC | REQ_META;
+	/*
+	 * REQ_SYNC | REQ_IDLE, as O_DIRECT writes: writeback throttling
+	 * must not hold a heartbeat behind the data (the host waits in the
+	 * submission, and a stalled heartbeat gets a node killed).
+	 */
+	blk_opf_t opf = (write ? REQ_OP_WRITE | REQ_FUA | REQ_IDLE :
+			 REQ_OP_READ) | REQ_SYNC | REQ_META;
 	unsigned int i, n = DIV_ROUND_UP(a->len, PAGE_SIZE);
 	struct bio *bio;
 
