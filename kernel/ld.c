@@ -96,6 +96,24 @@ static int rc_ld_open(struct block_device *bdev, fmode_t mode)
 	return 0;
 }
 
+/*
+ * Release this node's reservation of running drive @ld: its writes stop
+ * at once, those in flight end (the queue's freeze), and only then do the
+ * other nodes hear of it.  The caller keeps @ld from being stopped.
+ */
+int rc_ld_release_reservation(struct rc_ldev *ld, char *msg)
+{
+	int ret;
+
+	rc_host_release_begin(ld->number);
+	blk_mq_freeze_queue(ld->disk->queue);
+	blk_mq_unfreeze_queue(ld->disk->queue);
+	ret = rc_host_release(ld->number, msg);
+	if (!ret)
+		clear_bit(ld->number, &rc.auto_held);
+	return ret;
+}
+
 /* The last writer closed a drive it reserved by opening it: release it. */
 static void rc_ld_release_work(struct work_struct *work)
 {
@@ -103,15 +121,10 @@ static void rc_ld_release_work(struct work_struct *work)
 	char msg[RC_IOC_MSG_LEN];
 
 	mutex_lock(&ld->disk->open_mutex);
-	if (!ld->writers && test_and_clear_bit(ld->number, &rc.auto_held)) {
-		rc_host_release_begin(ld->number);
-		/* Nothing of ours may reach the disks after the release. */
-		blk_mq_freeze_queue(ld->disk->queue);
-		blk_mq_unfreeze_queue(ld->disk->queue);
-		if (rc_host_release(ld->number, msg))
-			pr_warn("rcl%u: automatic release failed: %s\n",
-				ld->number, msg);
-	}
+	if (!ld->writers && test_and_clear_bit(ld->number, &rc.auto_held) &&
+	    rc_ld_release_reservation(ld, msg))
+		pr_warn("rcl%u: automatic release failed: %s\n", ld->number,
+			msg);
 	mutex_unlock(&ld->disk->open_mutex);
 }
 

@@ -143,22 +143,6 @@ static void rc_host_uevent(const char *what, const char *a, const char *b)
 
 /* --- publishing ------------------------------------------------------------ */
 
-/* Master in nexus, and no other node's heartbeat advances. */
-static bool rc_host_compute_alone(void)
-{
-	struct rc_peer_view v;
-	unsigned int id;
-
-	if (rc_node_master(host.node) != host.self)
-		return false;
-	for (id = 0; id < RC_MAX_NODES; id++)
-		if (id != host.self &&
-		    !rc_node_peer_view(host.node, id, rc_host_now(), &v) &&
-		    v.known && (v.live || v.booting))
-			return false;
-	return true;
-}
-
 static void rc_host_publish(void)
 {
 	unsigned long w = 0, r = 0;
@@ -179,7 +163,7 @@ static void rc_host_publish(void)
 				r |= BIT(i);
 		}
 		WRITE_ONCE(host.master, rc_node_master(host.node));
-		alone = nexus && rc_host_compute_alone();
+		alone = rc_node_alone(host.node);
 	}
 	WRITE_ONCE(host.alone, alone);
 	WRITE_ONCE(host.may_write, w);

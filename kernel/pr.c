@@ -48,19 +48,13 @@ static int rc_pr_type_ok(enum pr_type type)
 	       0 : -EOPNOTSUPP;
 }
 
-/* Our writes in flight end before the other nodes hear of the release. */
+/* The release, with the block layer's conflict errno. */
 static int rc_pr_do_release(struct rc_ldev *ld)
 {
 	char msg[RC_IOC_MSG_LEN] = "";
-	int ret;
+	int ret = rc_ld_release_reservation(ld, msg);
 
-	rc_host_release_begin(ld->number);
-	blk_mq_freeze_queue(ld->disk->queue);
-	blk_mq_unfreeze_queue(ld->disk->queue);
-	ret = rc_host_release(ld->number, msg);
-	if (!ret)
-		clear_bit(ld->number, &rc.auto_held);
-	else
+	if (ret)
 		pr_warn("rcl%u: persistent reservation release: %s\n",
 			ld->number, msg);
 	return rc_pr_errno(ret);

@@ -206,6 +206,7 @@ int rc_ld_start(unsigned int number, bool force, char *msg, bool *changed);
 void rc_ld_stop(struct rc_ldev *ld);
 int rc_ld_stop_unless_open(struct rc_ldev *ld);
 int rc_ld_stop_if_idle(struct rc_ldev *ld);
+int rc_ld_release_reservation(struct rc_ldev *ld, char *msg);	/* no rc.lock */
 unsigned int rc_ld_start_ready(void);
 void rc_ld_update_state(struct rc_ldev *ld);	/* any context */
 void rc_ld_notify(struct rc_ldev *ld);

@@ -516,6 +516,19 @@ bool rc_node_may_io(const struct rc_node *n, u8 ld)
 	       !rc_resv_pending(n, ld);
 }
 
+bool rc_node_alone(const struct rc_node *n)
+{
+	unsigned int i;
+
+	if (!rc_nexus(n) || !rc_is_master(n))
+		return false;
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (i != n->p.self && n->peers[i].slot_ok &&
+		    (rc_peer_live(n, i) || n->peers[i].slot.booting))
+			return false;
+	return true;
+}
+
 u8 rc_node_holder(const struct rc_node *n, u8 ld)
 {
 	return ld < RC_MAX_LDS ? n->holder[ld] : RC_HOLDER_NONE;

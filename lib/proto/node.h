@@ -278,6 +278,11 @@ u8 rc_node_state(const struct rc_node *n);
 u8 rc_node_info(const struct rc_node *n);
 /* State/info of node @id in this node's view (RC_NS_NONE if unknown). */
 void rc_node_peer(const struct rc_node *n, u8 id, u8 *state, u8 *info);
+/*
+ * Master in nexus whose slots show no other node live or booting: nobody
+ * else can hold or write a drive (the host lets a lone master run syncs).
+ */
+bool rc_node_alone(const struct rc_node *n);
 /* Master with startup completed, or slave negotiated (NEXUS). */
 bool rc_node_in_nexus(const struct rc_node *n);
 bool rc_node_suspended(const struct rc_node *n);
