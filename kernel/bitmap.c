@@ -31,6 +31,7 @@
 #include <raidcluster/layout.h>
 
 #include "rc.h"
+#include "node.h"
 
 static bool write_intent = true;
 module_param(write_intent, bool, 0444);
@@ -197,7 +198,12 @@ static void rc_wib_clear_fn(struct work_struct *work)
 
 	mutex_lock(&w->lock);
 	for_each_set_bit(r, w->bits, w->nregions) {
-		if (w->keep)
+		/*
+		 * Only a node that may write the drive writes its slice: a
+		 * suspended or fenced one keeps its bits (a survivor resyncs
+		 * their regions) and sends nothing to the disks.
+		 */
+		if (w->keep || !rc_host_may_write(w->ld->number))
 			break;
 		if (test_and_clear_bit(r, w->touched) ||
 		    atomic_read(&w->count[r]))

@@ -505,6 +505,40 @@ static int rc_ioc_release(void *arg)
 	return rc_ioc_resv(arg, false);
 }
 
+static int rc_ioc_node_cmd_check(struct rc_ioc_node_cmd *a)
+{
+	if (rc_reserved(a->reserved, sizeof(a->reserved), a->hdr.msg))
+		return -EINVAL;
+	if (a->flags) {
+		rc_msg(a->hdr.msg, "unknown flags 0x%x", a->flags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int rc_ioc_node_resume(void *arg)
+{
+	struct rc_ioc_node_cmd *a = arg;
+	int ret = rc_ioc_node_cmd_check(a);
+
+	if (ret)
+		return ret;
+	if (a->id != rc.node_id) {
+		rc_msg(a->hdr.msg, "node %u is not this node (%u): resume a node on itself",
+		       a->id, rc.node_id);
+		return -EINVAL;
+	}
+	return rc_host_resume(a->hdr.msg);
+}
+
+static int rc_ioc_node_kill(void *arg)
+{
+	struct rc_ioc_node_cmd *a = arg;
+	int ret = rc_ioc_node_cmd_check(a);
+
+	return ret ? ret : rc_host_kill(a->id, a->hdr.msg);
+}
+
 /* rc_ioc_handler.flags */
 #define RC_IOC_NOLOCK 0x1	/* the handler takes what it needs itself */
 #define RC_IOC_CONFIG 0x2	/* changes the configuration: master only */
@@ -538,6 +572,10 @@ static const struct rc_ioc_handler rc_ioc_handlers[] = {
 	{ RC_IOC_RESERVE, sizeof(struct rc_ioc_reserve), rc_ioc_reserve,
 	  RC_IOC_NOLOCK },
 	{ RC_IOC_RELEASE, sizeof(struct rc_ioc_reserve), rc_ioc_release,
+	  RC_IOC_NOLOCK },
+	{ RC_IOC_NODE_RESUME, sizeof(struct rc_ioc_node_cmd),
+	  rc_ioc_node_resume, RC_IOC_NOLOCK },
+	{ RC_IOC_NODE_KILL, sizeof(struct rc_ioc_node_cmd), rc_ioc_node_kill,
 	  RC_IOC_NOLOCK },
 };
 

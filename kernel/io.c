@@ -277,6 +277,7 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct request *rq = bd->rq;
 	struct rc_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	struct rc_ldev *ld = hctx->queue->queuedata;
+	enum rc_host_gate gate;
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -287,15 +288,23 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_NOTSUPP;
 	}
 	/*
-	 * The fence: one word the protocol host publishes, no lock.  A node
-	 * that does not hold the drive gets a reservation conflict, quietly:
-	 * probes on non-holders (udev, blkid) are expected.
+	 * The fence: what the protocol host publishes, no lock.  A node that
+	 * does not hold the drive gets a reservation conflict, quietly:
+	 * probes on non-holders (udev, blkid) are expected.  A lapsed lease
+	 * (slow heartbeat I/O, a freeze) holds the request back until the
+	 * next heartbeat renews it or the node learns it was killed; on a
+	 * suspended node every request fails at once.
 	 */
-	if (unlikely(req_op(rq) == REQ_OP_READ ?
-		     !rc_host_may_read(ld->number) :
-		     !rc_host_may_write(ld->number))) {
+	gate = rc_host_gate(ld->number, req_op(rq) != REQ_OP_READ);
+	if (unlikely(gate != RC_GATE_OPEN)) {
+		if (gate == RC_GATE_WAIT)
+			return BLK_STS_RESOURCE;
 		rq->rq_flags |= RQF_QUIET;
-		return BLK_STS_NEXUS;
+		if (gate == RC_GATE_FENCED)
+			return BLK_STS_NEXUS;
+		pr_err_ratelimited("rcl%u: I/O fails: this node is suspended (raidclusterctl node resume)\n",
+				   ld->number);
+		return BLK_STS_OFFLINE;
 	}
 	blk_mq_start_request(rq);
 	if (READ_ONCE(ld->state) == RC_LD_OFFLINE)

@@ -42,6 +42,30 @@ module_param(join_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(join_timeout_ms,
 		 "how long an open or a configuration command waits for this node to join the cluster, ms (default 30000)");
 
+/*
+ * The timing of failure detection and fencing (Documentation/protocol.md,
+ * "The lease"; checked by the library at start).
+ */
+static unsigned int hb_period_ms = 1000;
+module_param(hb_period_ms, uint, 0444);
+MODULE_PARM_DESC(hb_period_ms,
+		 "heartbeat period: each node writes its slot and reads the others' this often, ms (default 1000)");
+
+static unsigned int hb_misses = 4;
+module_param(hb_misses, uint, 0444);
+MODULE_PARM_DESC(hb_misses,
+		 "heartbeat checks without progress before a node is tested and declared failed (default 4)");
+
+static unsigned int lease_ms = 3000;
+module_param(lease_ms, uint, 0444);
+MODULE_PARM_DESC(lease_ms,
+		 "a node does I/O to its drives only this long after its last good heartbeat I/O, ms (default 3000, at least 2 heartbeat periods)");
+
+static unsigned int drain_ms = 1000;
+module_param(drain_ms, uint, 0444);
+MODULE_PARM_DESC(drain_ms,
+		 "time allowed for a dead node's accepted writes to reach the disks before its drives are taken over, ms (default 1000)");
+
 #define RC_HOST_CMDS 16			/* host commands waited for at once */
 #define RC_HOST_CFG_STEPS 4		/* configuration actions queued */
 #define RC_HOST_CMD_TIMEOUT (60 * HZ)
@@ -123,6 +147,8 @@ static struct {
 	/* published, read without host.lock */
 	unsigned long may_write;
 	unsigned long may_read;
+	ktime_t lease_end;		/* no data I/O from then on */
+	bool offline;			/* suspended or stopped on an error */
 	bool nexus;
 	bool alone;			/* master with no live peer */
 	u8 holder[RC_MAX_LDS];
@@ -147,16 +173,20 @@ static void rc_host_publish(void)
 {
 	unsigned long w = 0, r = 0;
 	bool nexus = false, alone = false;
+	ktime_t lease = 0;
 	unsigned int i;
 
 	if (host.started && !host.fatal && !host.suspended &&
 	    !host.restarting) {
+		u64 now = rc_host_now(), end = rc_node_lease_until(host.node);
+
 		nexus = rc_node_in_nexus(host.node);
 		for (i = 0; i < RC_MAX_LDS; i++) {
 			u8 h = rc_node_holder(host.node, i);
 
 			WRITE_ONCE(host.holder[i], h);
-			if (rc_node_may_io(host.node, i) &&
+			/* the lease is the gate's to check, at every request */
+			if (rc_node_may_io(host.node, i, end ? end - 1 : now) &&
 			    !(host.releasing & BIT(i)))
 				w |= BIT(i);
 			if ((w & BIT(i)) || (nexus && h == RC_HOLDER_NONE))
@@ -164,8 +194,11 @@ static void rc_host_publish(void)
 		}
 		WRITE_ONCE(host.master, rc_node_master(host.node));
 		alone = rc_node_alone(host.node);
+		lease = end ? ms_to_ktime(end) : 0;
 	}
+	WRITE_ONCE(host.offline, host.started && (host.fatal || host.suspended));
 	WRITE_ONCE(host.alone, alone);
+	WRITE_ONCE(host.lease_end, lease);
 	WRITE_ONCE(host.may_write, w);
 	WRITE_ONCE(host.may_read, r);
 	if (READ_ONCE(host.nexus) != nexus) {
@@ -177,20 +210,37 @@ static void rc_host_publish(void)
 	}
 }
 
+static bool rc_host_lease_runs(void)
+{
+	return ktime_before(ktime_get(), READ_ONCE(host.lease_end));
+}
+
+enum rc_host_gate rc_host_gate(unsigned int ld, bool write)
+{
+	unsigned long bits = write ? READ_ONCE(host.may_write) :
+			     READ_ONCE(host.may_read);
+
+	if (ld >= RC_MAX_LDS || !(bits & BIT(ld)))
+		return READ_ONCE(host.offline) ? RC_GATE_OFFLINE :
+		       RC_GATE_FENCED;
+	return rc_host_lease_runs() ? RC_GATE_OPEN : RC_GATE_WAIT;
+}
+
 bool rc_host_may_write(unsigned int ld)
 {
-	return ld < RC_MAX_LDS && (READ_ONCE(host.may_write) & BIT(ld));
+	return rc_host_gate(ld, true) == RC_GATE_OPEN;
 }
 
 bool rc_host_may_read(unsigned int ld)
 {
-	return ld < RC_MAX_LDS && (READ_ONCE(host.may_read) & BIT(ld));
+	return rc_host_gate(ld, false) == RC_GATE_OPEN;
 }
 
 bool rc_host_may_sync(unsigned int ld)
 {
 	return rc_host_may_write(ld) ||
-	       (READ_ONCE(host.alone) && rc_host_holder(ld) == RC_HOLDER_NONE);
+	       (READ_ONCE(host.alone) && rc_host_holder(ld) == RC_HOLDER_NONE &&
+		rc_host_lease_runs());
 }
 
 u8 rc_host_holder(unsigned int ld)
@@ -395,7 +445,7 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 		if (a->info == RC_NI_DUPLICATE_ID)
 			pr_err("node ID %u is in use by a live node on these disks: this node does not join and writes nothing (load the module with another node_id)\n",
 			       host.self);
-		pr_err("node %u suspended (%s): no I/O to the logical drives until the module is reloaded\n",
+		pr_err("node %u suspended (%s): no I/O to the shared disks, every request to its logical drives fails, until 'raidclusterctl node resume'\n",
 		       host.self, rc_node_info_name(a->info));
 		wake_up_all(&host.nexus_wq);
 		break;
@@ -613,11 +663,17 @@ static int rc_host_start_node(void)
 	if (!host.incarnation)
 		host.incarnation = 1;
 	rc_node_params_default(&host.params, host.self, host.incarnation);
+	host.params.hb_period_ms = hb_period_ms;
+	host.params.hb_misses = hb_misses;
+	host.params.listen_ms = 2 * hb_period_ms + host.params.poll_ms;
+	host.params.lease_ms = lease_ms;
+	host.params.drain_ms = drain_ms;
 	host.life++;
 	rc_host_forget_life();
 	ret = rc_node_start(host.node, &host.params, rc_host_now());
 	if (ret) {
-		pr_err("protocol node %u does not start: %d\n", host.self, ret);
+		pr_err("protocol node %u does not start: %d (check hb_period_ms, hb_misses, lease_ms >= 2 x hb_period_ms, drain_ms)\n",
+		       host.self, ret);
 		return ret;
 	}
 	host.started = true;
@@ -625,6 +681,7 @@ static int rc_host_start_node(void)
 	host.suspended = false;
 	pr_info("node %u joins the cluster (incarnation %u)\n", host.self,
 		host.incarnation);
+	wake_up_all(&host.nexus_wq);	/* a resume waits for this */
 	rc_host_drain();
 	rc_host_schedule_tick();
 	return 0;
@@ -831,9 +888,9 @@ static void rc_host_cfg_fn(struct work_struct *work)
 
 /* --- host commands --------------------------------------------------------- */
 
-static int rc_host_cmd(u8 op, u8 ld, u8 *status, char *msg)
+static int rc_host_cmd(const struct rc_host_cmd *tmpl, u8 *status, char *msg)
 {
-	struct rc_host_cmd cmd = { .op = op, .ld = ld };
+	struct rc_host_cmd cmd = *tmpl;
 	struct rc_host_wait *w = NULL;
 	unsigned int i;
 	long left;
@@ -1060,6 +1117,7 @@ out_unlock:
 
 static int rc_host_resv(u8 op, unsigned int ld, char *msg)
 {
+	struct rc_host_cmd cmd = { .op = op, .ld = ld };
 	u8 status = RC_SCSI_BUSY, holder;
 	int ret;
 
@@ -1070,7 +1128,7 @@ static int rc_host_resv(u8 op, unsigned int ld, char *msg)
 	ret = rc_host_wait_nexus(msg);
 	if (ret)
 		return ret;
-	ret = rc_host_cmd(op, ld, &status, msg);
+	ret = rc_host_cmd(&cmd, &status, msg);
 	if (ret)
 		return ret;
 	holder = rc_host_holder(ld);
@@ -1156,6 +1214,85 @@ int rc_host_release(unsigned int ld, char *msg)
 		mutex_unlock(&host.lock);
 	}
 	return ret;
+}
+
+/* --- suspension and Node_Kill ------------------------------------------------ */
+
+int rc_host_resume(char *msg)
+{
+	unsigned int i;
+
+	mutex_lock(&host.lock);
+	if (!host.started || host.fatal || host.stopping) {
+		mutex_unlock(&host.lock);
+		rc_msg(msg, "node %u is not in a cluster: %s", host.self,
+		       rc_host_why_not_nexus());
+		return -EAGAIN;
+	}
+	if (!host.suspended || host.restarting) {
+		mutex_unlock(&host.lock);
+		rc_msg(msg, "node %u is not suspended", host.self);
+		return -EALREADY;
+	}
+	pr_info("node %u resumes (an administrator asked): it joins again with a new incarnation\n",
+		host.self);
+	host.restarting = true;
+	rc_host_publish();
+	/*
+	 * The requests its drives accepted before the suspension end first:
+	 * the new life must not share the disks with the old one's writes.
+	 */
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		if (!host.queues[i])
+			continue;
+		blk_mq_freeze_queue(host.queues[i]);
+		blk_mq_unfreeze_queue(host.queues[i]);
+	}
+	queue_work(system_unbound_wq, &host.restart_work);
+	mutex_unlock(&host.lock);
+	if (wait_event_interruptible(host.nexus_wq,
+				     !READ_ONCE(host.restarting) ||
+				     READ_ONCE(host.stopping) ||
+				     READ_ONCE(host.fatal)))
+		return -EINTR;
+	return rc_host_wait_nexus(msg);
+}
+
+int rc_host_kill(unsigned int id, char *msg)
+{
+	struct rc_host_cmd cmd = { .op = RC_HOST_KILL, .node = id };
+	u8 status = RC_SCSI_BUSY;
+	int ret;
+
+	if (id >= RC_MAX_NODES) {
+		rc_msg(msg, "node ID %u out of range (0..%u)", id,
+		       RC_MAX_NODES - 1);
+		return -EINVAL;
+	}
+	if (id == host.self) {
+		rc_msg(msg, "node %u is this node: kill it from another node",
+		       id);
+		return -EINVAL;
+	}
+	ret = rc_host_wait_nexus(msg);
+	if (ret)
+		return ret;
+	ret = rc_host_cmd(&cmd, &status, msg);
+	if (ret)
+		return ret;
+	switch (status) {
+	case RC_SCSI_GOOD:
+		pr_warn("node %u killed on request and fenced: its drives may be taken over\n",
+			id);
+		return 0;
+	case RC_SCSI_CHECK_CONDITION:
+		rc_msg(msg, "no node %u is known on these disks", id);
+		return -ENOENT;
+	default:
+		rc_msg(msg, "node %u cannot kill node %u now (not in nexus or busy)",
+		       host.self, id);
+		return -EAGAIN;
+	}
 }
 
 /* --- views ----------------------------------------------------------------- */

@@ -39,11 +39,27 @@ void rc_host_stop(void);
 
 /*
  * The fencing state, published after every protocol event and read by the
- * data path without a lock: may this node write (it holds the drive's
- * reservation, granted) or read (it holds it, or nobody does and the node
- * is in nexus) logical drive @ld.  True for everything while the protocol
- * node is not running (a node without a configuration has no drive).
+ * data path without a lock.  rc_host_gate(): may this node do a @write (or
+ * read) of logical drive @ld now?
+ *  OPEN      it holds the drive's reservation, granted, or (reads) nobody
+ *            holds it and the node is in nexus; and its lease runs
+ *  WAIT      it may, but its lease lapsed (its heartbeat I/O is slow or it
+ *            was frozen): try again in a moment, the next heartbeat renews
+ *            it or the node learns it was killed
+ *  FENCED    another node holds it, or the node is not in nexus
+ *  OFFLINE   this node is suspended (or its protocol node stopped)
+ * OPEN for everything while the protocol node is not running (a node
+ * without a configuration has no drive).  The lease is compared with the
+ * clock at each call, so a node that wakes up from a freeze stops at once.
  */
+enum rc_host_gate {
+	RC_GATE_OPEN,
+	RC_GATE_WAIT,
+	RC_GATE_FENCED,
+	RC_GATE_OFFLINE,
+};
+enum rc_host_gate rc_host_gate(unsigned int ld, bool write);
+/* rc_host_gate() == RC_GATE_OPEN */
 bool rc_host_may_write(unsigned int ld);
 bool rc_host_may_read(unsigned int ld);
 /*
@@ -117,6 +133,20 @@ typedef int (*rc_host_request_fn)(const void *req, u32 len, void *reply,
 void rc_host_set_request_handler(rc_host_request_fn fn);
 int rc_host_request(const void *req, u32 len, void *reply, u32 *rlen,
 		    char *msg);
+
+/*
+ * `node resume`: a suspended node starts again with a new incarnation (its
+ * drives' I/O in flight has ended) and waits to be in nexus.  0, -EALREADY
+ * (not suspended), -EAGAIN (no cluster; or still joining: @msg says),
+ * -EINTR.
+ */
+int rc_host_resume(char *msg);
+/*
+ * `node kill N`: Node_Kill to node @id; returns once it is fenced (its
+ * lease and its writes in flight are over).  0, -EINVAL, -ENOENT (no slot
+ * of @id on the disks), -EAGAIN (not in nexus), -EINTR, -ETIMEDOUT.
+ */
+int rc_host_kill(unsigned int id, char *msg);
 
 /* This node and what it knows of node @id (RC_IOC_NODE_INFO). */
 int rc_host_node_info(struct rc_ioc_node_info *a);

@@ -246,6 +246,27 @@ struct rc_ioc_reserve {
 	__u32 reserved[5];
 };
 
+/*
+ * RC_IOC_NODE_RESUME: this node, suspended (killed, or it lost its cables,
+ * or timed out joining), starts again with a new incarnation and joins the
+ * cluster as a slave; the call returns once it is in nexus.  @id must be
+ * this node's ID.  EALREADY when it is not suspended, EAGAIN when it does
+ * not get into nexus within the module's join timeout (msg says why).
+ *
+ * RC_IOC_NODE_KILL: Node_Kill to node @id (an administrator, a fence
+ * agent): the cluster declares it failed and it suspends itself when it
+ * reads the kill.  Returns once it is fenced -- its lease has run out and
+ * its writes in flight have ended (Documentation/protocol.md) -- so its
+ * drives may be taken over.  ENOENT when no node @id is known on the
+ * disks, EINVAL for this node's own ID.
+ */
+struct rc_ioc_node_cmd {
+	struct rc_ioc_hdr hdr;
+	__u32 id;			/* in: node ID */
+	__u32 flags;			/* in: none defined, must be 0 */
+	__u32 reserved[6];
+};
+
 /* Fixed sizes: no implicit padding, identical for every compiler. */
 #ifdef __cplusplus
 #define RC_IOC_ASSERT(t, n) static_assert(sizeof(struct t) == (n), #t " size")
@@ -266,6 +287,7 @@ RC_IOC_ASSERT(rc_ioc_rebuild, 136);
 RC_IOC_ASSERT(rc_ioc_spare, 136);
 RC_IOC_ASSERT(rc_ioc_node_info, 216);
 RC_IOC_ASSERT(rc_ioc_reserve, 136);
+RC_IOC_ASSERT(rc_ioc_node_cmd, 136);
 #undef RC_IOC_ASSERT
 
 #define RC_IOC_MAGIC 0xcb	/* unused in ioctl-number.rst */
@@ -283,5 +305,7 @@ RC_IOC_ASSERT(rc_ioc_reserve, 136);
 #define RC_IOC_NODE_INFO _IOWR(RC_IOC_MAGIC, 0x0a, struct rc_ioc_node_info)
 #define RC_IOC_RESERVE _IOWR(RC_IOC_MAGIC, 0x0b, struct rc_ioc_reserve)
 #define RC_IOC_RELEASE _IOWR(RC_IOC_MAGIC, 0x0c, struct rc_ioc_reserve)
+#define RC_IOC_NODE_RESUME _IOWR(RC_IOC_MAGIC, 0x0d, struct rc_ioc_node_cmd)
+#define RC_IOC_NODE_KILL _IOWR(RC_IOC_MAGIC, 0x0e, struct rc_ioc_node_cmd)
 
 #endif /* RAIDCLUSTER_IOCTL_H */

@@ -151,6 +151,18 @@ uint32_t Control::release(uint32_t number) {
   return a.holder;
 }
 
+void Control::node_resume(uint32_t self) {
+  rc_ioc_node_cmd a{};
+  a.id = self;
+  call(RC_IOC_NODE_RESUME, a, "node resume");
+}
+
+void Control::node_kill(uint32_t id) {
+  rc_ioc_node_cmd a{};
+  a.id = id;
+  call(RC_IOC_NODE_KILL, a, ("node kill " + std::to_string(id)).c_str());
+}
+
 void Control::run(uint32_t number) {
   rc_ioc_run a{};
   a.number = number;

@@ -54,6 +54,9 @@ public:
   // RC_IOC_RESERVE / RC_IOC_RELEASE; return the holder afterwards.
   uint32_t reserve(uint32_t number);
   uint32_t release(uint32_t number);
+  // RC_IOC_NODE_RESUME (this node, @self) and RC_IOC_NODE_KILL (a peer).
+  void node_resume(uint32_t self);
+  void node_kill(uint32_t id);
 
   std::vector<DiskInfo> disks();
   std::vector<LdInfo> lds();

@@ -38,22 +38,6 @@ void rc_restart(struct rc_node *n)
 	n->started = false;
 }
 
-/* Fig 17 step 1740 / fig 8 step 850: Node_Kill() through our slot (read
- * on every channel) and, while it still reads its box, the command too.
- */
-void rc_kill_peer(struct rc_node *n, u8 id)
-{
-	struct rc_peer *pr = &n->peers[id];
-
-	if (!pr->slot_ok)
-		return;
-	pr->kill = true;
-	pr->kill_inc = pr->slot.incarnation;
-	rc_send(n, id, RC_DCMD_KILL, 0, 0, 0, 0, NULL, 0);
-	rc_slot_touch(n);
-	rc_slot_flush(n);
-}
-
 /* --- startup ------------------------------------------------------------- */
 
 void rc_cluster_start(struct rc_node *n)
@@ -248,7 +232,7 @@ void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev)
 	rc_peer_fire(n, id, ev);
 	pr->diag = RC_DIAG_IDLE;
 	pr->misses = 0;
-	rc_drop_node(n, id);
+	rc_drop_node(n, id, ev == RC_PE_REBOOTED);
 	if (was_master) {
 		n->master = RC_NO_NODE;
 		rc_emit_master(n);
@@ -321,7 +305,7 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 				pr->info = RC_NI_NONE;
 			}
 		} else {
-			rc_drop_node(n, id);
+			rc_drop_node(n, id, true);
 		}
 	}
 	/*
@@ -516,8 +500,18 @@ static void rc_drop_dead_holders(struct rc_node *n, bool read_ok)
 			dead = m->slot.peer_state[h] == RC_NS_FAILED_SLAVE ||
 			       (!rc_peer_live(n, h) &&
 				m->slot.peer_state[h] != RC_NS_NEXUS_SLAVE);
-		if (dead)
+		if (!dead)
+			continue;
+		/*
+		 * The master frees a dead holder's drive only once it has
+		 * fenced it (fence.c): its table saying so is enough.  Until
+		 * then we fence it ourselves, whichever ends first.
+		 */
+		if (m && m->slot.peer_state[h] == RC_NS_FAILED_SLAVE &&
+		    m->slot.holder[ld] != h)
 			rc_set_holder(n, ld, RC_HOLDER_NONE);
+		else
+			rc_fence_peer(n, h);
 	}
 }
 
@@ -595,7 +589,7 @@ static void rc_diag_fail(struct rc_node *n, u8 id)
 	/* Steps 865 no -> 875; the slave times out (520-535). */
 	n->peers[id].diag = RC_DIAG_IDLE;
 	rc_peer_fire(n, id, RC_PE_DIAG_FAIL);
-	rc_drop_node(n, id);
+	rc_drop_node(n, id, false);
 }
 
 void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m)

@@ -188,7 +188,7 @@ void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 	if (m->status != RC_SCSI_GOOD ||
 	    rc_neg_reply_decode(m->payload, m->len, &r)) {
 		rc_peer_fire(n, from, RC_PE_NEG_MISMATCH);
-		rc_drop_node(n, from);
+		rc_drop_node(n, from, false);
 		return;
 	}
 	switch (r.result) {
@@ -202,11 +202,11 @@ void rc_config_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 	case RC_NEG_EEPROM_FAIL:
 	case RC_NEG_NVM_FAIL:
 		rc_peer_fire(n, from, RC_PE_NEG_WRITE_FAIL);	/* 890 */
-		rc_drop_node(n, from);
+		rc_drop_node(n, from, false);
 		return;
 	default:
 		rc_peer_fire(n, from, RC_PE_NEG_MISMATCH);	/* 890 */
-		rc_drop_node(n, from);
+		rc_drop_node(n, from, false);
 		return;
 	}
 }

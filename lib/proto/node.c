@@ -29,6 +29,8 @@ void rc_node_params_default(struct rc_node_params *p, u8 self, u32 incarnation)
 	p->status_period_ms = 1000;
 	p->renegotiate_ms = 1000;
 	p->listen_ms = 2 * p->hb_period_ms + p->poll_ms;
+	p->lease_ms = 3000;
+	p->drain_ms = 1000;
 }
 
 void rc_node_reset(struct rc_node *n)
@@ -43,7 +45,9 @@ static bool rc_params_ok(const struct rc_node_params *p)
 	       p->hb_misses < 100 && p->monitor_ms && p->reply_timeout_ms &&
 	       p->negotiate_timeout_ms && p->reserve_retry_ms &&
 	       p->status_period_ms && p->renegotiate_ms &&
-	       (!p->listen_ms || p->listen_ms >= 2 * p->hb_period_ms);
+	       (!p->listen_ms || p->listen_ms >= 2 * p->hb_period_ms) &&
+	       p->lease_ms >= 2 * p->hb_period_ms && p->lease_ms <= 600000 &&
+	       p->drain_ms <= 600000;
 }
 
 int rc_node_start(struct rc_node *n, const struct rc_node_params *p,
@@ -298,16 +302,16 @@ void rc_set_holder(struct rc_node *n, u8 ld, u8 holder)
 
 /*
  * Node @id is gone (failed, killed or rebooted): its reservations die with
- * it (a SCSI bus reset clears reservations too), waits for its replies end,
- * a rebuild it ran is taken over.
+ * it (a SCSI bus reset clears reservations too) -- once it is fenced
+ * (fence.c), or at once for a reboot; waits for its replies end, a rebuild
+ * it ran is taken over.
  */
-void rc_drop_node(struct rc_node *n, u8 id)
+void rc_drop_node(struct rc_node *n, u8 id, bool rebooted)
 {
-	unsigned int ld;
-
-	for (ld = 0; ld < RC_MAX_LDS; ld++)
-		if (n->holder[ld] == id)
-			rc_set_holder(n, ld, RC_HOLDER_NONE);
+	if (rebooted)
+		rc_fence_forget(n, id);
+	else
+		rc_fence_peer(n, id);
 	rc_resv_member_gone(n, id);
 	rc_rebuild_node_failed(n, id);
 }
@@ -369,6 +373,7 @@ void rc_node_tick(struct rc_node *n, u64 now_ms)
 	rc_cluster_tick(n);
 	if (n->suspended)
 		return;
+	rc_fence_tick(n);
 	rc_resv_tick(n);
 	rc_rebuild_tick(n);
 	rc_config_tick(n);
@@ -406,6 +411,10 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 		break;
 	case RC_HOST_CONFIG_CHANGE:
 		break;
+	case RC_HOST_KILL:
+		if (cmd->node >= RC_MAX_NODES || cmd->node == n->p.self)
+			return -EINVAL;
+		break;
 	case RC_HOST_REQUEST:
 		if (!cmd->buf || !cmd->len || cmd->len > RC_WIRE_MAX_PAYLOAD)
 			return -EINVAL;
@@ -432,6 +441,9 @@ int rc_node_host_cmd(struct rc_node *n, u64 now_ms,
 		break;
 	case RC_HOST_REQUEST:
 		rc_request_host(n, cmd);
+		break;
+	case RC_HOST_KILL:
+		rc_fence_host_kill(n, cmd);
 		break;
 	default:
 		rc_config_host(n, cmd);
@@ -509,11 +521,16 @@ void rc_node_set_config(struct rc_node *n, const struct rc_proto_config *c)
 
 /* --- queries ---------------------------------------------------------------------- */
 
-bool rc_node_may_io(const struct rc_node *n, u8 ld)
+bool rc_node_may_io(const struct rc_node *n, u8 ld, u64 now_ms)
 {
 	/* Granted, not merely claimed: our Reserve is answered (fig 10). */
 	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self &&
-	       !rc_resv_pending(n, ld);
+	       !rc_resv_pending(n, ld) && now_ms < rc_lease_end(n);
+}
+
+u64 rc_node_lease_until(const struct rc_node *n)
+{
+	return rc_lease_end(n);
 }
 
 bool rc_node_alone(const struct rc_node *n)

@@ -80,11 +80,24 @@ struct rc_node_params {
 	 * two heartbeat periods, so a live writer is seen advancing.
 	 */
 	u32 listen_ms;
+	/*
+	 * Never two writers (Documentation/protocol.md, "The lease").  This
+	 * node may do data I/O only until lease_ms after the issue of its
+	 * last heartbeat cycle whose slot write (every channel) and slot
+	 * read both succeeded; the read shows any Node_Kill aimed at it.  A
+	 * node that takes a dead peer's reservations waits, after its own
+	 * slot carrying the Node_Kill is on the disks, lease_ms for the
+	 * peer's lease to run out plus drain_ms for the data writes the peer
+	 * accepted before that to reach the disks.
+	 */
+	u32 lease_ms;
+	u32 drain_ms;
 };
 
 /* Defaults: poll 100, heartbeat 1000 x 4, discovery 2500, monitor 1000,
  * negotiation timeout 15000, reply 4000, reserve retry 300, status 1000,
- * renegotiate 1000, listen 2100 (two heartbeats and a poll).
+ * renegotiate 1000, listen 2100 (two heartbeats and a poll), lease 3000
+ * (at least two heartbeats), drain 1000.
  */
 void rc_node_params_default(struct rc_node_params *p, u8 self, u32 incarnation);
 
@@ -214,6 +227,13 @@ enum rc_host_op {
 				 * claims it at the same time, BUSY when a
 				 * member does not answer
 				 */
+	RC_HOST_KILL,		/* Node_Kill @node (an admin, a fence agent):
+				 * GOOD once it is fenced (its lease has run
+				 * out and its writes in flight have ended,
+				 * or its slot says it suspended), BUSY when
+				 * not in nexus, CHECK CONDITION when no
+				 * slot of @node was ever read
+				 */
 	RC_HOST_REQUEST,	/* slave: send @buf (@len bytes, at most
 				 * RC_WIRE_MAX_PAYLOAD) to the master as
 				 * Node_Host_Request; completes with its
@@ -226,6 +246,7 @@ enum rc_host_op {
 struct rc_host_cmd {
 	u8 op;			/* enum rc_host_op */
 	u8 ld;			/* RESERVE/RELEASE/PREEMPT */
+	u8 node;		/* KILL */
 	u32 ld_mask;		/* REBUILD: drives to rebuild */
 	u64 cookie;		/* echoed by RC_ACT_COMPLETE; not ~0 (internal) */
 	const void *buf;	/* REQUEST: copied by the call */
@@ -267,8 +288,19 @@ u64 rc_node_next_deadline(const struct rc_node *n);
 
 /* --- queries (the data path and tools) --------------------------------- */
 
-/* May this node do I/O to @ld now: in nexus, not suspended, holds it. */
-bool rc_node_may_io(const struct rc_node *n, u8 ld);
+/*
+ * May this node do I/O to @ld at @now_ms: in nexus, not suspended, holds
+ * it, and its lease runs (rc_node_lease_until()).  The host evaluates the
+ * lease itself at every request, with its clock (the library's answer is
+ * only as fresh as the last event).
+ */
+bool rc_node_may_io(const struct rc_node *n, u8 ld, u64 now_ms);
+/*
+ * End of this node's lease (absolute ms, the host's clock): no data I/O
+ * may be accepted at or after it.  0 when it holds none (not renewed yet in
+ * this life, or suspended).
+ */
+u64 rc_node_lease_until(const struct rc_node *n);
 /* Holder of @ld in this node's reservation table, RC_NO_NODE if none. */
 u8 rc_node_holder(const struct rc_node *n, u8 ld);
 /* The master this node follows (itself if master), RC_NO_NODE if none. */

@@ -83,6 +83,11 @@ struct rc_peer {
 	bool repush;		/* a configuration push found it busy */
 	bool kill;		/* Node_Kill requested in our slot */
 	u32 kill_inc;
+	/* fencing its reservations after its death (fence.c) */
+	u8 fence;		/* enum rc_fence_stage */
+	u64 fence_hb;		/* our first slot heartbeat with the kill */
+	u64 fence_until;	/* its lease and writes are over then */
+	u64 kill_cookie;	/* RC_HOST_KILL waiting for the fence, 0 */
 	/* transport to the peer */
 	u32 tx_inc;		/* peer incarnation the stream addresses */
 	u32 tx_next;		/* next seq */
@@ -130,6 +135,9 @@ struct rc_op {
 	u32 wait;		/* peers whose reply is due */
 	u32 granted;		/* peers that answered GOOD */
 	u32 conflict;		/* peers that answered CONFLICT */
+	u32 fencing;		/* PREEMPT: peers gone unanswered, fenced
+				 * before the drive is ours
+				 */
 	u64 deadline;		/* reply timeout */
 	u64 retry_at;		/* fig 10 step 1045 */
 	u8 retried;		/* step 1045 loops done */
@@ -169,6 +177,12 @@ struct rc_node {
 	/* own slot */
 	u8 slot_buf[RC_BLOCK_BYTES];
 	u8 slot_inflight;
+	u64 slot_issue_ms;	/* the slot write in flight was issued then */
+	bool slot_err;		/* ... and failed on a channel */
+	/* the lease (fence.c): issue times of the last good cycle */
+	u64 lease_w_ms;		/* slot write, good on every channel */
+	u64 lease_r_ms;		/* slots read of the heartbeat check */
+	u64 slots_read_ms[RC_MAX_CHANNELS];	/* issue of the read in flight */
 	bool slot_dirty;
 	bool slot_final;	/* the suspended slot has been written */
 	/* listening before the first write (rc_node_params.listen_ms) */
@@ -276,7 +290,7 @@ u32 rc_members(const struct rc_node *n);
 u32 rc_resv_targets(const struct rc_node *n);
 bool rc_peer_live(const struct rc_node *n, u8 id);
 void rc_set_holder(struct rc_node *n, u8 ld, u8 holder);
-void rc_drop_node(struct rc_node *n, u8 id);
+void rc_drop_node(struct rc_node *n, u8 id, bool rebooted);
 struct rc_op *rc_op_new(struct rc_node *n, u8 kind);
 struct rc_op *rc_op_find(struct rc_node *n, u32 id);
 void rc_op_free(struct rc_op *op);
@@ -322,7 +336,6 @@ void rc_cluster_diag_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_cluster_peer_failed(struct rc_node *n, u8 id, u8 ev);
 void rc_cluster_cod_done(struct rc_node *n, int error);
 void rc_restart(struct rc_node *n);
-void rc_kill_peer(struct rc_node *n, u8 id);
 
 /* resv.c */
 bool rc_resv_pending(const struct rc_node *n, u8 ld);
@@ -341,6 +354,23 @@ void rc_rebuild_node_failed(struct rc_node *n, u8 id);
 void rc_rebuild_promoted(struct rc_node *n);
 void rc_rebuild_progress_ev(struct rc_node *n, u8 ld, u32 permille);
 void rc_rebuild_done_ev(struct rc_node *n, u8 ld, int error);
+
+/* fence.c: the lease, and the fencing of a dead peer's reservations */
+enum rc_fence_stage {
+	RC_FENCE_NONE = 0,
+	RC_FENCE_KILL,		/* our slot with the Node_Kill is being written */
+	RC_FENCE_WAIT,		/* ... it is on the disks: wait for fence_until */
+	RC_FENCE_DONE,		/* fenced: its entries are gone */
+};
+void rc_lease_slot_done(struct rc_node *n);
+void rc_lease_read_done(struct rc_node *n, u8 ch);
+u64 rc_lease_end(const struct rc_node *n);
+void rc_kill_peer(struct rc_node *n, u8 id);
+void rc_fence_peer(struct rc_node *n, u8 id);
+void rc_fence_forget(struct rc_node *n, u8 id);
+bool rc_fencing(const struct rc_node *n, u8 id);
+void rc_fence_tick(struct rc_node *n);
+void rc_fence_host_kill(struct rc_node *n, const struct rc_host_cmd *c);
 
 /* config.c: negotiation (figs 8B/C, 13, 15) */
 #define RC_NEG_COMMITTED 0x80000000u	/* build from committed states */

@@ -81,7 +81,12 @@ static void rc_resv_fail(struct rc_node *n, struct rc_op *op, u8 status)
 
 static void rc_resv_settle(struct rc_node *n, struct rc_op *op)
 {
-	if (op->wait || op->stage != RC_RS_SENT)
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if ((op->fencing & (1u << i)) && !rc_fencing(n, (u8)i))
+			op->fencing &= ~(1u << i);
+	if (op->wait || op->fencing || op->stage != RC_RS_SENT)
 		return;
 	if (op->kind == RC_OP_PREEMPT) {
 		/* A higher ID claimed it at the same time: it wins. */
@@ -326,6 +331,10 @@ void rc_resv_tick(struct rc_node *n)
 		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
 		    op->kind != RC_OP_PREEMPT)
 			continue;
+		if (op->fencing) {
+			rc_resv_settle(n, op);
+			continue;
+		}
 		if (op->stage == RC_RS_WAIT && n->now >= op->retry_at) {
 			/* Step 1045 -> 1040: ask those that refused again. */
 			u32 again = op->conflict & rc_resv_targets(n);
@@ -358,7 +367,11 @@ void rc_resv_tick(struct rc_node *n)
 	}
 }
 
-/* Node @id left the cluster: its answer is no longer awaited. */
+/*
+ * Node @id left the cluster: its answer is no longer awaited.  A preempt
+ * it did not answer may be taking the drive from it: the drive is ours
+ * only once @id is fenced (rc_drop_node() started that).
+ */
 void rc_resv_member_gone(struct rc_node *n, u8 id)
 {
 	unsigned int i;
@@ -369,6 +382,9 @@ void rc_resv_member_gone(struct rc_node *n, u8 id)
 		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
 		    op->kind != RC_OP_PREEMPT)
 			continue;
+		if (op->kind == RC_OP_PREEMPT && (op->wait & (1u << id)) &&
+		    rc_fencing(n, id))
+			op->fencing |= 1u << id;
 		op->wait &= ~(1u << id);
 		op->granted &= ~(1u << id);
 		op->conflict &= ~(1u << id);

@@ -135,6 +135,8 @@ void rc_slot_flush(struct rc_node *n)
 	if (rc_slot_encode(n->slot_buf, &n->slot_scratch))
 		return;		/* cannot happen: every field is ours */
 	n->slot_dirty = false;
+	n->slot_issue_ms = n->now;
+	n->slot_err = false;
 	if (n->suspended)
 		n->slot_final = true;
 	for (c = 0; c < RC_MAX_CHANNELS; c++) {
@@ -164,6 +166,7 @@ void rc_slots_read(struct rc_node *n)
 		    (n->slots_read_inflight & (1u << c)))
 			continue;
 		n->slots_read_inflight |= 1u << c;
+		n->slots_read_ms[c] = n->now;
 		rc_io(n, RC_ACT_READ, RC_TAG(RC_TAG_SLOTS_READ, 0, c) |
 		      (c == n->comm ? RC_TAG_CHECK : 0), c, RC_SLOT_SECTOR,
 		      RC_MAX_NODES * RC_SLOT_BYTES, NULL);
@@ -520,10 +523,12 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		rc_chan_result(n, ch, error);
 	switch (kind) {
 	case RC_TAG_SLOT_WRITE:
-		if (n->slot_inflight)
-			n->slot_inflight--;
-		if (!n->slot_inflight && !n->suspended)
+		if (error)
+			n->slot_err = true;
+		if (n->slot_inflight && !--n->slot_inflight && !n->suspended) {
+			rc_lease_slot_done(n);
 			rc_slot_flush(n);
+		}
 		return;
 	case RC_TAG_BOX_WRITE:
 		if (n->peers[peer].box_inflight)
@@ -550,8 +555,12 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 			return;
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
 			rc_slots_parse(n, ch, io->disk, data);
-		if (!n->suspended && (io->tag & RC_TAG_CHECK))
-			rc_cluster_slots(n, !error && data);
+		if (n->suspended || !(io->tag & RC_TAG_CHECK))
+			return;
+		/* parsed without a kill for us: the lease may go on */
+		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
+			rc_lease_read_done(n, ch);
+		rc_cluster_slots(n, !error && data);
 		return;
 	case RC_TAG_BOX_READ:
 		n->peers[peer].box_read_inflight = false;

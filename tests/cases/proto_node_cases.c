@@ -31,6 +31,10 @@ struct rc_t_host {
 	bool suspended[T_NODES];
 	u8 bad_channels[T_NODES];	/* its I/O on these channels fails */
 	u8 pulled[T_NODES];		/* cable gone: no path (-ENOLINK) */
+	bool hang[T_NODES];		/* its I/O hangs (answered later) */
+	struct rc_action hung[64];
+	u8 hung_node[64];
+	unsigned int nhung;
 	u16 disks;			/* disks 0..disks-1 exist (2 unless set) */
 	u16 dead;			/* failed disks: they answer -EIO */
 	u8 rebuilding[T_NODES];		/* ld or 0xff */
@@ -131,6 +135,11 @@ static void rc_t_io(struct rc_t_host *h, unsigned int k,
 	struct rc_t_blk *b;
 	unsigned int i;
 
+	if (h->hang[k] && h->nhung < 64) {
+		h->hung_node[h->nhung] = (u8)k;
+		h->hung[h->nhung++] = *a;
+		return;
+	}
 	if (a->disk < 16 && (h->dead & (1u << a->disk)))
 		err = -EIO;
 	if (h->pulled[k] & (1u << ch))
@@ -384,8 +393,8 @@ RC_TEST(proto_node_reserve_conflict_release)
 	RC_EXPECT_TRUE(h->done[1]);
 	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
 	rc_t_expect_holder(rc_t, h, 9, 3);
-	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 9));
-	RC_EXPECT_FALSE(rc_node_may_io(h->node[1], 9));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 9, h->now));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[1], 9, h->now));
 	/* Step 1005: another node finds it reserved locally. */
 	rc_t_cmd(h, 2, RC_HOST_RESERVE, 9, 0, 2);
 	rc_t_run(h, 2000);
@@ -454,8 +463,8 @@ RC_TEST(proto_node_preempt)
 	RC_EXPECT_TRUE(h->done[2]);
 	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
 	rc_t_expect_holder(rc_t, h, 7, 2);
-	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7));
-	RC_EXPECT_TRUE(rc_node_may_io(h->node[2], 7));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7, h->now));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[2], 7, h->now));
 	/* The holder's own preempt, and one of a free drive: GOOD. */
 	rc_t_cmd(h, 2, RC_HOST_PREEMPT, 7, 0, 3);
 	rc_t_cmd(h, 0, RC_HOST_PREEMPT, 8, 0, 4);
@@ -472,8 +481,8 @@ RC_TEST(proto_node_preempt)
 	RC_EXPECT_EQ(h->status[5], RC_SCSI_RESERVATION_CONFLICT);
 	RC_EXPECT_EQ(h->status[6], RC_SCSI_GOOD);
 	rc_t_expect_holder(rc_t, h, 7, 4);
-	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 7));
-	RC_EXPECT_FALSE(rc_node_may_io(h->node[2], 7));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 7, h->now));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[2], 7, h->now));
 	/* A bad drive number. */
 	{
 		struct rc_host_cmd c = { .op = RC_HOST_PREEMPT,
@@ -498,14 +507,14 @@ RC_TEST(proto_node_reserve_claim_is_no_grant)
 	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 1);
 	RC_EXPECT_FALSE(h->done[1]);
 	RC_EXPECT_EQ(rc_node_holder(h->node[0], 7), 2);
-	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7));
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 7, h->now));
 	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 2);
 	RC_EXPECT_TRUE(h->done[2]);
 	RC_EXPECT_EQ(h->status[2], RC_SCSI_BUSY);
 	rc_t_run(h, 2000);
 	RC_EXPECT_TRUE(h->done[1]);
 	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
-	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 7));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 7, h->now));
 	/* Granted now: a Reserve again is GOOD at once (SCSI). */
 	rc_t_cmd(h, 0, RC_HOST_RESERVE, 7, 0, 3);
 	RC_EXPECT_TRUE(h->done[3]);
@@ -526,15 +535,18 @@ RC_TEST(proto_node_master_failure_failover)
 	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
 	rc_t_expect_holder(rc_t, h, 0, 5);
 	/* The master dies: detected within 5 s (4 missed heartbeats), the
-	 * survivors arbitrate (node 3), its reservation dies with it.
+	 * survivors arbitrate (node 3).  Its reservation dies with it once
+	 * it is fenced: the kill is on the disks, then a lease (3 s) and the
+	 * drain time (1 s) later.
 	 */
 	h->up[2] = false;
 	rc_t_run(h, 5000);
-	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), RC_HOLDER_NONE);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), 5);
 	/* ... and everyone follows the new master a heartbeat later. */
 	rc_t_run(h, 1500);
 	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_MASTER);
 	RC_EXPECT_EQ(rc_node_master(h->node[0]), 3);
+	rc_t_run(h, 3500);
 	RC_EXPECT_EQ(rc_node_holder(h->node[0], 0), RC_HOLDER_NONE);
 	RC_EXPECT_EQ(rc_node_holder(h->node[1], 0), RC_HOLDER_NONE);
 	rc_t_run(h, 3000);
@@ -983,4 +995,146 @@ RC_TEST(proto_node_peer_view)
 	RC_ASSERT_EQ(rc_node_peer_view(h->node[0], 7, h->now, &v), 0);
 	RC_EXPECT_FALSE(v.known);
 	RC_EXPECT_EQ(rc_node_peer_view(h->node[0], 32, h->now, &v), -EINVAL);
+}
+
+/*
+ * Never two writers: the holder freezes (no events: SIGSTOP, a hung
+ * kernel) with its lease running.  The survivors kill it and free its
+ * drive only after its lease has run out plus the drain time; when it
+ * wakes up with its clock jumped, its lease has ended before it does
+ * anything, and its first slot read shows it the kill.
+ */
+RC_TEST(proto_node_frozen_holder_fenced)
+{
+	static const u8 ids[] = { 1, 2, 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	u64 lease_end, freed = 0;
+	unsigned int t;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 3);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 4, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 4, h->now));
+	/* the lease is renewed every heartbeat: it ends 2-3 s from now */
+	lease_end = rc_node_lease_until(h->node[0]);
+	RC_EXPECT_TRUE(lease_end > h->now + 1900);
+	RC_EXPECT_TRUE(lease_end <= h->now + h->par[0].lease_ms);
+	h->up[0] = false;			/* frozen */
+	for (t = 0; t < 15000 && !freed; t += 10) {
+		rc_t_run(h, 10);
+		if (rc_node_holder(h->node[2], 4) == RC_HOLDER_NONE)
+			freed = h->now;
+		/* a survivor never frees it while the frozen one may write */
+		RC_EXPECT_TRUE(freed || rc_node_holder(h->node[1], 4) == 1);
+	}
+	RC_ASSERT_TRUE(freed);
+	RC_EXPECT_TRUE(freed >= lease_end + h->par[0].drain_ms);
+	rc_t_run(h, 1200);	/* the slave reads the master's table */
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 4), RC_HOLDER_NONE);
+	rc_t_cmd(h, 1, RC_HOST_RESERVE, 4, 0, 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 4, h->now));
+	/* it wakes up: no I/O before any event, then it obeys the kill */
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 4, h->now));
+	h->up[0] = true;
+	rc_t_drain(h, 0);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_KILLED);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 4, h->now));
+	RC_EXPECT_EQ(rc_node_lease_until(h->node[0]), 0);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 4, h->now));
+}
+
+/* The host's own timeout ends the hung I/O of node @k. */
+static void rc_t_unhang(struct rc_t_host *h, unsigned int k)
+{
+	unsigned int i;
+
+	h->hang[k] = false;
+	for (i = 0; i < h->nhung; i++)
+		if (h->hung_node[i] == k)
+			rc_node_io_done(h->node[k], h->now, &h->hung[i],
+					-ETIMEDOUT, NULL);
+	h->nhung = 0;
+	rc_t_drain(h, k);
+}
+
+/* The lease is renewed only by the node's own good slot I/O. */
+RC_TEST(proto_node_lease_needs_slot_io)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	u64 lease_end;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 2, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 2, h->now));
+	/* every slot write and read of node 1 hangs from now on */
+	h->hang[0] = true;
+	lease_end = rc_node_lease_until(h->node[0]);
+	RC_EXPECT_TRUE(lease_end > h->now && lease_end <= h->now + 3000);
+	rc_t_run(h, (unsigned int)(lease_end - h->now));
+	RC_EXPECT_FALSE(h->suspended[0]);	/* nobody told it anything */
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_EQ(rc_node_holder(h->node[0], 2), 1);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 2, h->now));
+	/* ... and it comes back with the I/O */
+	rc_t_unhang(h, 0);
+	rc_t_run(h, 1100);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_FALSE(h->suspended[0]);
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[0], 2, h->now));
+}
+
+/* raidclusterctl node kill: GOOD once the node is fenced. */
+RC_TEST(proto_node_host_kill)
+{
+	static const u8 ids[] = { 1, 2, 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	struct rc_host_cmd c = { .op = RC_HOST_KILL, .node = 3, .cookie = 1 };
+	u64 asked;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 3);
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[2], h->now, &c), -EINVAL);
+	c.node = 32;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[2], h->now, &c), -EINVAL);
+	/* a node never seen: nothing to kill */
+	c.node = 9;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[2], h->now, &c), 0);
+	rc_t_drain(h, 2);
+	RC_EXPECT_TRUE(h->done[1]);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_CHECK_CONDITION);
+	/* node 1 holds a drive; the master kills it */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 3, 0, 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	c.node = 1;
+	c.cookie = 3;
+	h->done[3] = false;
+	asked = h->now;
+	RC_EXPECT_EQ(rc_node_host_cmd(h->node[2], h->now, &c), 0);
+	rc_t_drain(h, 2);
+	RC_EXPECT_FALSE(h->done[3]);
+	rc_t_run(h, 2000);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_KILLED);
+	RC_EXPECT_FALSE(h->done[3]);		/* its writes may still land */
+	RC_EXPECT_EQ(rc_node_holder(h->node[2], 3), 1);
+	rc_t_run(h, 3000);
+	RC_EXPECT_TRUE(h->done[3]);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	RC_EXPECT_TRUE(h->now - asked >= h->par[2].lease_ms +
+		       h->par[2].drain_ms);
+	RC_EXPECT_EQ(rc_node_holder(h->node[2], 3), RC_HOLDER_NONE);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 3), RC_HOLDER_NONE);
 }

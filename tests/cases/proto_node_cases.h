@@ -30,7 +30,10 @@
 	X(proto_node_overflow_is_visible)				\
 	X(proto_node_host_request)				\
 	X(proto_node_preempt)					\
-	X(proto_node_peer_view)
+	X(proto_node_peer_view)					\
+	X(proto_node_frozen_holder_fenced)				\
+	X(proto_node_lease_needs_slot_io)				\
+	X(proto_node_host_kill)
 
 RC_PROTO_NODE_CASES(RC_TEST_DECLARE)
 

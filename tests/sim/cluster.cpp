@@ -635,7 +635,7 @@ void Cluster::host_command(int n, HostKind k, int ld) {
     return;
   }
   if (k == HostKind::Io) {
-    bool ok = !x.suspended && rc_node_may_io(x.lib, (u8)ld);
+    bool ok = !x.suspended && rc_node_may_io(x.lib, (u8)ld, local_ms(n));
     RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld * 2 + ok, "node %d host: I/O to ld %d %s", n, ld,
              ok ? "accepted" : "refused");
     if (!ok) {
@@ -790,10 +790,10 @@ void Cluster::on_event(const Event &e) {
   case EvKind::Check:
     check_all(true);
     // Stop early once every fault and host command is behind us and the
-    // cluster has been converged for 3 s: what remains of the tail would
+    // cluster has been converged for 3 s (and dead holders fenced): what remains of the tail would
     // only repeat the same checks.
     if (next_fault_ == s_.faults.size() && next_host_ == s_.host.size() &&
-        e.t - truth_.last_fault >= 8000000 && converged()) {
+        e.t - truth_.last_fault >= 8000000 + checker_.bounds().fence && converged()) {
       if (++converged_checks_ >= 6)
         done_ = true;
     } else {
@@ -908,7 +908,7 @@ void Cluster::check_all(bool periodic) {
   if (periodic) {
     const Bounds &b = checker_.bounds();
     if (resv_pending_ == 0 && sched_.now() - last_resv_cmd_ >= b.settle &&
-        sched_.now() - truth_.last_fault >= b.converge)
+        sched_.now() - truth_.last_fault >= b.converge + b.fence)
       checker_.check_settled(views_, truth_);
     checker_.check_liveness(views_, truth_);
   }

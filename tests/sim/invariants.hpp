@@ -66,6 +66,9 @@ struct Truth {
 struct Bounds {
   SimTime settle = 3000000;     // reservation traffic settles within
   SimTime converge = 10000000;  // master election converges within
+  SimTime fence = 5000000;      // ... and a dead holder's drive is freed
+                                // this much later (lease 3 s, drain 1 s,
+                                // a heartbeat to read the master's table)
   SimTime nexus = 15000000;     // a live healthy node reaches NEXUS within
   SimTime suspend = 10000000;   // an isolated node suspends within
   SimTime dead_grace = 2000000; // a node in nexus may mark a healthy disk dead

@@ -1,4 +1,4 @@
-// node list, reserve, release: the cluster side of the module.
+// node list/resume/kill, reserve, release: the cluster side of the module.
 #include "commands.hpp"
 #include "ctl.hpp"
 #include "lookup.hpp"
@@ -18,6 +18,21 @@ int cmd_node_list(const NodeListOpts &o) {
     std::cout << rc::nodes_json(nodes).dump() << "\n";
   else
     std::cout << rc::format_nodes(nodes);
+  return 0;
+}
+
+int cmd_node_resume() {
+  rc::Control ctl;
+  uint32_t self = ctl.info().node_id;
+  ctl.node_resume(self);
+  std::cout << "node " << self << " resumed: in nexus\n";
+  return 0;
+}
+
+int cmd_node_kill(const NodeKillOpts &o) {
+  rc::Control ctl;
+  ctl.node_kill(o.id);
+  std::cout << "node " << o.id << " killed and fenced\n";
   return 0;
 }
 

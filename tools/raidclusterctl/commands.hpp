@@ -64,6 +64,11 @@ struct NodeListOpts {
   bool json = false;
 };
 int cmd_node_list(const NodeListOpts &o);
+int cmd_node_resume();
+struct NodeKillOpts {
+  uint32_t id = 0;
+};
+int cmd_node_kill(const NodeKillOpts &o);
 int cmd_reserve(const LdOpts &o);
 int cmd_release(const LdOpts &o);
 

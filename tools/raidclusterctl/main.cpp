@@ -161,7 +161,8 @@ int main(int argc, char **argv) {
   rcctl::NodeListOpts nl;
   auto *node = app.add_subcommand("node", "Show the nodes of the cluster");
   node->require_subcommand(1);
-  node->footer(std::string("Run 'raidclusterctl node list --help' for details.\n") + kExitCodes);
+  node->footer(std::string("Run 'raidclusterctl node list --help' (resume, kill) for details.\n") +
+               kExitCodes);
   auto *nlc = node->add_subcommand("list", "List this node and every node it sees on the disks");
   std::string nl_details =
       ("One line per node this node knows from the slots on the shared disks, itself\n"
@@ -173,6 +174,27 @@ int main(int argc, char **argv) {
        "that may change the configuration or take reservations).");
   nlc->add_flag("--json", nl.json, "Print JSON");
   doc(nlc, nl_details, std::string("Example: raidclusterctl node list\n") + kExitCodes);
+  auto *nrc = node->add_subcommand("resume", "Start this suspended node again");
+  std::string nr_details =
+      ("A suspended node (killed by another node or by 'node kill', or it lost every\n"
+       "cable, or it timed out joining) sends no I/O to the shared disks and fails\n"
+       "every request to its logical drives until it is resumed.  Resume it once\n"
+       "the cause is repaired: it starts again with a new incarnation, joins the\n"
+       "cluster as a slave and the command returns when it is in nexus (exit 1 with\n"
+       "the reason when it does not get there within the module's join_timeout_ms).\n"
+       "Its reservations are gone: reserve (or open) the drives again.");
+  doc(nrc, nr_details, std::string("Example: raidclusterctl node resume\n") + kExitCodes);
+  rcctl::NodeKillOpts nk;
+  auto *nkc = node->add_subcommand("kill", "Kill (fence) another node of the cluster");
+  std::string nk_details =
+      ("Node_Kill to node ID: it is declared failed, it suspends itself as soon as\n"
+       "it reads the kill, and its reservations are freed.  The command returns once\n"
+       "the node is fenced -- its lease has run out and its writes in flight have\n"
+       "ended (lease_ms + drain_ms after the kill is on the disks, 4 s by default)\n"
+       "-- so its drives may be taken over at once: what a fence agent needs.  A\n"
+       "killed node stays suspended until 'node resume' on it.");
+  nkc->add_option("ID", nk.id, "Node ID (0..31)")->required()->check(CLI::Range(0, 31));
+  doc(nkc, nk_details, std::string("Example: raidclusterctl node kill 2\n") + kExitCodes);
 
   rcctl::LdOpts rsv, rel;
   auto *rsc = app.add_subcommand("reserve", "Reserve a logical drive for this node, cluster-wide");
@@ -260,6 +282,10 @@ int main(int argc, char **argv) {
       return rcctl::cmd_cod_show(cs);
     if (*nlc)
       return rcctl::cmd_node_list(nl);
+    if (*nrc)
+      return rcctl::cmd_node_resume();
+    if (*nkc)
+      return rcctl::cmd_node_kill(nk);
     if (*rsc)
       return rcctl::cmd_reserve(rsv);
     if (*rlc)

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Never two writers: this node's lease, and the fencing of a dead peer's
+ * reservations (Documentation/protocol.md, "The lease").
+ *
+ * The lease.  A heartbeat cycle writes our slot on every connected channel
+ * and reads all slots on the communication channel.  When the write has
+ * succeeded everywhere and the read has succeeded (and showed no Node_Kill
+ * for our incarnation: that suspends us at once, cluster.c), the lease runs
+ * until lease_ms after the EARLIER of the two issue times.  Data I/O is
+ * accepted only before that instant.  A node that freezes, loses its disks
+ * or has its I/O hang stops renewing and so stops accepting, by its own
+ * clock, without hearing from anyone.
+ *
+ * Fencing.  The reservations of a peer that died are not freed when it is
+ * declared dead: first our slot carries a Node_Kill for its incarnation
+ * (RC_FENCE_KILL), and once a slot write with it has succeeded on every
+ * channel, we wait lease_ms + drain_ms (RC_FENCE_WAIT).  Any read the
+ * peer issued after that write completed shows it the kill, so every lease
+ * it still renewed began before: it has ended by the end of our wait minus
+ * drain_ms, and drain_ms covers the data writes it accepted before.  Only
+ * then are its entries cleared (RC_FENCE_DONE).  A peer that comes back
+ * with a new incarnation (rebooted: its host restarted after its I/O
+ * ended) needs no wait.
+ */
+#include "rc_base.h"
+#include "node_priv.h"
+
+/* --- the lease ---------------------------------------------------------------- */
+
+u64 rc_lease_end(const struct rc_node *n)
+{
+	u64 t;
+
+	if (!n->started || n->suspended || !n->lease_w_ms || !n->lease_r_ms)
+		return 0;
+	t = n->lease_w_ms < n->lease_r_ms ? n->lease_w_ms : n->lease_r_ms;
+	return t + n->p.lease_ms;
+}
+
+static void rc_fence_slot_landed(struct rc_node *n);
+
+/* The slot write issued at slot_issue_ms has ended on every channel. */
+void rc_lease_slot_done(struct rc_node *n)
+{
+	if (n->slot_err)
+		return;
+	n->lease_w_ms = n->slot_issue_ms ? n->slot_issue_ms : 1;
+	rc_fence_slot_landed(n);
+}
+
+/* The heartbeat check's slots read on @ch succeeded (no kill for us). */
+void rc_lease_read_done(struct rc_node *n, u8 ch)
+{
+	if (ch < RC_MAX_CHANNELS && !n->suspended)
+		n->lease_r_ms = n->slots_read_ms[ch] ? n->slots_read_ms[ch] : 1;
+}
+
+/* --- Node_Kill and fencing -------------------------------------------------------- */
+
+/*
+ * Fig 17 step 1740 / fig 8 step 850: Node_Kill() through our slot (read on
+ * every channel) and, while it still reads its box, the command too.
+ */
+void rc_kill_peer(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	if (!pr->slot_ok)
+		return;
+	pr->kill = true;
+	pr->kill_inc = pr->slot.incarnation;
+	rc_send(n, id, RC_DCMD_KILL, 0, 0, 0, 0, NULL, 0);
+	rc_slot_touch(n);
+	rc_slot_flush(n);
+}
+
+static void rc_fence_complete(struct rc_node *n, u8 id, u8 status)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	if (pr->kill_cookie) {
+		rc_emit_complete(n, pr->kill_cookie, status);
+		pr->kill_cookie = 0;
+	}
+}
+
+static void rc_fence_clear(struct rc_node *n, u8 id)
+{
+	unsigned int ld;
+
+	for (ld = 0; ld < RC_MAX_LDS; ld++)
+		if (n->holder[ld] == id)
+			rc_set_holder(n, ld, RC_HOLDER_NONE);
+}
+
+static bool rc_holds_any(const struct rc_node *n, u8 id)
+{
+	unsigned int ld;
+
+	for (ld = 0; ld < RC_MAX_LDS; ld++)
+		if (n->holder[ld] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Peer @id is dead (not rebooted): its reservations go only once it is
+ * fenced.  A peer whose slot we never read has no incarnation to kill: we
+ * can only wait out a lease from now.
+ */
+void rc_fence_peer(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	if (id >= RC_MAX_NODES || id == n->p.self)
+		return;
+	if (pr->fence == RC_FENCE_KILL || pr->fence == RC_FENCE_WAIT)
+		return;
+	if (pr->fence == RC_FENCE_DONE && !rc_holds_any(n, id) &&
+	    (!pr->slot_ok || (pr->kill && pr->kill_inc == pr->slot.incarnation)))
+		return;
+	if (!pr->slot_ok) {
+		pr->fence = RC_FENCE_WAIT;
+		pr->fence_until = n->now + n->p.lease_ms + n->p.drain_ms;
+		return;
+	}
+	pr->fence = RC_FENCE_KILL;
+	/* rc_slot_flush() advances the heartbeat before it encodes */
+	pr->fence_hb = n->heartbeat + 1;
+	rc_kill_peer(n, id);
+}
+
+/* A slot write succeeded everywhere: the kills it carries are out. */
+static void rc_fence_slot_landed(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (pr->fence != RC_FENCE_KILL || n->heartbeat < pr->fence_hb)
+			continue;
+		pr->fence = RC_FENCE_WAIT;
+		pr->fence_until = n->now + n->p.lease_ms + n->p.drain_ms;
+	}
+}
+
+/* Its new life is another writer: the old one ended with its host. */
+void rc_fence_forget(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+
+	rc_fence_clear(n, id);
+	pr->fence = RC_FENCE_NONE;
+	pr->fence_hb = 0;
+	pr->fence_until = 0;
+	rc_fence_complete(n, id, RC_SCSI_GOOD);
+}
+
+/* Is @id's death still being fenced (its entries kept until it is)? */
+bool rc_fencing(const struct rc_node *n, u8 id)
+{
+	u8 f = n->peers[id].fence;
+
+	return f == RC_FENCE_KILL || f == RC_FENCE_WAIT;
+}
+
+void rc_fence_tick(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		struct rc_peer *pr = &n->peers[i];
+
+		if (pr->fence == RC_FENCE_KILL && pr->slot_ok &&
+		    (pr->slot.flags & RC_SLOTF_SUSPENDED) &&
+		    pr->slot.incarnation == pr->kill_inc &&
+		    !rc_holds_any(n, (u8)i)) {
+			/* It says it stopped, and holds nothing of ours. */
+			pr->fence = RC_FENCE_DONE;
+			rc_fence_complete(n, (u8)i, RC_SCSI_GOOD);
+			continue;
+		}
+		if (pr->fence != RC_FENCE_WAIT || n->now < pr->fence_until)
+			continue;
+		pr->fence = RC_FENCE_DONE;
+		rc_fence_clear(n, (u8)i);
+		rc_fence_complete(n, (u8)i, RC_SCSI_GOOD);
+	}
+}
+
+/*
+ * RC_HOST_KILL: an admin or a fence agent kills node @node.  It is
+ * declared failed here at once; the command completes when the node is
+ * fenced, so "fenced" means what a fence agent promises.
+ */
+void rc_fence_host_kill(struct rc_node *n, const struct rc_host_cmd *c)
+{
+	struct rc_peer *pr = &n->peers[c->node];
+
+	if (!rc_nexus(n)) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
+		return;
+	}
+	if (!pr->slot_ok) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_CHECK_CONDITION);
+		return;
+	}
+	if (pr->kill_cookie)
+		rc_fence_complete(n, c->node, RC_SCSI_BUSY);	/* superseded */
+	pr->kill_cookie = c->cookie;
+	if (pr->fence == RC_FENCE_DONE && pr->kill &&
+	    pr->kill_inc == pr->slot.incarnation && !rc_holds_any(n, c->node)) {
+		rc_fence_complete(n, c->node, RC_SCSI_GOOD);
+		return;
+	}
+	pr->fence = RC_FENCE_NONE;
+	rc_fence_peer(n, c->node);
+	rc_cluster_peer_failed(n, c->node, RC_PE_COMM_FAIL);
+}
