@@ -29,8 +29,8 @@ CHANNELS = 2         # HBAs per node: disks 0-2 on channel 0, 3-5 on channel 1
 
 class Cluster:
     def __init__(self, name, nodes=3, ids=None, disks=DISKS, channels=CHANNELS, size_mb=128,
-                 mem=384):
-        self.name, self.mem = name, mem
+                 mem=384, reboot=False):
+        self.name, self.mem, self.reboot = name, mem, reboot
         self.ids = list(ids) if ids is not None else list(range(nodes))
         serials = [f"{name}-d{i}" for i in range(disks)]
         self.disks = rcvm.make_disks(f"cluster-{name}", serials, size_mb)
@@ -43,7 +43,8 @@ class Cluster:
     def start(self, which=None):
         """Boot the nodes (all, or the IDs in `which`) at once and wait for their agents."""
         ids = self.ids if which is None else list(which)
-        vms = {i: rcvm.VM(f"{self.name}-n{i}", self.disks, mem=self.mem) for i in ids}
+        vms = {i: rcvm.VM(f"{self.name}-n{i}", self.disks, mem=self.mem, reboot=self.reboot)
+               for i in ids}
         errors = []
 
         def boot(vm):

@@ -434,12 +434,12 @@ class VM:
                                   "size": size_mb << 20})
         self.check(f"echo 1 > /sys/block/$(basename $(readlink -f {d.dev}))/device/rescan")
 
-    def throttle(self, which, iops_wr=0, bps_wr=0):
+    def throttle(self, which, iops_wr=0, bps_wr=0, iops_rd=0):
         """Slow a disk's writes down (QMP block_set_io_throttle; 0, 0 lifts it). qemu queues
         the excess in its own memory, so a kill loses what is queued: with one member slowed,
         a crash catches mirrors and parity half written."""
         self.qmp("block_set_io_throttle", id=f"disk{self._index(which)}", bps=0, bps_rd=0,
-                 bps_wr=bps_wr, iops=0, iops_rd=0, iops_wr=iops_wr)
+                 bps_wr=bps_wr, iops=0, iops_rd=iops_rd, iops_wr=iops_wr)
 
     def reset(self, timeout=120):
         """Node reset: QMP system_reset (needs reboot=True, else qemu exits); waits for the agent."""

@@ -57,6 +57,10 @@ struct sec_hdr {
 	uint32_t sector;	/* 0..7 within the block */
 	uint32_t nblocks;	/* blocks of the write that carried it */
 	uint64_t first;		/* first block of that write */
+	uint64_t issued_us;	/* CLOCK_REALTIME when the write was issued
+				 * (cluster.pause_fence tells a write made
+				 * before a pause from one made after it)
+				 */
 };
 
 /* FNV-1a, 64 bit: enough to tell an intact sector from anything else */
@@ -80,9 +84,11 @@ static uint64_t xs(uint64_t *s)
 }
 
 static void fill_sector(unsigned char *p, uint32_t run, uint64_t block,
-			uint64_t gen, uint32_t sector, uint32_t n, uint64_t first)
+			uint64_t gen, uint32_t sector, uint32_t n, uint64_t first,
+			uint64_t issued_us)
 {
-	struct sec_hdr h = { MAGIC, run, block, gen, sector, n, first };
+	struct sec_hdr h = { MAGIC, run, block, gen, sector, n, first,
+			     issued_us };
 	uint64_t s = (gen * 0x9e3779b97f4a7c15ull) ^ (block << 3 | sector) ^ run;
 	size_t i;
 
@@ -147,6 +153,7 @@ static uint64_t now_ms(void)
 static void *writer(void *arg)
 {
 	uint64_t seed = (uintptr_t)arg, first, n, gen, b;
+	struct timespec ts;
 	unsigned char *buf;
 	uint32_t s;
 	ssize_t r;
@@ -192,10 +199,13 @@ static void *writer(void *arg)
 		gen = gen_next++;
 		pthread_mutex_unlock(&lock);
 
+		clock_gettime(CLOCK_REALTIME, &ts);
 		for (b = 0; b < n; b++)
 			for (s = 0; s < SPB; s++)
 				fill_sector(buf + b * BLK + s * SEC, run_id,
-					    first + b, gen, s, n, first);
+					    first + b, gen, s, n, first,
+					    (uint64_t)ts.tv_sec * 1000000 +
+					    ts.tv_nsec / 1000);
 		r = pwrite(dev_fd, buf, n * BLK, first * BLK);
 		if (r != (ssize_t)(n * BLK)) {
 			if (r >= 0)
