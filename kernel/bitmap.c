@@ -7,12 +7,14 @@
  * RC_WIB_SLICE_SECTORS of it at its number, one bit per region of member
  * space.  Before a write to a clean region goes out, the region's bit is
  * written (FUA) to every usable member; the bit is cleared lazily once the
- * region has had no write for a while.  At start, every region whose bit is
- * set is resynced before the drive appears: RAID 1/10 copy the first usable
- * copy over the others, RAID 5 recomputes the parity of each row from its
- * data.  So a crash in the middle of writes never leaves mirrors or parity
- * silently inconsistent (Documentation/raid5.md).  A later cluster issue
- * can resync a dead node's slice the same way.
+ * region has had no write for a while.  The node that takes a drive (its
+ * reservation granted, or a lone master's first use) resyncs every region
+ * set in ANY node's slice before it serves the drive (rc_wib_take()): RAID
+ * 1/10 copy the first usable copy over the others, RAID 5 recomputes the
+ * parity of each row from its data.  So neither a crash of this node nor
+ * one of the node that held the drive before (md-cluster's takeover of a
+ * dead node's bitmap) leaves mirrors or parity silently inconsistent
+ * (Documentation/raid5.md).  Each node writes its own slice only.
  *
  * Ordering: a bit is set in memory only after the slice carrying it is on
  * the disks, so a writer that finds its bit set may go ahead; a region is
@@ -50,6 +52,8 @@ struct rc_wib {
 	unsigned int shift;		/* region = 1 << shift member sectors */
 	unsigned int nregions;
 	bool keep;			/* dirty regions not resynced: never clear */
+	bool taken;			/* rc_wib_take() ran for this holding */
+	u32 taken_seq;			/* ... at this rc_host_resv_seq() */
 	bool clean_on_disk;		/* the slice last written was all zero */
 	struct mutex lock;		/* slice writes and clears */
 	unsigned long *bits;		/* on disk (or being cleared) */
@@ -318,8 +322,12 @@ static int rc_wib_raid5_target(struct rc_ldev *ld)
 	return target;
 }
 
-/* Resync every dirty region; true when all of them are consistent now. */
-static bool rc_wib_resync(struct rc_wib *w)
+/*
+ * Resync every region set in @bits (node @node's slice); true when all of
+ * them are consistent now.
+ */
+static bool rc_wib_resync(struct rc_wib *w, const unsigned long *bits,
+			  unsigned int node)
 {
 	struct rc_ldev *ld = w->ld;
 	const struct rc_geom *g = &ld->geom;
@@ -329,7 +337,7 @@ static bool rc_wib_resync(struct rc_wib *w)
 	void *buf;
 	u64 lo, hi, row;
 
-	if (bitmap_empty(w->bits, w->nregions))
+	if (bitmap_empty(bits, w->nregions))
 		return true;
 	if (g->level == RC_RAID5 && READ_ONCE(ld->state) != RC_LD_OPTIMAL) {
 		target = rc_wib_raid5_target(ld);
@@ -343,7 +351,7 @@ static bool rc_wib_resync(struct rc_wib *w)
 	buf = kvmalloc(RC_WIB_COPY << SECTOR_SHIFT, GFP_KERNEL);
 	if (!buf)
 		return false;
-	for_each_set_bit(r, w->bits, w->nregions) {
+	for_each_set_bit(r, bits, w->nregions) {
 		lo = (u64)r << w->shift;
 		hi = min_t(u64, lo + (1ull << w->shift), g->member_sectors);
 		dirty++;
@@ -370,8 +378,8 @@ static bool rc_wib_resync(struct rc_wib *w)
 		}
 	}
 	kvfree(buf);
-	pr_info("rcl%u: resynced %u dirty region(s) of %llu MiB%s\n",
-		ld->number, dirty, (1ull << w->shift) >> 11,
+	pr_info("rcl%u: resynced %u dirty region(s) of node %u (%llu MiB each)%s\n",
+		ld->number, dirty, node, (1ull << w->shift) >> 11,
 		ok ? "" : " (with errors)");
 	if (left)
 		pr_warn("rcl%u: degraded: %u dirty RAID 5 row(s) past the rebuild position cannot be resynced\n",
@@ -436,19 +444,16 @@ void rc_wib_start(struct rc_ldev *ld)
 		w->clean_on_disk = !memchr_inv(w->slice, 0, RC_WIB_SLICE_BYTES);
 		read = true;
 	}
-	ld->wib = w;	/* the resync writes go through no request */
+	ld->wib = w;
 	if (!read)
 		pr_warn("rcl%u: write-intent bitmap not readable: no resync\n",
 			ld->number);
-	if (rc_wib_resync(w)) {
-		bitmap_zero(w->bits, w->nregions);
-		mutex_lock(&w->lock);
-		if (!w->clean_on_disk)	/* an idle start writes nothing */
-			rc_wib_write(w, w->bits);
-		mutex_unlock(&w->lock);
-	} else {
-		w->keep = true;
-	}
+	/*
+	 * What our slice marks dirty is resynced by whoever takes the drive
+	 * (rc_wib_take()): this node once it holds it, or another node.
+	 * Until then nothing is cleared.
+	 */
+	w->keep = true;
 	queue_delayed_work(rc.io_wq, &w->clear_work,
 			   msecs_to_jiffies(RC_WIB_CLEAR_MS));
 	return;
@@ -472,9 +477,113 @@ void rc_wib_stop(struct rc_ldev *ld)
 	mutex_lock(&w->lock);
 	if (!w->keep)
 		bitmap_zero(w->bits, w->nregions);
-	if (w->keep || !w->clean_on_disk)
+	/* never taken: the slice on the disks is what we read at start */
+	if (w->taken && (w->keep || !w->clean_on_disk))
 		rc_wib_write(w, w->bits);
 	mutex_unlock(&w->lock);
 	ld->wib = NULL;
 	rc_wib_free(w);
+}
+
+/* Read node @node's slice of @ld into @buf; 0, or -EIO when no member can. */
+static int rc_wib_read_slice(struct rc_ldev *ld, unsigned int node, void *buf)
+{
+	sector_t sector = RC_WIB_OF(node) + (u64)ld->number * RC_WIB_SLICE_SECTORS;
+	unsigned int i;
+
+	for (i = 0; i < ld->nmem; i++)
+		if (rc_mem_usable(ld, i) &&
+		    !rc_wib_rw(ld->mem[i].md->bdev, sector, buf,
+			       RC_WIB_SLICE_SECTORS, REQ_OP_READ))
+			return 0;
+	return -EIO;
+}
+
+/*
+ * This node takes @ld (its reservation was just granted, or it is a lone
+ * master about to use it): before any I/O of ours, resync every region
+ * that any node's slice marks dirty -- the slice of a node that died or
+ * was preempted holding the drive, and our own as our last life left it.
+ * Our own slice is then written clean; the others' stay as their owners
+ * wrote them (one writer per block), so a later taker resyncs those few
+ * regions again, and a node that releases cleanly (rc_wib_quiesce())
+ * leaves nothing.  The drive's queue is frozen meanwhile.  Does nothing
+ * when this node may not sync the drive, or took it already in this
+ * holding (rc_host_resv_seq() unchanged).  Sleeps; no rc.lock needed.
+ */
+void rc_wib_take(struct rc_ldev *ld)
+{
+	struct rc_wib *w = ld->wib;
+	unsigned long *other;
+	unsigned int id;
+	bool ok = true;
+	void *buf;
+	u32 seq;
+
+	if (!w || !ld->disk)
+		return;
+	seq = rc_host_resv_seq(ld->number);
+	if ((READ_ONCE(w->taken) && READ_ONCE(w->taken_seq) == seq) ||
+	    !rc_host_may_sync(ld->number))
+		return;
+	other = bitmap_zalloc(w->nregions, GFP_KERNEL);
+	buf = (void *)__get_free_pages(GFP_KERNEL,
+				       get_order(RC_WIB_SLICE_BYTES));
+	if (!other || !buf) {
+		pr_warn("rcl%u: no memory to read the other nodes' write-intent bitmaps: their dirty regions are not resynced\n",
+			ld->number);
+		goto out;
+	}
+	blk_mq_freeze_queue(ld->disk->queue);
+	mutex_lock(&w->lock);
+	for (id = 0; id < RC_MAX_NODES; id++) {
+		if (id == rc.node_id || rc_wib_read_slice(ld, id, buf))
+			continue;
+		bitmap_from_arr32(other, buf, w->nregions);
+		if (!rc_wib_resync(w, other, id))
+			ok = false;
+	}
+	/* our own: what the last life left (read at start), and nothing new */
+	if (w->keep && rc_wib_resync(w, w->bits, rc.node_id)) {
+		w->keep = false;
+		bitmap_zero(w->bits, w->nregions);
+		if (!w->clean_on_disk)
+			rc_wib_write(w, w->bits);
+	}
+	WRITE_ONCE(w->taken_seq, seq);
+	WRITE_ONCE(w->taken, true);
+	mutex_unlock(&w->lock);
+	blk_mq_unfreeze_queue(ld->disk->queue);
+	if (!ok)
+		pr_warn("rcl%u: dirty regions of another node could not all be resynced\n",
+			ld->number);
+out:
+	if (buf)
+		free_pages((unsigned long)buf, get_order(RC_WIB_SLICE_BYTES));
+	bitmap_free(other);
+}
+
+/*
+ * Before this node gives @ld up (a release, its writes drained): its
+ * slice is written clean, so the next taker has nothing of ours to
+ * resync.  Sleeps.
+ */
+void rc_wib_quiesce(struct rc_ldev *ld)
+{
+	struct rc_wib *w = ld->wib;
+	unsigned int r;
+
+	if (!w)
+		return;
+	mutex_lock(&w->lock);
+	for (r = 0; r < w->nregions; r++)
+		if (atomic_read(&w->count[r]))
+			break;
+	if (!w->keep && r == w->nregions) {
+		bitmap_zero(w->bits, w->nregions);
+		if (!w->clean_on_disk)
+			rc_wib_write(w, w->bits);
+	}
+	WRITE_ONCE(w->taken, false);
+	mutex_unlock(&w->lock);
 }

@@ -472,6 +472,12 @@ static int rc_ioc_resv(struct rc_ioc_reserve *a, bool reserve)
 		/* Held on purpose now: a close must not release it. */
 		if (!ret)
 			clear_bit(a->number, &rc.auto_held);
+		/* every node's dirty regions resynced before it is served */
+		mutex_lock(&rc.lock);
+		ld = rc.lds[a->number];
+		if (!ret && ld)
+			rc_wib_take(ld);
+		mutex_unlock(&rc.lock);
 	} else {
 		rc_host_release_begin(a->number);
 		/*
@@ -485,6 +491,7 @@ static int rc_ioc_resv(struct rc_ioc_reserve *a, bool reserve)
 		if (ld) {
 			blk_mq_freeze_queue(ld->disk->queue);
 			blk_mq_unfreeze_queue(ld->disk->queue);
+			rc_wib_quiesce(ld);
 		}
 		mutex_unlock(&rc.lock);
 		ret = rc_host_release(a->number, msg);

@@ -92,6 +92,8 @@ static int rc_ld_open(struct block_device *bdev, fmode_t mode)
 			return ret;
 		ld->writers++;
 	}
+	/* the dirty regions of every node are resynced before we serve it */
+	rc_wib_take(ld);
 	rc_ld_rescan_once(ld);
 	return 0;
 }
@@ -108,6 +110,7 @@ int rc_ld_release_reservation(struct rc_ldev *ld, char *msg)
 	rc_host_release_begin(ld->number);
 	blk_mq_freeze_queue(ld->disk->queue);
 	blk_mq_unfreeze_queue(ld->disk->queue);
+	rc_wib_quiesce(ld);
 	ret = rc_host_release(ld->number, msg);
 	if (!ret)
 		clear_bit(ld->number, &rc.auto_held);

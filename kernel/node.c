@@ -152,6 +152,7 @@ static struct {
 	bool nexus;
 	bool alone;			/* master with no live peer */
 	u8 holder[RC_MAX_LDS];
+	u32 resv_seq[RC_MAX_LDS];	/* +1 at every holder change */
 	u8 master;
 } host;
 
@@ -241,6 +242,11 @@ bool rc_host_may_sync(unsigned int ld)
 	return rc_host_may_write(ld) ||
 	       (READ_ONCE(host.alone) && rc_host_holder(ld) == RC_HOLDER_NONE &&
 		rc_host_lease_runs());
+}
+
+u32 rc_host_resv_seq(unsigned int ld)
+{
+	return ld < RC_MAX_LDS ? READ_ONCE(host.resv_seq[ld]) : 0;
 }
 
 u8 rc_host_holder(unsigned int ld)
@@ -366,6 +372,8 @@ static void rc_host_resv_msg(const struct rc_action *a)
 {
 	char ev[40], ld[24], holder[32];
 
+	if (a->ld < RC_MAX_LDS)
+		WRITE_ONCE(host.resv_seq[a->ld], host.resv_seq[a->ld] + 1);
 	if (a->ld < RC_MAX_LDS && a->node != host.self &&
 	    a->node != RC_NO_NODE && READ_ONCE(host.holder[a->ld]) == host.self) {
 		WRITE_ONCE(host.holder[a->ld], a->node);

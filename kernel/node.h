@@ -71,6 +71,11 @@ bool rc_host_may_read(unsigned int ld);
 bool rc_host_may_sync(unsigned int ld);
 /* Holder of @ld as last published, RC_HOLDER_NONE if none. */
 u8 rc_host_holder(unsigned int ld);
+/*
+ * Changes of @ld's holder seen by this node so far: a drive taken again
+ * after any change is a new holding (rc_wib_take() resyncs again).
+ */
+u32 rc_host_resv_seq(unsigned int ld);
 
 /*
  * Wait (interruptible, bounded by the module's join timeout) until the

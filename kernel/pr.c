@@ -103,11 +103,13 @@ static int rc_pr_reserve(struct block_device *bdev, u64 key,
 	ret = -EBADE;
 	if (rc_pr_key_ok(ld, key)) {
 		ret = rc_host_reserve(ld->number, msg);
-		if (!ret)
+		if (!ret) {
 			clear_bit(ld->number, &rc.auto_held);
-		else
+			rc_wib_take(ld);
+		} else {
 			pr_info_ratelimited("rcl%u: persistent reservation refused: %s\n",
 					    ld->number, msg);
+		}
 		ret = rc_pr_errno(ret);
 	}
 	mutex_unlock(&ld->pr_lock);
@@ -148,6 +150,7 @@ static int rc_pr_preempt(struct block_device *bdev, u64 old_key, u64 new_key,
 			clear_bit(ld->number, &rc.auto_held);
 			pr_info("rcl%u: reservation preempted by this node\n",
 				ld->number);
+			rc_wib_take(ld);
 		} else {
 			pr_info_ratelimited("rcl%u: preempt refused: %s\n",
 					    ld->number, msg);

@@ -249,6 +249,8 @@ int rc_raid5_resync_row(struct rc_ldev *ld, u64 row);
 struct rc_wib;
 void rc_wib_start(struct rc_ldev *ld);			/* rc.lock held */
 void rc_wib_stop(struct rc_ldev *ld);			/* rc.lock held */
+void rc_wib_take(struct rc_ldev *ld);
+void rc_wib_quiesce(struct rc_ldev *ld);
 bool rc_wib_write_begin(struct rc_cmd *cmd, struct request *rq);
 void rc_wib_write_mark(struct rc_cmd *cmd);
 void rc_wib_write_end(struct rc_cmd *cmd);		/* any context */

@@ -1129,6 +1129,8 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		       number);
 		return -EINVAL;
 	}
+	/* a rebuild reads the copies and parity: dirty regions resynced first */
+	rc_wib_take(ld);
 	if (ld->rb && ld->rb->task) {
 		if (!READ_ONCE(ld->rb->done) && !READ_ONCE(ld->rb->aborted)) {
 			/*

@@ -474,8 +474,11 @@ def make_write_intent_tests(lv):
             raise Fail("the planted inconsistency is not on the images")
         t.load()
         t.ctl_ok("attach", *[d.serial for d in ms])
+        # the node that takes the drive (here its first open, a lone master's) resyncs
+        dev = t.state["dev"] = t.drive_dev(lv.name)
+        t.check(f"dd if={dev} of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null")
         if not consistent(t):
-            raise Fail("region 0 still inconsistent after the start resynced the dirty bitmap")
+            raise Fail("region 0 still inconsistent after the take resynced the dirty bitmap")
         if "resynced 1 dirty region" not in t.check("dmesg"):
             raise Fail("no resync message in the kernel log")
         if any(any(wib_bits(d)) for d in ms):
@@ -495,6 +498,8 @@ def make_write_intent_tests(lv):
             raise Fail("no dirty bit on any member after a crash during writes")
         t.load()
         t.ctl_ok("attach", *[d.serial for d in ms])
+        dev = t.state["dev"] = t.drive_dev(lv.name)
+        t.check(f"dd if={dev} of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null")
         if not consistent(t):
             raise Fail("inconsistent after the crash and the resync")
         if "resynced" not in t.check("dmesg"):
