@@ -123,7 +123,12 @@ static int rc_ioc_disk_info(void *arg)
 	md = rc.disks[index];
 	memset((char *)a + sizeof(a->hdr), 0, sizeof(*a) - sizeof(a->hdr));
 	a->index = index;
-	/* A failure the worker has not recorded yet already shows. */
+	/*
+	 * A failure the worker has not recorded yet already shows; a disk
+	 * this node lost its path to is not failed: it is not present here.
+	 */
+	if (md && test_bit(RC_MD_NOPATH, &md->flags))
+		md = NULL;
 	a->state = md && !rc_mdisk_usable(md) ? RC_DISK_FAILED : d->state;
 	a->wwn_len = d->wwn_len;
 	memcpy(a->wwn, d->wwn, sizeof(a->wwn));

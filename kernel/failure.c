@@ -28,9 +28,102 @@ void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
 			       md->name, write ? "write" : "read", md->index,
 			       i, ld->number);
 	}
+	set_bit(i, &ld->unrecorded);	/* before any write can skip it */
 	set_bit(RC_MEM_FAILED, &mem->flags);
 	rc_ld_update_state(ld);
 	queue_work(rc.cfg_wq, &rc.cfg_work);
+}
+
+/* --- writes that skipped a member whose failure is not recorded yet ------ */
+
+#define RC_PARK_MAX_MS 30000	/* the cluster had this long to record it */
+#define RC_PARK_POLL_MS 50
+
+void rc_park_write(struct rc_cmd *cmd)
+{
+	unsigned long flags;
+
+	cmd->parked_at = jiffies;
+	spin_lock_irqsave(&rc.park_lock, flags);
+	list_add_tail(&cmd->park, &rc.parked);
+	spin_unlock_irqrestore(&rc.park_lock, flags);
+	mod_delayed_work(system_wq, &rc.park_work,
+			 msecs_to_jiffies(RC_PARK_POLL_MS));
+}
+
+/*
+ * Parked writes end once their drive's failed members are recorded, or
+ * fail when that cannot happen any more: the drive went offline, this
+ * node is suspended or leaving, or the cluster did not record it in time
+ * (the master found the member healthy: this node's own path to it is
+ * gone, and a write that misses it must not be acknowledged).
+ */
+void rc_park_work_fn(struct work_struct *work)
+{
+	struct rc_cmd *cmd, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+	LIST_HEAD(keep);
+
+	spin_lock_irqsave(&rc.park_lock, flags);
+	list_splice_init(&rc.parked, &list);
+	spin_unlock_irqrestore(&rc.park_lock, flags);
+	list_for_each_entry_safe(cmd, tmp, &list, park) {
+		struct rc_ldev *ld = cmd->ld;
+		blk_status_t status = BLK_STS_OK;
+
+		if (READ_ONCE(ld->unrecorded)) {
+			if (READ_ONCE(ld->state) == RC_LD_OFFLINE ||
+			    READ_ONCE(rc.exiting) ||
+			    rc_host_gate(ld->number, true) == RC_GATE_OFFLINE ||
+			    time_after(jiffies, cmd->parked_at +
+				       msecs_to_jiffies(RC_PARK_MAX_MS))) {
+				pr_err_ratelimited("rcl%u: a write that missed a failed member fails: the cluster has not recorded the failure\n",
+						   ld->number);
+				status = BLK_STS_IOERR;
+			} else {
+				list_move_tail(&cmd->park, &keep);
+				continue;
+			}
+		}
+		list_del_init(&cmd->park);
+		blk_mq_end_request(blk_mq_rq_from_pdu(cmd), status);
+	}
+	if (list_empty(&keep))
+		return;
+	spin_lock_irqsave(&rc.park_lock, flags);
+	list_splice(&keep, &rc.parked);
+	spin_unlock_irqrestore(&rc.park_lock, flags);
+	mod_delayed_work(system_wq, &rc.park_work,
+			 msecs_to_jiffies(RC_PARK_POLL_MS));
+}
+
+/*
+ * The failures in the configuration are on the disks (written by us, or
+ * adopted from the master's COD): their members' writes may be
+ * acknowledged.  rc.lock held.
+ */
+static void rc_note_recorded(void)
+{
+	unsigned int n, i;
+
+	if (rc.cod_dirty)
+		return;
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		struct rc_ldev *ld = rc.lds[n];
+
+		if (!ld || !READ_ONCE(ld->unrecorded))
+			continue;
+		for (i = 0; i < ld->nmem; i++) {
+			const struct rc_mdisk *md = ld->mem[i].md;
+
+			if (test_bit(i, &ld->unrecorded) &&
+			    (!md || rc.cfg->disks[md->index].state ==
+			     RC_DISK_FAILED))
+				clear_bit(i, &ld->unrecorded);
+		}
+	}
+	mod_delayed_work(system_wq, &rc.park_work, 0);
 }
 
 /*
@@ -47,6 +140,7 @@ bool rc_sync_failures(void)
 		struct rc_mdisk *md = rc.disks[i];
 
 		if (!md || !test_bit(RC_MD_FAILED, &md->flags) ||
+		    test_bit(RC_MD_NOPATH, &md->flags) ||
 		    (cfg->disks[i].state != RC_DISK_ONLINE &&
 		     cfg->disks[i].state != RC_DISK_SPARE))
 			continue;
@@ -56,6 +150,7 @@ bool rc_sync_failures(void)
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
 		struct rc_ld *rec = &cfg->lds[i];
+		bool nopath = false;
 		u8 state;
 
 		if (!ld)
@@ -64,8 +159,11 @@ bool rc_sync_failures(void)
 			struct rc_member *mem = &ld->mem[e];
 
 			/* Another drive's error on a shared disk. */
-			if (!rc_mdisk_usable(mem->md))
-				set_bit(RC_MEM_FAILED, &mem->flags);
+			if (!rc_mdisk_usable(mem->md) &&
+			    !test_and_set_bit(RC_MEM_FAILED, &mem->flags))
+				set_bit(e, &ld->unrecorded);
+			nopath |= mem->md &&
+				  test_bit(RC_MD_NOPATH, &mem->md->flags);
 		}
 		rc_ld_update_state(ld);
 		state = READ_ONCE(ld->state);
@@ -75,14 +173,18 @@ bool rc_sync_failures(void)
 			continue;
 		if (rc_rebuild_sync(ld, rec))
 			changed = true;
+		/* a member this node lost its path to stays online in it */
 		for (e = 0; e < ld->nmem; e++) {
+			const struct rc_mdisk *md = ld->mem[e].md;
+
 			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||
-			    rec->ext[e].state != RC_EXT_ONLINE)
+			    rec->ext[e].state != RC_EXT_ONLINE ||
+			    (md && test_bit(RC_MD_NOPATH, &md->flags)))
 				continue;
 			rec->ext[e].state = RC_EXT_FAILED;
 			changed = true;
 		}
-		if (rec->state != state) {
+		if (!nopath && rec->state != state) {
 			rec->state = state;
 			changed = true;
 		}
@@ -90,23 +192,39 @@ bool rc_sync_failures(void)
 	return changed;
 }
 
-/* Mark members whose disk went away (hot-remove).  rc.lock held. */
+/*
+ * Mark members whose disk went away (hot-remove).  In a cluster, a disk
+ * that vanishes from this node is this node's path (a cable, the HBA), not
+ * proven dead: a disk that dies shows as I/O errors on every node, and the
+ * other nodes may still reach this one.  Such a disk is not recorded
+ * failed here (no COD change, no proposal): this node only stops using it
+ * -- its communication moves to another channel (figure 17, step 1755),
+ * its writes that need the disk fail, and with no path left at all it
+ * suspends itself.  A lone node has nobody else to serve the drives: it
+ * records the disk failed.  rc.lock held.
+ */
 static void rc_check_removed(void)
 {
+	bool cluster = rc_host_in_cluster();
 	unsigned int i;
 
 	for (i = 0; i < RC_MAX_DISKS; i++) {
 		struct rc_mdisk *md = rc.disks[i];
 
-		if (!rc_mdisk_usable(md) || disk_live(md->bdev->bd_disk))
+		if (!md || disk_live(md->bdev->bd_disk))
 			continue;
-		if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
+		if (cluster && !test_and_set_bit(RC_MD_NOPATH, &md->flags))
+			pr_warn("%s: disk %u is gone from this node: its path is lost (not recorded as a disk failure: the other nodes may still reach it)\n",
+				md->name, i);
+		if (!test_and_set_bit(RC_MD_FAILED, &md->flags) && !cluster)
 			pr_err("%s: disk removed, disk %u failed\n", md->name, i);
 	}
 }
 
 void rc_cfg_work_fn(struct work_struct *work)
 {
+	char why[RC_IOC_MSG_LEN];
+	bool changed;
 	unsigned int i;
 
 	mutex_lock(&rc.lock);
@@ -117,9 +235,20 @@ void rc_cfg_work_fn(struct work_struct *work)
 	 * A change that could not be written before (the node was not the
 	 * master in nexus yet) is written as soon as it is.
 	 */
-	if ((rc_sync_failures() || (rc.cod_dirty && rc_host_may_write_cod())) &&
+	changed = rc_sync_failures();
+	if ((changed || (rc.cod_dirty && rc_host_may_write_cod())) &&
 	    rc_cod_write_all() && rc_host_may_write_cod())
 		pr_err("configuration could not be written after a failure\n");
+	/*
+	 * A slave cannot write the COD: it proposes the failure to the
+	 * master, which checks the drive itself (figure 15) before it
+	 * commits; the slave then adopts that configuration.
+	 */
+	if (changed && rc_host_may_configure(why) == -EREMOTE)
+		rc_host_config_changed();
+	rc_note_recorded();
+	/* the protocol's view of which disks this node reaches */
+	rc_host_disks_changed();
 	/*
 	 * A degraded drive takes a hot spare, but not here: starting a
 	 * rebuild allocates its buffers (GFP_KERNEL, megabytes) and freezes

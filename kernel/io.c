@@ -69,6 +69,17 @@ void rc_cmd_put(struct rc_cmd *cmd)
 	if (!status && READ_ONCE(cmd->write_masked) &&
 	    READ_ONCE(cmd->ld->state) == RC_LD_OFFLINE)
 		status = BLK_STS_IOERR;
+	/*
+	 * ... and only once the configuration says which member it missed:
+	 * acknowledged before, it would be lost when the next taker resyncs
+	 * from the member it skipped (md holds such writes until its
+	 * superblock is written, too).
+	 */
+	if (!status && req_op(rq) == REQ_OP_WRITE &&
+	    unlikely(READ_ONCE(cmd->ld->unrecorded))) {
+		rc_park_write(cmd);
+		return;
+	}
 	blk_mq_end_request(rq, status);
 }
 

@@ -75,6 +75,9 @@ static int __init rc_init(void)
 	INIT_WORK(&rc.cfg_work, rc_cfg_work_fn);
 	INIT_WORK(&rc.spare_work, rc_spare_work_fn);
 	INIT_DELAYED_WORK(&rc.poll_work, rc_poll_work_fn);
+	spin_lock_init(&rc.park_lock);
+	INIT_LIST_HEAD(&rc.parked);
+	INIT_DELAYED_WORK(&rc.park_work, rc_park_work_fn);
 	rc.node_id = node_id;
 	rc.check_interval_ms = check_interval_ms;
 
@@ -159,6 +162,8 @@ static void __exit rc_exit(void)
 			rc_ld_stop(rc.lds[i]);
 	rc_member_release_all();
 	mutex_unlock(&rc.lock);
+	/* the stops above ended every parked write (rc.exiting) */
+	cancel_delayed_work_sync(&rc.park_work);
 
 	rc_proc_exit();
 	unregister_blkdev(rc.major, RC_LD_PREFIX);

@@ -367,6 +367,45 @@ static int rc_record_disk(struct rc_mdisk *md, const struct rc_disk *id,
 	return changed;
 }
 
+/*
+ * Disk @idx, which this node lost its path to (RC_MD_NOPATH: never
+ * recorded failed, the other nodes kept using it), is back as @md: its
+ * drives' members use it again.  The cluster's copy is current; what this
+ * node wrote to the other members meanwhile was never acknowledged and
+ * is in its write-intent bitmap, resynced by the next taker.  rc.lock held.
+ */
+static void rc_member_path_back(unsigned int idx, struct rc_mdisk *md)
+{
+	struct rc_mdisk *old = rc.disks[idx];
+	unsigned int n, e;
+
+	rc_host_disk_gone(idx);		/* no protocol I/O on the old path */
+	md->index = idx;
+	for (n = 0; n < RC_MAX_LDS; n++) {
+		struct rc_ldev *ld = rc.lds[n];
+
+		if (!ld)
+			continue;
+		for (e = 0; e < ld->nmem; e++) {
+			if (ld->mem[e].md != old)
+				continue;
+			blk_mq_freeze_queue(ld->disk->queue);
+			spin_lock(&ld->mem_lock);
+			ld->mem[e].md = md;
+			spin_unlock(&ld->mem_lock);
+			clear_bit(RC_MEM_FAILED, &ld->mem[e].flags);
+			clear_bit(e, &ld->unrecorded);
+			rc_ld_update_state(ld);
+			blk_mq_unfreeze_queue(ld->disk->queue);
+		}
+	}
+	rc.disks[idx] = md;
+	pr_info("%s: this node's path to disk %u is back (was %s)\n", md->name,
+		idx, old->name);
+	rc_mdisk_put(old);
+	rc_host_disks_changed();
+}
+
 int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		     unsigned int *started)
 {
@@ -407,6 +446,14 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 	/* The same disk through a second path (a second HBA). */
 	if (rc.have_cfg) {
 		idx = rc_config_find_disk(rc.cfg, id.wwn, id.wwn_len, id.serial);
+		if (idx >= 0 && rc.disks[idx] &&
+		    test_bit(RC_MD_NOPATH, &rc.disks[idx]->flags) &&
+		    !disk_live(rc.disks[idx]->bdev->bd_disk)) {
+			rc_member_path_back(idx, md);
+			*index = idx;
+			*started = rc_ld_start_ready();
+			return 0;
+		}
 		if (idx >= 0 && rc.disks[idx]) {
 			/*
 			 * A pulled and replugged disk: the failed one stays

@@ -244,6 +244,11 @@ bool rc_host_may_sync(unsigned int ld)
 		rc_host_lease_runs());
 }
 
+bool rc_host_in_cluster(void)
+{
+	return READ_ONCE(host.nexus) && !READ_ONCE(host.alone);
+}
+
 u32 rc_host_resv_seq(unsigned int ld)
 {
 	return ld < RC_MAX_LDS ? READ_ONCE(host.resv_seq[ld]) : 0;
@@ -698,20 +703,24 @@ static int rc_host_start_node(void)
 void rc_host_disks_changed(void)
 {
 	unsigned int i;
-	bool present = false;
+	bool present = false, attached = false;
 
 	lockdep_assert_held(&rc.lock);
 	if (rc.exiting)
 		return;
-	for (i = 0; i < RC_MAX_DISKS; i++)
+	for (i = 0; i < RC_MAX_DISKS; i++) {
 		present |= rc_mdisk_usable(rc.disks[i]);
+		attached |= rc.disks[i] != NULL;
+	}
 	mutex_lock(&host.lock);
 	rc_host_describe();
-	if (host.started && (!rc.have_cfg || !present)) {
+	if (host.started && (!rc.have_cfg || !attached)) {
 		/*
-		 * No member disk left: no slot to write, no mailbox.  The
-		 * node leaves (it is silent from now on); the next attach
-		 * starts a new life, maybe of another cluster.
+		 * No member disk left (detached): no slot to write, no
+		 * mailbox.  The node leaves (it is silent from now on); the
+		 * next attach starts a new life, maybe of another cluster.
+		 * Members that are attached but unreachable (pulled, a
+		 * cable) are the protocol's: it suspends the node.
 		 */
 		host.started = false;
 		rc_host_forget_life();
@@ -878,6 +887,9 @@ static void rc_host_cfg_fn(struct work_struct *work)
 			break;
 		case RC_ACT_ADOPT_CONFIG:
 			ret = rc_host_adopt(&s);
+			/* failures the master recorded: their writes may end */
+			if (!ret)
+				queue_work(rc.cfg_wq, &rc.cfg_work);
 			break;
 		case RC_ACT_COMMIT_CONFIG:
 			ret = rc_host_commit(&s);

@@ -69,6 +69,8 @@ bool rc_host_may_read(unsigned int ld);
  * a drive nobody holds waits.
  */
 bool rc_host_may_sync(unsigned int ld);
+/* In nexus with other live nodes (not a lone master). */
+bool rc_host_in_cluster(void);
 /* Holder of @ld as last published, RC_HOLDER_NONE if none. */
 u8 rc_host_holder(unsigned int ld);
 /*

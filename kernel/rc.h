@@ -41,6 +41,10 @@ struct rc_mdisk {
 
 /* rc_mdisk.flags */
 #define RC_MD_FAILED 0		/* an I/O error took it out */
+#define RC_MD_NOPATH 1		/* ... because this node's path to it went
+				 * (every disk of its SCSI host failed):
+				 * not the disk's failure (failure.c)
+				 */
 
 /* One member extent of a running logical drive. */
 struct rc_member {
@@ -87,6 +91,8 @@ struct rc_cmd {
 	bool wib_mark;			/* its regions must be marked first */
 	u32 wib_r0, wib_n;		/* write-intent regions held */
 	struct work_struct work;	/* submission that must wait: rc.io_wq */
+	struct list_head park;		/* on rc.parked (failure.c) */
+	unsigned long parked_at;	/* jiffies */
 };
 
 /* The level's space after @cmd in the request's pdu (ld->cmd_extra bytes). */
@@ -139,6 +145,12 @@ struct rc_ldev {
 	spinlock_t state_lock;		/* orders updates of @state */
 	spinlock_t mem_lock;		/* mem[].md/start swaps vs sysfs readers */
 	u8 state;			/* enum rc_ld_state, READ_ONCE */
+	/*
+	 * Members failed on this node whose failure is not yet in the
+	 * configuration the cluster runs (the COD): a write completed
+	 * without them is acknowledged only once it is (failure.c).
+	 */
+	unsigned long unrecorded;
 	u8 reported_state;		/* last one sent in a uevent; rc.lock */
 	bool deleting;			/* under disk->open_mutex */
 	atomic64_t read_retries;	/* reads served by another mirror */
@@ -172,6 +184,9 @@ struct rc_state {
 	struct work_struct cfg_work;
 	struct work_struct spare_work;	/* may allocate: system_unbound_wq */
 	struct delayed_work poll_work;	/* looks for removed members */
+	spinlock_t park_lock;
+	struct list_head parked;	/* writes waiting for a failure record */
+	struct delayed_work park_work;
 	unsigned int check_interval_ms;	/* module parameter; 0: off */
 	struct bio_set bioset;		/* struct rc_mbio */
 	struct bio_set page_bioset;	/* rc_mbio on own pages (RAID 5) */
@@ -215,6 +230,8 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 /* failure.c: member failures; rc_member_failed() from any context */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
 void rc_cfg_work_fn(struct work_struct *work);
+void rc_park_write(struct rc_cmd *cmd);		/* any context */
+void rc_park_work_fn(struct work_struct *work);
 void rc_spare_work_fn(struct work_struct *work);
 void rc_poll_work_fn(struct work_struct *work);
 bool rc_sync_failures(void);

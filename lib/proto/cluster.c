@@ -56,6 +56,19 @@ void rc_cluster_start(struct rc_node *n)
 	rc_cluster_tick(n);
 }
 
+/* Member disks, but a path to none of them: every cable of ours is gone. */
+static bool rc_cut_off(const struct rc_node *n)
+{
+	unsigned int i;
+
+	if (n->connected)
+		return false;
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (n->disks[i].state != RC_DISK_UNUSED)
+			return true;
+	return false;
+}
+
 /* Fig 4 step 425: the same rule on every node decides master and slaves. */
 static void rc_decide_role(struct rc_node *n)
 {
@@ -97,17 +110,13 @@ static void rc_decide_role(struct rc_node *n)
 		}
 	}
 	n->role_decided = true;
-	if (!n->connected) {
+	if (rc_cut_off(n)) {
 		/* Member disks but no path to any: every cable of ours is
 		 * gone (step 4A5 found no channel).  Never run alone on a
 		 * configuration we cannot reach.
 		 */
-		for (i = 0; i < RC_MAX_DISKS; i++) {
-			if (n->disks[i].state != RC_DISK_UNUSED) {
-				rc_suspend(n, RC_SE_CABLE_FAIL);
-				return;
-			}
-		}
+		rc_suspend(n, RC_SE_CABLE_FAIL);
+		return;
 	}
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		const struct rc_slot_info *s = &n->peers[i].slot;
@@ -742,6 +751,15 @@ void rc_cluster_tick(struct rc_node *n)
 	}
 	if (!n->role_decided && n->now >= n->discovery_end)
 		rc_decide_role(n);
+	if (n->role_decided && !n->suspended && rc_cut_off(n)) {
+		/*
+		 * Every path of ours went away while we ran (the host saw
+		 * the disks leave): no TEST UNIT READY is left to send, the
+		 * answer of figure 17 step 1750 is known.  Kill self.
+		 */
+		rc_suspend(n, RC_SE_CABLE_FAIL);
+		return;
+	}
 	if (n->state == RC_NS_ACTIVE_SLAVE &&
 	    n->info == RC_NI_WAITING_FOR_NEGOTIATIONS &&
 	    n->now >= n->neg_deadline && !n->neg_pending &&
