@@ -51,7 +51,7 @@ include lib/lib.mk
 include tools/tools.mk
 include tests/tests.mk
 
-.PHONY: all deps build module user check demo bench sim kunit vmtest unit \
+.PHONY: all deps build module user check demo bench bench-failover sim kunit vmtest unit \
 	install uninstall clean format
 
 all: module user
@@ -81,6 +81,9 @@ demo: build
 
 bench: build
 	@python3 tests/bench/bench.py
+
+bench-failover: build
+	@python3 tests/bench/failover.py
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) KERNELRELEASE=$(KVER) INSTALL_MOD_DIR=updates \

@@ -138,6 +138,7 @@ int rc_cod_write_all(void)
 		       cfg->generation);
 		return -EIO;
 	}
+	rc_note_cod_states();		/* the failures it carries are recorded */
 	rc_host_cod_written();
 	return 0;
 }

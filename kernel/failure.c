@@ -99,16 +99,23 @@ void rc_park_work_fn(struct work_struct *work)
 }
 
 /*
- * The failures in the configuration are on the disks (written by us, or
- * adopted from the master's COD): their members' writes may be
- * acknowledged.  rc.lock held.
+ * The COD on the disks (just written by us, or adopted from the master's)
+ * says these disk states: a member whose disk it records failed is
+ * recorded, and the writes that skipped it may be acknowledged.  rc.lock
+ * held.
  */
+void rc_note_cod_states(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		rc.cod_disk_state[i] = rc.cfg->disks[i].state;
+}
+
 static void rc_note_recorded(void)
 {
 	unsigned int n, i;
 
-	if (rc.cod_dirty)
-		return;
 	for (n = 0; n < RC_MAX_LDS; n++) {
 		struct rc_ldev *ld = rc.lds[n];
 
@@ -118,7 +125,7 @@ static void rc_note_recorded(void)
 			const struct rc_mdisk *md = ld->mem[i].md;
 
 			if (test_bit(i, &ld->unrecorded) &&
-			    (!md || rc.cfg->disks[md->index].state ==
+			    (!md || rc.cod_disk_state[md->index] ==
 			     RC_DISK_FAILED))
 				clear_bit(i, &ld->unrecorded);
 		}
@@ -127,13 +134,15 @@ static void rc_note_recorded(void)
 }
 
 /*
- * Carry the failure bits into the configuration.  Returns true when it
- * changed (the caller rewrites the COD).  rc.lock held.
+ * Carry the failure bits (and rebuild checkpoints) into the configuration.
+ * Returns true when it changed (the caller rewrites the COD); *@failed
+ * says whether a disk, extent or drive state changed (what a slave
+ * proposes to the master).  rc.lock held.
  */
-bool rc_sync_failures(void)
+bool rc_sync_failures(bool *failed)
 {
 	struct rc_config *cfg = rc.cfg;
-	bool changed = false;
+	bool changed = false, fail = false;
 	unsigned int i, e;
 
 	for (i = 0; i < RC_MAX_DISKS; i++) {
@@ -145,7 +154,7 @@ bool rc_sync_failures(void)
 		     cfg->disks[i].state != RC_DISK_SPARE))
 			continue;
 		cfg->disks[i].state = RC_DISK_FAILED;
-		changed = true;
+		changed = fail = true;
 	}
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
@@ -171,6 +180,7 @@ bool rc_sync_failures(void)
 		if (rec->state == RC_LD_UNUSED ||
 		    memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
 			continue;
+		/* a checkpoint: the holder's to write, nothing to propose */
 		if (rc_rebuild_sync(ld, rec))
 			changed = true;
 		/* a member this node lost its path to stays online in it */
@@ -182,13 +192,14 @@ bool rc_sync_failures(void)
 			    (md && test_bit(RC_MD_NOPATH, &md->flags)))
 				continue;
 			rec->ext[e].state = RC_EXT_FAILED;
-			changed = true;
+			changed = fail = true;
 		}
 		if (!nopath && rec->state != state) {
 			rec->state = state;
-			changed = true;
+			changed = fail = true;
 		}
 	}
+	*failed = fail;
 	return changed;
 }
 
@@ -224,7 +235,7 @@ static void rc_check_removed(void)
 void rc_cfg_work_fn(struct work_struct *work)
 {
 	char why[RC_IOC_MSG_LEN];
-	bool changed;
+	bool changed, failed;
 	unsigned int i;
 
 	mutex_lock(&rc.lock);
@@ -235,7 +246,7 @@ void rc_cfg_work_fn(struct work_struct *work)
 	 * A change that could not be written before (the node was not the
 	 * master in nexus yet) is written as soon as it is.
 	 */
-	changed = rc_sync_failures();
+	changed = rc_sync_failures(&failed);
 	if ((changed || (rc.cod_dirty && rc_host_may_write_cod())) &&
 	    rc_cod_write_all() && rc_host_may_write_cod())
 		pr_err("configuration could not be written after a failure\n");
@@ -244,7 +255,7 @@ void rc_cfg_work_fn(struct work_struct *work)
 	 * master, which checks the drive itself (figure 15) before it
 	 * commits; the slave then adopts that configuration.
 	 */
-	if (changed && rc_host_may_configure(why) == -EREMOTE)
+	if (failed && rc_host_may_configure(why) == -EREMOTE)
 		rc_host_config_changed();
 	rc_note_recorded();
 	/* the protocol's view of which disks this node reaches */

@@ -667,6 +667,7 @@ int rc_member_reload_cod(u64 gen, u32 crc)
 	rc_cfg_undo_free(&undo);
 	rc.cod_crc = crc;
 	rc.cod_dirty = false;		/* the master's configuration wins */
+	rc_note_cod_states();
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		struct rc_ldev *ld = rc.lds[i];
 

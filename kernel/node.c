@@ -147,6 +147,7 @@ static struct {
 	/* published, read without host.lock */
 	unsigned long may_write;
 	unsigned long may_read;
+	unsigned long held;		/* ours in the table, not releasing */
 	ktime_t lease_end;		/* no data I/O from then on */
 	bool offline;			/* suspended or stopped on an error */
 	bool nexus;
@@ -172,7 +173,7 @@ static void rc_host_uevent(const char *what, const char *a, const char *b)
 
 static void rc_host_publish(void)
 {
-	unsigned long w = 0, r = 0;
+	unsigned long w = 0, r = 0, held = 0;
 	bool nexus = false, alone = false;
 	ktime_t lease = 0;
 	unsigned int i;
@@ -186,6 +187,8 @@ static void rc_host_publish(void)
 			u8 h = rc_node_holder(host.node, i);
 
 			WRITE_ONCE(host.holder[i], h);
+			if (h == host.self && !(host.releasing & BIT(i)))
+				held |= BIT(i);
 			/* the lease is the gate's to check, at every request */
 			if (rc_node_may_io(host.node, i, end ? end - 1 : now) &&
 			    !(host.releasing & BIT(i)))
@@ -200,6 +203,7 @@ static void rc_host_publish(void)
 	WRITE_ONCE(host.offline, host.started && (host.fatal || host.suspended));
 	WRITE_ONCE(host.alone, alone);
 	WRITE_ONCE(host.lease_end, lease);
+	WRITE_ONCE(host.held, held);
 	WRITE_ONCE(host.may_write, w);
 	WRITE_ONCE(host.may_read, r);
 	if (READ_ONCE(host.nexus) != nexus) {
@@ -221,8 +225,16 @@ enum rc_host_gate rc_host_gate(unsigned int ld, bool write)
 	unsigned long bits = write ? READ_ONCE(host.may_write) :
 			     READ_ONCE(host.may_read);
 
-	if (ld >= RC_MAX_LDS || !(bits & BIT(ld)))
-		return READ_ONCE(host.offline) ? RC_GATE_OFFLINE :
+	if (ld >= RC_MAX_LDS)
+		return RC_GATE_FENCED;
+	if (READ_ONCE(host.offline))
+		return RC_GATE_OFFLINE;
+	/*
+	 * Still ours in the table but not usable this instant (a
+	 * configuration being negotiated, our own reserve settling): wait.
+	 */
+	if (!(bits & BIT(ld)))
+		return READ_ONCE(host.held) & BIT(ld) ? RC_GATE_WAIT :
 		       RC_GATE_FENCED;
 	return rc_host_lease_runs() ? RC_GATE_OPEN : RC_GATE_WAIT;
 }
@@ -363,6 +375,7 @@ static void rc_host_lost(unsigned int ld)
 {
 	struct request_queue *q = host.queues[ld];
 
+	WRITE_ONCE(host.held, READ_ONCE(host.held) & ~BIT(ld));
 	WRITE_ONCE(host.may_write, READ_ONCE(host.may_write) & ~BIT(ld));
 	WRITE_ONCE(host.may_read, READ_ONCE(host.may_read) & ~BIT(ld));
 	if (!q)

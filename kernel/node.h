@@ -43,9 +43,10 @@ void rc_host_stop(void);
  * read) of logical drive @ld now?
  *  OPEN      it holds the drive's reservation, granted, or (reads) nobody
  *            holds it and the node is in nexus; and its lease runs
- *  WAIT      it may, but its lease lapsed (its heartbeat I/O is slow or it
- *            was frozen): try again in a moment, the next heartbeat renews
- *            it or the node learns it was killed
+ *  WAIT      it holds the drive, but may not do I/O this instant: its
+ *            lease lapsed (slow heartbeat I/O, a freeze: the next good
+ *            heartbeat renews it, or the node learns it was killed), or a
+ *            configuration is being negotiated: try again in a moment
  *  FENCED    another node holds it, or the node is not in nexus
  *  OFFLINE   this node is suspended (or its protocol node stopped)
  * OPEN for everything while the protocol node is not running (a node

@@ -178,6 +178,9 @@ struct rc_state {
 	struct rc_ldev *lds[RC_MAX_LDS];	/* running drives by number */
 	u32 cod_crc;			/* CRC of the COD copy in use */
 	bool cod_dirty;			/* changed, not written (not master) */
+	u8 cod_disk_state[RC_MAX_DISKS];	/* disk states of the COD on the
+						 * disks (written or adopted)
+						 */
 	void *cod_buf;			/* RC_COD_BYTES, contiguous; rc.lock */
 	struct workqueue_struct *io_wq;	/* request submission, retries */
 	struct workqueue_struct *cfg_wq;	/* COD rewrites after failures */
@@ -231,10 +234,11 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
 void rc_cfg_work_fn(struct work_struct *work);
 void rc_park_write(struct rc_cmd *cmd);		/* any context */
+void rc_note_cod_states(void);			/* rc.lock held */
 void rc_park_work_fn(struct work_struct *work);
 void rc_spare_work_fn(struct work_struct *work);
 void rc_poll_work_fn(struct work_struct *work);
-bool rc_sync_failures(void);
+bool rc_sync_failures(bool *failed);
 
 /* io.c: the data path */
 extern const struct blk_mq_ops rc_mq_ops;

@@ -52,6 +52,8 @@ struct Cluster::Node {
   SimTime base_true = 0;   // clock: local = base_local + (t - base_true)*rate
   uint64_t base_local_us = 0;
   SimTime delay_until = 0; // DelayWrites fault window
+  SimTime frozen_until = 0; // Freeze: none of its events runs before
+  SimTime hang_until = 0;   // HangIo: its I/O completes no earlier
   uint32_t delay_ms = 0;
   int inflight = 0;
   HostConfig cfg;                                    // the configuration this node's host keeps
@@ -194,6 +196,7 @@ void Cluster::crash(int n) {
   Node &x = *nodes_[n];
   fabric_.crash_node(n, rng_, tr_, sched_.now());
   x.up = false;
+  x.frozen_until = x.hang_until = 0;
   x.life++;
   x.inflight = 0;
   x.engine_ld = -1;
@@ -330,6 +333,8 @@ SimTime Cluster::io_latency(int n, IoOp op) {
     lat += rng_.range(5000, 40000);
   if (op == IoOp::Write && sched_.now() < x.delay_until)
     lat += (SimTime)x.delay_ms * 1000;
+  if (sched_.now() < x.hang_until)
+    lat += x.hang_until - sched_.now();
   return lat;
 }
 
@@ -449,11 +454,16 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     if (k == HostKind::Reserve) {
       if (a.status == RC_SCSI_GOOD) {
         stats_.grants++;
-        refresh_view(n);
+        for (int m = 0; m < (int)nodes_.size(); m++)
+          refresh_view(m);
         refresh_truth();
         checker_.on_grant(n, ld, views_, truth_);
-        if (x.release_cookie[ld] < a.cookie)
-          truth_.grants[ld] |= 1ull << n;
+        if (x.release_cookie[ld] < a.cookie) {
+          // Taken over: whoever held it before may not write it again.
+          if (truth_.grants[ld] & ~(1ull << n))
+            stats_.takeovers++;
+          truth_.grants[ld] = 1ull << n;
+        }
       } else {
         stats_.conflicts++;
       }
@@ -643,7 +653,8 @@ void Cluster::host_command(int n, HostKind k, int ld) {
       return;
     }
     stats_.io_accepted++;
-    refresh_view(n);
+    for (int m = 0; m < (int)nodes_.size(); m++)
+      refresh_view(m);
     refresh_truth();
     checker_.on_io_accepted(n, ld, views_, truth_);
     return;
@@ -697,12 +708,15 @@ void Cluster::on_fault(const Fault &f) {
   if (f.node >= 0)
     truth_.node[f.node].disturbed_at = now;
   Node *x = f.node >= 0 ? nodes_[f.node].get() : nullptr;
+  bool effect = true; // did the fault change anything (the stats count those)
   switch (f.kind) {
   case FaultKind::Crash:
+    effect = x->up;
     if (x->up)
       crash(f.node);
     break;
   case FaultKind::PowerOn:
+    effect = !x->up;
     if (!x->up)
       boot(f.node, false);
     break;
@@ -712,13 +726,29 @@ void Cluster::on_fault(const Fault &f) {
     sched_.after(f.span, EvKind::Start, f.node, x->life, 1);
     break;
   case FaultKind::CablePull:
+    effect = fabric_.cable(f.node, f.arg);
     fabric_.set_cable(f.node, f.arg, false);
     truth_.node[f.node].operator_suspend_ok = true;
     break;
   case FaultKind::CablePlug:
+    effect = !fabric_.cable(f.node, f.arg);
     fabric_.set_cable(f.node, f.arg, true);
     break;
+  case FaultKind::Freeze:
+    // Killed while frozen, it waits for the operator (the planned reset).
+    effect = x->up && now >= x->frozen_until;
+    if (effect) {
+      x->frozen_until = now + f.span;
+      truth_.node[f.node].operator_suspend_ok = true;
+    }
+    break;
+  case FaultKind::HangIo:
+    effect = x->up;
+    if (effect)
+      x->hang_until = std::max(x->hang_until, now + f.span);
+    break;
   case FaultKind::DiskFail:
+    effect = !fabric_.disk(f.arg).failed();
     fabric_.disk(f.arg).fail();
     // Every host with a path sees its data I/O to the disk fail (or the
     // SCSI layer take the device offline) within a moment.
@@ -728,9 +758,11 @@ void Cluster::on_fault(const Fault &f) {
                      (uint64_t)f.arg);
     break;
   case FaultKind::TornWrites:
+    effect = x->up;
     fabric_.arm_torn_writes(f.node, f.arg);
     break;
   case FaultKind::DelayWrites:
+    effect = x->up;
     x->delay_until = now + f.span;
     x->delay_ms = (uint32_t)f.arg;
     break;
@@ -743,11 +775,20 @@ void Cluster::on_fault(const Fault &f) {
     break;
   }
   }
+  if (effect && (int)f.kind < 16)
+    stats_.faults[(int)f.kind]++;
   refresh_truth();
 }
 
 void Cluster::on_event(const Event &e) {
   stats_.events++;
+  if (e.node >= 0 && e.node < (int)nodes_.size() && e.kind != EvKind::Start &&
+      sched_.now() < nodes_[e.node]->frozen_until) {
+    // Frozen: the event waits (its I/O completions too: the node's own
+    // threads are stopped); its clock runs on, so it wakes up late.
+    sched_.at(nodes_[e.node]->frozen_until, e.kind, e.node, e.incarnation, e.id);
+    return;
+  }
   switch (e.kind) {
   case EvKind::Tick: {
     Node &x = *nodes_[e.node];
@@ -781,12 +822,19 @@ void Cluster::on_event(const Event &e) {
     return;
   }
   case EvKind::Host: {
-    const HostCmd &h = s_.host[next_host_++];
-    on_host(h);
+    const size_t idx = next_host_++;
+    const HostCmd &h = s_.host[idx];
+    if (h.node >= 0 && sched_.now() < nodes_[h.node]->frozen_until)
+      sched_.at(nodes_[h.node]->frozen_until, EvKind::HostLate, h.node, 0, idx);
+    else
+      on_host(h);
     if (next_host_ < s_.host.size())
       sched_.at(s_.host[next_host_].t, EvKind::Host, -1, 0, next_host_);
     break;
   }
+  case EvKind::HostLate:
+    on_host(s_.host[e.id]);
+    break;
   case EvKind::Check:
     check_all(true);
     // Stop early once every fault and host command is behind us and the
@@ -867,6 +915,7 @@ void Cluster::refresh_view(int n) {
     }
     u8 r = rc_node_rebuilding_ld(x.lib);
     v.rebuilding_ld = r == 0xff ? -1 : r;
+    v.lease_running = !v.suspended && local_ms(n) < rc_node_lease_until(x.lib);
   }
   for (int d = 0; d < fabric_.ndisks(); d++)
     if (x.cfg.disk_state[d] == RC_DISK_FAILED)

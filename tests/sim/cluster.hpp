@@ -34,7 +34,10 @@ namespace rcsim {
 
 struct Stats {
   uint64_t events = 0, ios = 0, grants = 0, conflicts = 0, io_accepted = 0, io_refused = 0,
-           suspends = 0, restarts = 0, masters = 0, rebuilds = 0, commits = 0;
+           suspends = 0, restarts = 0, masters = 0, rebuilds = 0, commits = 0, takeovers = 0;
+  // per FaultKind: faults that changed something (a crash of a running
+  // node, a pull of a plugged cable, ...), not the plan's count
+  uint64_t faults[16] = {};
   SimTime ended = 0; // simulated time the run stopped at
 };
 

@@ -144,13 +144,25 @@ void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
   }
 }
 
+// A grant may take a drive from a node that can no longer write it: down,
+// cut off, suspended, or whose lease has run out by its own clock (a frozen
+// or killed holder: the fencing wait of fence.c).
 void Checker::on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
   for (size_t m = 0; m < v.size(); m++)
-    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m))
-      fail(t.now, node, fmt("Reserve(ld %d) granted while node %d still holds it", ld, (int)m));
+    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m) &&
+        v[m].lease_running)
+      fail(t.now, node,
+           fmt("Reserve(ld %d) granted while node %d still holds it (its lease runs)", ld,
+               (int)m));
 }
 
+// No data I/O is accepted by a node that does not hold the grant: after a
+// takeover the old holder's bit is gone (cluster.cpp), so a frozen holder
+// that wakes up and writes is caught here.
 void Checker::on_io_accepted(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
+  if (!(t.grants[ld] >> node & 1))
+    fail(t.now, node, fmt("accepted I/O to ld %d without holding it (taken over or never granted)",
+                          ld));
   for (size_t m = 0; m < v.size(); m++)
     if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m))
       fail(t.now, node, fmt("accepted I/O to ld %d reserved by node %d", ld, (int)m));

@@ -32,6 +32,7 @@ struct NodeView {
   int8_t holder[kMaxLds];  // reservation table: node id or -1
   int rebuilding_ld = -1;  // LD whose rebuild this node runs, -1 none
   uint64_t dead_disks = 0; // bit d: this node's host config marks d failed
+  bool lease_running = false; // its lease has not ended by its own clock
 
   NodeView() {
     for (auto &h : holder)

@@ -109,6 +109,7 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
     sum.restarts += r.stats.restarts;
     sum.rebuilds += r.stats.rebuilds;
     sum.commits += r.stats.commits;
+    sum.takeovers += r.stats.takeovers;
     for (int k = 0; k < 16; k++)
       faults[k] += r.faults[k];
     simulated += r.stats.ended;
@@ -154,12 +155,13 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
   printf("sim: %.1f s wall, %.1f h simulated, %llu events, %llu I/Os\n", secs, simulated / 3.6e9,
          (unsigned long long)sum.events, (unsigned long long)sum.ios);
   printf("sim: faults:");
-  for (int k = 0; k <= (int)FaultKind::ClockJump; k++)
+  for (int k = 0; k <= (int)FaultKind::HangIo; k++)
     printf(" %s %llu", fault_name((FaultKind)k), (unsigned long long)faults[k]);
   printf("\nsim: library actions: %llu reserve grants, %llu conflicts, %llu I/O accepted, "
-         "%llu suspends, %llu restarts, %llu rebuilds, %llu COD commits\n",
+         "%llu takeovers, %llu suspends, %llu restarts, %llu rebuilds, %llu COD commits\n",
          (unsigned long long)sum.grants, (unsigned long long)sum.conflicts,
-         (unsigned long long)sum.io_accepted, (unsigned long long)sum.suspends,
+         (unsigned long long)sum.io_accepted, (unsigned long long)sum.takeovers,
+         (unsigned long long)sum.suspends,
          (unsigned long long)sum.restarts, (unsigned long long)sum.rebuilds,
          (unsigned long long)sum.commits);
   printf("sim: %llu scenarios, %llu violations\n", (unsigned long long)count,

@@ -24,6 +24,10 @@ const char *fault_name(FaultKind k) {
     return "torn-writes";
   case FaultKind::DelayWrites:
     return "delay-writes";
+  case FaultKind::Freeze:
+    return "freeze";
+  case FaultKind::HangIo:
+    return "hang-io";
   case FaultKind::ClockJump:
     return "clock-jump";
   }
@@ -52,7 +56,7 @@ struct Weighted {
 static const Weighted kMix[] = {
     {FaultKind::Crash, 4},     {FaultKind::Reset, 4},      {FaultKind::CablePull, 4},
     {FaultKind::DiskFail, 2},  {FaultKind::TornWrites, 3}, {FaultKind::DelayWrites, 2},
-    {FaultKind::ClockJump, 2},
+    {FaultKind::ClockJump, 2}, {FaultKind::Freeze, 2},     {FaultKind::HangIo, 2},
 };
 
 static FaultKind pick_kind(Rng &r, const ScenarioParams &p) {
@@ -167,6 +171,22 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
       break;
     case FaultKind::ClockJump:
       f.arg = (int32_t)r.range(0, 2 * (uint64_t)p.max_skew_ppm) - p.max_skew_ppm;
+      s.faults.push_back(f);
+      break;
+    case FaultKind::Freeze: {
+      // Shorter and longer than the detection time: a frozen holder is
+      // either back in time or fenced.  The operator resets it after.
+      f.span = r.range(500000, 12000000);
+      s.faults.push_back(f);
+      Fault op = f;
+      op.kind = FaultKind::Reset;
+      op.t = f.t + f.span + r.range(1000000, 3000000);
+      op.span = 200000;
+      s.faults.push_back(op);
+      break;
+    }
+    case FaultKind::HangIo:
+      f.span = r.range(500000, 8000000);
       s.faults.push_back(f);
       break;
     case FaultKind::PowerOn:

@@ -26,6 +26,9 @@ enum class FaultKind : uint8_t {
   TornWrites,  // the node's next writes transfer a strict prefix, abort
   DelayWrites, // the node's writes take much longer for a while
   ClockJump,   // the node's clock rate changes (skew)
+  Freeze,      // the node stops for span (SIGSTOP, a hung kernel): no event
+               // of it runs, its I/O waits; then it goes on, its clock jumped
+  HangIo,      // every I/O the node issues for span hangs until its end
 };
 
 struct Fault {
@@ -33,7 +36,7 @@ struct Fault {
   FaultKind kind;
   int node = -1;
   int arg = 0;      // channel, disk, write count, rate in ppm
-  SimTime span = 0; // DelayWrites: how long; Reset: down time
+  SimTime span = 0; // DelayWrites, Freeze, HangIo: how long; Reset: down time
 };
 
 enum class HostKind : uint8_t { Reserve, Release, Io, Rebuild };

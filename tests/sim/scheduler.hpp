@@ -27,6 +27,7 @@ enum class EvKind : uint8_t {
   Start,   // the host (re)starts the node's library
   Rebuild, // the node's rebuild engine makes progress
   Notice,  // the node's host notices a dead disk (id = disk)
+  HostLate, // a host command that arrived while its node was frozen (id)
 };
 
 struct Event {

@@ -348,3 +348,54 @@ def scenario_kill_resume(name):
 
 SCENARIOS = [scenario_slave_crash, scenario_master_crash, scenario_fast_reset,
              scenario_pause_fence, scenario_kill_resume]
+
+
+NO_FALSE_KILL_S = int(os.environ.get("RC_NO_FALSE_KILL_S", "300"))
+
+
+def scenario_no_false_kill(name):
+    """Saturating verified I/O on every node (and so on the host's cores, three TCG guests on
+    two) for NO_FALSE_KILL_S seconds with the default timeouts: nobody is declared failed,
+    nobody suspended, and every node's fio verifies what it wrote."""
+    with Cluster(name, nodes=3) as c:
+        start3(c)
+        drives = {0: ("a", 1, (0, 3)), 1: ("b", 1, (1, 4)), 2: ("c", 1, (2, 5))}
+        devs = {i: make_drive(c, 2, n, level=lv, disks=d, size="48M")
+                for i, (n, lv, d) in drives.items()}
+        for i, (n, _, _) in drives.items():
+            Cluster.ctl_ok(c.node(i), "reserve", n)
+        for i, dev in devs.items():
+            c.node(i).check(
+                f"fio --name=v --filename={dev} --ioengine=libaio --direct=1 --rw=randwrite "
+                f"--bs=4k --iodepth=16 --size=40M --verify=crc32c --verify_backlog=256 "
+                f"--time_based --runtime={NO_FALSE_KILL_S} --output=/tmp/fio.out "
+                f"> /tmp/fio.err 2>&1; echo $? > /tmp/fio.rc &")
+        t0, worst = time.time(), 0
+        while time.time() - t0 < NO_FALSE_KILL_S:
+            time.sleep(15)
+            for n in c.node_list(c.node(2)).values():
+                if not n["self"] and n["heartbeat_age_ms"] is not None:
+                    worst = max(worst, n["heartbeat_age_ms"])
+        errors = []
+        for i in c.ids:
+            vm = c.node(i)
+            vm.check("while [ ! -s /tmp/fio.rc ]; do sleep 1; done", timeout=600)
+            rc = int(vm.check("cat /tmp/fio.rc"))
+            if rc:
+                errors.append(f"node {i}: fio failed (rc={rc}):\n" +
+                              vm.check("tail -5 /tmp/fio.err /tmp/fio.out"))
+            con = vm.console()
+            if re.search(r"is FAILED_SLAVE|suspended \(", con):
+                errors.append(f"node {i}: " + "; ".join(
+                    ln for ln in con.splitlines() if re.search(r"FAILED_SLAVE|suspended", ln)))
+            me = c.self_of(c.node_list(vm))
+            if me["info"] != "Completed_Startup" or me["suspended"]:
+                errors.append(f"node {i} after the run: {me}")
+        print(f"     no_false_kill: {NO_FALSE_KILL_S} s of verified writes on three nodes; "
+              f"the master saw heartbeat ages up to {worst} ms", flush=True)
+        if errors:
+            raise Fail("\n".join(errors))
+        no_kernel_problems(c)
+
+
+SCENARIOS.append(scenario_no_false_kill)

@@ -6,7 +6,9 @@ SCSI channels (two virtio-scsi HBAs in each VM, the same disks on the same chann
 sharing SCSI buses. The walk-through: the nodes start together and elect the highest ID as
 master, a drive created on the master appears on every node, node 1 reserves it and writes
 files on ext4, node 0 is refused (reads, writes, opening for writing), node 1 releases, node 0
-reserves it and reads every file back. Each step says what it shows and why, prints the real
+reserves it and reads every file back; node 1 takes it again, writes and is killed: the master
+declares it failed, node 0 takes the drive over once node 1 is fenced and reads every file
+back, and node 1 boots again and rejoins as a slave. Each step says what it shows and why, prints the real
 commands and their output, and the demo stops with a non-zero exit at the first step that does
 not do what it says. Ends with `demo: 3 nodes, all steps passed`.
 Scratch files: $RC_VM_DIR (default /tmp/rc-vm); run/demo-nN/console.log is node N's kernel log.
@@ -187,10 +189,62 @@ def walk(c, n0, n1, n2):
     run(n0, "umount /mnt/shared && raidclusterctl release shared")
     run(n0, "cat /proc/raidcluster")
 
+    narrate("Node 1 holds the drive, writes, and dies", """
+        Node 1 reserves the drive again, writes one more file and records its checksum; then its
+        server is switched off without warning (its qemu is killed: no shutdown, no release).
+        The master misses its heartbeats (4 of them, one a second), tests its own disk to rule
+        out its own cable, declares node 1 failed and writes a Node_Kill for it.""")
+    run(n1, "raidclusterctl reserve shared && mount /dev/rcl0 /mnt/shared && "
+            "dd if=/dev/urandom of=/mnt/shared/late.bin bs=1M count=4 2>/dev/null && sync && "
+            "cd /mnt/shared && md5sum random.bin hello.txt late.bin | tee /tmp/sums")
+    sums = n1.check("cat /tmp/sums")
+    n1.kill()
+    t_kill = time.time()
+    try:
+        n2.wait_console(r"node 1 is FAILED_SLAVE", 60)
+    except Exception as e:
+        fail(f"the master did not declare node 1 failed: {e}", n2)
+    print(f"\n   -> the master declared node 1 failed {time.time() - t_kill:.1f} s after it died")
+    run(n2, "dmesg | grep 'raidcluster: node 1' | tail -2")
+
+    narrate("A survivor takes the drive over and reads every file back", """
+        The dead node's drive is freed only once it is fenced: its kill is on the disks and
+        its lease (3 s) and the time for its last writes to land (1 s) are over, so it cannot
+        be writing any more. Node 0 then reserves the drive (it retries while the drive is
+        still fenced), resyncs the dirty regions of node 1's write-intent bitmap, and finds
+        every file, the one written just before the crash included.""")
+    end = time.time() + 60
+    while True:
+        rc, out = Cluster.ctl(n0, "reserve", "shared")
+        if rc == 0:
+            break
+        if time.time() > end:
+            fail(f"node 0 could not reserve the drive: {out}", n0)
+        time.sleep(0.3)
+    print(f"\n   node0# raidclusterctl reserve shared      (succeeded "
+          f"{time.time() - t_kill:.1f} s after node 1 died)")
+    n0.put("/tmp/sums", sums.encode())
+    run(n0, "mount /dev/rcl0 /mnt/shared && cd /mnt/shared && md5sum -c /tmp/sums")
+    run(n0, "umount /mnt/shared && raidclusterctl release shared")
+
+    narrate("The dead node comes back as a slave", """
+        Node 1's server boots again and loads the module: it joins the running cluster as a
+        slave of node 2 with a new incarnation, without any of its old reservations.""")
+    c.start(which=[1])
+    c.join_all(which=[1])
+    n1 = c.node(1)
+    view = c.wait_nexus(n1)
+    run(n1, "raidclusterctl node list")
+    me = c.self_of(view)
+    expect(me["state"] == "ACTIVE_SLAVE" and me["master"] == 2,
+           "node 1 is back as a slave of node 2", n1)
+
     narrate("Done", """
         Three nodes elected a master over the shared disks, agreed on one configuration, and a
         drive made on one node was used by two others in turn under its reservation: the node
-        without it was fenced, and the next holder read exactly what the first one wrote.""")
+        without it was fenced, and the next holder read exactly what the first one wrote. When
+        the holder died, a survivor took the drive over once the dead node was fenced and read
+        every file back; the dead node rejoined as a slave.""")
     for i, vm in ((0, n0), (1, n1), (2, n2)):
         problems = vm.kernel_problems(since_last=False)
         if problems:
