@@ -349,6 +349,14 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	if (n->master == id)
 		return;
 	/*
+	 * A claim our live master has killed is a dead master's last slot
+	 * (written before it learnt of its death, landing late): ignore it.
+	 */
+	if (n->master != RC_NO_NODE && n->master < RC_MAX_NODES &&
+	    rc_peer_live(n, n->master) && n->peers[n->master].slot_ok &&
+	    (n->peers[n->master].slot.kill_mask & (1u << id)))
+		return;
+	/*
 	 * Follow a live MASTER claim if we follow nobody, a dead node, a
 	 * node that is no master (the startup rule picked a booting node
 	 * that then joined an existing master), or a lower claimant.
@@ -694,10 +702,35 @@ static void rc_diag_timeouts(struct rc_node *n)
 {
 	unsigned int i;
 
+	/*
+	 * A deadline that passed while we ourselves were not running (a
+	 * freeze, our own I/O hanging: the lease ran out) says nothing of
+	 * the peer.  Judge nobody until a good heartbeat cycle renewed the
+	 * lease, then give every test a full reply time again.
+	 */
+	if (!rc_lease_valid(n)) {
+		n->stale = true;
+		return;
+	}
+	if (n->stale) {
+		n->stale = false;
+		for (i = 0; i < RC_MAX_NODES; i++)
+			if (n->peers[i].diag != RC_DIAG_IDLE)
+				n->peers[i].diag_deadline = n->now +
+							    n->p.reply_timeout_ms;
+		return;
+	}
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		struct rc_peer *pr = &n->peers[i];
 
-		if (pr->diag == RC_DIAG_IDLE || n->now < pr->diag_deadline)
+		/*
+		 * ... and only once a heartbeat cycle of ours issued after the
+		 * deadline has succeeded: our own I/O works, the silence is
+		 * the peer's (our I/O hanging for a while held our messages
+		 * and our reads of its answers too).
+		 */
+		if (pr->diag == RC_DIAG_IDLE || n->now < pr->diag_deadline ||
+		    rc_lease_end(n) - n->p.lease_ms < pr->diag_deadline)
 			continue;
 		/* Steps 830-845: comm test failed; 850: suspend it. */
 		pr->diag = RC_DIAG_IDLE;

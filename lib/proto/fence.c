@@ -38,6 +38,11 @@ u64 rc_lease_end(const struct rc_node *n)
 	return t + n->p.lease_ms;
 }
 
+bool rc_lease_valid(const struct rc_node *n)
+{
+	return n->now < rc_lease_end(n);
+}
+
 static void rc_fence_slot_landed(struct rc_node *n);
 
 /* The slot write issued at slot_issue_ms has ended on every channel. */

@@ -138,7 +138,7 @@ void rc_resv_preempt(struct rc_node *n, const struct rc_host_cmd *c)
 	u32 targets = rc_resv_targets(n);
 	struct rc_op *op;
 
-	if (!rc_nexus(n) || rc_resv_pending(n, c->ld)) {
+	if (!rc_nexus(n) || rc_resv_pending(n, c->ld) || !rc_lease_valid(n)) {
 		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
 		return;
 	}
@@ -202,6 +202,15 @@ void rc_resv_host(struct rc_node *n, const struct rc_host_cmd *c)
 		op->cookie = c->cookie;
 		rc_resv_send(n, op, RC_DCMD_RELEASE, targets);
 		rc_resv_settle(n, op);
+		return;
+	}
+	/*
+	 * A node whose lease ran out (it was frozen, its slot I/O hangs) has
+	 * a stale view: its table and whom it thinks alive may be seconds
+	 * old.  It takes nothing until a good heartbeat cycle renews it.
+	 */
+	if (!rc_lease_valid(n)) {
+		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);
 		return;
 	}
 	/*

@@ -531,6 +531,14 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 		}
 		return;
 	case RC_TAG_BOX_WRITE:
+		/*
+		 * A test of the master's (figure 8) waits for its answer from
+		 * the moment the command is on the disks: a write of ours that
+		 * hung for a while held the command back, not the peer.
+		 */
+		if (!error && n->peers[peer].diag != RC_DIAG_IDLE &&
+		    n->peers[peer].diag_deadline < n->now + n->p.reply_timeout_ms)
+			n->peers[peer].diag_deadline = n->now + n->p.reply_timeout_ms;
 		if (n->peers[peer].box_inflight)
 			n->peers[peer].box_inflight--;
 		if (!n->peers[peer].box_inflight)

@@ -51,7 +51,7 @@ struct Cluster::Node {
   int32_t ppm = 0;         // clock rate error
   SimTime base_true = 0;   // clock: local = base_local + (t - base_true)*rate
   uint64_t base_local_us = 0;
-  SimTime delay_until = 0; // DelayWrites fault window
+  SimTime delay_until = 0;  // DelayWrites fault window
   SimTime frozen_until = 0; // Freeze: none of its events runs before
   SimTime hang_until = 0;   // HangIo: its I/O completes no earlier
   uint32_t delay_ms = 0;
@@ -457,8 +457,11 @@ void Cluster::do_action(int n, const struct rc_action &a) {
         for (int m = 0; m < (int)nodes_.size(); m++)
           refresh_view(m);
         refresh_truth();
-        checker_.on_grant(n, ld, views_, truth_);
+        // A Reserve that completes after its host released the drive
+        // (the release went out first) grants nothing: the host never
+        // uses it.
         if (x.release_cookie[ld] < a.cookie) {
+          checker_.on_grant(n, ld, views_, truth_);
           // Taken over: whoever held it before may not write it again.
           if (truth_.grants[ld] & ~(1ull << n))
             stats_.takeovers++;
@@ -618,6 +621,12 @@ void Cluster::on_rebuild(int n) {
   Node &x = *nodes_[n];
   if (x.engine_ld < 0)
     return;
+  if (local_ms(n) >= rc_node_lease_until(x.lib)) {
+    // As the kernel's engine: no rebuild I/O without a lease (a node
+    // that woke up from a freeze waits for its heartbeat, or its kill).
+    sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
+    return;
+  }
   x.engine_permille += (uint32_t)rng_.range(200, 450);
   u8 ld = (u8)x.engine_ld;
   if (x.engine_permille >= 1000) {
@@ -744,8 +753,10 @@ void Cluster::on_fault(const Fault &f) {
     break;
   case FaultKind::HangIo:
     effect = x->up;
-    if (effect)
+    if (effect) {
       x->hang_until = std::max(x->hang_until, now + f.span);
+      truth_.node[f.node].operator_suspend_ok = true;
+    }
     break;
   case FaultKind::DiskFail:
     effect = !fabric_.disk(f.arg).failed();
@@ -940,12 +951,16 @@ void Cluster::refresh_truth() {
     NodeTruth &t = truth_.node[n];
     const Node &x = *nodes_[n];
     t.up = x.up;
+    t.frozen_until = x.frozen_until;
+    t.hang_until = x.hang_until;
     t.all_cables = fabric_.plugged_mask(n) == all;
     bool reach = fabric_.reaches_any(n);
     if (!reach && t.reaches_any)
       t.isolated_since = sched_.now();
     t.reaches_any = reach;
-    if (x.up && !x.suspended && x.engine_ld >= 0)
+    // a frozen engine writes nothing (the kernel's also stops at the lease)
+    if (x.up && !x.suspended && x.engine_ld >= 0 && sched_.now() >= x.frozen_until &&
+        local_ms(n) < rc_node_lease_until(x.lib))
       truth_.engines |= 1ull << n;
   }
 }

@@ -31,6 +31,23 @@ bool Checker::harmful(const std::vector<NodeView> *v, const Truth &t, int n) {
   return !(v && (*v)[n].suspended);
 }
 
+static const SimTime kWakeGrace = 2000000;
+
+bool Checker::awake(const Truth &t, int n) {
+  return t.node[n].up && t.now >= t.node[n].frozen_until + kWakeGrace;
+}
+
+SimTime Checker::last_disturbance(const Truth &t) {
+  SimTime last = t.last_fault;
+  for (const NodeTruth &nt : t.node) {
+    // a wake-up, or hung I/O coming back, disturbs like a fault
+    SimTime end = nt.frozen_until > nt.hang_until ? nt.frozen_until : nt.hang_until;
+    if (end && end <= t.now && end > last)
+      last = end;
+  }
+  return last;
+}
+
 void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
   // What the hosts physically run: one rebuild engine cluster-wide.
   uint64_t e = t.engines;
@@ -40,7 +57,8 @@ void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
   int rebuilders = 0, first = -1;
   for (size_t n = 0; n < v.size(); n++) {
     const NodeView &nv = v[n];
-    if (!t.node[n].up || nv.suspended)
+    // a frozen node's view is stale: its engine stopped with it
+    if (!awake(t, (int)n) || nv.suspended)
       continue;
     if (nv.rebuilding_ld >= 0) {
       if (rebuilders++ == 0)
@@ -78,7 +96,7 @@ void Checker::check_settled(const std::vector<NodeView> &v, const Truth &t) {
   for (int ld = 0; ld < kMaxLds; ld++) {
     int self = -1, ref = -1, refnode = -1;
     for (size_t n = 0; n < v.size(); n++) {
-      if (!harmful(&v, t, (int)n))
+      if (!harmful(&v, t, (int)n) || !awake(t, (int)n))
         continue;
       const NodeView &nv = v[n];
       if (nv.holder[ld] == (int)n) {
@@ -103,11 +121,12 @@ void Checker::check_settled(const std::vector<NodeView> &v, const Truth &t) {
 }
 
 void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
-  SimTime quiet = t.now - t.last_fault;
+  const SimTime last = last_disturbance(t);
+  SimTime quiet = t.now - last;
   if (quiet >= b_.converge) {
     int master = -1;
     for (size_t n = 0; n < v.size(); n++) {
-      if (!t.node[n].up || v[n].suspended || !v[n].master)
+      if (!awake(t, (int)n) || v[n].suspended || !v[n].master)
         continue;
       if (master >= 0)
         fail(t.now, (int)n,
@@ -117,20 +136,20 @@ void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
     }
     if (master >= 0)
       for (size_t n = 0; n < v.size(); n++)
-        if (t.node[n].up && !v[n].suspended && v[n].nexus && v[n].master_id != master)
+        if (awake(t, (int)n) && !v[n].suspended && v[n].nexus && v[n].master_id != master)
           fail(t.now, (int)n,
                fmt("in nexus with master %d, but the master is node %d", v[n].master_id, master));
   }
   for (size_t n = 0; n < v.size(); n++) {
     const NodeTruth &nt = t.node[n];
-    if (!nt.up)
+    if (!awake(t, (int)n))
       continue;
     if (!nt.reaches_any && !v[n].suspended && t.now - nt.isolated_since >= b_.suspend)
       fail(t.now, (int)n,
            fmt("lost every path and has not suspended itself within %.0f s", b_.suspend / 1e6));
     if (!nt.all_cables)
       continue;
-    SimTime since = t.now - (nt.disturbed_at > t.last_fault ? nt.disturbed_at : t.last_fault);
+    SimTime since = t.now - (nt.disturbed_at > last ? nt.disturbed_at : last);
     if (since < b_.nexus)
       continue;
     if (v[n].suspended && nt.operator_suspend_ok)
@@ -149,11 +168,9 @@ void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
 // or killed holder: the fencing wait of fence.c).
 void Checker::on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
   for (size_t m = 0; m < v.size(); m++)
-    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m) &&
-        v[m].lease_running)
+    if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m) && v[m].lease_running)
       fail(t.now, node,
-           fmt("Reserve(ld %d) granted while node %d still holds it (its lease runs)", ld,
-               (int)m));
+           fmt("Reserve(ld %d) granted while node %d still holds it (its lease runs)", ld, (int)m));
 }
 
 // No data I/O is accepted by a node that does not hold the grant: after a
@@ -161,8 +178,8 @@ void Checker::on_grant(int node, int ld, const std::vector<NodeView> &v, const T
 // that wakes up and writes is caught here.
 void Checker::on_io_accepted(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
   if (!(t.grants[ld] >> node & 1))
-    fail(t.now, node, fmt("accepted I/O to ld %d without holding it (taken over or never granted)",
-                          ld));
+    fail(t.now, node,
+         fmt("accepted I/O to ld %d without holding it (taken over or never granted)", ld));
   for (size_t m = 0; m < v.size(); m++)
     if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m))
       fail(t.now, node, fmt("accepted I/O to ld %d reserved by node %d", ld, (int)m));

@@ -24,14 +24,14 @@ namespace rcsim {
 constexpr int kMaxLds = 32;
 
 struct NodeView {
-  bool up = false;         // running (not crashed or powered off)
-  bool suspended = false;  // the library suspended itself / was killed
-  bool master = false;     // believes it is the master
-  bool nexus = false;      // startup complete: master, or NEXUS slave
-  int master_id = -1;      // the master it believes in, -1 none
-  int8_t holder[kMaxLds];  // reservation table: node id or -1
-  int rebuilding_ld = -1;  // LD whose rebuild this node runs, -1 none
-  uint64_t dead_disks = 0; // bit d: this node's host config marks d failed
+  bool up = false;            // running (not crashed or powered off)
+  bool suspended = false;     // the library suspended itself / was killed
+  bool master = false;        // believes it is the master
+  bool nexus = false;         // startup complete: master, or NEXUS slave
+  int master_id = -1;         // the master it believes in, -1 none
+  int8_t holder[kMaxLds];     // reservation table: node id or -1
+  int rebuilding_ld = -1;     // LD whose rebuild this node runs, -1 none
+  uint64_t dead_disks = 0;    // bit d: this node's host config marks d failed
   bool lease_running = false; // its lease has not ended by its own clock
 
   NodeView() {
@@ -48,6 +48,8 @@ struct NodeTruth {
   SimTime disturbed_at = 0;         // last fault touching this node or boot
   bool operator_suspend_ok = false; // a cable of it was pulled since boot:
                                     // it may wait suspended for the operator
+  SimTime frozen_until = 0;         // Freeze: it runs nothing before
+  SimTime hang_until = 0;           // HangIo: its I/O waits until
 };
 
 struct Truth {
@@ -111,6 +113,10 @@ private:
   void fail(SimTime t, int node, std::string what);
   // A node that can still touch data: up, not suspended, some path.
   static bool harmful(const std::vector<NodeView> *v, const Truth &t, int n);
+  // Running and not frozen (nor just woken: a heartbeat to see the news).
+  static bool awake(const Truth &t, int n);
+  // The last fault, or the last wake-up of a frozen node.
+  static SimTime last_disturbance(const Truth &t);
 
   Bounds b_;
   std::vector<Violation> viol_;

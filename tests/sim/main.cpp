@@ -161,9 +161,8 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
          "%llu takeovers, %llu suspends, %llu restarts, %llu rebuilds, %llu COD commits\n",
          (unsigned long long)sum.grants, (unsigned long long)sum.conflicts,
          (unsigned long long)sum.io_accepted, (unsigned long long)sum.takeovers,
-         (unsigned long long)sum.suspends,
-         (unsigned long long)sum.restarts, (unsigned long long)sum.rebuilds,
-         (unsigned long long)sum.commits);
+         (unsigned long long)sum.suspends, (unsigned long long)sum.restarts,
+         (unsigned long long)sum.rebuilds, (unsigned long long)sum.commits);
   printf("sim: %llu scenarios, %llu violations\n", (unsigned long long)count,
          (unsigned long long)viol);
   *violations = viol;

@@ -185,10 +185,18 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
       s.faults.push_back(op);
       break;
     }
-    case FaultKind::HangIo:
+    case FaultKind::HangIo: {
+      // A hang longer than the detection time gets the node killed: the
+      // operator resets it after, as for a freeze.
       f.span = r.range(500000, 8000000);
       s.faults.push_back(f);
+      Fault op = f;
+      op.kind = FaultKind::Reset;
+      op.t = f.t + f.span + r.range(1000000, 3000000);
+      op.span = 200000;
+      s.faults.push_back(op);
       break;
+    }
     case FaultKind::PowerOn:
     case FaultKind::CablePlug:
       break;

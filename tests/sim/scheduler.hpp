@@ -18,15 +18,15 @@
 namespace rcsim {
 
 enum class EvKind : uint8_t {
-  Tick,    // node timer: hand the node its (skewed) clock
-  IoDone,  // a submitted I/O completes; id = I/O number
-  Fault,   // a planned fault; id = index into the fault plan
-  Host,    // a host command arrives; id = index into the host plan
-  Check,   // periodic liveness check point
-  Config,  // the host finished a configuration step (COD, adopt, commit)
-  Start,   // the host (re)starts the node's library
-  Rebuild, // the node's rebuild engine makes progress
-  Notice,  // the node's host notices a dead disk (id = disk)
+  Tick,     // node timer: hand the node its (skewed) clock
+  IoDone,   // a submitted I/O completes; id = I/O number
+  Fault,    // a planned fault; id = index into the fault plan
+  Host,     // a host command arrives; id = index into the host plan
+  Check,    // periodic liveness check point
+  Config,   // the host finished a configuration step (COD, adopt, commit)
+  Start,    // the host (re)starts the node's library
+  Rebuild,  // the node's rebuild engine makes progress
+  Notice,   // the node's host notices a dead disk (id = disk)
   HostLate, // a host command that arrived while its node was frozen (id)
 };
 

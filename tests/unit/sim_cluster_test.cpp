@@ -251,10 +251,11 @@ TEST(SimCluster, PlantedDuplicateReservationIsCaught) {
   c.rogue_restart_blind(0);
   c.run_until(30000000);
   // The blind node sees no reservation anywhere and grants its host the
-  // drive node 2 holds; its host then writes to it.
+  // drive node 2 holds; its host then writes to it, and so does node 2's.
   c.host_command(0, HostKind::Reserve, 0);
   c.run_until(33000000);
   c.host_command(0, HostKind::Io, 0);
+  c.host_command(2, HostKind::Io, 0);
   EXPECT_TRUE(mentions(c.violations(), "still holds")) << dump(c.violations());
   EXPECT_TRUE(mentions(c.violations(), "accepted I/O")) << dump(c.violations());
 }

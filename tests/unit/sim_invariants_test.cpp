@@ -97,9 +97,29 @@ TEST(SimInvariants, DisagreeingTablesOnceSettled) {
 TEST(SimInvariants, DoubleGrantWhileHolderAlive) {
   World w(2);
   w.t.grants[0] = 1 << 0;
+  w.v[0].lease_running = true;
   Checker c;
   c.on_grant(1, 0, w.v, w.t);
   EXPECT_TRUE(mentions(c, "still holds"));
+}
+
+// A holder whose lease ended (frozen, killed) may be taken over...
+TEST(SimInvariants, GrantAfterHolderLeaseEndedIsFine) {
+  World w(2);
+  w.t.grants[0] = 1 << 0;
+  w.v[0].lease_running = false;
+  Checker c;
+  c.on_grant(1, 0, w.v, w.t);
+  EXPECT_TRUE(c.violations().empty());
+}
+
+// ... but it may not write the drive after that.
+TEST(SimInvariants, IoOfATakenOverHolderIsCaught) {
+  World w(2);
+  w.t.grants[0] = 1 << 1; // node 1 took it over
+  Checker c;
+  c.on_io_accepted(0, 0, w.v, w.t);
+  EXPECT_TRUE(mentions(c, "without holding it"));
 }
 
 TEST(SimInvariants, GrantAfterHolderSuspendedIsFine) {
