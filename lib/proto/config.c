@@ -459,6 +459,13 @@ static void rc_commit(struct rc_node *n, const u8 *wire)
 	rc_emit(n, &a);
 }
 
+/* The proposal received (n->neg) was built on another configuration. */
+static bool rc_neg_stale(const struct rc_node *n)
+{
+	return n->neg.generation != n->cfg.generation ||
+	       n->neg.cod_crc != n->cfg.cod_crc;
+}
+
 /*
  * A slave proposes drives dead.  With one drive per channel figure 15
  * cannot tell the slave's cable from the drive, so the master asks the
@@ -481,10 +488,23 @@ static void rc_verify_next(struct rc_node *n)
 		rc_emit(n, &a);
 		return;
 	}
-	if (rc_is_master(n))
-		rc_commit(n, n->neg_wire_in);
-	else
+	if (!rc_is_master(n)) {
 		rc_reply_commit(n, RC_NEG_OK);	/* dead for us too */
+		return;
+	}
+	/*
+	 * Checked again now: a change of ours may have been committed while
+	 * the drives were tested.  A proposal built on an older
+	 * configuration would undo it (its whole disk table is written):
+	 * refused; the slave adopts ours first and proposes again.
+	 */
+	if (n->commit_pending || rc_neg_stale(n)) {
+		n->commit_for_peer = false;
+		n->peers[n->commit_from].repush = true;
+		rc_reply(n, n->commit_from, &n->commit_req, RC_SCSI_BUSY, NULL, 0);
+		return;
+	}
+	rc_commit(n, n->neg_wire_in);
 }
 
 static void rc_verify_start(struct rc_node *n)
@@ -717,6 +737,17 @@ void rc_config_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 	if (n->neg.flags & RC_NEGF_PROPOSAL) {
 		if (!rc_nexus(n)) {
 			rc_reply_msg(n, from, m, RC_SCSI_CHECK_CONDITION, NULL, 0);
+			return;
+		}
+		/*
+		 * A proposal built on an older configuration than ours would
+		 * undo what was committed since (its whole disk table is
+		 * written): refused; the slave adopts ours first (we push it
+		 * again) and proposes what is still true then.
+		 */
+		if (rc_is_master(n) && rc_neg_stale(n)) {
+			n->peers[from].repush = true;
+			rc_reply_msg(n, from, m, RC_SCSI_BUSY, NULL, 0);
 			return;
 		}
 		n->commit_for_peer = true;

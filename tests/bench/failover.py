@@ -75,10 +75,10 @@ def one_failover(c, dev):
 def false_kills(c, devs, seconds):
     for i, dev in devs.items():
         c.node(i).check(
-            f"fio --name=v --filename={dev} --ioengine=libaio --direct=1 --rw=randwrite "
+            f"(fio --name=v --filename={dev} --ioengine=libaio --direct=1 --rw=randwrite "
             f"--bs=4k --iodepth=16 --size=40M --verify=crc32c --time_based "
             f"--runtime={seconds} --output=/tmp/fio.out > /tmp/fio.err 2>&1; "
-            "echo $? > /tmp/fio.rc &")
+            "echo $? > /tmp/fio.rc) > /dev/null 2>&1 &")
     before = {i: c.node(i).console() for i in c.ids}
     time.sleep(seconds)
     kills = 0

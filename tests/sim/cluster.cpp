@@ -59,6 +59,7 @@ struct Cluster::Node {
   HostConfig cfg;                                    // the configuration this node's host keeps
   uint64_t local_failed = 0;                         // disks its host marked failed on I/O errors
   std::map<uint64_t, std::pair<HostKind, int>> cmds; // cookie -> command
+  std::map<uint64_t, SimTime> cmd_at;                // cookie -> when submitted
   // Cookie of the last Release per drive (cookies grow): a Reserve that
   // completes after a later Release of its host grants nothing.
   uint64_t release_cookie[RC_MAX_LDS] = {};
@@ -205,6 +206,7 @@ void Cluster::crash(int n) {
     if (c.second.first == HostKind::Reserve || c.second.first == HostKind::Release)
       resv_pending_--;
   x.cmds.clear();
+  x.cmd_at.clear();
   x.config_steps.clear();
   for (auto &g : truth_.grants)
     g &= ~(1ull << n);
@@ -277,6 +279,15 @@ void Cluster::apply_negotiated(int n, const struct rc_wire_negotiate *w, bool co
     }
   for (int l = 0; l < s_.shape.lds; l++)
     x.cfg.ld_state[l] = w->logical_drives[l].state;
+  if (commit && gen < x.cfg.generation) {
+    // A slave's proposal built on an older configuration would undo what
+    // the master committed since (a disk failed meanwhile back online).
+    char what[128];
+    snprintf(what, sizeof(what),
+             "committed a proposal built on generation %llu, older than its own %llu",
+             (unsigned long long)gen, (unsigned long long)x.cfg.generation);
+    checker_.report(sched_.now(), n, what);
+  }
   if (commit) {
     // The COD writer numbers the new configuration: one past anything
     // this node has seen, so every reader picks it over older copies.
@@ -318,9 +329,10 @@ void Cluster::submit_config_change(int n) {
   int rc = rc_node_host_cmd(x.lib, local_ms(n), &c);
   RCSIM_EV(tr_, sched_.now(), T_HOST, n, 99, (uint64_t)rc, "node %d host: config change -> %d", n,
            rc);
-  if (rc == 0)
+  if (rc == 0) {
     x.cmds[c.cookie] = {HostKind::Rebuild /* unused */, -1};
-  else
+    x.cmd_at[c.cookie] = sched_.now();
+  } else
     sched_.after(rng_.range(500000, 1500000), EvKind::Notice, n, x.life, kRetryConfig);
 }
 
@@ -439,6 +451,7 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     HostKind k = it->second.first;
     int ld = it->second.second;
     x.cmds.erase(it);
+    x.cmd_at.erase(a.cookie);
     RCSIM_EV(tr_, now, T_COMPLETE, n, (uint64_t)k, a.status,
              "node %d: host %s ld %d completes with status 0x%02x", n,
              ld < 0 ? "config-change" : host_name(k), ld, a.status);
@@ -528,6 +541,7 @@ void Cluster::do_action(int n, const struct rc_action &a) {
       if (c.second.first == HostKind::Reserve || c.second.first == HostKind::Release)
         resv_pending_--;
     x.cmds.clear();
+    x.cmd_at.clear();
     RCSIM_EV(tr_, now, T_ACTION, n, a.type, x.inflight,
              "node %d: restart requested (%d I/Os to drain)", n, x.inflight);
     if (x.inflight == 0)
@@ -685,6 +699,7 @@ void Cluster::host_command(int n, HostKind k, int ld) {
            ld, rc);
   if (rc == 0) {
     x.cmds[c.cookie] = {k, ld};
+    x.cmd_at[c.cookie] = now;
     if (k == HostKind::Reserve || k == HostKind::Release) {
       resv_pending_++;
       last_resv_cmd_ = now;
@@ -975,6 +990,27 @@ void Cluster::check_all(bool periodic) {
         sched_.now() - truth_.last_fault >= b.converge + b.fence)
       checker_.check_settled(views_, truth_);
     checker_.check_liveness(views_, truth_);
+    // Liveness of host commands: every one completes within a bound once
+    // the faults stopped (a command nobody ever answers hangs its host).
+    const SimTime last = Checker::last_disturbance(truth_);
+    for (int n = 0; n < (int)nodes_.size(); n++) {
+      const Node &x = *nodes_[n];
+      if (!x.up || x.suspended || x.restarting || !Checker::awake(truth_, n))
+        continue;
+      for (const auto &c : x.cmds) {
+        auto at = x.cmd_at.find(c.first);
+        SimTime from = at == x.cmd_at.end() ? 0 : at->second;
+        if (from < last)
+          from = last;
+        if (sched_.now() - from >= b.command) {
+          char what[128];
+          snprintf(what, sizeof(what), "host %s ld %d not completed %.0f s after the last fault",
+                   c.second.second < 0 ? "config-change" : host_name(c.second.first),
+                   c.second.second, b.command / 1e6);
+          checker_.report(sched_.now(), n, what);
+        }
+      }
+    }
   }
   for (size_t i = before; i < checker_.violations().size(); i++) {
     const Violation &v = checker_.violations()[i];

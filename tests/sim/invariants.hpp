@@ -74,6 +74,9 @@ struct Bounds {
                                 // a heartbeat to read the master's table)
   SimTime nexus = 15000000;     // a live healthy node reaches NEXUS within
   SimTime suspend = 10000000;   // an isolated node suspends within
+  SimTime command = 20000000;   // a host command completes within, once
+                                // faults stop (reserve retries, fences,
+                                // a negotiation, a commit)
   SimTime dead_grace = 2000000; // a node in nexus may mark a healthy disk dead
                                 // this long (while its cable check runs)
 };
@@ -86,6 +89,10 @@ struct Violation {
 
 class Checker {
 public:
+  // Running and not frozen (nor just woken: a heartbeat to see the news).
+  static bool awake(const Truth &t, int n);
+  // The last fault, or the last wake-up of a frozen node.
+  static SimTime last_disturbance(const Truth &t);
   explicit Checker(Bounds b = Bounds()) : b_(b) {}
 
   // Every step: the safety properties that hold at all times.
@@ -113,10 +120,6 @@ private:
   void fail(SimTime t, int node, std::string what);
   // A node that can still touch data: up, not suspended, some path.
   static bool harmful(const std::vector<NodeView> *v, const Truth &t, int n);
-  // Running and not frozen (nor just woken: a heartbeat to see the news).
-  static bool awake(const Truth &t, int n);
-  // The last fault, or the last wake-up of a frozen node.
-  static SimTime last_disturbance(const Truth &t);
 
   Bounds b_;
   std::vector<Violation> viol_;

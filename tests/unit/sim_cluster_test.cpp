@@ -240,6 +240,22 @@ TEST(SimCluster, PlantedSecondMasterIsCaught) {
   EXPECT_TRUE(mentions(c.violations(), "two masters")) << dump(c.violations());
 }
 
+// The liveness of host commands: a command that never completes is
+// caught.  A frozen node's own commands wait with it; here node 0 is frozen
+// for good (its commands can never complete) and the bound is short.
+TEST(SimCluster, HostCommandThatNeverCompletesIsCaught) {
+  Scenario s = quiet(3, 60000000);
+  s.faults.push_back(Fault{12000000, FaultKind::HangIo, 0, 0, 40000000});
+  Bounds b;
+  b.command = 5000000;
+  Trace tr;
+  Cluster c(s, tr, b);
+  c.run_until(12500000);
+  c.host_command(0, HostKind::Reserve, 1);
+  c.run();
+  EXPECT_TRUE(mentions(c.violations(), "not completed")) << dump(c.violations());
+}
+
 TEST(SimCluster, PlantedDuplicateReservationIsCaught) {
   Scenario s = quiet(3, 60000000);
   Trace tr;

@@ -366,10 +366,10 @@ def scenario_no_false_kill(name):
             Cluster.ctl_ok(c.node(i), "reserve", n)
         for i, dev in devs.items():
             c.node(i).check(
-                f"fio --name=v --filename={dev} --ioengine=libaio --direct=1 --rw=randwrite "
+                f"(fio --name=v --filename={dev} --ioengine=libaio --direct=1 --rw=randwrite "
                 f"--bs=4k --iodepth=16 --size=40M --verify=crc32c --verify_backlog=256 "
                 f"--time_based --runtime={NO_FALSE_KILL_S} --output=/tmp/fio.out "
-                f"> /tmp/fio.err 2>&1; echo $? > /tmp/fio.rc &")
+                f"> /tmp/fio.err 2>&1; echo $? > /tmp/fio.rc) > /dev/null 2>&1 &")
         t0, worst = time.time(), 0
         while time.time() - t0 < NO_FALSE_KILL_S:
             time.sleep(15)
