@@ -958,10 +958,19 @@ void Cluster::refresh_truth() {
   const uint32_t all = (1u << fabric_.channels()) - 1;
   truth_.engines = 0;
   truth_.cod_dead = 0;
-  for (const HostConfig &c : cod_)
-    for (int d = 0; d < fabric_.ndisks(); d++)
-      if (c.disk_state[d] == RC_DISK_FAILED)
+  if (cod_failed_.size() < cod_.size())
+    cod_failed_.resize(cod_.size(), 0);
+  for (size_t i = 0; i < cod_.size(); i++) {
+    const HostConfig &c = cod_[i];
+    for (int d = 0; d < fabric_.ndisks(); d++) {
+      if (c.disk_state[d] == RC_DISK_FAILED) {
         truth_.cod_dead |= 1ull << d;
+        cod_failed_[i] |= 1ull << d;
+      } else if (cod_failed_[i] >> d & 1) {
+        truth_.cod_revived |= 1ull << d;
+      }
+    }
+  }
   for (int n = 0; n < (int)nodes_.size(); n++) {
     NodeTruth &t = truth_.node[n];
     const Node &x = *nodes_[n];

@@ -122,6 +122,7 @@ private:
   std::vector<NodeView> views_;
   Truth truth_;
   std::vector<HostConfig> cod_;                   // per disk: the COD copy on it
+  std::vector<uint64_t> cod_failed_;              // per copy: disks it ever marked failed
   std::map<uint64_t, struct rc_action> act_copy_; // I/O id -> its action
   size_t next_fault_ = 0, next_host_ = 0;
   SimTime last_resv_cmd_ = 0;

@@ -88,6 +88,11 @@ void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
            fmt("in nexus with healthy disk(s) 0x%llx marked dead", (unsigned long long)wrong));
   }
   // The cluster's configuration on disk: only really failed disks dead.
+  if (t.cod_revived)
+    fail(t.now, -1,
+         fmt("a COD copy marks disk(s) 0x%llx online again after it recorded them failed "
+             "(no rebuild)",
+             (unsigned long long)t.cod_revived));
   if (uint64_t wrong = t.cod_dead & ~t.failed_disks)
     fail(t.now, -1, fmt("the COD marks healthy disk(s) 0x%llx dead", (unsigned long long)wrong));
 }

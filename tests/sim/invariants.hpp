@@ -64,6 +64,10 @@ struct Truth {
   uint64_t engines = 0;
   // bit d: some COD copy on the disks marks disk d failed
   uint64_t cod_dead = 0;
+  // bit d: some COD copy marked disk d FAILED and a later write of that
+  // copy marked it ONLINE again (the simulator replaces no disk, so no
+  // rebuild can ever bring one back)
+  uint64_t cod_revived = 0;
 };
 
 struct Bounds {

@@ -84,6 +84,14 @@ TEST(SimInvariants, DuplicateReservationOnceSettled) {
   EXPECT_TRUE(mentions(c, "reserved by both"));
 }
 
+TEST(SimInvariants, FailedDiskOnlineAgainIsCaught) {
+  World w(2);
+  w.t.cod_revived = 1u << 3;
+  Checker c;
+  c.check_step(w.v, w.t);
+  EXPECT_TRUE(mentions(c, "online again"));
+}
+
 TEST(SimInvariants, DisagreeingTablesOnceSettled) {
   World w(3);
   w.v[0].holder[2] = 0;
