@@ -77,6 +77,17 @@ static FaultKind pick_kind(Rng &r, const ScenarioParams &p) {
   }
 }
 
+// @f lasts f.span; 1-3 s after its end the operator resets the node (one
+// the fault got killed waits suspended for a human).
+static void push_with_operator_reset(std::vector<Fault> &faults, const Fault &f, Rng &r) {
+  faults.push_back(f);
+  Fault op = f;
+  op.kind = FaultKind::Reset;
+  op.t = f.t + f.span + r.range(1000000, 3000000);
+  op.span = 200000;
+  faults.push_back(op);
+}
+
 Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
   Rng r(seed);
   Scenario s;
@@ -173,30 +184,17 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
       f.arg = (int32_t)r.range(0, 2 * (uint64_t)p.max_skew_ppm) - p.max_skew_ppm;
       s.faults.push_back(f);
       break;
-    case FaultKind::Freeze: {
+    case FaultKind::Freeze:
       // Shorter and longer than the detection time: a frozen holder is
-      // either back in time or fenced.  The operator resets it after.
+      // either back in time or fenced.
       f.span = r.range(500000, 12000000);
-      s.faults.push_back(f);
-      Fault op = f;
-      op.kind = FaultKind::Reset;
-      op.t = f.t + f.span + r.range(1000000, 3000000);
-      op.span = 200000;
-      s.faults.push_back(op);
+      push_with_operator_reset(s.faults, f, r);
       break;
-    }
-    case FaultKind::HangIo: {
-      // A hang longer than the detection time gets the node killed: the
-      // operator resets it after, as for a freeze.
+    case FaultKind::HangIo:
+      // A hang longer than the detection time gets the node killed.
       f.span = r.range(500000, 8000000);
-      s.faults.push_back(f);
-      Fault op = f;
-      op.kind = FaultKind::Reset;
-      op.t = f.t + f.span + r.range(1000000, 3000000);
-      op.span = 200000;
-      s.faults.push_back(op);
+      push_with_operator_reset(s.faults, f, r);
       break;
-    }
     case FaultKind::PowerOn:
     case FaultKind::CablePlug:
       break;

@@ -37,7 +37,7 @@ import time
 
 from cluster import Cluster
 from cluster_resv import make_drive, start3
-from test_crash import check_blocks, parse_acks, parse_dump
+from test_crash import check_blocks, extent_errors, parse_acks, parse_dump
 from vmtest import Fail
 
 BLOCKS = 4096       # 4 KiB blocks each writer uses: the first 16 MiB of its drive
@@ -102,27 +102,7 @@ def drive_extents(c, vm, name):
 
 def redundancy_errors(c, vm, name, level):
     """Mirrors equal (RAID 1) / every RAID 5 row XORs to zero on the raw images."""
-    ext = drive_extents(c, vm, name)
-    length = min(x[2] for x in ext)
-    data = []
-    for path, start, _ in ext:
-        with open(path, "rb") as f:
-            f.seek(start)
-            data.append(f.read(length))
-    if level == 5:
-        acc = 0
-        for d in data:
-            acc ^= int.from_bytes(d, "little")
-        if acc:
-            off = ((acc & -acc).bit_length() - 1) // 8
-            return [f"{name}: RAID 5 parity wrong at member byte {off}"]
-        return []
-    errs = []
-    for i in range(1, len(data)):
-        if data[i] != data[0]:
-            off = next(k for k in range(0, length, 512) if data[i][k:k + 512] != data[0][k:k + 512])
-            errs.append(f"{name}: copies 0 and {i} differ at member byte {off}")
-    return errs
+    return extent_errors(name, level, drive_extents(c, vm, name))
 
 
 def no_kernel_problems(c):

@@ -169,31 +169,36 @@ def redundancy_errors(t, drv):
     images over the members' whole extents."""
     if drv.level == 0:
         return []
-    ext = drive_extents(t, drv.name)
+    return extent_errors(drv.name, drv.level, drive_extents(t, drv.name))
+
+
+def extent_errors(name, level, ext):
+    """The check of redundancy_errors() over ext = [(image path, start byte, length bytes)] of a
+    drive's members in member order (also the cluster scenarios')."""
     length = min(x[2] for x in ext)
     data = []
     for path, start, _ in ext:
         with open(path, "rb") as f:
             f.seek(start)
             data.append(f.read(length))
-    groups = [list(range(len(ext)))] if drv.level in (1, 5) else \
+    groups = [list(range(len(ext)))] if level in (1, 5) else \
         [[i, i + 1] for i in range(0, len(ext), 2)]
     errs = []
     for g in groups:
-        if drv.level == 5:
+        if level == 5:
             acc = 0
             for i in g:
                 acc ^= int.from_bytes(data[i], "little")
             if acc:
                 off = ((acc & -acc).bit_length() - 1) // 8
-                errs.append(f"{drv.name}: RAID 5 parity wrong at member byte {off} "
+                errs.append(f"{name}: RAID 5 parity wrong at member byte {off} "
                             f"(member sector {(ext[0][1] + off) // 512} of member 0's disk)")
         else:
             for i in g[1:]:
                 if data[i] != data[g[0]]:
                     off = next(k for k in range(0, length, 512)
                                if data[i][k:k + 512] != data[g[0]][k:k + 512])
-                    errs.append(f"{drv.name}: copies {g[0]} and {i} differ at extent byte {off}")
+                    errs.append(f"{name}: copies {g[0]} and {i} differ at extent byte {off}")
     return errs
 
 
