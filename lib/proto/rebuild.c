@@ -136,7 +136,8 @@ static void rc_rb_drive_done(struct rc_node *n, u8 ld, u8 status)
 
 void rc_rebuild_host(struct rc_node *n, const struct rc_host_cmd *c)
 {
-	if (!rc_nexus(n) || n->rb_active) {
+	/* A node whose lease ran out has a stale view: it starts nothing. */
+	if (!rc_nexus(n) || n->rb_active || !rc_lease_valid(n)) {
 		rc_emit_complete(n, c->cookie, RC_SCSI_BUSY);	/* 1430 */
 		return;
 	}

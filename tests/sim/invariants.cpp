@@ -57,8 +57,9 @@ void Checker::check_step(const std::vector<NodeView> &v, const Truth &t) {
   int rebuilders = 0, first = -1;
   for (size_t n = 0; n < v.size(); n++) {
     const NodeView &nv = v[n];
-    // a frozen node's view is stale: its engine stopped with it
-    if (!awake(t, (int)n) || nv.suspended)
+    // a frozen node's view is stale: its engine stopped with it; so does
+    // the engine of a node whose lease ran out (its I/O hangs)
+    if (!awake(t, (int)n) || nv.suspended || !nv.lease_running)
       continue;
     if (nv.rebuilding_ld >= 0) {
       if (rebuilders++ == 0)
