@@ -158,9 +158,15 @@ TEST(SimInvariants, TwoRebuilds) {
   World w(3);
   w.v[0].rebuilding_ld = 1;
   w.v[2].rebuilding_ld = 0;
+  w.v[0].lease_running = w.v[2].lease_running = true;
   Checker c;
   c.check_step(w.v, w.t);
   EXPECT_TRUE(mentions(c, "two rebuilds"));
+  // a node whose lease ran out runs no engine, whatever its view says
+  w.v[2].lease_running = false;
+  Checker c1;
+  c1.check_step(w.v, w.t);
+  EXPECT_FALSE(mentions(c1, "two rebuilds"));
   World w2(3);
   w2.t.engines = 0x5;
   Checker c2;
