@@ -34,6 +34,26 @@ void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
 	queue_work(rc.cfg_wq, &rc.cfg_work);
 }
 
+/*
+ * Protocol I/O (@write or a read) to disk record @index failed with a disk
+ * error (node.c):
+ * the disk is failed as on a data error.  Any context but atomic; no
+ * rc.lock (the worker carries it into the configuration).
+ */
+void rc_disk_io_error(unsigned int index, bool write)
+{
+	struct rc_mdisk *md = index < RC_MAX_DISKS ? READ_ONCE(rc.disks[index]) :
+			      NULL;
+
+	if (!md)
+		return;
+	atomic64_inc(write ? &md->write_errors : &md->read_errors);
+	if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
+		pr_err("%s: metadata %s error, disk %u failed\n", md->name,
+		       write ? "write" : "read", index);
+	queue_work(rc.cfg_wq, &rc.cfg_work);
+}
+
 /* --- writes that skipped a member whose failure is not recorded yet ------ */
 
 #define RC_PARK_MAX_MS 30000	/* the cluster had this long to record it */

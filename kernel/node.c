@@ -549,6 +549,7 @@ static void rc_host_done_fn(struct work_struct *work)
 	mutex_lock(&host.lock);
 	llist_for_each_entry_safe(io, tmp, list, node) {
 		const void *data = NULL;
+		int err = rc_nio_error(io);
 
 		if (rc_host_live()) {
 			if (io->act.type == RC_ACT_READ && !io->error) {
@@ -556,9 +557,18 @@ static void rc_host_done_fn(struct work_struct *work)
 				data = host.rbuf;
 			}
 			rc_node_io_done(host.node, rc_host_now(), &io->act,
-					rc_nio_error(io), data);
+					err, data);
 			rc_host_drain();
 		}
+		/*
+		 * A slot or mailbox block the disk refuses is a failing disk,
+		 * as a data block is: it is failed like one, so the channel's
+		 * slots move to its next disk (the data path may not have
+		 * touched it yet).  Before the put: a detach waits for it.
+		 */
+		if (err == -EIO && io->act.type != RC_ACT_TUR)
+			rc_disk_io_error(io->act.disk,
+					 io->act.type == RC_ACT_WRITE);
 		rc_nio_put(io);
 	}
 	mutex_unlock(&host.lock);

@@ -234,6 +234,7 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
 void rc_cfg_work_fn(struct work_struct *work);
 void rc_park_write(struct rc_cmd *cmd);		/* any context */
+void rc_disk_io_error(unsigned int index, bool write);
 void rc_note_cod_states(void);			/* rc.lock held */
 void rc_park_work_fn(struct work_struct *work);
 void rc_spare_work_fn(struct work_struct *work);

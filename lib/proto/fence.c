@@ -4,10 +4,12 @@
  * reservations (Documentation/protocol.md, "The lease").
  *
  * The lease.  A heartbeat cycle writes our slot on every connected channel
- * and reads all slots on the communication channel.  When the write has
- * succeeded everywhere and the read has succeeded (and showed no Node_Kill
- * for our incarnation: that suspends us at once, cluster.c), the lease runs
- * until lease_ms after the EARLIER of the two issue times.  Data I/O is
+ * and reads all slots on every connected channel.  When the write has
+ * reached at least one channel and a read has succeeded (and showed no
+ * Node_Kill for our incarnation: that suspends us at once, cluster.c), the
+ * lease runs until lease_ms after the EARLIER of the two issue times.  (A
+ * killer writes its kill on every channel it has, and its fence waits for
+ * that write to succeed everywhere: whichever channel we read shows it.)  Data I/O is
  * accepted only before that instant.  A node that freezes, loses its disks
  * or has its I/O hang stops renewing and so stops accepting, by its own
  * clock, without hearing from anyone.
@@ -45,13 +47,17 @@ bool rc_lease_valid(const struct rc_node *n)
 
 static void rc_fence_slot_landed(struct rc_node *n);
 
-/* The slot write issued at slot_issue_ms has ended on every channel. */
+/*
+ * The slot write issued at slot_issue_ms has ended on every channel: it
+ * renews the lease if it reached at least one (the others see us there);
+ * the kills it carries are out only if it reached every one.
+ */
 void rc_lease_slot_done(struct rc_node *n)
 {
-	if (n->slot_err)
-		return;
-	n->lease_w_ms = n->slot_issue_ms ? n->slot_issue_ms : 1;
-	rc_fence_slot_landed(n);
+	if (n->slot_ok_once)
+		n->lease_w_ms = n->slot_issue_ms ? n->slot_issue_ms : 1;
+	if (!n->slot_err)
+		rc_fence_slot_landed(n);
 }
 
 /* The heartbeat check's slots read on @ch succeeded (no kill for us). */

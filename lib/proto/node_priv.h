@@ -179,6 +179,7 @@ struct rc_node {
 	u8 slot_inflight;
 	u64 slot_issue_ms;	/* the slot write in flight was issued then */
 	bool slot_err;		/* ... and failed on a channel */
+	bool slot_ok_once;	/* ... and reached one */
 	/* the lease (fence.c): issue times of the last good cycle */
 	u64 lease_w_ms;		/* slot write, good on every channel */
 	u64 lease_r_ms;		/* slots read of the heartbeat check */

@@ -137,6 +137,7 @@ void rc_slot_flush(struct rc_node *n)
 	n->slot_dirty = false;
 	n->slot_issue_ms = n->now;
 	n->slot_err = false;
+	n->slot_ok_once = false;
 	if (n->suspended)
 		n->slot_final = true;
 	for (c = 0; c < RC_MAX_CHANNELS; c++) {
@@ -525,6 +526,8 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 	case RC_TAG_SLOT_WRITE:
 		if (error)
 			n->slot_err = true;
+		else
+			n->slot_ok_once = true;
 		if (n->slot_inflight && !--n->slot_inflight && !n->suspended) {
 			rc_lease_slot_done(n);
 			rc_slot_flush(n);
@@ -563,12 +566,17 @@ void rc_xport_io_done(struct rc_node *n, const struct rc_action *io,
 			return;
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
 			rc_slots_parse(n, ch, io->disk, data);
-		if (n->suspended || !(io->tag & RC_TAG_CHECK))
+		if (n->suspended)
 			return;
-		/* parsed without a kill for us: the lease may go on */
+		/*
+		 * Parsed without a kill for us: the lease may go on.  Any
+		 * channel's copy will do (a killer writes every channel it
+		 * has): a failing disk on one channel does not stop our I/O.
+		 */
 		if (!error && data && io->len == RC_MAX_NODES * RC_SLOT_BYTES)
 			rc_lease_read_done(n, ch);
-		rc_cluster_slots(n, !error && data);
+		if (io->tag & RC_TAG_CHECK)
+			rc_cluster_slots(n, !error && data);
 		return;
 	case RC_TAG_BOX_READ:
 		n->peers[peer].box_read_inflight = false;
