@@ -15,19 +15,23 @@
 #include "rc.h"
 #include "node.h"
 
+/* Disk @md returned an I/O error: count it; true when it fails now. */
+static bool rc_mdisk_io_failed(struct rc_mdisk *md, bool write)
+{
+	atomic64_inc(write ? &md->write_errors : &md->read_errors);
+	return !test_and_set_bit(RC_MD_FAILED, &md->flags);
+}
+
 /* Member @i of @ld returned an I/O error.  Any context. */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
 {
 	struct rc_member *mem = &ld->mem[i];
 	struct rc_mdisk *md = mem->md;
 
-	if (md) {
-		atomic64_inc(write ? &md->write_errors : &md->read_errors);
-		if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
-			pr_err("%s: %s error, disk %u failed (member %u of rcl%u)\n",
-			       md->name, write ? "write" : "read", md->index,
-			       i, ld->number);
-	}
+	if (md && rc_mdisk_io_failed(md, write))
+		pr_err("%s: %s error, disk %u failed (member %u of rcl%u)\n",
+		       md->name, write ? "write" : "read", md->index, i,
+		       ld->number);
 	set_bit(i, &ld->unrecorded);	/* before any write can skip it */
 	set_bit(RC_MEM_FAILED, &mem->flags);
 	rc_ld_update_state(ld);
@@ -36,9 +40,8 @@ void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
 
 /*
  * Protocol I/O (@write or a read) to disk record @index failed with a disk
- * error (node.c):
- * the disk is failed as on a data error.  Any context but atomic; no
- * rc.lock (the worker carries it into the configuration).
+ * error (node.c): the disk is failed as on a data error.  Any context but
+ * atomic; no rc.lock (the worker carries it into the configuration).
  */
 void rc_disk_io_error(unsigned int index, bool write)
 {
@@ -47,8 +50,7 @@ void rc_disk_io_error(unsigned int index, bool write)
 
 	if (!md)
 		return;
-	atomic64_inc(write ? &md->write_errors : &md->read_errors);
-	if (!test_and_set_bit(RC_MD_FAILED, &md->flags))
+	if (rc_mdisk_io_failed(md, write))
 		pr_err("%s: metadata %s error, disk %u failed\n", md->name,
 		       write ? "write" : "read", index);
 	queue_work(rc.cfg_wq, &rc.cfg_work);

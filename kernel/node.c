@@ -180,7 +180,7 @@ static void rc_host_publish(void)
 
 	if (host.started && !host.fatal && !host.suspended &&
 	    !host.restarting) {
-		u64 now = rc_host_now(), end = rc_node_lease_until(host.node);
+		u64 end = rc_node_lease_until(host.node);
 
 		nexus = rc_node_in_nexus(host.node);
 		for (i = 0; i < RC_MAX_LDS; i++) {
@@ -190,7 +190,7 @@ static void rc_host_publish(void)
 			if (h == host.self && !(host.releasing & BIT(i)))
 				held |= BIT(i);
 			/* the lease is the gate's to check, at every request */
-			if (rc_node_may_io(host.node, i, end ? end - 1 : now) &&
+			if (rc_node_granted(host.node, i) &&
 			    !(host.releasing & BIT(i)))
 				w |= BIT(i);
 			if ((w & BIT(i)) || (nexus && h == RC_HOLDER_NONE))

@@ -730,7 +730,7 @@ static void rc_diag_timeouts(struct rc_node *n)
 		 * and our reads of its answers too).
 		 */
 		if (pr->diag == RC_DIAG_IDLE || n->now < pr->diag_deadline ||
-		    rc_lease_end(n) - n->p.lease_ms < pr->diag_deadline)
+		    rc_lease_start(n) < pr->diag_deadline)
 			continue;
 		/* Steps 830-845: comm test failed; 850: suspend it. */
 		pr->diag = RC_DIAG_IDLE;

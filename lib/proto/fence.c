@@ -9,8 +9,8 @@
  * Node_Kill for our incarnation: that suspends us at once, cluster.c), the
  * lease runs until lease_ms after the EARLIER of the two issue times.  (A
  * killer writes its kill on every channel it has, and its fence waits for
- * that write to succeed everywhere: whichever channel we read shows it.)  Data I/O is
- * accepted only before that instant.  A node that freezes, loses its disks
+ * that write to succeed everywhere: whichever channel we read shows it.)
+ * Data I/O is accepted only before that instant.  A node that freezes, loses its disks
  * or has its I/O hang stops renewing and so stops accepting, by its own
  * clock, without hearing from anyone.
  *
@@ -30,14 +30,18 @@
 
 /* --- the lease ---------------------------------------------------------------- */
 
-u64 rc_lease_end(const struct rc_node *n)
+u64 rc_lease_start(const struct rc_node *n)
 {
-	u64 t;
-
 	if (!n->started || n->suspended || !n->lease_w_ms || !n->lease_r_ms)
 		return 0;
-	t = n->lease_w_ms < n->lease_r_ms ? n->lease_w_ms : n->lease_r_ms;
-	return t + n->p.lease_ms;
+	return n->lease_w_ms < n->lease_r_ms ? n->lease_w_ms : n->lease_r_ms;
+}
+
+u64 rc_lease_end(const struct rc_node *n)
+{
+	u64 t = rc_lease_start(n);
+
+	return t ? t + n->p.lease_ms : 0;
 }
 
 bool rc_lease_valid(const struct rc_node *n)
@@ -60,7 +64,7 @@ void rc_lease_slot_done(struct rc_node *n)
 		rc_fence_slot_landed(n);
 }
 
-/* The heartbeat check's slots read on @ch succeeded (no kill for us). */
+/* A slots read on @ch succeeded (and showed no kill for us). */
 void rc_lease_read_done(struct rc_node *n, u8 ch)
 {
 	if (ch < RC_MAX_CHANNELS && !n->suspended)

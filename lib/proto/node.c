@@ -521,11 +521,16 @@ void rc_node_set_config(struct rc_node *n, const struct rc_proto_config *c)
 
 /* --- queries ---------------------------------------------------------------------- */
 
-bool rc_node_may_io(const struct rc_node *n, u8 ld, u64 now_ms)
+bool rc_node_granted(const struct rc_node *n, u8 ld)
 {
 	/* Granted, not merely claimed: our Reserve is answered (fig 10). */
 	return ld < RC_MAX_LDS && rc_nexus(n) && n->holder[ld] == n->p.self &&
-	       !rc_resv_pending(n, ld) && now_ms < rc_lease_end(n);
+	       !rc_resv_pending(n, ld);
+}
+
+bool rc_node_may_io(const struct rc_node *n, u8 ld, u64 now_ms)
+{
+	return rc_node_granted(n, ld) && now_ms < rc_lease_end(n);
 }
 
 u64 rc_node_lease_until(const struct rc_node *n)

@@ -83,8 +83,8 @@ struct rc_node_params {
 	/*
 	 * Never two writers (Documentation/protocol.md, "The lease").  This
 	 * node may do data I/O only until lease_ms after the issue of its
-	 * last heartbeat cycle whose slot write (every channel) and slot
-	 * read both succeeded; the read shows any Node_Kill aimed at it.  A
+	 * last heartbeat cycle whose slot write reached a channel and whose
+	 * slots read succeeded; the read shows any Node_Kill aimed at it.  A
 	 * node that takes a dead peer's reservations waits, after its own
 	 * slot carrying the Node_Kill is on the disks, lease_ms for the
 	 * peer's lease to run out plus drain_ms for the data writes the peer
@@ -295,6 +295,11 @@ u64 rc_node_next_deadline(const struct rc_node *n);
  * only as fresh as the last event).
  */
 bool rc_node_may_io(const struct rc_node *n, u8 ld, u64 now_ms);
+/*
+ * The same without the lease: this node holds @ld, granted, and is in
+ * nexus (a host that checks the lease on its own clock at every request).
+ */
+bool rc_node_granted(const struct rc_node *n, u8 ld);
 /*
  * End of this node's lease (absolute ms, the host's clock): no data I/O
  * may be accepted at or after it.  0 when it holds none (not renewed yet in

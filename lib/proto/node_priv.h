@@ -181,8 +181,8 @@ struct rc_node {
 	bool slot_err;		/* ... and failed on a channel */
 	bool slot_ok_once;	/* ... and reached one */
 	/* the lease (fence.c): issue times of the last good cycle */
-	u64 lease_w_ms;		/* slot write, good on every channel */
-	u64 lease_r_ms;		/* slots read of the heartbeat check */
+	u64 lease_w_ms;		/* slot write that reached a channel */
+	u64 lease_r_ms;		/* slots read, any channel */
 	bool stale;		/* the lease ran out: our timers lie */
 	u64 slots_read_ms[RC_MAX_CHANNELS];	/* issue of the read in flight */
 	bool slot_dirty;
@@ -366,6 +366,7 @@ enum rc_fence_stage {
 };
 void rc_lease_slot_done(struct rc_node *n);
 void rc_lease_read_done(struct rc_node *n, u8 ch);
+u64 rc_lease_start(const struct rc_node *n);	/* 0: no lease */
 u64 rc_lease_end(const struct rc_node *n);
 bool rc_lease_valid(const struct rc_node *n);	/* at n->now */
 void rc_kill_peer(struct rc_node *n, u8 id);
