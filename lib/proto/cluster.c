@@ -905,6 +905,9 @@ void rc_dispatch(struct rc_node *n, u8 from, const struct rc_msg *m)
 	case RC_DCMD_HOST_REQUEST:
 		rc_request_reply(n, from, m);
 		return;
+	case RC_DCMD_REBUILD:
+		rc_rebuild_reply(n, from, m);
+		return;
 	default:
 		return;		/* informs: GOOD, nothing waits on them */
 	}

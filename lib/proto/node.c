@@ -75,6 +75,8 @@ int rc_node_start(struct rc_node *n, const struct rc_node_params *p,
 	rc_rebuild_init(&n->rb);
 	n->coord.ld = RC_LD_NONE;
 	n->coord.executor = RC_NO_NODE;
+	n->coord.wait_fence = RC_NO_NODE;
+	n->rb_rate_ld = RC_LD_NONE;
 	for (i = 0; i < RC_MAX_NODES; i++)
 		n->peers[i].tx_next = 1;
 	for (i = 0; i < RC_MAX_CHANNELS; i++)
@@ -298,6 +300,7 @@ void rc_set_holder(struct rc_node *n, u8 ld, u8 holder)
 	n->holder[ld] = holder;
 	rc_emit(n, &a);
 	rc_slot_touch(n);
+	rc_rebuild_holder_changed(n, ld);
 }
 
 /*
@@ -472,6 +475,12 @@ void rc_node_rebuild_done(struct rc_node *n, u64 now_ms, u8 ld, int error)
 		rc_rebuild_done_ev(n, ld, error);
 }
 
+void rc_node_rebuild_needed(struct rc_node *n, u64 now_ms, u32 ld_mask)
+{
+	if (rc_enter(n, now_ms))
+		rc_rebuild_needed_ev(n, ld_mask);
+}
+
 void rc_node_config_done(struct rc_node *n, u64 now_ms, int error)
 {
 	if (!rc_enter(n, now_ms))
@@ -605,6 +614,17 @@ u8 rc_node_rebuilding_ld(const struct rc_node *n)
 	return n->my_rebuild;
 }
 
+u32 rc_node_rebuild_rate(const struct rc_node *n)
+{
+	u64 dt = n->now - n->rb_rate_t0;
+
+	if (n->rb.ld == RC_LD_NONE || n->rb_rate_ld != n->rb.ld ||
+	    n->rb.progress <= n->rb_rate_p0 || !dt)
+		return 0;
+	/* permille per ms -> millionths per second: * 1000 * 1000 */
+	return (u32)(((u64)(n->rb.progress - n->rb_rate_p0) * 1000000u) / dt);
+}
+
 u8 rc_node_comm_channel(const struct rc_node *n)
 {
 	return n->comm;
@@ -706,6 +726,7 @@ static const char *const rc_action_names[RC_ACT_MAX] = {
 	[RC_ACT_COMMIT_CONFIG] = "commit_config",
 	[RC_ACT_REBUILD_START] = "rebuild_start",
 	[RC_ACT_REBUILD_STOP] = "rebuild_stop",
+	[RC_ACT_REBUILD_RECORD] = "rebuild_record",
 	[RC_ACT_RESTART] = "restart",
 	[RC_ACT_SUSPEND] = "suspend",
 	[RC_ACT_HOST_REQUEST] = "host_request",

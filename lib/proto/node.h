@@ -169,8 +169,25 @@ enum rc_action_type {
 				 * @buf (struct rc_wire_negotiate), update the
 				 * disk table and config, rc_node_config_done()
 				 */
-	RC_ACT_REBUILD_START,	/* rebuild @ld; report rc_node_rebuild_*() */
-	RC_ACT_REBUILD_STOP,	/* stop rebuilding @ld (no done report due) */
+	RC_ACT_REBUILD_START,	/* rebuild @ld from @permille (the last
+				 * position the cluster knows: start from
+				 * it or from the configuration's
+				 * checkpoint, whichever is higher, never
+				 * from a position of this node's own);
+				 * report rc_node_rebuild_*().  Run it only
+				 * while this node holds @ld, or nobody does
+				 * and it is the master.
+				 */
+	RC_ACT_REBUILD_STOP,	/* stop rebuilding @ld before the next action
+				 * (another node takes it over): no done
+				 * report due
+				 */
+	RC_ACT_REBUILD_RECORD,	/* master: record @ld's rebuild in the
+				 * configuration (COD): @status RC_SCSI_GOOD
+				 * with @permille 1000 = the member is
+				 * rebuilt; CHECK CONDITION = the rebuild
+				 * failed; BUSY = a checkpoint at @permille
+				 */
 	RC_ACT_RESTART,		/* steps 585/1350: restart with a new incarnation */
 	RC_ACT_SUSPEND,		/* steps 540/850/1135/1565/1750: suspension
 				 * mode, @info says why; stop all I/O
@@ -189,8 +206,9 @@ struct rc_action {
 	u8 state;		/* STATE: enum rc_node_state */
 	u8 info;		/* STATE/SUSPEND: enum rc_node_info */
 	u8 ld;			/* RESERVATION/REBUILD_* */
-	u8 status;		/* COMPLETE: RC_SCSI_* */
+	u8 status;		/* COMPLETE/REBUILD_RECORD: RC_SCSI_* */
 	u16 disk;		/* READ/WRITE/TUR */
+	u32 permille;		/* REBUILD_START/REBUILD_RECORD: position */
 	u32 len;		/* READ/WRITE bytes; ADOPT/COMMIT: sizeof buf */
 	u32 tag;		/* READ/WRITE/TUR: library's own, echo it */
 	u64 sector;		/* READ/WRITE: 512-byte sector */
@@ -268,6 +286,14 @@ void rc_node_rebuild_progress(struct rc_node *n, u64 now_ms, u8 ld,
 			      u32 permille);
 /* ... finished: @error 0 or negative errno. */
 void rc_node_rebuild_done(struct rc_node *n, u64 now_ms, u8 ld, int error);
+/*
+ * The configuration says the drives in @ld_mask have a member to rebuild
+ * (every node, after each change of its configuration): the master runs
+ * them one at a time, each on the drive's holder (figure 16), and keeps
+ * them in order when it is promoted.  A drive that left the mask is not
+ * started any more.
+ */
+void rc_node_rebuild_needed(struct rc_node *n, u64 now_ms, u32 ld_mask);
 
 /*
  * Result of RC_ACT_PROCESS_COD / ADOPT_CONFIG / COMMIT_CONFIG: 0, or
@@ -327,6 +353,12 @@ bool rc_node_suspended(const struct rc_node *n);
 void rc_node_rebuild_view(const struct rc_node *n, struct rc_wire_rebuild *r);
 /* Drive this node is rebuilding itself, 0xff if none. */
 u8 rc_node_rebuilding_ld(const struct rc_node *n);
+/*
+ * Speed of the rebuild of the view's drive as this node saw its progress
+ * reports: millionths of the drive per second since its executor began,
+ * 0 when not known yet.
+ */
+u32 rc_node_rebuild_rate(const struct rc_node *n);
 /* Node-communications channel and Connected_Channels bitmap. */
 u8 rc_node_comm_channel(const struct rc_node *n);
 u8 rc_node_connected(const struct rc_node *n);

@@ -149,7 +149,11 @@ struct rc_coord {
 	bool active;
 	u32 pending;
 	u8 ld;			/* dispatched drive, RC_LD_NONE */
-	u8 executor;
+	u8 executor;		/* RC_NO_NODE: waiting (a fence, a reply) */
+	u8 wait_fence;		/* dead executor to be fenced first */
+	u32 progress;		/* of ld, the highest reported */
+	u32 recorded;		/* ... last written to the COD */
+	u64 deadline;		/* the executor reports by then */
 };
 
 struct rc_node {
@@ -263,6 +267,10 @@ struct rc_node {
 	u8 rb_wire[sizeof(struct rc_wire_rebuild)];
 	u32 my_progress;
 	u64 rb_run;
+	u32 rb_needed;		/* drives the configuration says need one */
+	u8 rb_rate_ld, rb_rate_ex;	/* rate sample: whose progress ... */
+	u32 rb_rate_p0;		/* ... from this position ... */
+	u64 rb_rate_t0;		/* ... at this time */
 	/* Node_Read/Node_Write target memory */
 	u8 mem[RC_NODE_MEM];
 	/* scratch (kernel stacks are small) */
@@ -356,6 +364,9 @@ void rc_rebuild_node_failed(struct rc_node *n, u8 id);
 void rc_rebuild_promoted(struct rc_node *n);
 void rc_rebuild_progress_ev(struct rc_node *n, u8 ld, u32 permille);
 void rc_rebuild_done_ev(struct rc_node *n, u8 ld, int error);
+void rc_rebuild_needed_ev(struct rc_node *n, u32 mask);
+void rc_rebuild_holder_changed(struct rc_node *n, u8 ld);
+void rc_rebuild_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
 
 /* fence.c: the lease, and the fencing of a dead peer's reservations */
 enum rc_fence_stage {

@@ -15,9 +15,35 @@
  *
  * Only the master dispatches (it serialises requests from all nodes), so
  * at most one drive is being rebuilt at any time.
+ *
+ * Who rebuilds: the drive's reservation holder, the master when nobody
+ * holds it (figure 16).  The rebuild follows the reservation: when the
+ * holder changes, the old executor stops before it answers the new
+ * holder's Reserve (or before its own Release goes out), and the master
+ * hands the rebuild to the new holder.  An executor that dies is replaced
+ * once it is fenced.  Every hand-over resumes from the last position the
+ * master has from the current executor (its Node_Inform_Status reports
+ * are checked against the run of the dispatch, so a late report of a
+ * replaced executor never moves the position past what the current one
+ * did); the host also knows the COD checkpoint the master writes from
+ * them (RC_ACT_REBUILD_RECORD) and starts from the higher of the two.
+ * The master expects a report from a remote executor every few status
+ * periods and dispatches again when none comes, so a rebuild never
+ * stalls silently.
  */
 #include "rc_base.h"
 #include "node_priv.h"
+
+/* Permille between two COD checkpoints of the running drive. */
+#define RC_RB_RECORD_STEP 50
+/* Status periods the master waits for a remote executor's report. */
+#define RC_RB_DEADLINE_PERIODS 5
+
+static u64 rc_rb_deadline_ms(const struct rc_node *n)
+{
+	return (u64)RC_RB_DEADLINE_PERIODS * n->p.status_period_ms +
+	       n->p.reply_timeout_ms;
+}
 
 static void rc_rb_broadcast(struct rc_node *n, u8 dcmd, u8 ld)
 {
@@ -52,55 +78,149 @@ static void rc_rb_off(struct rc_node *n)
 	rc_slot_touch(n);
 }
 
-static void rc_rb_start_local(struct rc_node *n, u8 ld)
+/* May this node run @ld's rebuild: it holds the drive, or nobody does
+ * and it is the master.
+ */
+static bool rc_rb_may_run(const struct rc_node *n, u8 ld)
 {
-	struct rc_action a = { .type = RC_ACT_REBUILD_START, .ld = ld };
+	u8 h = n->holder[ld];
+
+	return h == n->p.self || (h == RC_HOLDER_NONE && rc_is_master(n));
+}
+
+/* The node that should run @ld's rebuild (master's view). */
+static u8 rc_rb_wanted(const struct rc_node *n, u8 ld)
+{
+	u8 h = n->holder[ld];
+
+	return h == RC_HOLDER_NONE ? n->p.self : h;
+}
+
+/* A new rate sample starts with each executor's first report. */
+static void rc_rb_rate_note(struct rc_node *n)
+{
+	if (n->rb_rate_ld == n->rb.ld && n->rb_rate_ex == n->rb.executor)
+		return;
+	n->rb_rate_ld = n->rb.ld;
+	n->rb_rate_ex = n->rb.executor;
+	n->rb_rate_p0 = n->rb.progress;
+	n->rb_rate_t0 = n->now;
+}
+
+static void rc_rb_record(struct rc_node *n, u8 ld, u32 permille, u8 status)
+{
+	struct rc_action a = { .type = RC_ACT_REBUILD_RECORD, .ld = ld,
+			       .permille = permille, .status = status };
+
+	rc_emit(n, &a);
+}
+
+/* Master: progress of the dispatched drive from its current executor. */
+static void rc_rb_note_progress(struct rc_node *n, u32 permille)
+{
+	if (permille > 999)
+		permille = 999;		/* 1000 is the completion's */
+	if (permille > n->coord.progress)
+		n->coord.progress = permille;
+	if (n->coord.progress >= n->coord.recorded + RC_RB_RECORD_STEP) {
+		n->coord.recorded = n->coord.progress;
+		rc_rb_record(n, n->coord.ld, n->coord.progress, RC_SCSI_BUSY);
+	}
+}
+
+static void rc_rb_start_local(struct rc_node *n, u8 ld, u32 permille)
+{
+	struct rc_action a = { .type = RC_ACT_REBUILD_START, .ld = ld,
+			       .permille = permille };
 
 	/* Steps 1610/1805 then 1615/1810. */
 	n->my_rebuild = ld;
-	n->my_progress = 0;
+	n->my_progress = permille;
 	rc_emit(n, &a);
 	n->rb.ld = ld;
 	n->rb.executor = n->p.self;
-	n->rb.progress = 0;
+	n->rb.progress = permille;
+	rc_rb_rate_note(n);
 	rc_rb_broadcast(n, RC_DCMD_INFORM_REBUILD_STARTED, ld);
 	n->next_status = n->now + n->p.status_period_ms;
 }
 
-/* Figure 16: steps 1605/1630 choose, 1610 or 1650 start, 1640/1645 end. */
+/* This node may not run its rebuild any more (another node holds the
+ * drive now): stop it before anything else goes out.
+ */
+static void rc_rb_stop_local(struct rc_node *n)
+{
+	struct rc_action a = { .type = RC_ACT_REBUILD_STOP,
+			       .ld = n->my_rebuild };
+
+	rc_emit(n, &a);
+	n->my_rebuild = RC_LD_NONE;
+	if (n->rb.executor == n->p.self)
+		n->rb.executor = RC_NO_NODE;
+	rc_slot_touch(n);
+}
+
+/*
+ * Figure 16: steps 1605/1630 choose, 1610 or 1650 start, 1640/1645 end.
+ * Also (re)starts the dispatched drive on whoever should run it now, once
+ * nothing stands in the way: a dead executor's fence, a dead holder's
+ * entry (its fence clears it), a retry time.
+ */
 static void rc_rb_dispatch(struct rc_node *n)
 {
 	u8 ld, h;
 
-	if (!rc_is_master(n) || !n->coord.active || n->coord.ld != RC_LD_NONE)
+	/* A node whose lease ran out has a stale view: it starts nothing. */
+	if (!rc_is_master(n) || !n->coord.active || !rc_lease_valid(n))
 		return;
-	if (!n->coord.pending) {
-		n->coord.active = false;
-		rc_rb_broadcast(n, RC_DCMD_INFORM_REBUILT_ALL, 0);	/* 1640 */
-		rc_rb_off(n);						/* 1645 */
-		return;
+	if (n->coord.ld == RC_LD_NONE) {
+		if (!n->coord.pending) {
+			n->coord.active = false;
+			rc_rb_broadcast(n, RC_DCMD_INFORM_REBUILT_ALL, 0); /* 1640 */
+			rc_rb_off(n);					 /* 1645 */
+			return;
+		}
+		for (ld = 0; !(n->coord.pending & (1u << ld)); ld++)
+			;
+		n->coord.ld = ld;
+		n->coord.executor = RC_NO_NODE;
+		n->coord.progress = 0;
+		n->coord.recorded = 0;
+		n->coord.deadline = 0;
+		n->rb.run = (u64)n->p.self << 56 | ++n->rb_run;
 	}
-	for (ld = 0; !(n->coord.pending & (1u << ld)); ld++)
-		;
+	if (n->coord.executor != RC_NO_NODE || n->now < n->coord.deadline)
+		return;
+	if (n->coord.wait_fence != RC_NO_NODE) {
+		if (rc_fencing(n, n->coord.wait_fence))
+			return;
+		n->coord.wait_fence = RC_NO_NODE;
+	}
+	ld = n->coord.ld;
 	h = n->holder[ld];
-	n->coord.ld = ld;
+	/* A dead holder's writes may still land: its fence frees the drive. */
+	if (h != RC_HOLDER_NONE && h != n->p.self &&
+	    !(rc_members(n) & (1u << h)))
+		return;
 	n->rb.pending = n->coord.pending;
-	if (h == n->p.self || h == RC_HOLDER_NONE ||
-	    !(rc_members(n) & (1u << h))) {
+	/* Every hand-over is a new run: late reports of the last one drop. */
+	n->rb.run = (u64)n->p.self << 56 | ++n->rb_run;
+	if (h == RC_HOLDER_NONE || h == n->p.self) {
 		n->coord.executor = n->p.self;
-		rc_rb_start_local(n, ld);
+		rc_rb_start_local(n, ld, n->coord.progress);
 		return;
 	}
 	n->coord.executor = h;
+	n->coord.deadline = n->now + rc_rb_deadline_ms(n);
 	n->rb.ld = ld;
 	n->rb.executor = h;
-	n->rb.progress = 0;
+	n->rb.progress = n->coord.progress;
 	if (rc_rebuild_encode((struct rc_wire_rebuild *)n->rb_wire, &n->rb) ||
 	    rc_send(n, h, RC_DCMD_REBUILD, ld, 0, 0, 0, n->rb_wire,
 		    sizeof(n->rb_wire)) < 0) {
-		/* Cannot reach the holder: rebuild it here instead. */
-		n->coord.executor = n->p.self;
-		rc_rb_start_local(n, ld);
+		/* Its box is full: again in a status period. */
+		n->coord.executor = RC_NO_NODE;
+		n->coord.deadline = n->now + n->p.status_period_ms;
 	}
 }
 
@@ -113,8 +233,8 @@ static void rc_rb_coordinate(struct rc_node *n, u32 mask)
 	if (!n->coord.active) {
 		n->coord.active = true;
 		n->coord.ld = RC_LD_NONE;
-		rc_rb_dispatch(n);
 	}
+	rc_rb_dispatch(n);
 }
 
 /* Step 1630 after a drive finished (here or elsewhere). */
@@ -127,9 +247,12 @@ static void rc_rb_drive_done(struct rc_node *n, u8 ld, u8 status)
 	n->rb.status = status;
 	n->rb.progress = 1000;
 	if (rc_is_master(n) && n->coord.active && n->coord.ld == ld) {
+		rc_rb_record(n, ld, status == RC_SCSI_GOOD ? 1000 :
+			     n->coord.progress, status);
 		n->coord.pending &= ~bit;
 		n->coord.ld = RC_LD_NONE;
 		n->coord.executor = RC_NO_NODE;
+		n->coord.wait_fence = RC_NO_NODE;
 		rc_rb_dispatch(n);
 	}
 }
@@ -155,6 +278,71 @@ void rc_rebuild_host(struct rc_node *n, const struct rc_host_cmd *c)
 			0, 0, 0, 0, n->rb_wire, sizeof(n->rb_wire)); /* 1420 */
 	}
 	rc_emit_complete(n, c->cookie, RC_SCSI_GOOD);
+}
+
+/*
+ * The configuration's list of drives to rebuild.  The master queues the
+ * new ones behind the running drive (the others queue and start in turn)
+ * and forgets those that left it; a drive it finished stays out until its
+ * record has reached the configuration (it leaves the mask once).
+ */
+void rc_rebuild_needed_ev(struct rc_node *n, u32 mask)
+{
+	u32 running, add;
+
+	n->rb_needed = mask;
+	if (!rc_is_master(n) || !rc_nexus(n) || !rc_lease_valid(n))
+		return;
+	running = n->coord.active && n->coord.ld != RC_LD_NONE ?
+		  1u << n->coord.ld : 0;
+	n->rb.done &= mask;		/* recorded: may be needed again */
+	n->coord.pending &= mask | running;
+	add = mask & ~n->coord.pending & ~running & ~n->rb.done;
+	if (add)
+		rc_rb_coordinate(n, add);
+	else if (n->coord.active)
+		rc_rb_dispatch(n);
+}
+
+/*
+ * @ld changed hands (rc_set_holder()): the rebuild follows the
+ * reservation.  Runs before the answer or the Release that made the
+ * change goes out, so the old executor's STOP comes first.
+ */
+void rc_rebuild_holder_changed(struct rc_node *n, u8 ld)
+{
+	if (n->my_rebuild == ld && !rc_rb_may_run(n, ld))
+		rc_rb_stop_local(n);
+	if (!rc_is_master(n) || !n->coord.active || n->coord.ld != ld ||
+	    n->coord.executor == rc_rb_wanted(n, ld))
+		return;
+	if (n->coord.progress > n->coord.recorded) {
+		n->coord.recorded = n->coord.progress;
+		rc_rb_record(n, ld, n->coord.progress, RC_SCSI_BUSY);
+	}
+	n->coord.executor = RC_NO_NODE;
+	n->coord.deadline = 0;
+	rc_rb_dispatch(n);
+}
+
+/* Master: the answer to a Node_Rebuild it sent. */
+void rc_rebuild_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
+{
+	if (!rc_is_master(n) || !n->coord.active || n->coord.ld != m->ld ||
+	    n->coord.executor != from || m->status == RC_SCSI_GOOD)
+		return;
+	/* Refused (busy, not its drive yet): ask again in a status period. */
+	n->coord.executor = RC_NO_NODE;
+	n->coord.deadline = n->now + n->p.status_period_ms;
+}
+
+/* Is @r a report of the master's current dispatch from its executor? */
+static bool rc_rb_current(const struct rc_node *n, u8 from,
+			  const struct rc_rebuild *r)
+{
+	return rc_is_master(n) && n->coord.active &&
+	       n->coord.ld == r->ld && n->coord.executor == from &&
+	       r->run == n->rb.run;
 }
 
 void rc_rebuild_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
@@ -187,8 +375,14 @@ void rc_rebuild_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 		rc_rb_coordinate(n, r.pending);
 		break;
 	case RC_DCMD_REBUILD:
-		/* Step 11C0 -> figure 18 (1805, 1810). */
-		if (n->my_rebuild != RC_LD_NONE && n->my_rebuild != m->ld) {
+		/*
+		 * Step 11C0 -> figure 18 (1805, 1810), from our master only,
+		 * for a drive we hold (or claim: the grant may still be on
+		 * its way).
+		 */
+		if (m->ld >= RC_MAX_LDS || from != n->master ||
+		    (n->my_rebuild != RC_LD_NONE && n->my_rebuild != m->ld) ||
+		    n->holder[m->ld] != n->p.self) {
 			status = RC_SCSI_BUSY;
 			break;
 		}
@@ -196,24 +390,46 @@ void rc_rebuild_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 		n->rb.pending = r.pending;
 		n->rb.run = r.run;
 		n->rb.requester = r.requester;
-		if (n->my_rebuild != m->ld)
-			rc_rb_start_local(n, m->ld);
+		if (n->my_rebuild != m->ld) {
+			rc_rb_start_local(n, m->ld, r.progress > 999 ? 999 :
+					  r.progress);
+		} else {
+			/* Asked again (a lost report): say where it is. */
+			n->rb.progress = n->my_progress;
+			rc_rb_broadcast(n, RC_DCMD_INFORM_STATUS, m->ld);
+		}
 		break;
 	case RC_DCMD_INFORM_REBUILD_STARTED:
 	case RC_DCMD_INFORM_STATUS:
 		/* Steps 11D0/11D5, 11E0/11E5: enough to report and take over. */
+		if (r.executor != from || r.ld >= RC_MAX_LDS)
+			break;		/* only the executor reports */
+		/* A replaced executor's late report: we know its successor. */
+		if (m->cmd.dcmd == RC_DCMD_INFORM_STATUS && n->rb.run &&
+		    r.run != n->rb.run && n->rb.executor != RC_NO_NODE &&
+		    n->rb.executor != from)
+			break;
 		rc_rb_on(n);
 		n->rb.ld = r.ld;
 		n->rb.executor = r.executor;
 		n->rb.progress = r.progress;
 		n->rb.pending |= r.pending;
-		if (rc_is_master(n) && n->coord.ld == r.ld)
-			n->coord.executor = r.executor;
+		n->rb.run = r.run;
+		rc_rb_rate_note(n);
+		if (rc_rb_current(n, from, &r)) {
+			n->coord.deadline = n->now + rc_rb_deadline_ms(n);
+			rc_rb_note_progress(n, r.progress);
+		}
 		break;
 	case RC_DCMD_INFORM_REBUILD_COMPLETED:
 		/* Steps 11F0, 11E5 (and 1630 on the master). */
-		if (r.ld < RC_MAX_LDS)
-			rc_rb_drive_done(n, r.ld, r.status);
+		if (r.ld >= RC_MAX_LDS)
+			break;
+		/* The master takes it only from the executor it runs now. */
+		if (rc_is_master(n) && n->coord.active &&
+		    n->coord.ld == r.ld && !rc_rb_current(n, from, &r))
+			break;
+		rc_rb_drive_done(n, r.ld, r.status);
 		break;
 	case RC_DCMD_INFORM_REBUILT_ALL:
 		/* Steps 11G0, 11H0 (only the master sends it). */
@@ -237,8 +453,11 @@ void rc_rebuild_progress_ev(struct rc_node *n, u8 ld, u32 permille)
 {
 	if (ld != n->my_rebuild)
 		return;
-	n->my_progress = permille > 1000 ? 1000 : permille;
+	n->my_progress = permille > 999 ? 999 : permille;
 	n->rb.progress = n->my_progress;
+	if (rc_is_master(n) && n->coord.active && n->coord.ld == ld &&
+	    n->coord.executor == n->p.self)
+		rc_rb_note_progress(n, n->my_progress);
 }
 
 void rc_rebuild_done_ev(struct rc_node *n, u8 ld, int error)
@@ -268,19 +487,36 @@ void rc_rebuild_tick(struct rc_node *n)
 		n->rb.progress = n->my_progress;
 		rc_rb_broadcast(n, RC_DCMD_INFORM_STATUS, n->my_rebuild);
 	}
+	if (!rc_is_master(n) || !n->coord.active ||
+	    n->coord.ld == RC_LD_NONE || !rc_lease_valid(n))
+		return;
+	if (n->coord.executor != RC_NO_NODE &&
+	    n->coord.executor != n->p.self &&
+	    n->now >= n->coord.deadline) {
+		/* A silent executor: ask the holder again. */
+		n->coord.executor = RC_NO_NODE;
+		n->coord.deadline = 0;
+	}
+	if (n->coord.executor == RC_NO_NODE)
+		rc_rb_dispatch(n);
 }
 
-/* The node rebuilding died: the master rebuilds the drive again (its
- * reservation died with the node, so the master takes it itself).
+/*
+ * The node rebuilding died: once it is fenced (its writes are over) the
+ * master hands the drive on -- to the holder, or, when the dead node held
+ * it, to itself after the fence freed the reservation.
  */
 void rc_rebuild_node_failed(struct rc_node *n, u8 id)
 {
-	if (n->rb.executor == id)
-		n->rb.executor = RC_NO_NODE;
-	if (rc_is_master(n) && n->coord.active && n->coord.ld != RC_LD_NONE &&
-	    n->coord.executor == id) {
-		n->coord.ld = RC_LD_NONE;
+	if (n->rb.executor != id)
+		return;
+	n->rb.executor = RC_NO_NODE;
+	/* Also kept by a slave: it may be the next master (promoted). */
+	n->coord.wait_fence = id;
+	if (rc_is_master(n) && n->coord.active &&
+	    n->coord.ld != RC_LD_NONE && n->coord.executor == id) {
 		n->coord.executor = RC_NO_NODE;
+		n->coord.deadline = 0;
 		rc_rb_dispatch(n);
 	}
 }
@@ -288,26 +524,32 @@ void rc_rebuild_node_failed(struct rc_node *n, u8 id)
 /* A new master takes over the coordination it has noted (11D5). */
 void rc_rebuild_promoted(struct rc_node *n)
 {
-	u8 ex = n->rb.executor;
+	u8 ex = n->rb.executor, ld = n->rb.ld;
 
-	if (!n->rb_active)
+	if (!n->rb_active && !n->rb_needed)
 		return;
+	rc_rb_on(n);
 	n->coord.active = true;
-	n->coord.pending = n->rb.pending;
+	n->coord.pending = n->rb.pending | n->rb_needed;
 	n->coord.ld = RC_LD_NONE;
 	n->coord.executor = RC_NO_NODE;
-	if (n->my_rebuild != RC_LD_NONE) {
-		n->coord.ld = n->my_rebuild;
-		n->coord.executor = n->p.self;
-		n->coord.pending |= 1u << n->my_rebuild;
-		return;
-	}
-	if (n->rb.ld != RC_LD_NONE && ex != RC_NO_NODE &&
-	    (rc_members(n) & (1u << ex)) &&
-	    (n->coord.pending & (1u << n->rb.ld))) {
-		n->coord.ld = n->rb.ld;		/* still running there */
-		n->coord.executor = ex;
-		return;
+	n->coord.deadline = 0;
+	if (ld < RC_MAX_LDS && n->rb.progress < 1000 &&
+	    ((n->coord.pending & (1u << ld)) || n->my_rebuild == ld)) {
+		n->coord.ld = ld;
+		n->coord.pending |= 1u << ld;
+		n->coord.progress = n->rb.progress;
+		n->coord.recorded = n->rb.progress;
+		if (n->my_rebuild == ld) {
+			n->coord.executor = n->p.self;
+			return;
+		}
+		if (ex != RC_NO_NODE && (rc_members(n) & (1u << ex)) &&
+		    ex == rc_rb_wanted(n, ld)) {
+			n->coord.executor = ex;	/* still running there */
+			n->coord.deadline = n->now + rc_rb_deadline_ms(n);
+			return;
+		}
 	}
 	rc_rb_dispatch(n);
 }

@@ -97,6 +97,8 @@ static int io_errno(IoStatus s) {
 Cluster::Cluster(const Scenario &s, Trace &tr, Bounds b)
     : s_(s), tr_(tr), rng_(s.seed ^ 0x5eed5eed5eed5eedull),
       fabric_(s.shape.nodes, s.shape.channels), checker_(b) {
+  for (int &o : rb_owner_)
+    o = -1;
   for (int c = 0; c < s_.shape.channels; c++)
     for (int t = 0; t < s_.shape.disks_per_channel; t++)
       fabric_.add_disk(c, t);
@@ -516,9 +518,21 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     return;
   }
   case RC_ACT_REBUILD_START:
+    if (a.ld >= RC_MAX_LDS || a.permille > 1000) {
+      checker_.report(now, n, "rebuild start with a bad drive or position");
+      return;
+    }
+    if (a.permille > rb_true_[a.ld])
+      checker_.report(now, n,
+                      fmt("rebuild of ld %u starts at %u permille, above the %u the last engine "
+                          "reached",
+                          a.ld, a.permille, rb_true_[a.ld]));
     x.engine_ld = a.ld;
     x.engine_gen++;
-    x.engine_permille = 0;
+    x.engine_permille = a.permille;
+    rb_true_[a.ld] = a.permille;
+    rb_owner_[a.ld] = n;
+    rb_owner_gen_[a.ld] = x.engine_gen;
     stats_.rebuilds++;
     sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
     RCSIM_EV(tr_, now, T_REBUILD, n, a.ld, 1, "node %d: rebuild of ld %u starts", n, a.ld);
@@ -527,6 +541,15 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     x.engine_ld = -1;
     x.engine_gen++;
     RCSIM_EV(tr_, now, T_REBUILD, n, a.ld, 0, "node %d: rebuild of ld %u stops", n, a.ld);
+    return;
+  case RC_ACT_REBUILD_RECORD:
+    // The master's COD checkpoint: only the position's bound matters here.
+    if (a.ld < RC_MAX_LDS && a.status == RC_SCSI_BUSY && a.permille > rb_true_[a.ld])
+      checker_.report(now, n,
+                      fmt("rebuild checkpoint of ld %u at %u permille, above the %u reached", a.ld,
+                          a.permille, rb_true_[a.ld]));
+    RCSIM_EV(tr_, now, T_REBUILD, n, a.ld, 4, "node %d: rebuild of ld %u recorded at %u", n, a.ld,
+             a.permille);
     return;
   case RC_ACT_RESTART:
     stats_.restarts++;
@@ -635,15 +658,23 @@ void Cluster::on_rebuild(int n) {
   Node &x = *nodes_[n];
   if (x.engine_ld < 0)
     return;
-  if (local_ms(n) >= rc_node_lease_until(x.lib)) {
+  u8 ld = (u8)x.engine_ld;
+  u8 h = rc_node_holder(x.lib, ld);
+  if (local_ms(n) >= rc_node_lease_until(x.lib) ||
+      !(h == n || (h == RC_NO_NODE && rc_node_master(x.lib) == n))) {
     // As the kernel's engine: no rebuild I/O without a lease (a node
-    // that woke up from a freeze waits for its heartbeat, or its kill).
+    // that woke up from a freeze waits for its heartbeat, or its kill),
+    // and only on the drive's holder (the master: on a drive nobody holds).
     sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
     return;
   }
   x.engine_permille += (uint32_t)rng_.range(200, 450);
-  u8 ld = (u8)x.engine_ld;
+  if (x.engine_permille > 1000)
+    x.engine_permille = 1000;
+  if (rb_owner_[ld] == n && rb_owner_gen_[ld] == x.engine_gen)
+    rb_true_[ld] = x.engine_permille;
   if (x.engine_permille >= 1000) {
+    rb_true_[ld] = 1000; // all of it (a checkpoint may still follow)
     x.engine_ld = -1;
     x.engine_gen++;
     RCSIM_EV(tr_, sched_.now(), T_REBUILD, n, ld, 2, "node %d: rebuild of ld %u done", n, ld);

@@ -118,6 +118,13 @@ private:
   Fabric fabric_;
   Checker checker_;
   Stats stats_;
+  // Per drive, the position the most recently started rebuild engine has
+  // really reached: a new engine may start at or below it, never above
+  // (what lies above was not rebuilt, or was written since by a holder
+  // that treated it as not rebuilt yet).
+  uint32_t rb_true_[RC_MAX_LDS] = {};
+  int rb_owner_[RC_MAX_LDS];
+  uint32_t rb_owner_gen_[RC_MAX_LDS] = {};
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<NodeView> views_;
   Truth truth_;

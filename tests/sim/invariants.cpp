@@ -6,8 +6,7 @@
 
 namespace rcsim {
 
-static std::string fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static std::string fmt(const char *f, ...) {
+std::string fmt(const char *f, ...) {
   char buf[256];
   va_list ap;
   va_start(ap, f);

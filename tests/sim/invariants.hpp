@@ -21,6 +21,9 @@
 
 namespace rcsim {
 
+// printf into a std::string (for invariant messages).
+std::string fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
 constexpr int kMaxLds = 32;
 
 struct NodeView {
