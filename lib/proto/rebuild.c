@@ -487,8 +487,12 @@ void rc_rebuild_tick(struct rc_node *n)
 		n->rb.progress = n->my_progress;
 		rc_rb_broadcast(n, RC_DCMD_INFORM_STATUS, n->my_rebuild);
 	}
-	if (!rc_is_master(n) || !n->coord.active ||
-	    n->coord.ld == RC_LD_NONE || !rc_lease_valid(n))
+	if (!rc_is_master(n) || !rc_lease_valid(n))
+		return;
+	/* Drives the configuration asked for before we could start them. */
+	if (n->rb_needed && rc_nexus(n))
+		rc_rebuild_needed_ev(n, n->rb_needed);
+	if (!n->coord.active || n->coord.ld == RC_LD_NONE)
 		return;
 	if (n->coord.executor != RC_NO_NODE &&
 	    n->coord.executor != n->p.self &&

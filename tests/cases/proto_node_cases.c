@@ -38,6 +38,7 @@ struct rc_t_host {
 	u16 disks;			/* disks 0..disks-1 exist (2 unless set) */
 	u16 dead;			/* failed disks: they answer -EIO */
 	u8 rebuilding[T_NODES];		/* ld or 0xff */
+	u32 rebuild_from[T_NODES];	/* its last START's permille */
 	unsigned int rebuild_starts;
 	unsigned int max_concurrent_rebuilds;
 	unsigned int torn_every;	/* tear every Nth write (0: never) */
@@ -209,6 +210,7 @@ static void rc_t_drain(struct rc_t_host *h, unsigned int k)
 			break;
 		case RC_ACT_REBUILD_START:
 			h->rebuilding[k] = a.ld;
+			h->rebuild_from[k] = a.permille;
 			h->rebuild_starts++;
 			if (rc_t_active_rebuilds(h) > h->max_concurrent_rebuilds)
 				h->max_concurrent_rebuilds =
@@ -727,6 +729,126 @@ RC_TEST(proto_node_rebuild_one_at_a_time)
 	RC_EXPECT_EQ(h->max_concurrent_rebuilds, 1);
 	rc_t_cmd(h, 1, RC_HOST_REBUILD, 0, 0x1, 4);
 	RC_EXPECT_EQ(h->status[4], RC_SCSI_GOOD);
+}
+
+/* The rebuild follows the reservation, from the last position reported. */
+RC_TEST(proto_node_rebuild_follows_holder)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	unsigned int k;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 1, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	/* The configuration says drive 1 has a member to rebuild. */
+	for (k = 0; k < 2; k++)
+		rc_node_rebuild_needed(h->node[k], h->now, 0x2);
+	rc_t_run(h, 1500);
+	RC_EXPECT_EQ(h->rebuilding[0], 1);	/* its holder */
+	RC_EXPECT_EQ(h->rebuild_from[0], 0u);
+	RC_EXPECT_EQ(h->rebuilding[1], 0xff);
+	rc_node_rebuild_progress(h->node[0], h->now, 1, 300);
+	rc_t_drain(h, 0);
+	rc_t_run(h, 2500);
+	/* The holder releases it: it stops, the master goes on from 300. */
+	rc_t_cmd(h, 0, RC_HOST_RELEASE, 1, 0, 2);
+	rc_t_run(h, 1500);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(h->rebuilding[0], 0xff);
+	RC_EXPECT_EQ(h->rebuilding[1], 1);
+	RC_EXPECT_EQ(h->rebuild_from[1], 300u);
+	rc_node_rebuild_progress(h->node[1], h->now, 1, 450);
+	rc_t_drain(h, 1);
+	rc_t_run(h, 1500);
+	/* Reserved again: the master stops before it grants, node 1 resumes. */
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 1, 0, 3);
+	rc_t_run(h, 3000);
+	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
+	RC_EXPECT_EQ(h->rebuilding[1], 0xff);
+	RC_EXPECT_EQ(h->rebuilding[0], 1);
+	RC_EXPECT_EQ(h->rebuild_from[0], 450u);
+	RC_EXPECT_EQ(h->max_concurrent_rebuilds, 1);
+	/* Done: the master records it, the run ends. */
+	h->rebuilding[0] = 0xff;
+	rc_node_rebuild_done(h->node[0], h->now, 1, 0);
+	rc_t_drain(h, 0);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]), RC_NI_COMPLETED_STARTUP);
+	RC_EXPECT_EQ(h->rebuild_starts, 3);
+}
+
+/* A dead executor's drive goes on only once the executor is fenced. */
+RC_TEST(proto_node_rebuild_takeover_after_fence)
+{
+	static const u8 ids[] = { 1, 3, 5 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	unsigned int k, waited = 0;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 2, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	for (k = 0; k < 3; k++)
+		rc_node_rebuild_needed(h->node[k], h->now, 0x4);
+	rc_t_run(h, 1500);
+	RC_EXPECT_EQ(h->rebuilding[0], 2);
+	rc_node_rebuild_progress(h->node[0], h->now, 2, 400);
+	rc_t_drain(h, 0);
+	rc_t_run(h, 2500);
+	/* Node 1 dies rebuilding; the master (node 5) waits for its fence. */
+	h->up[0] = false;
+	h->rebuilding[0] = 0xff;
+	while (h->rebuilding[2] == 0xff && waited < 30000) {
+		rc_t_run(h, 100);
+		waited += 100;
+		if (h->rebuilding[2] == 0xff)
+			continue;
+		/* Started: the dead node's reservation must be gone by now. */
+		RC_EXPECT_EQ(rc_node_holder(h->node[2], 2), RC_HOLDER_NONE);
+	}
+	RC_EXPECT_EQ(h->rebuilding[2], 2);
+	RC_EXPECT_EQ(h->rebuild_from[2], 400u);
+	/* detection + the kill on the disks + lease (3 s) + drain (1 s) */
+	RC_EXPECT_TRUE(waited >= 5000);
+	RC_EXPECT_EQ(h->rebuilding[1], 0xff);
+}
+
+/*
+ * The master rebuilds a drive nobody holds and dies: the new master goes
+ * on from the last position, but only once the old one is fenced (its
+ * rebuild writes may still be landing).
+ */
+RC_TEST(proto_node_rebuild_master_executor_fenced)
+{
+	static const u8 ids[] = { 1, 3, 5 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	unsigned int k, waited = 0;
+
+	RC_ASSERT_TRUE(h);
+	rc_t_start_all(h);
+	for (k = 0; k < 3; k++)
+		rc_node_rebuild_needed(h->node[k], h->now, 0x1);
+	rc_t_run(h, 1500);
+	RC_EXPECT_EQ(h->rebuilding[2], 0);	/* unheld: the master's */
+	rc_node_rebuild_progress(h->node[2], h->now, 0, 600);
+	rc_t_drain(h, 2);
+	rc_t_run(h, 2500);
+	h->up[2] = false;
+	h->rebuilding[2] = 0xff;
+	while (h->rebuilding[1] == 0xff && waited < 30000) {
+		rc_t_run(h, 100);
+		waited += 100;
+	}
+	RC_EXPECT_EQ(rc_node_state(h->node[1]), RC_NS_MASTER);
+	RC_EXPECT_EQ(h->rebuilding[1], 0);
+	RC_EXPECT_EQ(h->rebuild_from[1], 600u);
+	RC_EXPECT_EQ(h->rebuilding[0], 0xff);
+	/* detection, then the kill on the disks, lease (3 s) + drain (1 s) */
+	RC_EXPECT_TRUE(waited >= 5000);
 }
 
 RC_TEST(proto_node_fast_reboot_detected)

@@ -22,6 +22,9 @@
 	X(proto_node_two_dead_drives_no_cable_failure)                        \
 	X(proto_node_negotiation_timeout)                                     \
 	X(proto_node_rebuild_one_at_a_time)                                   \
+	X(proto_node_rebuild_follows_holder)                                  \
+	X(proto_node_rebuild_takeover_after_fence)                            \
+	X(proto_node_rebuild_master_executor_fenced)                          \
 	X(proto_node_fast_reboot_detected)                                    \
 	X(proto_node_torn_writes_still_agree)				\
 	X(proto_node_duplicate_id_refused)				\
