@@ -51,7 +51,8 @@ include lib/lib.mk
 include tools/tools.mk
 include tests/tests.mk
 
-.PHONY: all deps build module user check demo bench bench-failover sim kunit vmtest unit \
+.PHONY: all deps build module user check demo bench bench-failover fault-kernel check-faults \
+	sim kunit vmtest unit \
 	install uninstall clean format
 
 all: module user
@@ -84,6 +85,15 @@ bench: build
 
 bench-failover: build
 	@python3 tests/bench/failover.py
+
+# A guest kernel that can make allocations fail (Debian's cannot), kept in
+# /var/cache/raidcluster/fault-kernel: then `make check` also runs the
+# fault-injection suite.  ~20 minutes on 2 cores, once.
+fault-kernel: build
+	@bash tests/vm/fault-kernel.sh
+
+check-faults: fault-kernel
+	@bash tests/vm/run-faults.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) KERNELRELEASE=$(KVER) INSTALL_MOD_DIR=updates \

@@ -13,7 +13,7 @@ mkdir -p "$R"
 
 # build first: if the top-level Makefile cannot do a fresh machine's first
 # run, that is the first thing to know (tests/build/first_run.sh, ~1.5 min).
-ALL_SUITES=(build unit sim kunit vm cluster demo)
+ALL_SUITES=(build unit sim kunit vm faults cluster demo)
 read -r -a SUITES <<<"${RC_SUITES:-${ALL_SUITES[*]}}"
 
 run_suite() {
@@ -23,6 +23,8 @@ run_suite() {
 	sim) make --no-print-directory sim-check ;;
 	kunit) bash tests/kunit/run.sh ;;
 	vm) python3 tests/vm/run.py ;;
+	# allocations made to fail: needs the guest kernel of make fault-kernel
+	faults) bash tests/vm/run-faults.sh ;;
 	cluster) python3 tests/vm/run_cluster.py ;;
 	# `make demo` is the other command the README promises: run it too.
 	demo) if python3 tests/vm/demo.py; then

@@ -13,19 +13,25 @@
 # fio is not copied (it drags in ~80 MB of libraries): the guest runs the host's fio through
 # the read-only /host 9p share (guest/hostfio.sh).
 # Usage: mkinitramfs.sh [-q]        env: RC_VM_DIR, KVER (guest kernel; default: the vermagic of
-#                                   raidcluster.ko, else the newest in /lib/modules)
+#                                   raidcluster.ko, else the newest in /lib/modules),
+#                                   RC_GUEST_ROOT (where boot/vmlinuz-KVER and lib/modules/KVER
+#                                   are; default /: Debian's kernel), RC_KO (the module; default
+#                                   raidcluster.ko of the repository). tests/vm/fault-kernel.sh
+#                                   sets the last two for its fault-injection guest.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 D=${RC_VM_DIR:-/tmp/rc-vm}
-KO=$REPO/raidcluster.ko
+KO=${RC_KO:-$REPO/raidcluster.ko}
+GR=${RC_GUEST_ROOT:-}
+GR=${GR%/}
 CTL=$REPO/build/raidclusterctl
 # The guest kernel must be the one the module was built for (its vermagic); without a module
 # yet, the newest installed kernel.
 if [ -z "${KVER:-}" ] && [ -r "$KO" ]; then
     KVER=$(modinfo -F vermagic "$KO" | cut -d' ' -f1)
 fi
-KVER=${KVER:-$(ls /lib/modules | sort -V | tail -1)}
+KVER=${KVER:-$(ls "$GR/lib/modules" | sort -V | tail -1)}
 QUIET=0; [ "${1:-}" = -q ] && QUIET=1
 say() { [ "$QUIET" = 1 ] || echo "mkinitramfs: $*"; }
 mkdir -p "$D"
@@ -33,9 +39,9 @@ mkdir -p "$D"
 exec 9> "$D/.mkinitramfs.lock"
 flock 9
 
-VMLINUZ=/boot/vmlinuz-$KVER
-[ -r "$VMLINUZ" ] && [ -d "/lib/modules/$KVER" ] || {
-    echo "mkinitramfs: no guest kernel $KVER (/boot/vmlinuz-$KVER, /lib/modules/$KVER):" \
+VMLINUZ=$GR/boot/vmlinuz-$KVER
+[ -r "$VMLINUZ" ] && [ -d "$GR/lib/modules/$KVER" ] || {
+    echo "mkinitramfs: no guest kernel $KVER ($GR/boot/vmlinuz-$KVER, $GR/lib/modules/$KVER):" \
          "install linux-image-$KVER, or rebuild the module for an installed kernel" >&2; exit 1; }
 
 # stamp FILE...: one line per input (missing inputs count too, so their arrival triggers a build)
@@ -94,12 +100,12 @@ if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
     M=$R/lib/modules/$KVER
     mkdir -p "$M"
     for m in $MODS; do
-        modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod"{print $2}'
+        modprobe ${GR:+-d "$GR"} -S "$KVER" --show-depends "$m" | awk '$1=="insmod"{print $2}'
     done | sort -u | while read -r f; do
-        rel=${f#/lib/modules/$KVER/}
+        rel=${f#"$GR"/lib/modules/$KVER/}
         mkdir -p "$M/$(dirname "$rel")"; cp "$f" "$M/$rel"
     done
-    cp /lib/modules/"$KVER"/modules.{order,builtin,builtin.modinfo} "$M/"
+    cp "$GR/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$M/"
     depmod -b "$R" "$KVER"
     for b in $BINS; do
         [ "$b" = busybox ] && continue

@@ -12,6 +12,8 @@ raidclusterctl against emulated SCSI disks.
 Each group boots one VM over fresh disk images and runs its tests in order on it. After every
 test the guest console is searched for Oops/BUG/WARNING/Call Trace; any hit fails that test.
 Prints one line per test and ends with `vm: N passed, N failed`; exits 1 if anything failed.
+A test that cannot run on this guest kernel prints `SKIP name: reason` (with the rest of its
+group), counted in neither number.
 Logs: $RC_VM_DIR/run/<group>/{console.log,transcript.log,cmdline} (default /tmp/rc-vm).
 """
 import argparse
@@ -95,8 +97,12 @@ def run_group(group, tests, results):
                             block_sizes={group.serials[i]: bs
                                          for i, bs in group.block_sizes.items()})
     vm = None
+    skipped = None
     for t in tests:
         name = f"{group.name}.{test_name(t)}"
+        if skipped:
+            say(f"SKIP {name}: {skipped}")
+            continue
         t0 = time.time()
         try:
             if vm is None or not vm.alive():
@@ -119,6 +125,9 @@ def run_group(group, tests, results):
             if not vm.alive():
                 raise vmtest.Fail("qemu exited during the test:\n" + vm.console_tail())
             results.record(name, True, time.time() - t0)
+        except vmtest.Skip as e:
+            skipped = str(e)
+            say(f"SKIP {name}: {skipped}")
         except Exception as e:
             if isinstance(e, (vmtest.Fail, AssertionError)):
                 detail = str(e) or traceback.format_exc(limit=-2)
@@ -166,7 +175,8 @@ def main():
         fcntl.flock(suite_lock, fcntl.LOCK_EX)
     t0 = time.time()
     rcvm.build_guest(quiet=False)
-    for what, path in (("raidcluster.ko (make module)", os.path.join(rcvm.REPO, "raidcluster.ko")),
+    ko = os.environ.get("RC_KO") or os.path.join(rcvm.REPO, "raidcluster.ko")
+    for what, path in (("raidcluster.ko (make module)", ko),
                        ("raidclusterctl (make build/raidclusterctl)",
                         os.path.join(rcvm.REPO, "build", "raidclusterctl"))):
         if not os.path.exists(path):

@@ -17,6 +17,12 @@ class Fail(AssertionError):
     pass
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run on this guest (the reason says why and what would run
+    it): the runner prints SKIP with the reason and skips the rest of the group, which counts
+    neither as passed nor as failed."""
+
+
 class Group:
     def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512,
                  write_cache=False, block_sizes=None):
