@@ -520,6 +520,9 @@ void rc_wib_take(struct rc_ldev *ld)
 	void *buf;
 	u32 seq;
 
+	/* A rebuild resumes from the cluster's position, before any write. */
+	if (ld->disk && rc_host_may_sync(ld->number))
+		rc_rebuild_take(ld);
 	if (!w || !ld->disk)
 		return;
 	seq = rc_host_resv_seq(ld->number);

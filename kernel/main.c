@@ -108,6 +108,7 @@ static int __init rc_init(void)
 	ret = rc_host_init(rc.node_id);
 	if (ret)
 		goto out_free;
+	rc_rebuild_init_host();
 	ret = register_blkdev(0, RC_LD_PREFIX);
 	if (ret < 0)
 		goto out_host;
@@ -142,6 +143,7 @@ static void __exit rc_exit(void)
 
 	/* No new ioctls; then no COD rewrite may still be queued. */
 	rc_ctl_exit();
+	rc_rebuild_exit_host();
 	mutex_lock(&rc.lock);
 	rc.exiting = true;
 	mutex_unlock(&rc.lock);

@@ -680,6 +680,10 @@ int rc_member_reload_cod(u64 gen, u32 crc)
 		else
 			pr_info("rcl%u deleted by the master\n", i);
 	}
+	/* Running drives follow the rebuilds the master started or ended. */
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (rc.lds[i])
+			rc_rebuild_follow(rc.lds[i], &rc.cfg->lds[i]);
 	started = rc_ld_start_ready();
 	if (started)
 		pr_info("%u logical drive(s) started from the master's configuration\n",

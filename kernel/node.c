@@ -141,6 +141,26 @@ static struct {
 	wait_queue_head_t nexus_wq;	/* nexus, suspension */
 	wait_queue_head_t resv_wq;	/* a reservation changed */
 
+	/*
+	 * The cluster rebuild (figure 16): what the library told this node
+	 * to rebuild, read by the engine without host.lock; the engine's
+	 * reports, passed to the library by rb_work; the master's records.
+	 */
+	unsigned long rb_permit;	/* REBUILD_START'ed drives */
+	u32 rb_from[RC_MAX_LDS];	/* ... from this permille */
+	u32 rb_seq[RC_MAX_LDS];		/* +1 per START: tags the reports */
+	atomic_t rb_units[RC_MAX_LDS];	/* engine units in flight */
+	wait_queue_head_t rb_wq;	/* rb_units reached 0 */
+	spinlock_t rb_lock;		/* the reports and records below */
+	unsigned long rb_reported, rb_ended, rb_rec;
+	u32 rb_rep_permille[RC_MAX_LDS], rb_rep_seq[RC_MAX_LDS];
+	int rb_end_error[RC_MAX_LDS];
+	u32 rb_rec_permille[RC_MAX_LDS];
+	u8 rb_rec_status[RC_MAX_LDS];
+	struct work_struct rb_work;	/* on host.wq */
+	struct work_struct rb_rec_work;	/* on rc.cfg_wq: needs rc.lock */
+	rc_host_rebuild_record_fn rb_record;
+
 	unsigned long releasing;	/* drives being released: no writes */
 	struct request_queue *queues[RC_MAX_LDS];	/* running drives */
 
@@ -415,6 +435,38 @@ static void rc_host_resv_msg(const struct rc_action *a)
 	rc_host_uevent(ev, ld, holder);
 }
 
+/*
+ * REBUILD_STOP: another node takes the drive over.  No unit of ours may
+ * be in flight when the answer that lets it write goes out, so the engine
+ * finishes the units it has begun (their reads came before the change)
+ * and starts no new one; the actions after this one wait for that.
+ */
+static void rc_host_rebuild_stop(unsigned int ld)
+{
+	clear_bit(ld, &host.rb_permit);
+	smp_mb__after_atomic();		/* the permit off before the count */
+	wait_event(host.rb_wq, !atomic_read(&host.rb_units[ld]));
+}
+
+static void rc_host_rebuild_record(const struct rc_action *a)
+{
+	unsigned long flags;
+	u8 ld = a->ld;
+
+	if (ld >= RC_MAX_LDS)
+		return;
+	spin_lock_irqsave(&host.rb_lock, flags);
+	/* A checkpoint never replaces an end not written yet. */
+	if (!test_bit(ld, &host.rb_rec) || a->status != RC_SCSI_BUSY ||
+	    host.rb_rec_status[ld] == RC_SCSI_BUSY) {
+		host.rb_rec_permille[ld] = a->permille;
+		host.rb_rec_status[ld] = a->status;
+		set_bit(ld, &host.rb_rec);
+	}
+	spin_unlock_irqrestore(&host.rb_lock, flags);
+	queue_work(rc.cfg_wq, &host.rb_rec_work);
+}
+
 static void rc_host_action(const struct rc_action *a, u64 now)
 {
 	switch (a->type) {
@@ -445,12 +497,25 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 		rc_host_queue_cfg(a);
 		break;
 	case RC_ACT_REBUILD_START:
-		/* The cluster-wide rebuild engine is part 3 of the work. */
-		pr_warn("cluster rebuild of rcl%u is not run by this module version; use raidclusterctl rebuild on the node that holds it\n",
-			a->ld);
-		rc_node_rebuild_done(host.node, now, a->ld, -EOPNOTSUPP);
+		/* The engine polls the permit (rc_host_rebuild_permit()). */
+		if (a->ld >= RC_MAX_LDS)
+			break;
+		WRITE_ONCE(host.rb_from[a->ld], min(a->permille, 999u));
+		WRITE_ONCE(host.rb_seq[a->ld], host.rb_seq[a->ld] + 1);
+		smp_wmb();	/* position and tag before the permit */
+		set_bit(a->ld, &host.rb_permit);
+		pr_info("rcl%u: this node rebuilds it (from %u.%u %%)\n", a->ld,
+			a->permille / 10, a->permille % 10);
 		break;
 	case RC_ACT_REBUILD_STOP:
+		if (a->ld >= RC_MAX_LDS)
+			break;
+		rc_host_rebuild_stop(a->ld);
+		pr_info("rcl%u: rebuild handed on (another node holds it)\n",
+			a->ld);
+		break;
+	case RC_ACT_REBUILD_RECORD:
+		rc_host_rebuild_record(a);
 		break;
 	case RC_ACT_RESTART:
 		pr_warn("protocol node restarts (new incarnation)\n");
@@ -525,6 +590,180 @@ static void rc_host_push(void)
 	if (rc_node_host_cmd(host.node, rc_host_now(), &cmd))
 		host.push_again = true;
 	rc_host_drain();
+}
+
+enum rc_host_rebuild rc_host_rebuild_permit(unsigned int ld, u32 *from,
+					    u32 *seq)
+{
+	u8 h;
+
+	*from = 0;
+	*seq = 0;
+	if (ld >= RC_MAX_LDS)
+		return RC_REBUILD_NONE;
+	/* No protocol node: a drive of a node without a cluster. */
+	if (!READ_ONCE(host.started))
+		return RC_REBUILD_GO;
+	if (!test_bit(ld, &host.rb_permit))
+		return RC_REBUILD_NONE;
+	*seq = READ_ONCE(host.rb_seq[ld]);
+	*from = READ_ONCE(host.rb_from[ld]);
+	if (READ_ONCE(host.offline) || !rc_host_lease_runs())
+		return RC_REBUILD_WAIT;
+	h = rc_host_holder(ld);
+	if (h == host.self)
+		return rc_host_may_write(ld) ? RC_REBUILD_GO : RC_REBUILD_WAIT;
+	/* Nobody holds it: the master rebuilds it, nobody else writes it. */
+	if (h == RC_HOLDER_NONE && READ_ONCE(host.nexus) &&
+	    READ_ONCE(host.master) == host.self)
+		return RC_REBUILD_GO;
+	return RC_REBUILD_WAIT;
+}
+
+bool rc_host_rebuild_unit_begin(unsigned int ld)
+{
+	u32 from, seq;
+
+	atomic_inc(&host.rb_units[ld]);
+	smp_mb__after_atomic();		/* counted before the permit check */
+	if (rc_host_rebuild_permit(ld, &from, &seq) == RC_REBUILD_GO)
+		return true;
+	rc_host_rebuild_unit_end(ld);
+	return false;
+}
+
+void rc_host_rebuild_unit_end(unsigned int ld)
+{
+	if (atomic_dec_and_test(&host.rb_units[ld]))
+		wake_up_all(&host.rb_wq);
+}
+
+void rc_host_rebuild_report(unsigned int ld, u32 permille, u32 seq)
+{
+	unsigned long flags;
+
+	if (ld >= RC_MAX_LDS || !READ_ONCE(host.started))
+		return;
+	spin_lock_irqsave(&host.rb_lock, flags);
+	host.rb_rep_permille[ld] = min(permille, 999u);
+	host.rb_rep_seq[ld] = seq;
+	set_bit(ld, &host.rb_reported);
+	spin_unlock_irqrestore(&host.rb_lock, flags);
+	queue_work(host.wq, &host.rb_work);
+}
+
+void rc_host_rebuild_ended(unsigned int ld, int error, u32 seq)
+{
+	unsigned long flags;
+
+	if (ld >= RC_MAX_LDS || !READ_ONCE(host.started))
+		return;
+	spin_lock_irqsave(&host.rb_lock, flags);
+	host.rb_end_error[ld] = error;
+	host.rb_rep_seq[ld] = seq;
+	set_bit(ld, &host.rb_ended);
+	spin_unlock_irqrestore(&host.rb_lock, flags);
+	queue_work(host.wq, &host.rb_work);
+}
+
+/* The engine's reports, to the library (of the permit they were made for). */
+static void rc_host_rb_work_fn(struct work_struct *work)
+{
+	unsigned long rep, end, flags;
+	u32 permille[RC_MAX_LDS], seq[RC_MAX_LDS];
+	int error[RC_MAX_LDS];
+	unsigned int ld;
+
+	spin_lock_irqsave(&host.rb_lock, flags);
+	rep = host.rb_reported;
+	end = host.rb_ended;
+	host.rb_reported = 0;
+	host.rb_ended = 0;
+	memcpy(permille, host.rb_rep_permille, sizeof(permille));
+	memcpy(seq, host.rb_rep_seq, sizeof(seq));
+	memcpy(error, host.rb_end_error, sizeof(error));
+	spin_unlock_irqrestore(&host.rb_lock, flags);
+
+	mutex_lock(&host.lock);
+	if (!rc_host_live())
+		goto out;
+	for (ld = 0; ld < RC_MAX_LDS; ld++) {
+		if (!test_bit(ld, &host.rb_permit) ||
+		    seq[ld] != host.rb_seq[ld])
+			continue;	/* for a permit since taken back */
+		if (test_bit(ld, &end)) {
+			/*
+			 * The permit stays: the engine keeps its position
+			 * (the whole member) until the master's record of
+			 * the end brings the member online, so the writes
+			 * meanwhile reach the member.
+			 */
+			rc_node_rebuild_done(host.node, rc_host_now(), ld,
+					     error[ld]);
+		} else if (test_bit(ld, &rep)) {
+			rc_node_rebuild_progress(host.node, rc_host_now(), ld,
+						 permille[ld]);
+		}
+	}
+	rc_host_drain();
+out:
+	mutex_unlock(&host.lock);
+}
+
+void rc_host_set_rebuild_recorder(rc_host_rebuild_record_fn fn)
+{
+	mutex_lock(&host.lock);
+	host.rb_record = fn;
+	mutex_unlock(&host.lock);
+}
+
+/* The master's records of the running rebuild, into the COD (rc.lock). */
+static void rc_host_rb_rec_fn(struct work_struct *work)
+{
+	u32 permille[RC_MAX_LDS];
+	u8 status[RC_MAX_LDS];
+	unsigned long rec, flags;
+	rc_host_rebuild_record_fn fn;
+	unsigned int ld;
+
+	mutex_lock(&rc.lock);
+	spin_lock_irqsave(&host.rb_lock, flags);
+	rec = host.rb_rec;
+	host.rb_rec = 0;
+	memcpy(permille, host.rb_rec_permille, sizeof(permille));
+	memcpy(status, host.rb_rec_status, sizeof(status));
+	spin_unlock_irqrestore(&host.rb_lock, flags);
+	fn = READ_ONCE(host.rb_record);
+	for (ld = 0; ld < RC_MAX_LDS; ld++)
+		if (test_bit(ld, &rec) && fn && !rc.exiting)
+			fn(ld, permille[ld], status[ld]);
+	mutex_unlock(&rc.lock);
+}
+
+void rc_host_rebuild_view(unsigned int ld, u8 *executor, u32 *permille,
+			  u32 *rate)
+{
+	struct rc_wire_rebuild r;
+
+	*executor = RC_NO_NODE;
+	*permille = 0;
+	*rate = 0;
+	mutex_lock(&host.lock);
+	if (host.started && ld < RC_MAX_LDS) {
+		rc_node_rebuild_view(host.node, &r);
+		if (r.ld == ld && le32_to_cpu(r.progress) < 1000 &&
+		    (le32_to_cpu(r.pending) & BIT(ld))) {
+			*executor = r.executor;
+			*permille = le32_to_cpu(r.progress);
+			*rate = rc_node_rebuild_rate(host.node);
+		}
+	}
+	mutex_unlock(&host.lock);
+}
+
+bool rc_host_in_protocol(void)
+{
+	return READ_ONCE(host.started);
 }
 
 static void rc_host_tick_fn(struct work_struct *work)
@@ -618,6 +857,7 @@ static void rc_host_describe(void)
 {
 	struct rc_proto_config c = {};
 	unsigned int i;
+	u32 need = 0;
 
 	rc_host_map_channels();
 	for (i = 0; i < RC_MAX_DISKS; i++) {
@@ -648,10 +888,20 @@ static void rc_host_describe(void)
 	memcpy(c.cluster_uuid, rc.cfg->cluster_uuid, 16);
 	c.nlds = rc.cfg->nlds;
 	for (i = 0; i < RC_MAX_LDS; i++) {
-		c.ld_state[i] = rc.cfg->lds[i].state;
-		c.ld_level[i] = rc.cfg->lds[i].level;
+		const struct rc_ld *rec = &rc.cfg->lds[i];
+		unsigned int e;
+
+		c.ld_state[i] = rec->state;
+		c.ld_level[i] = rec->level;
+		for (e = 0; rec->state != RC_LD_UNUSED && e < rec->nextents;
+		     e++)
+			if (rec->ext[e].state == RC_EXT_REBUILDING)
+				need |= BIT(i);
 	}
 	rc_node_set_config(host.node, &c);
+	/* The master runs them one at a time (figure 16). */
+	if (host.started)
+		rc_node_rebuild_needed(host.node, rc_host_now(), need);
 }
 
 /*
@@ -677,6 +927,10 @@ static void rc_host_forget_life(void)
 	host.req_cookie = 0;
 	host.cfg_count = 0;
 	host.push_again = false;
+	/* No rebuild runs on an old life's word (its units end on their own). */
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (test_and_clear_bit(i, &host.rb_permit))
+			WRITE_ONCE(host.rb_seq[i], host.rb_seq[i] + 1);
 	wake_up_all(&host.cmd_wq);
 }
 
@@ -1448,12 +1702,18 @@ int rc_host_init(unsigned int node_id)
 	INIT_WORK(&host.restart_work, rc_host_restart_fn);
 	INIT_WORK(&host.cfg_work, rc_host_cfg_fn);
 	INIT_WORK(&host.req_work, rc_host_req_fn);
+	INIT_WORK(&host.rb_work, rc_host_rb_work_fn);
+	INIT_WORK(&host.rb_rec_work, rc_host_rb_rec_fn);
+	init_waitqueue_head(&host.rb_wq);
+	spin_lock_init(&host.rb_lock);
 	mutex_init(&host.req_mutex);
 	atomic_set(&host.inflight, 0);
 	for (i = 0; i < RC_MAX_DISKS; i++)
 		atomic_set(&host.disks[i].busy, 0);
-	for (i = 0; i < RC_MAX_LDS; i++)
+	for (i = 0; i < RC_MAX_LDS; i++) {
 		host.holder[i] = RC_HOLDER_NONE;
+		atomic_set(&host.rb_units[i], 0);
+	}
 	host.master = RC_NO_NODE;
 	host.self = node_id;
 	host.node = kvzalloc(rc_node_size(), GFP_KERNEL);
@@ -1486,6 +1746,7 @@ void rc_host_stop(void)
 		flush_workqueue(host.wq);
 	cancel_work_sync(&host.cfg_work);
 	cancel_work_sync(&host.req_work);
+	cancel_work_sync(&host.rb_rec_work);
 }
 
 void rc_host_exit(void)

@@ -72,6 +72,55 @@ bool rc_host_may_read(unsigned int ld);
 bool rc_host_may_sync(unsigned int ld);
 /* In nexus with other live nodes (not a lone master). */
 bool rc_host_in_cluster(void);
+/* The protocol node runs (this node has a configuration and a disk). */
+bool rc_host_in_protocol(void);
+
+/*
+ * The cluster rebuild (figure 16, Documentation/cluster-host.md): the
+ * master tells one node at a time to rebuild a drive, and the engine
+ * (rebuild.c) asks here, without a lock, whether it may.
+ *  NONE  not told to rebuild @ld (or told to stop): forget the position,
+ *        another node may have written the drive since
+ *  WAIT  told to, but not this instant (the lease lapsed, the drive is
+ *        being renegotiated, the reservation still settling)
+ *  GO    rebuild: this node holds @ld, or nobody does and it is the master
+ * *@from: permille of the drive the master says is done; *@seq: changes
+ * with every new permit (tag the reports with it).  Without a protocol
+ * node (no cluster), always GO with seq 0.
+ */
+enum rc_host_rebuild {
+	RC_REBUILD_NONE,
+	RC_REBUILD_WAIT,
+	RC_REBUILD_GO,
+};
+enum rc_host_rebuild rc_host_rebuild_permit(unsigned int ld, u32 *from,
+					    u32 *seq);
+/*
+ * Around each unit of rebuild I/O: begin counts it and says whether it
+ * may start (false: not counted, start nothing); end when its last write
+ * ended.  A STOP waits for the count to reach zero before this node's
+ * answer lets another node write the drive.  Any context.
+ */
+bool rc_host_rebuild_unit_begin(unsigned int ld);
+void rc_host_rebuild_unit_end(unsigned int ld);
+/* Progress of the permit @seq (permille), and its end (@error 0: done). */
+void rc_host_rebuild_report(unsigned int ld, u32 permille, u32 seq);
+void rc_host_rebuild_ended(unsigned int ld, int error, u32 seq);
+/*
+ * The cluster's rebuild of @ld as this node knows it: the node running it
+ * (RC_NO_NODE: none known), its permille and speed (millionths of the
+ * drive per second, 0 unknown).  Takes the host's lock.
+ */
+void rc_host_rebuild_view(unsigned int ld, u8 *executor, u32 *permille,
+			  u32 *rate);
+/*
+ * The master records a rebuild in the COD: @status RC_SCSI_GOOD = the
+ * member is rebuilt, CHECK_CONDITION = it failed, BUSY = a checkpoint at
+ * @permille.  Called with rc.lock held, from the configuration workqueue.
+ */
+typedef void (*rc_host_rebuild_record_fn)(unsigned int ld, u32 permille,
+					  u8 status);
+void rc_host_set_rebuild_recorder(rc_host_rebuild_record_fn fn);
 /* Holder of @ld as last published, RC_HOLDER_NONE if none. */
 u8 rc_host_holder(unsigned int ld);
 /*

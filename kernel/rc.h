@@ -295,6 +295,10 @@ void rc_rebuild_free(struct rc_ldev *ld);
 bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec);
 bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
 bool rc_rebuild_r5_in_sync(const struct rc_ldev *ld, u64 row);	/* any context */
+void rc_rebuild_take(struct rc_ldev *ld);		/* rc.lock held */
+void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec); /* rc.lock */
+void rc_rebuild_init_host(void);
+void rc_rebuild_exit_host(void);
 extern struct device_attribute dev_attr_rebuild;	/* sysfs.c lists it */
 const struct rc_level_ops *rc_level_ops_find(unsigned int level);
 

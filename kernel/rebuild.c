@@ -151,9 +151,51 @@ struct rc_rebuild {
 	unsigned int slot_pages;	/* pages per slot */
 	unsigned long thr_mark;		/* jiffies: throttle period start */
 	u64 thr_base;			/* @next at @thr_mark */
+	/*
+	 * The cluster's permit (rc_host_rebuild_permit()), engine thread
+	 * only; and the position hand-over under @lock: the engine parks
+	 * (nothing in flight, none issuing) when it has no permit, and
+	 * rc_rebuild_take() moves a parked engine.
+	 */
+	bool permitted;
+	u32 permit_seq;
+	bool ended_reported;		/* the end of this permit is reported */
+	bool issuing;			/* rc_rb_issue() runs (@lock) */
+	u64 cod_pos;			/* the COD's checkpoint; READ_ONCE */
+	bool taken;			/* rc_rebuild_take() for this holding */
+	u32 take_seq;
 	struct page **pages;		/* nslots * slot_pages */
 	struct rc_rb_slot slot[RC_RB_SLOTS];
 };
+
+/* Member sectors of @permille of the target, and back. */
+static u64 rc_rb_at_permille(const struct rc_rebuild *rb, u32 permille)
+{
+	return div_u64(rb->total * min(permille, 1000u), 1000);
+}
+
+static u32 rc_rb_permille(const struct rc_rebuild *rb, u64 pos)
+{
+	return rb->total ? (u32)div64_u64(min(pos, rb->total) * 1000,
+					  rb->total) : 0;
+}
+
+/*
+ * Move the engine to member sector @pos (a chunk boundary at or below):
+ * rb->lock held, nothing in flight or being issued.
+ */
+static void rc_rb_seek(struct rc_rebuild *rb, u64 pos)
+{
+	pos &= ~(u64)(rb->ld->geom.chunk - 1);
+	pos = min(pos, rb->total);
+	WRITE_ONCE(rb->pos, pos);
+	rb->next = pos;
+	rb->first = pos;
+	rb->thr_base = pos;
+	rb->thr_mark = jiffies;
+	rb->win_lo = 0;
+	rb->win_hi = 0;
+}
 
 static bool rc_rb_overlaps(struct rc_rebuild *rb, u64 lo, u64 hi)
 {
@@ -367,6 +409,8 @@ static void rc_rb_retire(struct rc_rebuild *rb, bool *stuck)
 		spin_unlock(&rb->lock);
 		if (ld->geom.level == RC_RAID5)
 			rc_stripe_unlock(ld, s->lo >> ld->geom.chunk_shift);
+		if (!rb->resync)
+			rc_host_rebuild_unit_end(ld->number);
 		moved = true;
 	}
 	if (moved && ld->geom.level != RC_RAID5)
@@ -411,6 +455,16 @@ static void rc_rb_read(struct rc_rebuild *rb, struct rc_rb_slot *s)
 	rc_rb_put(s);
 }
 
+/* rc_rb_issue() starts nothing after all. */
+static void rc_rb_issue_undo(struct rc_rebuild *rb)
+{
+	spin_lock(&rb->lock);
+	rb->issuing = false;
+	spin_unlock(&rb->lock);
+	if (!rb->resync)
+		rc_host_rebuild_unit_end(rb->ld->number);
+}
+
 /*
  * Start the next unit at rb->next if a slot, the rate and (RAID 5) the
  * stripe lock allow it.  Returns 1 issued, 0 not now, -EIO no source.
@@ -422,9 +476,15 @@ static int rc_rb_issue(struct rc_rebuild *rb)
 	struct rc_rb_slot *s;
 	u64 row;
 
+	/* In a cluster: counted, so that a STOP can wait for it to end. */
+	if (!rb->resync && !rc_host_rebuild_unit_begin(ld->number))
+		return 0;
 	s = &rb->slot[(rb->head + rb->busy) % rb->nslots];
+	spin_lock(&rb->lock);
+	rb->issuing = true;		/* rc_rebuild_take() keeps off */
 	s->lo = rb->next;
-	s->hi = min(rb->total, rb->next + rb->unit);
+	spin_unlock(&rb->lock);
+	s->hi = min(rb->total, s->lo + rb->unit);
 	s->dst = rb->member;
 	if (ld->geom.level == RC_RAID5) {
 		/*
@@ -433,10 +493,12 @@ static int rc_rb_issue(struct rc_rebuild *rb)
 		 * while holding one (stripe_lock.c's deadlock rule).
 		 */
 		row = s->lo >> ld->geom.chunk_shift;
-		if (!rb->busy)
+		if (!rb->busy) {
 			rc_stripe_lock(ld, row);
-		else if (!rc_stripe_trylock(ld, row))
+		} else if (!rc_stripe_trylock(ld, row)) {
+			rc_rb_issue_undo(rb);
 			return 0;
+		}
 		if (rb->resync) {
 			/* the row's parity is what the resync writes */
 			rc_geom_r5_row_members(&ld->geom, row, members);
@@ -444,12 +506,17 @@ static int rc_rb_issue(struct rc_rebuild *rb)
 		}
 	} else {
 		s->src = rc_rb_source(rb);
-		if (s->src < 0)
+		if (s->src < 0) {
+			rc_rb_issue_undo(rb);
 			return -EIO;
+		}
 		rc_rb_fence(rb, s->hi);
 	}
+	spin_lock(&rb->lock);
 	rb->busy++;
 	rb->next = s->hi;
+	rb->issuing = false;
+	spin_unlock(&rb->lock);
 	rc_rb_read(rb, s);
 	return 1;
 }
@@ -545,9 +612,64 @@ static unsigned long rc_rb_delay(struct rc_rebuild *rb)
 }
 
 /*
+ * May the engine start units now?  A resync: when this node may sync the
+ * drive.  A rebuild: when the cluster's master told this node to
+ * (rc_host_rebuild_permit()).  A permit taken back means another node may
+ * have written the drive since: the position is forgotten (lower is always
+ * safe: what was rebuilt is rebuilt again), and rc_rebuild_take() sets it
+ * from what the cluster knows before this node writes the drive again.  A
+ * new permit on a drive this node does not hold (the master rebuilds an
+ * unheld drive, which nobody writes) starts at the position it carries or
+ * the COD checkpoint, whichever is higher.
+ */
+static bool rc_rb_go(struct rc_rebuild *rb)
+{
+	unsigned int number = rb->ld->number;
+	enum rc_host_rebuild p;
+	u32 from, seq;
+
+	if (rb->resync)
+		return rc_host_may_sync(number);
+	p = rc_host_rebuild_permit(number, &from, &seq);
+	if (p == RC_REBUILD_NONE) {
+		if (rb->permitted && !rb->busy) {
+			spin_lock(&rb->lock);
+			rb->permitted = false;
+			if (rc_host_in_protocol())
+				rc_rb_seek(rb, 0);
+			spin_unlock(&rb->lock);
+		}
+		return false;
+	}
+	if (p == RC_REBUILD_WAIT)
+		return false;
+	if (!rb->permitted || seq != rb->permit_seq) {
+		if (rb->busy)
+			return false;	/* the last permit's units end first */
+		spin_lock(&rb->lock);
+		if (rb->permitted)
+			rc_rb_seek(rb, 0);	/* STOP and START in one go */
+		if (seq && rc_host_holder(number) != rc.node_id)
+			rc_rb_seek(rb, max(rc_rb_at_permille(rb, from),
+					   READ_ONCE(rb->cod_pos)));
+		rb->permitted = true;
+		rb->permit_seq = seq;
+		rb->ended_reported = false;
+		spin_unlock(&rb->lock);
+		if (seq)
+			pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
+				number, rb->member, rb->pos, rb->total);
+	}
+	return true;
+}
+
+/*
  * The copy loop.  Returns 0 when everything is copied, -EIO when the
  * target or the last source failed, 1 when told to stop.  Every I/O has
- * ended and every fence and lock is released when it returns.
+ * ended and every fence and lock is released when it returns.  In a
+ * cluster a finished rebuild is reported and the loop waits: the member
+ * comes online when the master records it (rc_rebuild_follow()), and a
+ * take-over may move the position back meanwhile.
  */
 static int rc_rb_engine(struct rc_rebuild *rb)
 {
@@ -580,13 +702,31 @@ static int rc_rb_engine(struct rc_rebuild *rb)
 		if (time_after(jiffies, ckpt + msecs_to_jiffies(RC_RB_CHECKPOINT_MS))) {
 			ckpt = jiffies;
 			queue_work(rc.cfg_wq, &rc.cfg_work);
+			if (!rb->resync && rb->permitted && rb->permit_seq)
+				rc_host_rebuild_report(ld->number,
+						       rc_rb_permille(rb, rb->pos),
+						       rb->permit_seq);
 		}
 		timeout = MAX_SCHEDULE_TIMEOUT;
 		if (stop || err || rb->next >= rb->total) {
-			if (!rb->busy)
+			if (rb->busy)
+				;
+			else if (stop || err || rb->resync ||
+				 !rc_host_in_protocol())
 				break;
-		} else if (!rc_host_may_sync(ld->number)) {
-			/* Another node may write it: its holder syncs it. */
+			else if (rc_rb_go(rb) && !rb->ended_reported &&
+				 rb->permit_seq) {
+				/* Done here: the master records it. */
+				rb->ended_reported = true;
+				rc_host_rebuild_ended(ld->number, 0,
+						      rb->permit_seq);
+				pr_info("rcl%u: member %u rebuilt; online once the cluster records it\n",
+					ld->number, rb->member);
+			} else {
+				timeout = msecs_to_jiffies(RC_RB_SLEEP_MS);
+			}
+		} else if (!rc_rb_go(rb)) {
+			/* Not ours to rebuild now (another node's, or later). */
 			timeout = msecs_to_jiffies(RC_RB_SLEEP_MS);
 		} else if (rb->busy < rb->nslots) {
 			timeout = rc_rb_delay(rb);
@@ -624,9 +764,12 @@ static int rc_rb_thread(void *data)
 	if (rb->resync)
 		pr_info("rcl%u: building parity (resync) from member sector %llu of %llu\n",
 			ld->number, rb->pos, rb->total);
-	else
+	else if (!rc_host_in_protocol())
 		pr_info("rcl%u: rebuilding member %u from sector %llu of %llu\n",
 			ld->number, rb->member, rb->pos, rb->total);
+	else
+		pr_info("rcl%u: member %u to rebuild; the cluster's master says which node does it\n",
+			ld->number, rb->member);
 	ret = rc_rb_engine(rb);
 	if (ret > 0)
 		return 0;	/* stopped: the COD keeps the checkpoint */
@@ -645,6 +788,8 @@ static int rc_rb_thread(void *data)
 		       ld->number, rb->member, rb->pos);
 		clear_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags);
 		WRITE_ONCE(rb->aborted, true);
+		if (rb->permitted && rb->permit_seq)
+			rc_host_rebuild_ended(ld->number, ret, rb->permit_seq);
 	} else {
 		/* Every write reaches it already; now reads may too. */
 		clear_bit(RC_MEM_FAILED, &ld->mem[rb->member].flags);
@@ -779,6 +924,12 @@ static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
 	rb->win_hi = 0;
 	rb->head = 0;
 	rb->busy = 0;
+	rb->permitted = false;
+	rb->permit_seq = 0;
+	rb->ended_reported = false;
+	rb->issuing = false;
+	rb->cod_pos = 0;
+	rb->taken = false;
 	if (!rb->resync) {
 		set_bit(RC_MEM_FAILED, &ld->mem[member].flags);
 		set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
@@ -827,9 +978,10 @@ int rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec)
 		    !rc_mdisk_usable(ld->mem[i].md))
 			continue;
 		rb = rc_rb_get(ld);
-		if (rb)
+		if (rb) {
 			rc_rb_setup(ld, rb, i, ext->rebuild_pos);
-		else
+			WRITE_ONCE(rb->cod_pos, rb->pos);
+		} else
 			pr_warn("rcl%u: cannot resume the rebuild of member %u\n",
 				ld->number, i);
 		return 0;
@@ -933,6 +1085,15 @@ bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec)
 	}
 	ext = &rec->ext[rb->member];
 	if (ext->state != RC_EXT_REBUILDING)
+		return false;
+	/*
+	 * In a cluster the master records the checkpoints and the end from
+	 * the executor's reports (rc_rebuild_record()): this node's engine
+	 * may not be the one running.  A failure of its target it records
+	 * like any failure.
+	 */
+	if (rc_host_in_protocol() && !READ_ONCE(rb->aborted) &&
+	    rc_mdisk_usable(ld->mem[rb->member].md))
 		return false;
 	if (READ_ONCE(rb->done)) {
 		ext->state = RC_EXT_ONLINE;
@@ -1074,6 +1235,198 @@ static ssize_t rebuild_speed_max_store(struct device *dev,
 DEVICE_ATTR_RW(rebuild_speed_max);
 
 /* Is member @i the target of a running rebuild? */
+/*
+ * This node begins a holding of @ld (rc_wib_take(), before it serves the
+ * drive): a rebuild resumes from what the cluster knows -- the executor's
+ * last report, or the COD checkpoint, whichever is higher -- not from a
+ * position of this node's own, which another holder's writes may have
+ * made wrong since (RAID 5 writes skip the target above the position).
+ * Set before the first write of the holding, so the data path and the
+ * engine agree.  An engine that kept its permit all along (this node ran
+ * it while nobody held the drive, or held it before) keeps its position:
+ * nobody else wrote the drive meanwhile.  rc.lock held.
+ */
+void rc_rebuild_take(struct rc_ldev *ld)
+{
+	struct rc_rebuild *rb = ld->rb;
+	u32 seq = rc_host_resv_seq(ld->number), permille, rate, from, pseq;
+	u8 executor;
+	u64 pos;
+
+	if (!rb || rb->resync || !rc_host_in_protocol() ||
+	    !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags) ||
+	    (rb->taken && rb->take_seq == seq))
+		return;
+	rc_host_rebuild_view(ld->number, &executor, &permille, &rate);
+	pos = max(rc_rb_at_permille(rb, permille), READ_ONCE(rb->cod_pos));
+	rc_host_rebuild_permit(ld->number, &from, &pseq);
+	spin_lock(&rb->lock);
+	/*
+	 * An engine that has run here under the same permit all along
+	 * knows better than the reports (which lag it): nobody else wrote.
+	 */
+	if (rb->permitted && pseq && rb->permit_seq == pseq) {
+		;
+	} else if (!rb->busy && !rb->issuing) {
+		rc_rb_seek(rb, pos);
+		pr_info("rcl%u: the rebuild of member %u resumes at sector %llu of %llu\n",
+			ld->number, rb->member, rb->pos, rb->total);
+	}
+	rb->take_seq = seq;
+	rb->taken = true;
+	spin_unlock(&rb->lock);
+}
+
+/*
+ * The configuration (adopted from the master, or recorded by it) says
+ * how @ld's members are being rebuilt; make the running drive follow:
+ *  - a member REBUILDING onto a disk the drive does not use yet (the
+ *    master started the rebuild): the disk becomes the member, failed for
+ *    reads, written by every write, an engine waiting for its permit;
+ *  - a REBUILDING member whose record is now ONLINE (the master recorded
+ *    the end): it serves reads; FAILED: the rebuild failed;
+ *  - the checkpoint, for rc_rebuild_take() and the next permit.
+ * rc.lock held.
+ */
+void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec)
+{
+	struct rc_rebuild *rb;
+	unsigned int i;
+
+	if (!ld->disk || memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
+		return;
+	for (i = 0; i < ld->nmem && i < rec->nextents; i++) {
+		const struct rc_extent *ext = &rec->ext[i];
+		struct rc_member *mem = &ld->mem[i];
+		struct rc_mdisk *md = ext->disk < RC_MAX_DISKS ?
+				      rc.disks[ext->disk] : NULL;
+		bool same = mem->md == md && mem->start == ext->start;
+
+		rb = ld->rb;
+		if (ext->state == RC_EXT_REBUILDING) {
+			if (same && test_bit(RC_MEM_REBUILDING, &mem->flags)) {
+				if (rb && !rb->resync && rb->member == i &&
+				    ext->rebuild_pos > READ_ONCE(rb->cod_pos))
+					WRITE_ONCE(rb->cod_pos, ext->rebuild_pos);
+				continue;
+			}
+			if (!md || !rc_mdisk_usable(md) ||
+			    ext->length < ld->geom.member_sectors)
+				continue;
+			rb = rc_rb_get(ld);
+			if (!rb) {
+				pr_warn("rcl%u: no memory to follow the rebuild of member %u\n",
+					ld->number, i);
+				continue;
+			}
+			rc_rebuild_stop(ld);	/* a resync gives way */
+			blk_mq_freeze_queue(ld->disk->queue);
+			spin_lock(&ld->mem_lock);
+			mem->md = md;
+			mem->start = ext->start;
+			spin_unlock(&ld->mem_lock);
+			rc_rb_setup(ld, rb, i, 0);
+			WRITE_ONCE(rb->cod_pos, ext->rebuild_pos);
+			blk_mq_unfreeze_queue(ld->disk->queue);
+			rc_ld_update_state(ld);
+			if (rc_rb_run(ld))
+				pr_warn("rcl%u: rebuild thread not started\n",
+					ld->number);
+			pr_info("rcl%u: member %u is rebuilt onto %s (the cluster's master runs it)\n",
+				ld->number, i, md->name);
+			continue;
+		}
+		if (!same || !test_bit(RC_MEM_REBUILDING, &mem->flags))
+			continue;
+		if (rb && !rb->resync && rb->member == i)
+			rc_rebuild_stop(ld);
+		if (ext->state == RC_EXT_ONLINE) {
+			/* Every write reached it; now reads may too. */
+			clear_bit(RC_MEM_FAILED, &mem->flags);
+			clear_bit(RC_MEM_REBUILDING, &mem->flags);
+			if (rb && !rb->resync && rb->member == i)
+				WRITE_ONCE(rb->done, true);
+			pr_info("rcl%u: member %u rebuilt\n", ld->number, i);
+		} else {
+			clear_bit(RC_MEM_REBUILDING, &mem->flags);
+			if (rb && !rb->resync && rb->member == i)
+				WRITE_ONCE(rb->aborted, true);
+			pr_warn("rcl%u: the rebuild of member %u failed\n",
+				ld->number, i);
+		}
+		rc_ld_update_state(ld);
+	}
+}
+
+/*
+ * The master records the cluster's rebuild of drive @number (the library's
+ * RC_ACT_REBUILD_RECORD): a checkpoint at @permille (BUSY), the end (GOOD)
+ * or a failure; written to the COD, distributed when a state changed, and
+ * followed by this node's own drive.  rc.lock held.
+ */
+static void rc_rebuild_record(unsigned int number, u32 permille, u8 status)
+{
+	struct rc_ld *rec = &rc.cfg->lds[number];
+	struct rc_ldev *ld = rc.lds[number];
+	bool state = false, moved = false;
+	unsigned int e;
+	u64 pos;
+
+	if (!rc.have_cfg || rec->state == RC_LD_UNUSED ||
+	    !rc_host_may_write_cod())
+		return;
+	for (e = 0; e < rec->nextents; e++) {
+		struct rc_extent *x = &rec->ext[e];
+
+		if (x->state != RC_EXT_REBUILDING)
+			continue;
+		if (status == RC_SCSI_GOOD) {
+			x->state = RC_EXT_ONLINE;
+			x->rebuild_pos = 0;
+			/* every rebuilt row is consistent: no resync left */
+			if (rec->level == RC_RAID5)
+				rec->resync_pos = rec->capacity;
+			state = true;
+		} else if (status == RC_SCSI_BUSY) {
+			pos = div_u64(x->length * min(permille, 999u), 1000);
+			pos &= ~(u64)(max(rec->stripe_sectors, 1u) - 1);
+			if (pos > x->rebuild_pos) {
+				x->rebuild_pos = pos;
+				moved = true;
+			}
+		} else {
+			x->state = RC_EXT_FAILED;
+			state = true;
+		}
+		break;
+	}
+	if (!state && !moved)
+		return;
+	if (ld) {
+		rc_rebuild_follow(ld, rec);
+		if (!memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
+			rec->state = READ_ONCE(ld->state);
+	}
+	if (rc_cod_write_all()) {
+		pr_err("rcl%u: the rebuild's %s is not in the configuration\n",
+		       number, state ? "end" : "checkpoint");
+		return;
+	}
+	/* A checkpoint stays on the disks: only a state change is pushed. */
+	if (state)
+		rc_host_config_changed();
+}
+
+void rc_rebuild_init_host(void)
+{
+	rc_host_set_rebuild_recorder(rc_rebuild_record);
+}
+
+void rc_rebuild_exit_host(void)
+{
+	rc_host_set_rebuild_recorder(NULL);
+}
+
 bool rc_rebuild_target(const struct rc_ldev *ld, unsigned int i)
 {
 	return ld && test_bit(RC_MEM_REBUILDING, &ld->mem[i].flags);
@@ -1251,7 +1604,8 @@ void rc_rebuild_spares(void)
 	char why[RC_IOC_MSG_LEN];
 	unsigned int n, d, m;
 
-	if (!rc.have_cfg)
+	/* The master chooses (the others adopt its configuration). */
+	if (!rc.have_cfg || (rc_host_in_protocol() && !rc_host_may_write_cod()))
 		return;
 	for (n = 0; n < RC_MAX_LDS; n++) {
 		struct rc_ldev *ld = rc.lds[n];

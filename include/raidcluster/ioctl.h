@@ -151,7 +151,11 @@ struct rc_ioc_ld_info {
 	__u32 holder;			/* out: node holding its reservation,
 					 * RC_IOC_NO_NODE when none
 					 */
-	__u32 reserved[6];
+	__u32 rebuild_node;		/* out: node running the rebuild,
+					 * RC_IOC_NO_NODE when none or not
+					 * known (a resync runs here)
+					 */
+	__u32 reserved[5];
 };
 
 /*

@@ -39,8 +39,11 @@ std::string rebuild_text(const LdInfo &l) {
   // rate in sectors/s; ETA from the rest at that rate
   long long eta = rebuild_eta(l);
   if (eta >= 0 && n > 0 && static_cast<size_t>(n) < sizeof(b))
-    std::snprintf(b + n, sizeof(b) - n, " %.1f MiB/s ETA %lld:%02lld",
-                  static_cast<double>(l.rebuild_rate) / 2048.0, eta / 60, eta % 60);
+    n += std::snprintf(b + n, sizeof(b) - n, " %.1f MiB/s ETA %lld:%02lld",
+                       static_cast<double>(l.rebuild_rate) / 2048.0, eta / 60, eta % 60);
+  // in a cluster one node runs it (the drive's holder, or the master)
+  if (l.rebuild_node != RC_IOC_NO_NODE && n > 0 && static_cast<size_t>(n) < sizeof(b))
+    std::snprintf(b + n, sizeof(b) - n, " on node %u", l.rebuild_node);
   return b;
 }
 
@@ -69,30 +72,32 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                    .set("start", static_cast<unsigned long long>(l.extents[e].start))
                    .set("length", static_cast<unsigned long long>(l.extents[e].length))
                    .set("rebuild_pos", static_cast<unsigned long long>(l.extents[e].rebuild_pos)));
-    jl.push(Json::object()
-                .set("number", l.number)
-                .set("device", "rcl" + std::to_string(l.number))
-                .set("name", fixed_str(l.name, sizeof(l.name)))
-                .set("level", l.level)
-                .set("stripe_sectors", l.stripe_sectors)
-                .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
-                .set("state", rc_ld_state_name(l.state))
-                .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
-                .set("sync_action", !l.rebuild_total             ? "idle"
-                                    : (l.flags & RC_LD_F_RESYNC) ? "resync"
-                                                                 : "rebuild")
-                .set("open_count", l.open_count)
-                .set("holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder))
-                .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
-                .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
-                .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
-                // whole percent (rounded down, so 100 only when done) and seconds left at the
-                // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
-                .set("rebuild_percent",
-                     l.rebuild_total ? Json(static_cast<unsigned>(rebuild_percent(l))) : Json())
-                .set("rebuild_eta_seconds",
-                     l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json())
-                .set("extents", ext));
+    jl.push(
+        Json::object()
+            .set("number", l.number)
+            .set("device", "rcl" + std::to_string(l.number))
+            .set("name", fixed_str(l.name, sizeof(l.name)))
+            .set("level", l.level)
+            .set("stripe_sectors", l.stripe_sectors)
+            .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
+            .set("state", rc_ld_state_name(l.state))
+            .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
+            .set("sync_action", !l.rebuild_total             ? "idle"
+                                : (l.flags & RC_LD_F_RESYNC) ? "resync"
+                                                             : "rebuild")
+            .set("open_count", l.open_count)
+            .set("holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder))
+            .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
+            .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
+            .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
+            .set("rebuild_node", l.rebuild_node == RC_IOC_NO_NODE ? Json() : Json(l.rebuild_node))
+            // whole percent (rounded down, so 100 only when done) and seconds left at the
+            // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
+            .set("rebuild_percent",
+                 l.rebuild_total ? Json(static_cast<unsigned>(rebuild_percent(l))) : Json())
+            .set("rebuild_eta_seconds",
+                 l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json())
+            .set("extents", ext));
   }
   return Json::object()
       .set("module_version", fixed_str(info.module_version, sizeof(info.module_version)))

@@ -58,7 +58,9 @@ TEST(CxxJson, Status) {
   l.extents[0].start = 32768;
   l.extents[0].length = 2048;
   l.holder = RC_IOC_NO_NODE;
+  l.rebuild_node = RC_IOC_NO_NODE;
   std::string j = status_json(info, {d}, {l}).dump(0);
+  EXPECT_NE(j.find("\"rebuild_node\":null"), std::string::npos) << j;
   EXPECT_NE(j.find("\"holder\":null"), std::string::npos) << j;
   l.holder = 1;
   EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
@@ -85,6 +87,12 @@ TEST(CxxJson, Status) {
   EXPECT_NE(j.find("\"rebuild_eta_seconds\":4"), std::string::npos) << j;
   t = format_status(info, {d}, {l});
   EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04"), std::string::npos) << t;
+  // in a cluster: the node that runs it
+  l.rebuild_node = 2;
+  EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"rebuild_node\":2"), std::string::npos);
+  t = format_status(info, {d}, {l});
+  EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04 on node 2"), std::string::npos) << t;
+  l.rebuild_node = RC_IOC_NO_NODE;
   // no rate measured yet: percent, but no ETA
   l.rebuild_rate = 0;
   j = status_json(info, {d}, {l}).dump(0);

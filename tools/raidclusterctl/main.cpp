@@ -133,6 +133,10 @@ int main(int argc, char **argv) {
        "/sys/block/rclN/raidcluster/.  The position is saved in the COD: after a\n"
        "reload the rebuild resumes.  Speed: module parameters rebuild_speed_min/max\n"
        "(KiB/s).\n"
+       "In a cluster: given on any node, carried out by the master; one rebuild at a\n"
+       "time cluster-wide, run by the node that holds the drive (the master when\n"
+       "nobody does), taken over from the last known position when that node dies.\n"
+       "'status' on every node shows it, with the node that runs it.\n"
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
   rbc->add_option("LD", rb.ld, "Logical drive")->required();
   rbc->add_option("-d,--disk", rb.disk, "The new disk")->required();
