@@ -142,6 +142,7 @@ struct rc_op {
 	u64 retry_at;		/* fig 10 step 1045 */
 	u8 retried;		/* step 1045 loops done */
 	u8 stage_flags;		/* bit 0: a holder outranks us (1050) */
+	u32 len;		/* REQUEST: bytes of hreq_out */
 };
 
 /* The master's rebuild coordination (fig 16). */

@@ -7,7 +7,10 @@
  *           an op that waits for the answer (3 reply timeouts: the master
  *           runs figure 15 and writes the COD before it answers); the
  *           answer's payload is the COMPLETE's buf.  No master in nexus,
- *           the master changed or left, or no answer: BUSY.
+ *           the master changed or left, or no answer: BUSY.  A master
+ *           busy with another node's request answers BUSY: asked again
+ *           every reserve_retry_ms until the deadline (requests from
+ *           several nodes at once queue instead of failing).
  *   master  one request at a time: RC_ACT_HOST_REQUEST to its host, whose
  *           rc_node_host_request_done() is the answer.  A second request
  *           meanwhile, or one while not master in nexus: BUSY.
@@ -44,6 +47,7 @@ void rc_request_host(struct rc_node *n, const struct rc_host_cmd *c)
 	}
 	op->cookie = c->cookie;
 	op->stage = n->master;		/* who must answer */
+	op->len = c->len;
 	op->deadline = n->now + RC_REQUEST_TIMEOUTS * n->p.reply_timeout_ms;
 	memcpy(n->hreq_out, c->buf, c->len);
 	if (rc_send(n, n->master, RC_DCMD_HOST_REQUEST, 0, 0, 0, op->id,
@@ -95,6 +99,12 @@ void rc_request_reply(struct rc_node *n, u8 from, const struct rc_msg *m)
 
 	if (!op || op->kind != RC_OP_REQUEST || op->stage != from)
 		return;			/* late, or not ours */
+	if (m->status == RC_SCSI_BUSY && !m->len &&
+	    n->now + n->p.reserve_retry_ms < op->deadline) {
+		/* Not carried out (another request first): ask again. */
+		op->retry_at = n->now + n->p.reserve_retry_ms;
+		return;
+	}
 	a.cookie = op->cookie;
 	a.status = m->status;
 	if (m->status != RC_SCSI_BUSY && m->len) {
@@ -121,7 +131,12 @@ void rc_request_tick(struct rc_node *n)
 		    !rc_nexus(n)) {
 			rc_emit_complete(n, op->cookie, RC_SCSI_BUSY);
 			rc_op_free(op);
+			continue;
 		}
+		if (op->retry_at && n->now >= op->retry_at &&
+		    rc_send(n, op->stage, RC_DCMD_HOST_REQUEST, 0, 0, 0,
+			    op->id, n->hreq_out, (u16)op->len) >= 0)
+			op->retry_at = 0;
 	}
 	if (n->hreq_pending && (!rc_is_master(n) || !rc_nexus(n)))
 		n->hreq_pending = false;	/* its answer would be a lie */
