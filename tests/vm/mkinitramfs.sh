@@ -86,7 +86,7 @@ copy_elf() {
 cpio_of() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$2"; }
 
 # 2. base
-BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostfio.sh" /etc/mke2fs.conf)
+BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostfio.sh" "$HERE/guest/stuck.sh" /etc/mke2fs.conf)
 for b in $BINS; do BASE_INPUTS+=("$(command -v "$b" || echo "/nonexistent/$b")"); done
 BASE_STAMP=$( (stamp "${BASE_INPUTS[@]}"; echo "$MODS") | sha1sum | cut -c1-40)
 if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
@@ -115,8 +115,9 @@ if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
     ln -s mke2fs "$R/usr/sbin/mkfs.ext4"; ln -s e2fsck "$R/usr/sbin/fsck.ext4"
     cp /etc/mke2fs.conf "$R/etc/"
     cp "$HERE/init" "$R/init"; cp "$HERE/guest/lab-links" "$R/usr/sbin/"
+    cp "$HERE/guest/stuck.sh" "$R/usr/sbin/rc-stuck"
     cp "$HERE/guest/hostfio.sh" "$R/usr/bin/fio"     # `fio` in the guest = the host's, via /host
-    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/bin/fio"
+    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/sbin/rc-stuck" "$R/usr/bin/fio"
     echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
     echo "root:x:0:" > "$R/etc/group"
     echo "$KODEPS" > "$R/etc/raidcluster-deps"

@@ -17,7 +17,9 @@ accepts the serial or naa.<wwn>. Faults come through QMP.
 Channels: commands go to the guest agent (/init) on the virtio-serial port "rcvm.ctl" through
 RUNDIR/ctl.sock; QMP is RUNDIR/qmp.sock; the serial console (kernel log and "RCVM:" markers)
 is RUNDIR/console.log; the second serial port (guest /dev/ttyS1) is RUNDIR/serial1.log; every
-command and its output is appended to RUNDIR/transcript.log.
+command and its output is appended to RUNDIR/transcript.log. A command that times out brings
+what the guest is stuck on (VM.stuck(), over the port "rcvm.dbg" = RUNDIR/dbg.sock) into the
+error and RUNDIR/stuck.log.
 RUNDIR = $RC_VM_DIR/run/<name>. No qemu outlives the Python process that started it.
 """
 import atexit
@@ -132,6 +134,8 @@ class VM:
              "-device", "virtio-serial-pci,id=vser0",
              "-chardev", f"socket,id=ctl,path={r}/ctl.sock,server=on,wait=off",
              "-device", "virtserialport,bus=vser0.0,chardev=ctl,name=rcvm.ctl",
+             "-chardev", f"socket,id=dbg,path={r}/dbg.sock,server=on,wait=off",
+             "-device", "virtserialport,bus=vser0.0,chardev=dbg,name=rcvm.dbg",
              "-pidfile", f"{r}/qemu.pid"]
         if self.interactive:
             a += ["-serial", "mon:stdio"]       # Ctrl-a x quits, Ctrl-a c: qemu monitor
@@ -185,7 +189,7 @@ class VM:
             p = os.path.join(self.rundir, f)
             if os.path.exists(p) and any(v is not self and v.rundir == self.rundir for v in _ALL):
                 os.replace(p, p + ".prev")
-        for f in ("console.log", "qmp.sock", "ctl.sock", "transcript.log"):
+        for f in ("console.log", "qmp.sock", "ctl.sock", "dbg.sock", "transcript.log"):
             try:
                 os.unlink(os.path.join(self.rundir, f))
             except FileNotFoundError:
@@ -304,7 +308,8 @@ class VM:
             if time.time() > end:
                 self._log(f"$ {line}\n{buf.decode(errors='replace')}[TIMEOUT {timeout}s]\n")
                 raise TimeoutError(f"{self.name}: {line!r} timed out after {timeout * SLOW:.0f}s;"
-                                   f" output so far {buf[-500:]!r}\n" + self.console_tail())
+                                   f" output so far {buf[-500:]!r}\n" + self.stuck()
+                                   + self.console_tail())
             try:
                 chunk = self.ctl.recv(65536)
                 if not chunk:
@@ -314,6 +319,35 @@ class VM:
                 if not self.alive():
                     raise RuntimeError(f"{self.name}: qemu died during {line!r}\n"
                                        + self.console_tail(60))
+
+    def stuck(self, timeout=20):
+        """What the guest is stuck on (guest/stuck.sh over the "rcvm.dbg" port, which answers
+        while the command port is busy): blocked tasks' stacks and the block devices with
+        requests in flight. Also in RUNDIR/stuck.log. Never raises: a diagnosis, not a test."""
+        try:
+            s = self._connect("dbg.sock", timeout=2)
+            s.sendall(b"rc-stuck\n")
+            s.settimeout(0.5)
+            buf, end = b"", time.time() + timeout
+            while not RC_RE.search(buf) and time.time() < end:
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    continue
+                if not chunk:
+                    break
+                buf += chunk
+            s.close()
+            m = RC_RE.search(buf)
+            text = (buf[:m.start()] if m else buf).decode(errors="replace")
+        except OSError as e:
+            text = f"(no answer on the debug port: {e})\n"
+        with open(os.path.join(self.rundir, "stuck.log"), "a") as f:
+            f.write(text)
+        lines = text.splitlines()
+        if len(lines) > 120:
+            lines = lines[:120] + [f"... {len(lines) - 120} more lines in stuck.log"]
+        return f"--- {self.name}: what is stuck (rc-stuck)\n" + "\n".join(lines) + "\n--- console\n"
 
     def check(self, line, timeout=120):
         """sh() that raises unless the command exits 0; returns its output."""
