@@ -134,6 +134,32 @@ void rc_note_cod_states(void)
 		rc.cod_disk_state[i] = rc.cfg->disks[i].state;
 }
 
+/*
+ * Does the COD on the disks record disk @i failed, or missing (the cluster
+ * found that no node reaches it: pulled from a shared shelf)?  Either way
+ * every node skips it, and the writes that skipped it may end.
+ */
+static bool rc_cod_disk_gone(unsigned int i)
+{
+	return rc.cod_disk_state[i] == RC_DISK_FAILED ||
+	       rc.cod_disk_state[i] == RC_DISK_MISSING;
+}
+
+/*
+ * Disk @md is gone from this node only (RC_MD_NOPATH) while the COD still
+ * has it in use: its members stay online in the COD.  Once the cluster
+ * recorded it missing (no node reaches it), its members fail like any.
+ */
+static bool rc_only_our_path(const struct rc_mdisk *md)
+{
+	u8 state;
+
+	if (!md || !test_bit(RC_MD_NOPATH, &md->flags))
+		return false;
+	state = rc.cfg->disks[md->index].state;
+	return state == RC_DISK_ONLINE || state == RC_DISK_SPARE;
+}
+
 static void rc_note_recorded(void)
 {
 	unsigned int n, i;
@@ -147,8 +173,7 @@ static void rc_note_recorded(void)
 			const struct rc_mdisk *md = ld->mem[i].md;
 
 			if (test_bit(i, &ld->unrecorded) &&
-			    (!md || rc.cod_disk_state[md->index] ==
-			     RC_DISK_FAILED))
+			    (!md || rc_cod_disk_gone(md->index)))
 				clear_bit(i, &ld->unrecorded);
 		}
 	}
@@ -193,8 +218,7 @@ bool rc_sync_failures(bool *failed)
 			if (!rc_mdisk_usable(mem->md) &&
 			    !test_and_set_bit(RC_MEM_FAILED, &mem->flags))
 				set_bit(e, &ld->unrecorded);
-			nopath |= mem->md &&
-				  test_bit(RC_MD_NOPATH, &mem->md->flags);
+			nopath |= rc_only_our_path(mem->md);
 		}
 		rc_ld_update_state(ld);
 		state = READ_ONCE(ld->state);
@@ -211,7 +235,7 @@ bool rc_sync_failures(bool *failed)
 
 			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||
 			    rec->ext[e].state != RC_EXT_ONLINE ||
-			    (md && test_bit(RC_MD_NOPATH, &md->flags)))
+			    rc_only_our_path(md))
 				continue;
 			rec->ext[e].state = RC_EXT_FAILED;
 			changed = fail = true;
@@ -227,18 +251,19 @@ bool rc_sync_failures(bool *failed)
 
 /*
  * Mark members whose disk went away (hot-remove).  In a cluster, a disk
- * that vanishes from this node is this node's path (a cable, the HBA), not
- * proven dead: a disk that dies shows as I/O errors on every node, and the
- * other nodes may still reach this one.  Such a disk is not recorded
- * failed here (no COD change, no proposal): this node only stops using it
- * -- its communication moves to another channel (figure 17, step 1755),
- * its writes that need the disk fail, and with no path left at all it
- * suspends itself.  A lone node has nobody else to serve the drives: it
- * records the disk failed.  rc.lock held.
+ * that vanishes from this node may be this node's path (a cable, the HBA)
+ * or the disk (pulled from the shelf: gone from every node).  This node
+ * cannot tell, so it records nothing itself: it stops using the disk
+ * (RC_MD_NOPATH), its communication moves to another channel (figure 17,
+ * step 1755), and it returns true so that the caller hands the loss to
+ * the protocol, which decides: our cable (we suspend), or a disk no node
+ * reaches (the COD records it missing, and its members fail everywhere).
+ * A lone node has nobody else to serve the drives: it records the disk
+ * failed.  rc.lock held.
  */
-static void rc_check_removed(void)
+static bool rc_check_removed(void)
 {
-	bool cluster = rc_host_in_cluster();
+	bool cluster = rc_host_in_cluster(), lost = false;
 	unsigned int i;
 
 	for (i = 0; i < RC_MAX_DISKS; i++) {
@@ -246,24 +271,27 @@ static void rc_check_removed(void)
 
 		if (!md || disk_live(md->bdev->bd_disk))
 			continue;
-		if (cluster && !test_and_set_bit(RC_MD_NOPATH, &md->flags))
-			pr_warn("%s: disk %u is gone from this node: its path is lost (not recorded as a disk failure: the other nodes may still reach it)\n",
+		if (cluster && !test_and_set_bit(RC_MD_NOPATH, &md->flags)) {
+			pr_warn("%s: disk %u is gone from this node: its path is lost (the cluster checks whether any node still reaches it)\n",
 				md->name, i);
+			lost = true;
+		}
 		if (!test_and_set_bit(RC_MD_FAILED, &md->flags) && !cluster)
 			pr_err("%s: disk removed, disk %u failed\n", md->name, i);
 	}
+	return lost;
 }
 
 void rc_cfg_work_fn(struct work_struct *work)
 {
 	char why[RC_IOC_MSG_LEN];
-	bool changed, failed;
+	bool changed, failed, lost;
 	unsigned int i;
 
 	mutex_lock(&rc.lock);
 	if (rc.exiting || !rc.have_cfg)
 		goto out;
-	rc_check_removed();
+	lost = rc_check_removed();
 	/*
 	 * A change that could not be written before (the node was not the
 	 * master in nexus yet) is written as soon as it is.
@@ -278,6 +306,15 @@ void rc_cfg_work_fn(struct work_struct *work)
 	 * commits; the slave then adopts that configuration.
 	 */
 	if (failed && rc_host_may_configure(why) == -EREMOTE)
+		rc_host_config_changed();
+	/*
+	 * A lost path goes to the protocol: figure 15 on our own channels
+	 * first (our cable: we suspend), then the disk is proposed missing
+	 * and recorded so only when no node reaches it (the master tests it
+	 * itself, or has a slave test what the master lost).  Until then
+	 * the writes that skip it wait (rc_park_write()).
+	 */
+	if (lost)
 		rc_host_config_changed();
 	rc_note_recorded();
 	/* the protocol's view of which disks this node reaches */

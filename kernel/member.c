@@ -594,12 +594,21 @@ int rc_member_detach(unsigned int index, char *msg)
 
 /*
  * Decode the copy of generation @gen and CRC @crc from any attached disk
- * into @out.  0, or -ENOENT when no disk holds it.
+ * into @out.  When no disk holds it any more, the newest copy of this
+ * cluster above @gen: the master wrote again before this node read the
+ * disks (both copies of every member carry one generation, so two quick
+ * changes leave no trace of the first), and the newest generation is the
+ * cluster's configuration by the COD's own rule (rc_cod_pick()).  Adopting
+ * the older one instead would run this node a change behind, e.g.
+ * without a rebuild's new member that its writes must reach.  *@crc is
+ * set to the CRC of what was found.  0, or -ENOENT when no disk holds
+ * @gen or newer.
  */
-static int rc_find_cod(u64 gen, u32 crc, struct rc_config *out)
+static int rc_find_cod(u64 gen, u32 *crc, struct rc_config *out)
 {
 	struct rc_config *copy[2];
 	struct rc_cod_copy cand[2];
+	u64 newest = gen;
 	unsigned int i, c;
 	int ret = -ENOMEM;
 
@@ -608,21 +617,32 @@ static int rc_find_cod(u64 gen, u32 crc, struct rc_config *out)
 	if (!copy[0] || !copy[1])
 		goto out;
 	ret = -ENOENT;
-	for (i = 0; i < RC_MAX_DISKS && ret; i++) {
+	for (i = 0; i < RC_MAX_DISKS; i++) {
 		struct rc_mdisk *md = rc.disks[i];
 
 		if (!rc_mdisk_usable(md) ||
 		    rc_cod_read_disk(md->bdev, copy, cand))
 			continue;
-		for (c = 0; c < 2 && ret; c++) {
-			if (cand[c].status || cand[c].generation != gen ||
-			    cand[c].crc != crc ||
+		for (c = 0; c < 2; c++) {
+			if (cand[c].status ||
 			    memcmp(cand[c].cluster_uuid, rc.cfg->cluster_uuid, 16))
 				continue;
-			memcpy(out, copy[c], sizeof(*out));
-			ret = 0;
+			if (cand[c].generation == gen && cand[c].crc == *crc) {
+				memcpy(out, copy[c], sizeof(*out));
+				ret = 0;
+				goto out;
+			}
+			if (cand[c].generation > newest) {
+				newest = cand[c].generation;
+				*crc = cand[c].crc;
+				memcpy(out, copy[c], sizeof(*out));
+				ret = 0;
+			}
 		}
 	}
+	if (!ret)
+		pr_info("configuration generation %llu was superseded on the disks: adopting generation %llu\n",
+			gen, newest);
 out:
 	kvfree(copy[1]);
 	kvfree(copy[0]);
@@ -648,7 +668,7 @@ int rc_member_reload_cod(u64 gen, u32 crc)
 	newer = kvmalloc(sizeof(*newer), GFP_KERNEL);
 	if (!newer)
 		return -ENOMEM;
-	ret = rc_find_cod(gen, crc, newer);
+	ret = rc_find_cod(gen, &crc, newer);
 	if (ret)
 		goto out;
 	ret = rc_cfg_undo_save(&undo);

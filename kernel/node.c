@@ -1081,7 +1081,9 @@ static int rc_host_adopt(const struct rc_host_cfg_step *s)
 	if (!s->has_wire)
 		return -EINVAL;
 	gen = rc_wire_generation(s, &crc);
-	if (rc.have_cfg && gen == rc.cfg->generation && crc == rc.cod_crc)
+	/* ... or a newer one already (rc_find_cod()): the master's next. */
+	if (rc.have_cfg && ((gen == rc.cfg->generation && crc == rc.cod_crc) ||
+			    gen < rc.cfg->generation))
 		return 0;
 	ret = rc_member_reload_cod(gen, crc);
 	if (ret) {
@@ -1128,6 +1130,17 @@ static int rc_host_commit(const struct rc_host_cfg_step *s)
 			rc.cfg->disks[i].state = before[i];
 		return -EINVAL;
 	}
+	/*
+	 * What the disks already say costs no generation: every slave would
+	 * read the COD again for nothing, and proposals crossing a commit
+	 * (each slave proposing what the last generation already has) would
+	 * keep the cluster renegotiating.
+	 */
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (rc.cfg->disks[i].state != before[i])
+			break;
+	if (i == RC_MAX_DISKS)
+		return 0;
 	return rc_cod_write_all();
 }
 

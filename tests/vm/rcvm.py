@@ -30,6 +30,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import zlib
 
@@ -112,6 +113,7 @@ class VM:
         assert hba in ("virtio", "lsi"), hba
         self.name, self.disks, self.hba = name, list(disks), hba
         self.mem, self.smp, self.hostfs, self.append = mem, smp, hostfs, append
+        self._sh_lock = threading.Lock()   # one command at a time on the agent's port
         self.reboot, self.extra = reboot, list(extra)
         self.interactive = interactive        # console on the terminal, a shell, no agent
         self.rundir = os.path.join(DIR, "run", name)
@@ -292,8 +294,13 @@ class VM:
             f.write(text)
 
     def sh(self, line, timeout=120, log=True):
-        """Run one shell line in the guest; returns (rc, output with stderr)."""
+        """Run one shell line in the guest; returns (rc, output with stderr). Threads may share
+        a VM: their commands take turns (the agent answers one at a time)."""
         assert "\n" not in line, "one line per command; use script() for more"
+        with self._sh_lock:
+            return self._sh(line, timeout, log)
+
+    def _sh(self, line, timeout, log):
         t0 = time.time()
         self.ctl.sendall(line.encode() + b"\n")
         buf, end = b"", t0 + timeout * SLOW
