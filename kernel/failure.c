@@ -249,21 +249,84 @@ bool rc_sync_failures(bool *failed)
 	return changed;
 }
 
+/* A disk of @md's channel (SCSI host) that this node still reaches. */
+static bool rc_channel_answers(const struct rc_mdisk *md)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_mdisk *o = rc.disks[i];
+
+		if (o && o != md && o->host == md->host &&
+		    !test_bit(RC_MD_NOPATH, &o->flags) &&
+		    disk_live(o->bdev->bd_disk))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The disks this node lost a path to, RC_MD_LOSS_SETTLE_MS on: a disk
+ * whose channel still answers here is handed to the protocol (true), which
+ * has it recorded missing when no node reaches it (pulled from the shelf).
+ * A whole channel gone is our cable: the node keeps the rest (its
+ * communication moved to another channel) and proposes nothing, since the
+ * master would find the disks answering and suspend us.  The wait lets a
+ * cable pull, whose disks vanish one by one, show as one.  rc.lock held.
+ */
+#define RC_MD_LOSS_SETTLE_MS 1500
+
+static bool rc_settle_losses(void)
+{
+	unsigned long settle = msecs_to_jiffies(RC_MD_LOSS_SETTLE_MS);
+	bool tell = false;
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (!md || !test_bit(RC_MD_NOPATH, &md->flags) ||
+		    test_bit(RC_MD_LOSS_TOLD, &md->flags) ||
+		    time_before(jiffies, md->nopath_at + settle))
+			continue;
+		set_bit(RC_MD_LOSS_TOLD, &md->flags);
+		if (rc_channel_answers(md)) {
+			pr_info("%s: disk %u is gone while its channel answers: the cluster checks whether any node still reaches it\n",
+				md->name, i);
+			tell = true;
+		}
+	}
+	return tell;
+}
+
+/* A lost path not settled yet: the poll runs the worker again. */
+static bool rc_losses_pending(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (rc.disks[i] && test_bit(RC_MD_NOPATH, &rc.disks[i]->flags) &&
+		    !test_bit(RC_MD_LOSS_TOLD, &rc.disks[i]->flags))
+			return true;
+	return false;
+}
+
 /*
  * Mark members whose disk went away (hot-remove).  In a cluster, a disk
  * that vanishes from this node may be this node's path (a cable, the HBA)
  * or the disk (pulled from the shelf: gone from every node).  This node
  * cannot tell, so it records nothing itself: it stops using the disk
  * (RC_MD_NOPATH), its communication moves to another channel (figure 17,
- * step 1755), and it returns true so that the caller hands the loss to
- * the protocol, which decides: our cable (we suspend), or a disk no node
- * reaches (the COD records it missing, and its members fail everywhere).
+ * step 1755), and once the loss settled (rc_settle_losses()) it returns
+ * true so that the caller hands the loss to the protocol, which decides:
+ * our cable (we suspend), or a disk no node reaches (the COD records it
+ * missing, and its members fail everywhere).
  * A lone node has nobody else to serve the drives: it records the disk
  * failed.  rc.lock held.
  */
 static bool rc_check_removed(void)
 {
-	bool cluster = rc_host_in_cluster(), lost = false;
+	bool cluster = rc_host_in_cluster();
 	unsigned int i;
 
 	for (i = 0; i < RC_MAX_DISKS; i++) {
@@ -271,15 +334,16 @@ static bool rc_check_removed(void)
 
 		if (!md || disk_live(md->bdev->bd_disk))
 			continue;
-		if (cluster && !test_and_set_bit(RC_MD_NOPATH, &md->flags)) {
-			pr_warn("%s: disk %u is gone from this node: its path is lost (the cluster checks whether any node still reaches it)\n",
+		if (cluster && !test_bit(RC_MD_NOPATH, &md->flags)) {
+			md->nopath_at = jiffies;
+			set_bit(RC_MD_NOPATH, &md->flags);
+			pr_warn("%s: disk %u is gone from this node: its path is lost\n",
 				md->name, i);
-			lost = true;
 		}
 		if (!test_and_set_bit(RC_MD_FAILED, &md->flags) && !cluster)
 			pr_err("%s: disk removed, disk %u failed\n", md->name, i);
 	}
-	return lost;
+	return rc_settle_losses();
 }
 
 void rc_cfg_work_fn(struct work_struct *work)
@@ -353,6 +417,7 @@ void rc_poll_work_fn(struct work_struct *work)
 		if (rc_mdisk_usable(rc.disks[i]) &&
 		    !disk_live(rc.disks[i]->bdev->bd_disk))
 			gone = true;
+	gone |= rc_losses_pending();
 	mutex_unlock(&rc.lock);
 	if (gone)
 		queue_work(rc.cfg_wq, &rc.cfg_work);

@@ -37,6 +37,7 @@ struct rc_mdisk {
 	char name[BDEVNAME_SIZE];	/* kernel name, "sdb" */
 	unsigned int host, channel, target;
 	u64 lun;
+	unsigned long nopath_at;	/* jiffies RC_MD_NOPATH was set */
 };
 
 /* rc_mdisk.flags */
@@ -44,6 +45,9 @@ struct rc_mdisk {
 #define RC_MD_NOPATH 1		/* ... because this node's path to it went
 				 * (every disk of its SCSI host failed):
 				 * not the disk's failure (failure.c)
+				 */
+#define RC_MD_LOSS_TOLD 2	/* its NOPATH is settled: handed to the
+				 * protocol, or kept (our cable) (failure.c)
 				 */
 
 /* One member extent of a running logical drive. */

@@ -168,6 +168,20 @@ def test_cod_show_without_module(t):
     j = t.cod(t.disks[3].serial)
     if j.get("config"):
         raise Fail(f"{t.disks[3].serial} has no COD, cod show says {j}")
+    # --udev: what 60-raidcluster.rules imports; a member is tagged for lsblk
+    props = dict(ln.split("=", 1) for ln in
+                 t.ctl_ok("cod", "show", "--udev", t.disks[1].dev).splitlines())
+    want = {"ID_FS_TYPE": "raidcluster_member", "ID_FS_USAGE": "raid", "RAIDCLUSTER_COD": "member",
+            "RAIDCLUSTER_DISK": "1", "RAIDCLUSTER_DISK_STATE": "online",
+            "RAIDCLUSTER_GENERATION": str(gens.pop())}
+    if any(props.get(k) != v for k, v in want.items()) or len(props.get("ID_FS_UUID", "")) != 36:
+        raise Fail(f"cod show --udev of a member: {props}, expected {want} and ID_FS_UUID")
+    out = t.ctl_ok("cod", "show", "--udev", t.disks[3].dev)
+    if out != "RAIDCLUSTER_COD=none\n":
+        raise Fail(f"cod show --udev of a blank disk: {out!r}")
+    rc, out = t.ctl("cod", "show", "--udev", t.disks[3].serial)
+    if rc != 1 or "not a block device" not in out and "unknown disk" not in out:
+        raise Fail(f"cod show --udev by serial (not a path): rc={rc} {out!r}")
 
 
 def test_torn_copy_a_falls_back_to_b(t):

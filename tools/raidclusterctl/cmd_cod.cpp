@@ -1,16 +1,44 @@
 // cod show: the COD read straight from a disk, module or not.
+#include "cod_udev.hpp"
 #include "commands.hpp"
 #include "error.hpp"
 #include "inventory.hpp"
+#include "udev.hpp"
 
 #include <iostream>
 #include <sys/stat.h>
 
 namespace rcctl {
 
+namespace {
+
+// --udev: the rule's IMPORT{program} for one new disk.  Only that disk is
+// read (the others' identities come from sysfs, not from the disks).
+int cod_show_udev(const std::string &disk) {
+  struct stat st;
+  if (::stat(disk.c_str(), &st) != 0)
+    throw rc::SysError("unknown disk " + disk, errno);
+  if (!S_ISBLK(st.st_mode))
+    throw rc::Error(disk + " is not a block device");
+  for (const auto &d : rc::enumerate_scsi_disks()) {
+    if (d.dev != st.st_rdev)
+      continue;
+    rc::DiskProbe p = rc::probe_disk(d, true);
+    if (!p.error.empty())
+      throw rc::Error("disk " + disk + " cannot be probed: " + p.error);
+    std::cout << rc::cod_udev_properties(p.cod, p.member);
+    return 0;
+  }
+  throw rc::Error(disk + " is not a SCSI disk");
+}
+
+} // namespace
+
 int cmd_cod_show(const CodShowOpts &o) {
   std::string path;
   struct stat st;
+  if (o.udev)
+    return cod_show_udev(o.disk);
   // A device path is read directly (no udev needed: works on a disk the
   // enumeration does not see, e.g. an sg node); names go through scan.
   if (!o.disk.empty() && o.disk[0] == '/') {

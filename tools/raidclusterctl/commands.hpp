@@ -75,6 +75,7 @@ int cmd_release(const LdOpts &o);
 struct CodShowOpts {
   std::string disk;
   bool json = false;
+  bool udev = false; // KEY=VALUE properties for a udev rule's IMPORT{program}
 };
 int cmd_cod_show(const CodShowOpts &o);
 

@@ -235,8 +235,16 @@ int main(int argc, char **argv) {
        std::string(kDiskNames) + "\nA path may also be an sg node (/dev/sg1).");
   show->add_option("DISK", cs.disk, "Disk to read")->required();
   show->add_flag("--json", cs.json, "Print JSON");
+  show->add_flag("--udev", cs.udev,
+                 "Print udev properties (KEY=VALUE) for a rule's IMPORT{program}: a member\n"
+                 "gets ID_FS_TYPE=raidcluster_member (lsblk's FSTYPE); RAIDCLUSTER_COD says\n"
+                 "member, unlisted, invalid or none. DISK must be a block device path; only\n"
+                 "that disk is read")
+      ->excludes("--json");
   doc(show, show_details,
-      std::string("Example: raidclusterctl cod show /dev/sdb\n") + kExitCodes +
+      std::string("Example: raidclusterctl cod show /dev/sdb\n"
+                  "         raidclusterctl cod show --udev /dev/sdb   (60-raidcluster.rules)\n") +
+          kExitCodes +
           "\nA disk without a COD is reported (exit 0); a disk that cannot be read is\n"
           "an error (exit 1).");
 
