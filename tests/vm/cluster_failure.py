@@ -330,7 +330,7 @@ SCENARIOS = [scenario_slave_crash, scenario_master_crash, scenario_fast_reset,
              scenario_pause_fence, scenario_kill_resume]
 
 
-NO_FALSE_KILL_S = int(os.environ.get("RC_NO_FALSE_KILL_S", "120"))
+NO_FALSE_KILL_S = int(os.environ.get("RC_NO_FALSE_KILL_S", "90"))
 
 
 def scenario_no_false_kill(name):

@@ -167,7 +167,7 @@ class Watch:
 
 def scenario_rebuild_one_at_a_time(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        start_cluster(c, 3000)
+        start_cluster(c, 4000)
         a, b, master = c.node(0), c.node(1), c.node(2)
         num = {"m": create(c, "m", 1, (1, 6)), "p": create(c, "p", 5, (2, 3, 7))}
         dev = {n: f"/dev/rcl{k}" for n, k in num.items()}
@@ -237,7 +237,7 @@ def resumed_after(w, k, node, t):
 
 def scenario_rebuild_takeover(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        start_cluster(c, 1000)
+        start_cluster(c, 2000)
         a, b, master = c.node(0), c.node(1), c.node(2)
         k = create(c, "m", 1, (1, 6))
         dev = f"/dev/rcl{k}"
@@ -285,7 +285,7 @@ def scenario_rebuild_takeover(name):
 
 def scenario_rebuild_master_dies(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        start_cluster(c, 1500)
+        start_cluster(c, 2500)
         a, b, master = c.node(0), c.node(1), c.node(2)
         k = create(c, "m", 1, (1, 6))
         dev = f"/dev/rcl{k}"
