@@ -135,14 +135,14 @@ void rc_note_cod_states(void)
 }
 
 /*
- * Does the COD on the disks record disk @i failed, or missing (the cluster
- * found that no node reaches it: pulled from a shared shelf)?  Either way
- * every node skips it, and the writes that skipped it may end.
+ * Does the COD on the disks record disk @i failed?  Then every node fails
+ * its members on adoption (a disk no node reaches, pulled from a shared
+ * shelf, is committed FAILED too: rc_host_commit()), and the writes that
+ * skipped it may end.
  */
 static bool rc_cod_disk_gone(unsigned int i)
 {
-	return rc.cod_disk_state[i] == RC_DISK_FAILED ||
-	       rc.cod_disk_state[i] == RC_DISK_MISSING;
+	return rc.cod_disk_state[i] == RC_DISK_FAILED;
 }
 
 /*
@@ -196,7 +196,7 @@ bool rc_sync_failures(bool *failed)
 		struct rc_mdisk *md = rc.disks[i];
 
 		if (!md || !test_bit(RC_MD_FAILED, &md->flags) ||
-		    test_bit(RC_MD_NOPATH, &md->flags) ||
+		    rc_only_our_path(md) ||
 		    (cfg->disks[i].state != RC_DISK_ONLINE &&
 		     cfg->disks[i].state != RC_DISK_SPARE))
 			continue;
@@ -265,20 +265,23 @@ static bool rc_channel_answers(const struct rc_mdisk *md)
 	return false;
 }
 
-/*
- * The disks this node lost a path to, RC_MD_LOSS_SETTLE_MS on: a disk
- * whose channel still answers here is handed to the protocol (true), which
- * has it recorded missing when no node reaches it (pulled from the shelf).
- * A whole channel gone is our cable: the node keeps the rest (its
- * communication moved to another channel) and proposes nothing, since the
- * master would find the disks answering and suspend us.  The wait lets a
- * cable pull, whose disks vanish one by one, show as one.  rc.lock held.
- */
-#define RC_MD_LOSS_SETTLE_MS 1500
+#define RC_LOSS_SETTLE_MS 1500
 
+/*
+ * The disks this node lost a path to, RC_LOSS_SETTLE_MS after the last
+ * loss on their channel: a disk whose channel still has a disk here is
+ * handed to the protocol (true), which has it recorded failed when no
+ * node reaches it (pulled from the shelf).  A whole channel gone is our
+ * cable: the node keeps the rest (its communication moved to another
+ * channel) and proposes nothing, since the master would find the disks
+ * answering and suspend us.  The wait lets a cable pull, whose disks
+ * vanish one by one, show as one.  Known limit: a channel with a single
+ * disk never shows the difference, so its loss is kept as our cable and
+ * the writes that skip it fail after RC_PARK_MAX_MS.  rc.lock held.
+ */
 static bool rc_settle_losses(void)
 {
-	unsigned long settle = msecs_to_jiffies(RC_MD_LOSS_SETTLE_MS);
+	unsigned long settle = msecs_to_jiffies(RC_LOSS_SETTLE_MS);
 	bool tell = false;
 	unsigned int i;
 
@@ -297,6 +300,21 @@ static bool rc_settle_losses(void)
 		}
 	}
 	return tell;
+}
+
+/* A new loss on SCSI host @host: its unsettled losses wait again. */
+static void rc_loss_restart(unsigned int host)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (md && md->host == host &&
+		    test_bit(RC_MD_NOPATH, &md->flags) &&
+		    !test_bit(RC_MD_LOSS_TOLD, &md->flags))
+			md->nopath_at = jiffies;
+	}
 }
 
 /* A lost path not settled yet: the poll runs the worker again. */
@@ -335,6 +353,7 @@ static bool rc_check_removed(void)
 		if (!md || disk_live(md->bdev->bd_disk))
 			continue;
 		if (cluster && !test_bit(RC_MD_NOPATH, &md->flags)) {
+			rc_loss_restart(md->host);
 			md->nopath_at = jiffies;
 			set_bit(RC_MD_NOPATH, &md->flags);
 			pr_warn("%s: disk %u is gone from this node: its path is lost\n",
@@ -369,16 +388,14 @@ void rc_cfg_work_fn(struct work_struct *work)
 	 * master, which checks the drive itself (figure 15) before it
 	 * commits; the slave then adopts that configuration.
 	 */
-	if (failed && rc_host_may_configure(why) == -EREMOTE)
-		rc_host_config_changed();
 	/*
-	 * A lost path goes to the protocol: figure 15 on our own channels
-	 * first (our cable: we suspend), then the disk is proposed missing
-	 * and recorded so only when no node reaches it (the master tests it
-	 * itself, or has a slave test what the master lost).  Until then
-	 * the writes that skip it wait (rc_park_write()).
+	 * A lost path goes to the protocol too: figure 15 on our own
+	 * channels first (our cable: we suspend), then the disk is proposed
+	 * missing, and committed failed only when no node reaches it (the
+	 * master tests it itself, or has a slave test what the master
+	 * lost).  Until then the writes that skip it wait (rc_park_write()).
 	 */
-	if (lost)
+	if ((failed && rc_host_may_configure(why) == -EREMOTE) || lost)
 		rc_host_config_changed();
 	rc_note_recorded();
 	/* the protocol's view of which disks this node reaches */

@@ -448,7 +448,9 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 		idx = rc_config_find_disk(rc.cfg, id.wwn, id.wwn_len, id.serial);
 		if (idx >= 0 && rc.disks[idx] &&
 		    test_bit(RC_MD_NOPATH, &rc.disks[idx]->flags) &&
-		    !disk_live(rc.disks[idx]->bdev->bd_disk)) {
+		    !disk_live(rc.disks[idx]->bdev->bd_disk) &&
+		    (rc.cfg->disks[idx].state == RC_DISK_ONLINE ||
+		     rc.cfg->disks[idx].state == RC_DISK_SPARE)) {
 			rc_member_path_back(idx, md);
 			*index = idx;
 			*started = rc_ld_start_ready();
@@ -597,8 +599,9 @@ int rc_member_detach(unsigned int index, char *msg)
  * into @out.  When no disk holds it any more, the newest copy of this
  * cluster above @gen: the master wrote again before this node read the
  * disks (both copies of every member carry one generation, so two quick
- * changes leave no trace of the first), and the newest generation is the
- * cluster's configuration by the COD's own rule (rc_cod_pick()).  Adopting
+ * changes leave no trace of the first), and the newest generation it
+ * wrote is the cluster's configuration by the COD's own rule
+ * (rc_cod_pick()); a copy of another writer is never taken.  Adopting
  * the older one instead would run this node a change behind, e.g.
  * without a rebuild's new member that its writes must reach.  *@crc is
  * set to the CRC of what was found.  0, or -ENOENT when no disk holds
@@ -608,6 +611,8 @@ static int rc_find_cod(u64 gen, u32 *crc, struct rc_config *out)
 {
 	struct rc_config *copy[2];
 	struct rc_cod_copy cand[2];
+	u8 master = rc_host_master();
+	u32 want = *crc;
 	u64 newest = gen;
 	unsigned int i, c;
 	int ret = -ENOMEM;
@@ -627,12 +632,15 @@ static int rc_find_cod(u64 gen, u32 *crc, struct rc_config *out)
 			if (cand[c].status ||
 			    memcmp(cand[c].cluster_uuid, rc.cfg->cluster_uuid, 16))
 				continue;
-			if (cand[c].generation == gen && cand[c].crc == *crc) {
+			if (cand[c].generation == gen && cand[c].crc == want) {
 				memcpy(out, copy[c], sizeof(*out));
+				*crc = want;
 				ret = 0;
 				goto out;
 			}
-			if (cand[c].generation > newest) {
+			/* newer, and written by the master we follow */
+			if (cand[c].generation > newest &&
+			    copy[c]->writer_node == master) {
 				newest = cand[c].generation;
 				*crc = cand[c].crc;
 				memcpy(out, copy[c], sizeof(*out));

@@ -281,6 +281,12 @@ bool rc_host_in_cluster(void)
 	return READ_ONCE(host.nexus) && !READ_ONCE(host.alone);
 }
 
+u8 rc_host_master(void)
+{
+	/* known while negotiating too: that is when a slave adopts */
+	return READ_ONCE(host.master);
+}
+
 u32 rc_host_resv_seq(unsigned int ld)
 {
 	return ld < RC_MAX_LDS ? READ_ONCE(host.resv_seq[ld]) : 0;
@@ -1081,9 +1087,7 @@ static int rc_host_adopt(const struct rc_host_cfg_step *s)
 	if (!s->has_wire)
 		return -EINVAL;
 	gen = rc_wire_generation(s, &crc);
-	/* ... or a newer one already (rc_find_cod()): the master's next. */
-	if (rc.have_cfg && ((gen == rc.cfg->generation && crc == rc.cod_crc) ||
-			    gen < rc.cfg->generation))
+	if (rc.have_cfg && gen == rc.cfg->generation && crc == rc.cod_crc)
 		return 0;
 	ret = rc_member_reload_cod(gen, crc);
 	if (ret) {
@@ -1119,8 +1123,22 @@ static int rc_host_commit(const struct rc_host_cfg_step *s)
 			    pd->state >= RC_DISK_STATE_MAX)
 				continue;
 			rec = &rc.cfg->disks[disk];
-			if (rec->state != RC_DISK_UNUSED)
-				rec->state = pd->state;
+			if (rec->state == RC_DISK_UNUSED)
+				continue;
+			rec->state = pd->state;
+			/*
+			 * Proposed missing, and lost here too (the library
+			 * tests what we still reach before it commits): no
+			 * node reaches it, it is dead.  FAILED, not MISSING:
+			 * every node then fails its members on adoption, even
+			 * one that still sees the disk, and an attach after a
+			 * restart never takes it back as current.  A disk
+			 * this node never attached stays MISSING (a cluster
+			 * still starting up).
+			 */
+			if (pd->state == RC_DISK_MISSING && rc.disks[disk] &&
+			    !rc_mdisk_usable(rc.disks[disk]))
+				rec->state = RC_DISK_FAILED;
 		}
 	}
 	/* A slave's proposal is a peer's word: the COD rules still hold. */
@@ -1137,9 +1155,9 @@ static int rc_host_commit(const struct rc_host_cfg_step *s)
 	 * keep the cluster renegotiating.
 	 */
 	for (i = 0; i < RC_MAX_DISKS; i++)
-		if (rc.cfg->disks[i].state != before[i])
+		if (rc.cfg->disks[i].state != rc.cod_disk_state[i])
 			break;
-	if (i == RC_MAX_DISKS)
+	if (i == RC_MAX_DISKS && !rc.cod_dirty)
 		return 0;
 	return rc_cod_write_all();
 }
@@ -1183,6 +1201,9 @@ static void rc_host_cfg_fn(struct work_struct *work)
 			break;
 		case RC_ACT_COMMIT_CONFIG:
 			ret = rc_host_commit(&s);
+			/* a disk now failed: its members' extents and drives */
+			if (!ret)
+				queue_work(rc.cfg_wq, &rc.cfg_work);
 			break;
 		}
 		mutex_lock(&host.lock);

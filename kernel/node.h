@@ -70,6 +70,12 @@ bool rc_host_may_read(unsigned int ld);
  * a drive nobody holds waits.
  */
 bool rc_host_may_sync(unsigned int ld);
+/*
+ * The master this node follows (itself included), also while it negotiates
+ * with it; no valid node ID (>= RC_MAX_NODES) when it knows none.
+ */
+u8 rc_host_master(void);
+
 /* In nexus with other live nodes (not a lone master). */
 bool rc_host_in_cluster(void);
 /* The protocol node runs (this node has a configuration and a disk). */
