@@ -159,6 +159,8 @@ struct rc_rebuild {
 	 */
 	bool permitted;
 	u32 permit_seq;
+	bool permit_held;		/* ... given while this node held the drive */
+	u32 permit_resv;		/* ... at this rc_host_resv_seq() */
 	bool ended_reported;		/* the end of this permit is reported */
 	bool issuing;			/* rc_rb_issue() runs (@lock) */
 	u64 cod_pos;			/* the COD's checkpoint; READ_ONCE */
@@ -622,6 +624,20 @@ static unsigned long rc_rb_delay(struct rc_rebuild *rb)
  * unheld drive, which nobody writes) starts at the position it carries or
  * the COD checkpoint, whichever is higher.
  */
+/*
+ * Has this node held the drive without a break since its last permit?
+ * Then nobody else wrote it, and the engine's own position stands when the
+ * permit is taken back or renewed (a new master's START for the same
+ * holder): the master's number can only be older.
+ */
+static bool rc_rb_held_since(const struct rc_rebuild *rb)
+{
+	unsigned int number = rb->ld->number;
+
+	return rb->permit_held && rc_host_holder(number) == rc.node_id &&
+	       rc_host_resv_seq(number) == rb->permit_resv;
+}
+
 static bool rc_rb_go(struct rc_rebuild *rb)
 {
 	unsigned int number = rb->ld->number;
@@ -635,7 +651,7 @@ static bool rc_rb_go(struct rc_rebuild *rb)
 		if (rb->permitted && !rb->busy) {
 			spin_lock(&rb->lock);
 			rb->permitted = false;
-			if (rc_host_in_protocol())
+			if (rc_host_in_protocol() && !rc_rb_held_since(rb))
 				rc_rb_seek(rb, 0);
 			spin_unlock(&rb->lock);
 		}
@@ -647,13 +663,15 @@ static bool rc_rb_go(struct rc_rebuild *rb)
 		if (rb->busy)
 			return false;	/* the last permit's units end first */
 		spin_lock(&rb->lock);
-		if (rb->permitted)
+		if (rb->permitted && !rc_rb_held_since(rb))
 			rc_rb_seek(rb, 0);	/* STOP and START in one go */
 		if (seq && rc_host_holder(number) != rc.node_id)
 			rc_rb_seek(rb, max(rc_rb_at_permille(rb, from),
 					   READ_ONCE(rb->cod_pos)));
 		rb->permitted = true;
 		rb->permit_seq = seq;
+		rb->permit_held = rc_host_holder(number) == rc.node_id;
+		rb->permit_resv = rc_host_resv_seq(number);
 		rb->ended_reported = false;
 		spin_unlock(&rb->lock);
 		if (seq)

@@ -254,8 +254,10 @@ def scenario_rebuild_takeover(name):
             seen = wait_until("node 1 to see node 0's rebuild at 45 %", half, 120, step=0.2)
             a.kill()
             t_kill = time.time()
-            told = max(s["m"]["rebuild_done"] for t, s in w.samples
-                       if t < t_kill and s["m"]["rebuild_node"] == 0)
+            # the last position node 1 showed before the kill: this loop's or the watcher's
+            told = max([seen["rebuild_done"]] +
+                       [s["m"]["rebuild_done"] for t, s in w.samples
+                        if t < t_kill and s["m"]["rebuild_node"] == 0])
             wait_until("the master to declare node 0 failed", lambda: sees_failed(master, 0), 30)
             resumed = wait_until("the rebuild to resume on the master",
                                  lambda: resumed_after(w, k, 2, t_kill), 60)
@@ -299,10 +301,11 @@ def scenario_rebuild_master_dies(name):
             def running():
                 ld = drive(b, "m")
                 return ld["rebuild_node"] == 0 and (ld["rebuild_percent"] or 0) >= 20 and ld
-            wait_until("node 1 to see node 0's rebuild at 20 %", running, 120, step=0.2)
+            seen = wait_until("node 1 to see node 0's rebuild at 20 %", running, 120, step=0.2)
             master.kill()
             t_kill = time.time()
-            before = max(s["m"]["rebuild_done"] for t, s in w.samples if t < t_kill)
+            before = max([seen["rebuild_done"]] +
+                         [s["m"]["rebuild_done"] for t, s in w.samples if t < t_kill])
             wait_until("node 1 to become the master",
                        lambda: c.self_of(c.node_list(b))["state"] == "MASTER", 40)
             wait_optimal(c, ("m",), (a, b))

@@ -31,7 +31,7 @@ def test_malformed_requests_refused(t):
 def test_random_requests(t):
     t.ctl_ok("attach", t.disks[2].serial)          # three members for the requests to use
     for seed in (1, 2, 3):
-        out = t.check(f"rc-ioctl-abuse fuzz 6000 {seed} "
+        out = t.check(f"rc-ioctl-abuse fuzz 4000 {seed} "
                       + " ".join(f"$(readlink -f {d.dev})" for d in t.disks), timeout=600)
         if not out.startswith("fuzz:"):
             raise Fail(out)

@@ -41,7 +41,7 @@ def test_writeback_under_pressure(t):
     # the source data lives in memory too (tmpfs): it competes with the hog like the page cache
     t.check(f"dd if=/dev/urandom of=/tmp/src bs=1M count={FILE_MB} 2>/dev/null")
     want = t.check("md5sum < /tmp/src").split()[0]
-    t.check("(rc-memhog 90 > /tmp/memhog.out 2>&1; echo $? > /tmp/memhog.rc) >/dev/null 2>&1 &")
+    t.check("(rc-memhog 50 > /tmp/memhog.out 2>&1; echo $? > /tmp/memhog.rc) >/dev/null 2>&1 &")
     try:
         writers = []
         for name, (_, mnt) in mounts.items():
