@@ -11,7 +11,7 @@ PKGS=(
 	libsgutils2-dev libudev-dev libcli11-dev googletest libgtest-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
-	sg3-utils mdadm fio e2fsprogs python3 xz-utils
+	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

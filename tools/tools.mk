@@ -27,13 +27,17 @@ USER_BINS += $(B)/raidclusterctl
 UNIT_SRCS += $(wildcard tests/unit/cxx_*_test.cpp)
 UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 
-# udev rule and its helper (the rule itself is installed by the top-level
-# install target).
+# udev rule, its helper and the systemd unit the rule hands the attach to
+# (the rule itself is installed by the top-level install target).
 UDEV_HELPER_DIR ?= /lib/udev
+SYSTEMD_UNIT_DIR ?= /lib/systemd/system
 install: install-udev-helper
 uninstall: uninstall-udev-helper
 .PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
+	install -D -m 0644 tools/udev/raidcluster-attach@.service \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service
 uninstall-udev-helper:
-	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
+	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service

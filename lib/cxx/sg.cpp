@@ -21,6 +21,10 @@ namespace {
 // A SCSI command that takes longer than this under emulation (qemu TCG) is
 // lost anyway; long enough for a spinning-up disk.
 constexpr int kTimeoutSecs = 60;
+// A UNIT ATTENTION (a reset, a LUN change, another initiator's reservation on
+// a shared bus) is reported once, to the first command that meets it: SG_IO
+// passes it on where sd would retry, so the command is sent again.
+constexpr int kUnitAttentionRetries = 3;
 
 std::string sense_text(int cat) {
   char buf[128];
@@ -145,9 +149,13 @@ ScsiDevice::ScsiDevice(const std::string &path)
 
 std::vector<uint8_t> ScsiDevice::inquiry_raw(bool evpd, int page, size_t maxlen) {
   std::vector<uint8_t> buf(maxlen);
-  int resid = 0;
-  int r = sg_ll_inquiry_v2(fd_.get(), evpd, page, buf.data(), static_cast<int>(maxlen),
-                           kTimeoutSecs, &resid, false, 0);
+  int resid = 0, r;
+  for (int tries = 0;; tries++) {
+    r = sg_ll_inquiry_v2(fd_.get(), evpd, page, buf.data(), static_cast<int>(maxlen), kTimeoutSecs,
+                         &resid, false, 0);
+    if (r != SG_LIB_CAT_UNIT_ATTENTION || tries >= kUnitAttentionRetries)
+      break;
+  }
   if (r != 0) {
     std::string what =
         evpd ? "INQUIRY VPD page 0x" + hex({static_cast<uint8_t>(page)}) : std::string("INQUIRY");
@@ -194,7 +202,12 @@ Capacity ScsiDevice::capacity() {
   if (cap_.block_len)
     return cap_;
   uint8_t buf[32] = {};
-  int r = sg_ll_readcap_16(fd_.get(), false, 0, buf, sizeof(buf), false, 0);
+  int r;
+  for (int tries = 0;; tries++) {
+    r = sg_ll_readcap_16(fd_.get(), false, 0, buf, sizeof(buf), false, 0);
+    if (r != SG_LIB_CAT_UNIT_ATTENTION || tries >= kUnitAttentionRetries)
+      break;
+  }
   if (r == SG_LIB_CAT_INVALID_OP || r == SG_LIB_CAT_ILLEGAL_REQ) {
     // Old disks (and some emulations) only know READ CAPACITY(10).
     r = sg_ll_readcap_10(fd_.get(), false, 0, buf, 8, false, 0);
@@ -230,7 +243,7 @@ std::vector<uint8_t> ScsiDevice::read_bytes(uint64_t off, size_t nbytes) {
   // 32 KiB per command stays under every HBA's max_sectors and the sg
   // driver's default reserved buffer.
   const size_t chunk = 32 * 1024 - (32 * 1024) % cap.block_len;
-  for (size_t done = 0; done < nbytes;) {
+  for (size_t done = 0, tries = 0; done < nbytes;) {
     size_t n = std::min(chunk, nbytes - done);
     uint64_t lba = (off + done) / cap.block_len;
     uint32_t nblk = static_cast<uint32_t>(n / cap.block_len);
@@ -255,6 +268,8 @@ std::vector<uint8_t> ScsiDevice::read_bytes(uint64_t off, size_t nbytes) {
       throw Error(at + ": transport error (disk gone or link down)");
     if (cat == SCSI_PT_RESULT_SENSE) {
       int scat = sg_err_category_sense(sense, get_scsi_pt_sense_len(pt.get()));
+      if (scat == SG_LIB_CAT_UNIT_ATTENTION && tries++ < kUnitAttentionRetries)
+        continue; // the same chunk again
       if (scat != SG_LIB_CAT_RECOVERED && scat != SG_LIB_CAT_NO_SENSE)
         throw Error(at + ": " + sense_text(scat));
     } else if (cat == SCSI_PT_RESULT_STATUS) {
@@ -264,6 +279,7 @@ std::vector<uint8_t> ScsiDevice::read_bytes(uint64_t off, size_t nbytes) {
     if (get_scsi_pt_resid(pt.get()) != 0)
       throw Error(at + ": short read");
     done += n;
+    tries = 0;
   }
   return out;
 }

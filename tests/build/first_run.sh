@@ -33,7 +33,8 @@
 #   kver_headers     KDIR=/usr/src/linux-headers-REL gives KVER=REL
 #   kver_build_link  KDIR=/lib/modules/REL/build gives KVER=REL
 #   install_destdir  make install DESTDIR=D puts raidcluster.ko in
-#                    D/lib/modules/REL/updates/ and nothing outside D
+#                    D/lib/modules/REL/updates/ and nothing outside D, and
+#                    the tool, udev rule, helper and systemd unit in D
 #   uninstall        make uninstall DESTDIR=D KDIR=/lib/modules/REL/build
 #                    removes what install put in D
 #
@@ -156,6 +157,11 @@ step_install() {
 		why="no $ko; modules in DESTDIR: $(find "$dest" -name '*.ko' 2>/dev/null | tr '\n' ' ' || true)"
 	elif [ ! -x "$dest/usr/sbin/raidclusterctl" ]; then
 		why="no $dest/usr/sbin/raidclusterctl"
+	else
+		for f in lib/udev/rules.d/60-raidcluster.rules lib/udev/raidcluster-udev \
+			lib/systemd/system/raidcluster-attach@.service; do
+			[ -f "$dest/$f" ] || why="${why:+$why; }no $dest/$f"
+		done
 	fi
 	if [ -z "$why" ]; then
 		pass install_destdir
@@ -171,12 +177,14 @@ step_install() {
 	log=$LOGS/uninstall.log rc=0 why=''
 	local left f
 	for f in "$ko" "$dest/usr/sbin/raidclusterctl" \
-		"$dest/lib/udev/rules.d/60-raidcluster.rules" "$dest/lib/udev/raidcluster-udev"; do
+		"$dest/lib/udev/rules.d/60-raidcluster.rules" "$dest/lib/udev/raidcluster-udev" \
+		"$dest/lib/systemd/system/raidcluster-attach@.service"; do
 		[ -e "$f" ] || install -D -m 0644 /dev/null "$f"
 	done
 	mk uninstall DESTDIR="$dest" KDIR="/lib/modules/$REL/build" >"$log" 2>&1 || rc=$?
 	left=$(find "$dest" \( -name raidcluster.ko -o -name raidclusterctl \
-		-o -name 60-raidcluster.rules -o -name raidcluster-udev \) 2>/dev/null |
+		-o -name 60-raidcluster.rules -o -name raidcluster-udev \
+		-o -name 'raidcluster-attach@.service' \) 2>/dev/null |
 		tr '\n' ' ' || true)
 	if [ "$rc" -ne 0 ]; then
 		why="make uninstall exited with status $rc"

@@ -72,7 +72,7 @@ MODS="scsi_mod sd_mod sg virtio_pci virtio_scsi sym53c8xx virtio_console ext4 9p
 KODEPS=
 [ -r "$KO" ] && KODEPS=$(modinfo -F depends "$KO" | tr , ' ')
 MODS="$MODS $KODEPS"
-BINS="busybox sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd mdadm mke2fs e2fsck dumpe2fs"
+BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd mdadm mke2fs e2fsck dumpe2fs"
 
 # copy_elf ROOT FILE DESTDIR: a binary plus every shared library ldd lists, same paths
 copy_elf() {
@@ -113,6 +113,9 @@ if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
         copy_elf "$R" "$p" /usr/sbin
     done
     ln -s mke2fs "$R/usr/sbin/mkfs.ext4"; ln -s e2fsck "$R/usr/sbin/fsck.ext4"
+    # udev for the tests that start it (tests/vm/test_udev.py): udevadm is also the daemon
+    mkdir -p "$R/lib/systemd" "$R/lib/udev/rules.d"
+    ln -s /usr/sbin/udevadm "$R/lib/systemd/systemd-udevd"
     cp /etc/mke2fs.conf "$R/etc/"
     cp "$HERE/init" "$R/init"; cp "$HERE/guest/lab-links" "$R/usr/sbin/"
     cp "$HERE/guest/stuck.sh" "$R/usr/sbin/rc-stuck"
@@ -136,8 +139,10 @@ MEMHOG_SRC=$HERE/guest/memhog.c
 RACE_SRC=$HERE/guest/cluster_race.c
 WRITER_SRC=$HERE/guest/cluster_writer.c
 PR_SRC=$HERE/guest/pr_ops.c
+UDEV_SRC=$REPO/tools/udev
 PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
-             "$RACE_SRC" "$WRITER_SRC" "$PR_SRC" \
+             "$RACE_SRC" "$WRITER_SRC" "$PR_SRC" "$UDEV_SRC/60-raidcluster.rules" \
+             "$UDEV_SRC/raidcluster-udev" \
              "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     R=$(mktemp -d "$D/proj.XXXXXX")
@@ -163,6 +168,9 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
         "$WRITER_SRC"
     # the persistent-reservation ioctls (cluster.pr_ops)
     cc -static -O2 -Wall -Wextra -Werror -o "$R/usr/sbin/rc-pr" "$PR_SRC"
+    # the udev rule and helper where `make install` puts them (idle until udevd runs)
+    install -D -m 0644 "$UDEV_SRC/60-raidcluster.rules" "$R/lib/udev/rules.d/60-raidcluster.rules"
+    install -D -m 0755 "$UDEV_SRC/raidcluster-udev" "$R/lib/udev/raidcluster-udev"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"
