@@ -235,29 +235,51 @@ def resumed_after(w, k, node, t):
     return [e for e in w.of(k, "start", node) if e[0] > t]
 
 
+def degraded_mirror(c, kib_s):
+    """The cluster started (rebuild speed kib_s), a RAID 1 m over disks 1 and 6 held by node 0
+    and filled by it, then disk 6 pulled: m degraded everywhere. (rclN number, device, sha256)."""
+    start_cluster(c, kib_s)
+    a = c.node(0)
+    k = create(c, "m", 1, (1, 6))
+    dev = f"/dev/rcl{k}"
+    Cluster.ctl_ok(a, "reserve", "m")
+    want = write_pattern(a, dev, "m")
+    pull_member(c, 6, [(a, dev, "m")])
+    wait_degraded(c, ("m",))
+    return k, dev, want
+
+
+def node0_rebuild_seen(b, percent):
+    """Wait until node vm b shows m rebuilt by node 0 to percent; that status entry."""
+    def there():
+        ld = drive(b, "m")
+        return ld["rebuild_node"] == 0 and (ld["rebuild_percent"] or 0) >= percent and ld
+    return wait_until(f"node 1 to see node 0's rebuild at {percent} %", there, 120, step=0.2)
+
+
+def last_told(seen, w, t_kill):
+    """The last position of m by node 0 that node 1 showed before t_kill: the wait's own
+    observation or the watcher's samples."""
+    return max([seen["rebuild_done"]] +
+               [s["m"]["rebuild_done"] for t, s in w.samples
+                if t < t_kill and s["m"]["rebuild_node"] == 0])
+
+
+def chunk_floor(pos, ld):
+    """The chunk boundary at or below pos: where the engine starts (rc_rb_seek())."""
+    return pos - pos % ld["stripe_sectors"]
+
+
 def scenario_rebuild_takeover(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        start_cluster(c, 2000)
         a, b, master = c.node(0), c.node(1), c.node(2)
-        k = create(c, "m", 1, (1, 6))
-        dev = f"/dev/rcl{k}"
-        Cluster.ctl_ok(a, "reserve", "m")
-        want = write_pattern(a, dev, "m")
-        pull_member(c, 6, [(a, dev, "m")])
-        wait_degraded(c, ("m",))
+        k, dev, want = degraded_mirror(c, 2000)
         with Watch(c, status_vm=b) as w:
             Cluster.ctl_ok(b, "rebuild", "m", "--disk", c.disks[4].dev)
-
-            def half():
-                ld = drive(b, "m")
-                return ld["rebuild_node"] == 0 and (ld["rebuild_percent"] or 0) >= 45 and ld
-            seen = wait_until("node 1 to see node 0's rebuild at 45 %", half, 120, step=0.2)
+            seen = node0_rebuild_seen(b, 45)
             a.kill()
             t_kill = time.time()
-            # the last position node 1 showed before the kill: this loop's or the watcher's
-            told = max([seen["rebuild_done"]] +
-                       [s["m"]["rebuild_done"] for t, s in w.samples
-                        if t < t_kill and s["m"]["rebuild_node"] == 0])
+            told = last_told(seen, w, t_kill)
             wait_until("the master to declare node 0 failed", lambda: sees_failed(master, 0), 30)
             resumed = wait_until("the rebuild to resume on the master",
                                  lambda: resumed_after(w, k, 2, t_kill), 60)
@@ -269,11 +291,9 @@ def scenario_rebuild_takeover(name):
               f"at sector {at} ({at * 100 // total} %) {resumed[0][0] - t_kill:.1f} s later",
               flush=True)
         errors = []
-        # the engine starts on a chunk boundary at or below the position (rc_rb_seek())
-        chunk = seen["stripe_sectors"]
-        if at < told - told % chunk:
+        if at < chunk_floor(told, seen):
             errors.append(f"the master resumed at sector {at}, below the {told} every "
-                          f"survivor had been told (chunk {chunk})")
+                          f"survivor had been told (chunk {seen['stripe_sectors']})")
         if w.of(k, "start", 1):
             errors.append("node 1, which does not hold the drive, ran the rebuild")
         Cluster.ctl_ok(b, "reserve", "m")
@@ -287,25 +307,14 @@ def scenario_rebuild_takeover(name):
 
 def scenario_rebuild_master_dies(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        start_cluster(c, 2500)
         a, b, master = c.node(0), c.node(1), c.node(2)
-        k = create(c, "m", 1, (1, 6))
-        dev = f"/dev/rcl{k}"
-        Cluster.ctl_ok(a, "reserve", "m")
-        want = write_pattern(a, dev, "m")
-        pull_member(c, 6, [(a, dev, "m")])
-        wait_degraded(c, ("m",))
+        k, dev, want = degraded_mirror(c, 2500)
         with Watch(c, status_vm=b) as w:
             Cluster.ctl_ok(a, "rebuild", "m", "--disk", c.disks[4].dev)
-
-            def running():
-                ld = drive(b, "m")
-                return ld["rebuild_node"] == 0 and (ld["rebuild_percent"] or 0) >= 20 and ld
-            seen = wait_until("node 1 to see node 0's rebuild at 20 %", running, 120, step=0.2)
+            seen = node0_rebuild_seen(b, 20)
             master.kill()
             t_kill = time.time()
-            before = max([seen["rebuild_done"]] +
-                         [s["m"]["rebuild_done"] for t, s in w.samples if t < t_kill])
+            before = last_told(seen, w, t_kill)
             wait_until("node 1 to become the master",
                        lambda: c.self_of(c.node_list(b))["state"] == "MASTER", 40)
             wait_optimal(c, ("m",), (a, b))
@@ -314,8 +323,7 @@ def scenario_rebuild_master_dies(name):
             errors.append("a node that does not hold the drive started its rebuild: "
                           f"{w.of(k, 'start', 1) + w.of(k, 'start', 2)}")
         later = resumed_after(w, k, 0, t_kill)
-        chunk = drive(a, "m")["stripe_sectors"]
-        low = [e[4] for e in later if e[4] < before - before % chunk]
+        low = [e[4] for e in later if e[4] < chunk_floor(before, seen)]
         if low:
             errors.append(f"node 0 started again at sector(s) {low}, below the {before} the "
                           "cluster knew when the master died")
