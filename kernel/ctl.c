@@ -75,6 +75,7 @@ static int rc_ioc_attach(void *arg)
 {
 	struct rc_ioc_attach *a = arg;
 	char *msg = a->hdr.msg;
+	int ret, n;
 
 	if (rc_reserved(a->reserved, sizeof(a->reserved), msg))
 		return -EINVAL;
@@ -87,13 +88,26 @@ static int rc_ioc_attach(void *arg)
 		rc_msg(msg, "path '%s' is not absolute", a->path);
 		return -EINVAL;
 	}
-	if (a->flags) {
-		rc_msg(msg, "unknown flags 0x%x", a->flags);
+	if (a->flags & ~RC_ATTACH_FLAGS) {
+		rc_msg(msg, "unknown flags 0x%x", a->flags & ~RC_ATTACH_FLAGS);
 		return -EINVAL;
 	}
 	a->index = 0;
 	a->nlds_found = 0;
-	return rc_member_attach(a->path, msg, &a->index, &a->nlds_found);
+	a->result = RC_ATTACH_DONE;
+	a->rebuild_ld = 0;
+	ret = rc_member_attach(a->path, a->flags, msg, &a->index,
+			       &a->nlds_found, &a->result);
+	if (ret || a->result != RC_ATTACH_DONE ||
+	    !(a->flags & RC_ATTACH_REPLACEMENT))
+		return ret;
+	/* The master (or a node alone) decides what the new disk becomes. */
+	n = rc_rebuild_replacement(a->index);
+	if (n >= 0) {
+		a->result = RC_ATTACH_REBUILDING;
+		a->rebuild_ld = n;
+	}
+	return 0;
 }
 
 static int rc_ioc_detach(void *arg)

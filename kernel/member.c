@@ -316,6 +316,61 @@ out:
 }
 
 /*
+ * RC_ATTACH_REPLACEMENT (udev, a disk inserted on every node): a disk the
+ * configuration knows, or that carries a valid COD, is attached as by
+ * hand (the master may have written its COD already).  A disk without
+ * any COD is wanted only where a failed member's disk was; one with a
+ * damaged COD never.  The master decides what the disk becomes; every
+ * node attaches it so that the drive's holder can write it.  1 wanted,
+ * 0 not (why in @msg), or a negative errno.
+ */
+static int rc_attach_wanted(struct rc_mdisk *md, const struct rc_disk *id,
+			    char *msg)
+{
+	struct rc_config *copy[2];
+	struct rc_cod_copy cand[2];
+	unsigned int c, m;
+	int ret;
+
+	if (rc.have_cfg &&
+	    rc_config_find_disk(rc.cfg, id->wwn, id->wwn_len, id->serial) >= 0)
+		return 1;
+	copy[0] = kvmalloc(sizeof(*copy[0]), GFP_KERNEL);
+	copy[1] = kvmalloc(sizeof(*copy[1]), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!copy[0] || !copy[1])
+		goto out;
+	ret = rc_cod_read_disk(md->bdev, copy, cand);
+	if (ret) {
+		rc_msg(msg, "cannot read the configuration area of %s",
+		       md->name);
+		goto out;
+	}
+	for (c = 0; c < 2; c++) {
+		if (!cand[c].status) {
+			ret = 1;
+			goto out;
+		}
+	}
+	ret = 0;
+	if (cand[0].status != RC_COD_ENOCOD || cand[1].status != RC_COD_ENOCOD)
+		rc_msg(msg, "%s carries a damaged COD", md->name);
+	else if (!rc.have_cfg)
+		rc_msg(msg, "%s has no COD and no drive lacks a member",
+		       md->name);
+	else if (rc_config_find_replaced(rc.cfg, id->channel, id->target,
+					 &m) < 0)
+		rc_msg(msg, "%s (channel %u, target %u) is not where a failed member's disk was",
+		       md->name, id->channel, id->target);
+	else
+		ret = 1;
+out:
+	kvfree(copy[1]);
+	kvfree(copy[0]);
+	return ret;
+}
+
+/*
  * Record @md (identity @id) in the configuration: its own record when the
  * COD knows it, else a new one.  Returns 1 when the record changed.
  */
@@ -406,8 +461,9 @@ static void rc_member_path_back(unsigned int idx, struct rc_mdisk *md)
 	rc_host_disks_changed();
 }
 
-int rc_member_attach(const char *path, char *msg, unsigned int *index,
-		     unsigned int *started)
+int rc_member_attach(const char *path, unsigned int flags, char *msg,
+		     unsigned int *index, unsigned int *started,
+		     unsigned int *result)
 {
 	struct rc_cfg_undo undo = {};
 	struct rc_disk id = {};
@@ -415,6 +471,7 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 	struct rc_mdisk *md;
 	int ret, idx, changed;
 	char why[RC_IOC_MSG_LEN];
+	unsigned int i;
 
 	bdev = blkdev_get_by_path(path, RC_BDEV_MODE, &rc);
 	if (IS_ERR(bdev)) {
@@ -472,6 +529,14 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 			goto out_put;
 		}
 	}
+	if (flags & RC_ATTACH_REPLACEMENT) {
+		ret = rc_attach_wanted(md, &id, msg);
+		if (ret <= 0) {
+			if (!ret)
+				*result = RC_ATTACH_NOT_WANTED;
+			goto out_put;
+		}
+	}
 	ret = rc_cfg_undo_save(&undo);
 	if (ret)
 		goto out_put;
@@ -507,6 +572,13 @@ int rc_member_attach(const char *path, char *msg, unsigned int *index,
 			md->name);
 	rc_host_disks_changed();
 	*started = rc_ld_start_ready();
+	/*
+	 * A rebuild the master started onto this disk before it was here:
+	 * the running drives now write it (rc_rebuild_follow()).
+	 */
+	for (i = 0; i < RC_MAX_LDS; i++)
+		if (rc.lds[i])
+			rc_rebuild_follow(rc.lds[i], &rc.cfg->lds[i]);
 	return 0;
 
 out_undo:

@@ -215,8 +215,9 @@ int rc_cod_write_all(void);
 int rc_cod_wipe(struct block_device *bdev);
 
 /* member.c: member disks; rc.lock held */
-int rc_member_attach(const char *path, char *msg, unsigned int *index,
-		     unsigned int *started);
+int rc_member_attach(const char *path, unsigned int flags, char *msg,
+		     unsigned int *index, unsigned int *started,
+		     unsigned int *result);
 int rc_member_detach(unsigned int index, char *msg);
 void rc_member_release_all(void);
 int rc_member_reload_cod(u64 gen, u32 crc);
@@ -286,6 +287,7 @@ struct rc_rebuild;
 int rc_ioc_rebuild(void *arg);				/* rc.lock held */
 int rc_ioc_spare(void *arg);				/* rc.lock held */
 void rc_rebuild_spares(void);				/* rc.lock held */
+int rc_rebuild_replacement(unsigned int disk);		/* rc.lock held */
 bool rc_rebuild_gets_writes(const struct rc_ldev *ld, unsigned int member);
 bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 			 u64 mend);				/* any context */

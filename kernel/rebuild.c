@@ -1468,12 +1468,13 @@ static bool rc_disk_in_use(unsigned int disk)
 }
 
 /*
- * Start rebuilding running drive @number's first failed member onto
- * attached disk @disk (ONLINE or SPARE, used by no drive).  rc.lock held.
- * Sets *@member.  0 or a negative errno with a reason in @msg.
+ * Start rebuilding running drive @number's member @want (-1: its first
+ * failed member) onto attached disk @disk (ONLINE or SPARE, used by no
+ * drive).  rc.lock held.  Sets *@member.  0 or a negative errno with a
+ * reason in @msg.
  */
-static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
-			    unsigned int *member)
+static int rc_rebuild_start(unsigned int number, int want, unsigned int disk,
+			    char *msg, unsigned int *member)
 {
 	struct rc_extent *ext, saved;
 	struct rc_disk *drec, dsaved;
@@ -1520,13 +1521,18 @@ static int rc_rebuild_start(unsigned int number, unsigned int disk, char *msg,
 		}
 	}
 	for (i = 0; i < ld->nmem; i++) {
-		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags))
+		if (!test_bit(RC_MEM_FAILED, &ld->mem[i].flags) ||
+		    test_bit(RC_MEM_REBUILDING, &ld->mem[i].flags))
 			continue;
-		if (!failed++)
+		if (!failed++ || (int)i == want)
 			m = i;
 	}
 	if (!failed) {
 		rc_msg(msg, "rcl%u has no failed member", number);
+		return -EINVAL;
+	}
+	if (want >= 0 && (int)m != want) {
+		rc_msg(msg, "rcl%u: member %d is not failed", number, want);
 		return -EINVAL;
 	}
 	if (READ_ONCE(ld->state) == RC_LD_OFFLINE) {
@@ -1609,7 +1615,8 @@ int rc_ioc_rebuild(void *arg)
 		rc_msg(a->hdr.msg, "reserved fields must be zero");
 		return -EINVAL;
 	}
-	return rc_rebuild_start(a->number, a->disk, a->hdr.msg, &a->member);
+	return rc_rebuild_start(a->number, -1, a->disk, a->hdr.msg,
+				&a->member);
 }
 
 /*
@@ -1640,7 +1647,7 @@ void rc_rebuild_spares(void)
 			    RC_DATA_START_SECTOR + ld->geom.member_sectors)
 				continue;
 			why[0] = '\0';
-			if (!rc_rebuild_start(n, d, why, &m)) {
+			if (!rc_rebuild_start(n, -1, d, why, &m)) {
 				pr_info("rcl%u: hot spare disk %u replaces member %u\n",
 					n, d, m);
 				break;
@@ -1649,6 +1656,45 @@ void rc_rebuild_spares(void)
 				why);
 		}
 	}
+}
+
+/*
+ * RC_ATTACH_REPLACEMENT: disk @disk, just attached where a failed member's
+ * disk was (rc_config_find_replaced()), takes that member's place.  Only
+ * the master (or a node alone) starts the rebuild, so it starts once in
+ * the cluster; the protocol then runs it on the drive's holder.  Returns
+ * the drive number, or a negative errno when nothing was started.
+ * rc.lock held.
+ */
+int rc_rebuild_replacement(unsigned int disk)
+{
+	char why[RC_IOC_MSG_LEN];
+	const struct rc_disk *drec;
+	unsigned int m, got;
+	int n, ret;
+
+	if (!rc.have_cfg || disk >= RC_MAX_DISKS || !rc.disks[disk])
+		return -ENODEV;
+	if (rc_host_in_protocol() && !rc_host_may_write_cod())
+		return -EREMOTE;	/* a slave: the master decides */
+	drec = &rc.cfg->disks[disk];
+	if (drec->state != RC_DISK_ONLINE || rc_disk_in_use(disk))
+		return -EBUSY;
+	n = rc_config_find_replaced(rc.cfg, drec->channel, drec->target, &m);
+	if (n < 0)
+		return n;
+	why[0] = '\0';
+	ret = rc_rebuild_start(n, m, disk, why, &got);
+	if (ret) {
+		pr_warn("rcl%d: disk %u (%s) at %u:%u does not replace member %u: %s\n",
+			n, disk, rc.disks[disk]->name, drec->channel,
+			drec->target, m, why);
+		return ret;
+	}
+	pr_info("rcl%d: disk %u (%s), inserted where member %u's disk was, replaces it\n",
+		n, disk, rc.disks[disk]->name, m);
+	rc_host_config_changed();
+	return n;
 }
 
 /* RC_IOC_SPARE.  rc.lock held. */

@@ -178,6 +178,18 @@ void rc_cod_copy_set(struct rc_cod_copy *c, int status,
 int rc_config_find_disk(const struct rc_config *cfg, const u8 *wwn,
 			unsigned int wwn_len, const char *serial);
 
+/*
+ * A disk inserted at @channel:@target, where a failed member's disk was,
+ * replaces that member (the patent's "removal and insertion of a physical
+ * drive"): the lowest-numbered drive, not RAID 0, with no member being
+ * rebuilt, that has a FAILED extent on a FAILED or MISSING disk recorded
+ * at @channel:@target.  Returns the drive number with *@member set to that
+ * extent, or -ENOENT.  A disk that carried extents of several drives is
+ * replaced for the first of them; the others need a spare or a rebuild.
+ */
+int rc_config_find_replaced(const struct rc_config *cfg, unsigned int channel,
+			    unsigned int target, unsigned int *member);
+
 /* Names for states and levels, for logs and tools ("optimal", "raid5"). */
 const char *rc_disk_state_name(unsigned int state);
 const char *rc_ld_state_name(unsigned int state);

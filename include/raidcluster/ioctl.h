@@ -42,15 +42,39 @@ struct rc_ioc_info {
 	__u32 reserved[8];
 };
 
-/* RC_IOC_ATTACH: open a disk exclusively and make it a member disk. */
+/*
+ * RC_IOC_ATTACH: open a disk exclusively and make it a member disk.
+ *
+ * RC_ATTACH_REPLACEMENT (udev, a disk inserted): a disk that carries no
+ * COD is attached only when it sits at the channel and target of a failed
+ * or missing disk whose member a degraded drive still lacks
+ * (rc_config_find_replaced()); on the master (or a node alone) that
+ * member's rebuild onto it is then started.  Otherwise nothing is done:
+ * 0 is returned with @result RC_ATTACH_NOT_WANTED and the reason in
+ * hdr.msg.  A disk that carries a COD is attached as without the flag.
+ * The caller checks that the disk is blank (the kernel only that it has
+ * no COD).
+ */
 #define RC_ATTACH_PATH_LEN 256
+#define RC_ATTACH_REPLACEMENT 0x1u
+#define RC_ATTACH_FLAGS RC_ATTACH_REPLACEMENT
+
+/* struct rc_ioc_attach.result */
+enum rc_attach_result {
+	RC_ATTACH_DONE = 0,		/* attached */
+	RC_ATTACH_NOT_WANTED = 1,	/* left alone (RC_ATTACH_REPLACEMENT) */
+	RC_ATTACH_REBUILDING = 2,	/* attached, a rebuild onto it started */
+};
+
 struct rc_ioc_attach {
 	struct rc_ioc_hdr hdr;
 	char path[RC_ATTACH_PATH_LEN];	/* in: block device, NUL terminated */
-	__u32 flags;			/* in: none defined, must be 0 */
+	__u32 flags;			/* in: RC_ATTACH_* */
 	__u32 index;			/* out: disk record index */
 	__u32 nlds_found;		/* out: drives re-created from its COD */
-	__u32 reserved[5];
+	__u32 result;			/* out: enum rc_attach_result */
+	__u32 rebuild_ld;		/* out: RC_ATTACH_REBUILDING: the drive */
+	__u32 reserved[3];
 };
 
 /* RC_IOC_DETACH: forget a member disk that no logical drive uses. */

@@ -4,13 +4,15 @@
 
 namespace rc {
 
-std::string cod_udev_properties(const CodReport &r, const Membership &m) {
+std::string cod_udev_properties(const CodReport &r, const Membership &m, bool blank) {
   const rc_config *cfg = r.config();
   if (!cfg) {
     // Both copies absent (never written, or wiped by detach) is "none";
     // anything else that did not decode is worth telling apart.
     bool absent = r.copy[0].status == RC_COD_ENOCOD && r.copy[1].status == RC_COD_ENOCOD;
-    return std::string("RAIDCLUSTER_COD=") + (absent ? "none" : "invalid") + "\n";
+    if (!absent)
+      return "RAIDCLUSTER_COD=invalid\n";
+    return blank ? "RAIDCLUSTER_COD=none\nRAIDCLUSTER_BLANK=1\n" : "RAIDCLUSTER_COD=none\n";
   }
   if (!m.member)
     return "RAIDCLUSTER_COD=unlisted\n";

@@ -19,7 +19,9 @@ namespace rc {
 //   a valid COD that does not list it: RAIDCLUSTER_COD=unlisted
 //   copies that do not decode (torn, corrupt, newer version):
 //     RAIDCLUSTER_COD=invalid
-//   none at all: RAIDCLUSTER_COD=none
-std::string cod_udev_properties(const CodReport &r, const Membership &m);
+//   none at all: RAIDCLUSTER_COD=none, and RAIDCLUSTER_BLANK=1 when
+//     @blank (disk_is_blank(): a new disk, which the rule hands to the
+//     helper; the module takes it only in a failed member's slot)
+std::string cod_udev_properties(const CodReport &r, const Membership &m, bool blank = false);
 
 } // namespace rc

@@ -60,8 +60,9 @@ rc_ioc_info Control::info() {
   return a;
 }
 
-rc_ioc_attach Control::attach(const std::string &path) {
+rc_ioc_attach Control::attach(const std::string &path, uint32_t flags) {
   rc_ioc_attach a{};
+  a.flags = flags;
   if (path.size() >= sizeof(a.path))
     throw UsageError("attach " + path + ": path too long");
   std::memcpy(a.path, path.c_str(), path.size() + 1);

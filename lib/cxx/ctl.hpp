@@ -36,7 +36,9 @@ public:
   static std::string device_path();
 
   rc_ioc_info info();
-  rc_ioc_attach attach(const std::string &path);
+  // @flags: RC_ATTACH_*.  With RC_ATTACH_REPLACEMENT the result may be
+  // RC_ATTACH_NOT_WANTED (nothing done, the reason in hdr.msg).
+  rc_ioc_attach attach(const std::string &path, uint32_t flags = 0);
   // @label names the disk in an error message ("sdb"); default "disk N".
   void detach(uint32_t index, const std::string &label = "");
   // false when @index holds no disk record.

@@ -1,4 +1,6 @@
 #include "inventory.hpp"
+
+#include "blank.hpp"
 #include "error.hpp"
 #include "table.hpp"
 #include "units.hpp"
@@ -49,6 +51,18 @@ void probe_cod(DiskProbe &p) {
     read_cod_into(p, dev);
   } catch (const std::exception &e) {
     p.error = e.what();
+  }
+}
+
+bool probe_blank(const DiskProbe &p) {
+  if (!p.error.empty() || !p.cod_read || p.cod.copy[0].status != RC_COD_ENOCOD ||
+      p.cod.copy[1].status != RC_COD_ENOCOD)
+    return false;
+  try {
+    ScsiDevice dev(node_of(p.sys));
+    return disk_is_blank(dev);
+  } catch (const std::exception &) {
+    return false;
   }
 }
 

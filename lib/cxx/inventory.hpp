@@ -34,6 +34,9 @@ DiskProbe probe_disk(const ScsiDisk &d, bool with_cod = true);
 std::vector<DiskProbe> probe_all(bool with_cod = true);
 // Read the COD of a disk probed without it (no-op when already read).
 void probe_cod(DiskProbe &p);
+// A disk probed with its COD: none, and zero in the first and last MiB
+// (disk_is_blank()).  False when it cannot be read.
+bool probe_blank(const DiskProbe &p);
 
 // Resolve @name (/dev/sdX, sdX, /dev/disk/by-id/..., naa.WWN, serial)
 // among @disks.  Returns nullptr when nothing matches; throws Error when

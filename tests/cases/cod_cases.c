@@ -820,6 +820,56 @@ RC_TEST(cod_check_new_ld_errors)
 
 /* ---- lookups and names -------------------------------------------------- */
 
+RC_TEST(cod_find_replaced)
+{
+	struct cod_bufs *b = rc_test_alloc(rc_t, sizeof(*b));
+	struct rc_config *c;
+	unsigned int m = 99;
+
+	RC_ASSERT_TRUE(b);
+	c = &b->cfg;
+	fixture(c);
+	/* Nothing failed: no slot wants a new disk. */
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 1, &m), -ENOENT);
+	RC_EXPECT_EQ(m, 99u);
+	/* Disk 1 (0:1) failed under the mirror and the RAID 10. */
+	c->disks[1].state = RC_DISK_FAILED;
+	c->lds[0].ext[1].state = RC_EXT_FAILED;
+	c->lds[4].ext[1].state = RC_EXT_FAILED;
+	/* The lowest-numbered drive first. */
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 1, &m), 0);
+	RC_EXPECT_EQ(m, 1u);
+	/* Another target, another channel: not that slot. */
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 2, &m), -ENOENT);
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 1, 1, &m), -ENOENT);
+	/* The mirror rebuilt already (elsewhere): the RAID 10 is next. */
+	c->lds[0].ext[1].state = RC_EXT_ONLINE;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 1, &m), 4);
+	RC_EXPECT_EQ(m, 1u);
+	/* Not found at attach (MISSING) is a failed disk too. */
+	c->disks[1].state = RC_DISK_MISSING;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 1, &m), 4);
+	/* A failed extent on a disk that is still online is not a slot. */
+	c->disks[1].state = RC_DISK_ONLINE;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 1, &m), -ENOENT);
+	/* RAID 0 has nothing to rebuild from. */
+	c->disks[2].state = RC_DISK_FAILED;
+	c->lds[1].ext[0].state = RC_EXT_FAILED;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 2, &m), -ENOENT);
+	/* A drive being rebuilt takes no second new disk... */
+	c->disks[3].state = RC_DISK_FAILED;
+	c->lds[3].ext[3].state = RC_EXT_FAILED;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), -ENOENT);
+	/* ...the next drive on that slot does. */
+	c->lds[4].ext[3].state = RC_EXT_FAILED;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), 4);
+	RC_EXPECT_EQ(m, 3u);
+	/* Free drive records are never chosen. */
+	c->lds[4].state = RC_LD_UNUSED;
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), -ENOENT);
+}
+
+
 RC_TEST(cod_find_disk)
 {
 	struct cod_bufs *b = rc_test_alloc(rc_t, sizeof(*b));

@@ -21,6 +21,7 @@
 	X(cod_check_new_ld_ok)                                                \
 	X(cod_check_new_ld_errors)                                            \
 	X(cod_find_disk)                                                      \
+	X(cod_find_replaced)                                                  \
 	X(cod_names)                                                          \
 	X(cod_fuzz)
 

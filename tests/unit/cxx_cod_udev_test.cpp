@@ -53,9 +53,15 @@ TEST(CxxCodUdev, BlankAndCorruptDisks) {
   std::vector<uint8_t> zero(RC_COD_BYTES, 0);
   CodReport blank = analyze_cod(zero.data(), zero.data());
   EXPECT_EQ(cod_udev_properties(blank, membership(blank, Wwn{}, "d0")), "RAIDCLUSTER_COD=none\n");
+  // no COD and nothing in the first and last MiB: a new disk
+  EXPECT_EQ(cod_udev_properties(blank, membership(blank, Wwn{}, "d0"), true),
+            "RAIDCLUSTER_COD=none\nRAIDCLUSTER_BLANK=1\n");
   auto a = image(7, true), b = image(7, true);
   CodReport torn = analyze_cod(a.data(), b.data());
   EXPECT_EQ(cod_udev_properties(torn, membership(torn, Wwn{}, "d0")), "RAIDCLUSTER_COD=invalid\n");
+  // a damaged COD is never blank, whatever the caller read
+  EXPECT_EQ(cod_udev_properties(torn, membership(torn, Wwn{}, "d0"), true),
+            "RAIDCLUSTER_COD=invalid\n");
   // one good copy is enough: the COD's rule, as the kernel reads it
   auto good = image(7);
   CodReport half = analyze_cod(a.data(), good.data());

@@ -174,14 +174,19 @@ class VM:
             a += ["-blockdev", f"driver=file,node-name=f{i},filename={d.path},"
                   "cache.direct=on,aio=threads",
                   "-blockdev", f"driver=raw,node-name=d{i},file=f{i}"]
-            dev = {"driver": "scsi-hd", "id": f"disk{i}", "bus": f"hba{ch}.0", "scsi-id": tgt,
-                   "lun": 0, "drive": f"d{i}", "share-rw": True, "serial": d.serial,
-                   "wwn": d.wwn, "write-cache": "on" if d.write_cache else "off"}
-            if d.block_size != 512:
-                dev["logical_block_size"] = dev["physical_block_size"] = d.block_size
-            self._devargs[d.serial] = dev
+            dev = self._scsi_hd(i, d, f"hba{ch}.0", tgt)
             a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
         return a + self.extra
+
+    def _scsi_hd(self, i, d, bus, tgt):
+        """The scsi-hd device of disk d as disk<i> on drive d<i>, at bus and target tgt."""
+        dev = {"driver": "scsi-hd", "id": f"disk{i}", "bus": bus, "scsi-id": tgt,
+               "lun": 0, "drive": f"d{i}", "share-rw": True, "serial": d.serial,
+               "wwn": d.wwn, "write-cache": "on" if d.write_cache else "off"}
+        if d.block_size != 512:
+            dev["logical_block_size"] = dev["physical_block_size"] = d.block_size
+        self._devargs[d.serial] = dev
+        return dev
 
     # --- lifecycle -----------------------------------------------------------------------
     def start(self):
@@ -439,6 +444,31 @@ class VM:
         if wait:
             self.check(f"i=0; while ! lab-links || [ ! -e {d.dev} ]; do [ $i -lt 300 ] || exit 1;"
                        f" sleep 0.1; i=$((i+1)); done", timeout=60)
+
+    def insert(self, disk, slot_of=None, wait=True):
+        """Push a new disk (a Disk of make_disks()) into the running machine, as into a shelf:
+        QMP blockdev-add of its image and device_add of a scsi-hd with its own serial and WWN,
+        at the bus and target of pulled disk slot_of (unplug() it first), or else at the next
+        free target of channel disk.channel. Inserting one image into several VMs is a shared
+        shelf (share-rw). It becomes disk len(disks)."""
+        i = len(self.disks)
+        if slot_of is not None:
+            old = self._devargs[self.disk(slot_of).serial]
+            bus, tgt = old["bus"], old["scsi-id"]
+        else:
+            bus = f"hba{disk.channel}.0"
+            tgt = 1 + max((a["scsi-id"] for a in self._devargs.values() if a["bus"] == bus),
+                          default=-1)
+        self.qmp("blockdev-add", {"driver": "file", "node-name": f"f{i}", "filename": disk.path,
+                                  "cache": {"direct": True}, "aio": "threads"})
+        self.qmp("blockdev-add", {"driver": "raw", "node-name": f"d{i}", "file": f"f{i}"})
+        self.qmp("device_add", self._scsi_hd(i, disk, bus, tgt))
+        self.disks.append(disk)
+        if self.hba == "lsi":  # no hotplug notification on the parallel SCSI HBA
+            self.check("for h in /sys/class/scsi_host/host*/scan; do echo '- - -' > $h; done")
+        if wait:
+            self.check(f"i=0; while ! lab-links || [ ! -e {disk.dev} ]; do [ $i -lt 300 ] || "
+                       f"exit 1; sleep 0.1; i=$((i+1)); done", timeout=60)
 
     def disk_errors(self, which, on=True, errno=5, sector=None, iotypes=("read", "write"),
                     once=False):

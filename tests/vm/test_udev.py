@@ -15,7 +15,17 @@ RAID 1 over disks 0 and 1, disk 2 blank.
   systemd_handoff   with /run/systemd/system present the rule asks systemd for
                     raidcluster-attach@sdX.service instead of running the helper; without it
                     the helper runs (udevadm test shows both)
+  insert_replacement  member disk 1 pulled (the drive degraded, the disk recorded failed); the
+                    blank disk 2, in a slot of its own, is offered again and left alone; then
+                    a new blank disk is pushed into disk 1's slot (QMP blockdev-add and
+                    device_add at its bus and target): the rule tags it RAIDCLUSTER_BLANK=1,
+                    the module takes it in the failed member's place and rebuilds onto it; the
+                    drive ends optimal, the data reads back and the two mirrors are equal
 """
+import re
+import time
+
+import rcvm
 from vmtest import Fail, Group
 
 SETTLE = "udevadm settle -t 60"
@@ -57,7 +67,8 @@ def test_tagged(t):
                 or p.get("ID_FS_USAGE") != "raid":
             raise Fail(f"member {d.serial} not tagged: {p}")
     p = props(t, t.disks[2])
-    if "ID_FS_TYPE" in p or p.get("RAIDCLUSTER_COD") != "none":
+    if "ID_FS_TYPE" in p or p.get("RAIDCLUSTER_COD") != "none" or \
+            p.get("RAIDCLUSTER_BLANK") != "1":
         raise Fail(f"blank disk {t.disks[2].serial}: {p}")
 
 
@@ -125,5 +136,66 @@ def test_systemd_handoff(t):
         raise Fail(f"without systemd the helper is not run:\n{without[-2000:]}")
 
 
+def wait_for(what, fn, timeout):
+    end = time.time() + timeout
+    while True:
+        got = fn()
+        if got:
+            return got
+        if time.time() > end:
+            raise Fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.5)
+
+
+def disk_state(t, serial):
+    return next((d.get("state") for d in t.status()["disks"] if d.get("serial") == serial), None)
+
+
+def data_md5(t, disk):
+    """md5 of a disk from the data area (16 MiB) to its end."""
+    return t.check(f"dd if={disk.dev} bs=1M skip=16 iflag=direct 2>/dev/null | md5sum",
+                   timeout=180).split()[0]
+
+
+def test_insert_replacement(t):
+    trigger(t)      # disk 0 again, left out as a "multipath path" above
+    wait_for("drive u running, optimal",
+             lambda: (t.drive("u") or {}).get("state") == "optimal"
+             and t.drive("u").get("running"), 60)
+    dev = t.drive_dev("u")
+    job = [{"name": "w", "rw": "write", "bs": "64k", "size": "16m"}]
+    t.fio_ok(dev, job)
+    pulled = t.disks[1]
+    t.vm.unplug(pulled.serial)
+    # the next write finds the member gone; the loss is recorded after it settled
+    t.check(f"dd if=/dev/zero of={dev} bs=4k count=1 seek=8192 oflag=direct 2>/dev/null")
+    wait_for("the pulled disk recorded failed and the drive degraded",
+             lambda: disk_state(t, pulled.serial) == "failed"
+             and t.drive("u").get("state") == "degraded", 60)
+    # a blank disk elsewhere is no replacement: offered again, still left alone
+    trigger(t)
+    if t.disks[2].serial in attached(t):
+        raise Fail(f"blank disk {t.disks[2].serial} in a free slot was attached")
+    new = rcvm.make_disks("udev-insert", ["udev-new"], size_mb=t.vm.disk_size_mb(0))[0]
+    t.vm.insert(new, slot_of=pulled.serial)
+    t.check(SETTLE, timeout=90)
+    p = props(t, new)
+    ld = wait_for("the drive to be optimal after the insert",
+                  lambda: (lambda d: d if d.get("state") == "optimal" else None)(t.drive("u")),
+                  300)
+    if new.serial not in attached(t):
+        raise Fail(f"the inserted disk is not attached: {attached(t)}")
+    m = re.findall(r"rcl\d+: disk \d+ \(\w+\), inserted where member (\d+)'s disk was, "
+                   r"replaces it", t.vm.console())
+    if m != ["1"]:
+        raise Fail(f"the replacement line (member 1, once) not on the console: {m}; "
+                   f"udev saw {p}")
+    t.fio_ok(dev, job, verify_only=True)
+    a, b = data_md5(t, t.disks[0]), data_md5(t, new)
+    if a != b:
+        raise Fail(f"the mirrors differ after the rebuild: {a} {b}; drive {ld}")
+
+
 GROUPS = [Group("udev", [test_setup, test_tagged, test_boot_assembly, test_hotplug_member,
-                         test_multipath_path, test_systemd_handoff], disks=3)]
+                         test_multipath_path, test_systemd_handoff, test_insert_replacement],
+                disks=3)]

@@ -26,7 +26,7 @@ int cod_show_udev(const std::string &disk) {
     rc::DiskProbe p = rc::probe_disk(d, true);
     if (!p.error.empty())
       throw rc::Error("disk " + disk + " cannot be probed: " + p.error);
-    std::cout << rc::cod_udev_properties(p.cod, p.member);
+    std::cout << rc::cod_udev_properties(p.cod, p.member, rc::probe_blank(p));
     return 0;
   }
   throw rc::Error(disk + " is not a SCSI disk");

@@ -3,6 +3,7 @@
 #include "error.hpp"
 #include "lookup.hpp"
 
+#include <cstring>
 #include <iostream>
 #include <set>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@ int cmd_attach(const AttachOpts &o) {
   // anywhere in the list changes nothing.
   struct Job {
     std::string label, path;
+    uint32_t flags = 0;
   };
   std::vector<Job> jobs;
   std::set<std::string> seen;
@@ -53,7 +55,7 @@ int cmd_attach(const AttachOpts &o) {
     if (!p) {
       // A block device outside the SCSI inventory (the kernel decides
       // whether it can be a member); anything else is unknown.
-      if (!name.empty() && name[0] == '/' && is_block_device(name) && !o.only_cod) {
+      if (!name.empty() && name[0] == '/' && is_block_device(name) && !o.auto_) {
         if (!seen.insert(name).second)
           throw rc::UsageError("disk " + name + " is given twice");
         jobs.push_back({name, name});
@@ -61,27 +63,40 @@ int cmd_attach(const AttachOpts &o) {
       }
       rc::resolve_disk(disks, name); // throws the precise message
     }
-    if (!p->error.empty() && !o.only_cod)
+    if (!p->error.empty() && !o.auto_)
       throw rc::Error("disk " + name + " cannot be probed: " + p->error);
     if (!seen.insert(p->sys.devnode).second)
       throw rc::UsageError("disk " + name + " (" + p->sys.devnode + ") is given twice");
     if (int idx = attached(*p); idx >= 0) {
-      if (o.only_cod)
+      if (o.auto_)
         continue;
       throw rc::Error("disk " + name + " is already attached (member disk " + std::to_string(idx) +
                       ")");
     }
-    if (o.only_cod) {
+    if (o.auto_) {
+      // A member comes back; a blank disk is offered to the module,
+      // which takes it only in a failed member's slot.  Anything else
+      // (another cluster's, a damaged COD, old data) is left alone.
       rc::DiskProbe q = *p;
       rc::probe_cod(q);
-      if (!(q.cod.has_cod() && q.member.member))
+      bool member = q.cod.has_cod() && q.member.member;
+      if (!member && !rc::probe_blank(q))
         continue;
+      jobs.push_back({name, p->sys.devnode, RC_ATTACH_REPLACEMENT});
+      continue;
     }
     jobs.push_back({name, p->sys.devnode});
   }
 
   for (const auto &j : jobs) {
-    rc_ioc_attach r = ctl.attach(j.path);
+    rc_ioc_attach r = ctl.attach(j.path, j.flags);
+    if (r.result == RC_ATTACH_NOT_WANTED) {
+      if (!o.quiet)
+        std::cout << "left " << j.path
+                  << " alone: " << std::string(r.hdr.msg, strnlen(r.hdr.msg, sizeof(r.hdr.msg)))
+                  << "\n";
+      continue;
+    }
     if (!o.quiet) {
       std::cout << "attached " << j.path;
       if (j.label != j.path)
@@ -90,6 +105,8 @@ int cmd_attach(const AttachOpts &o) {
       if (r.nlds_found)
         std::cout << "; " << r.nlds_found << " logical drive" << (r.nlds_found == 1 ? "" : "s")
                   << " found in its COD";
+      if (r.result == RC_ATTACH_REBUILDING)
+        std::cout << "; it replaces a failed member of rcl" << r.rebuild_ld << ": rebuild started";
       std::cout << "\n";
     }
   }

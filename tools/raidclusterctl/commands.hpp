@@ -16,7 +16,7 @@ int cmd_scan(const ScanOpts &o);
 struct AttachOpts {
   std::vector<std::string> disks;
   bool all = false;
-  bool only_cod = false; // udev: attach only disks that carry a COD
+  bool auto_ = false; // udev: members, and blank disks in a failed member's slot
   bool quiet = false;
 };
 int cmd_attach(const AttachOpts &o);

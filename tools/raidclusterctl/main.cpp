@@ -58,8 +58,10 @@ int main(int argc, char **argv) {
        std::string(kDiskNames));
   a->add_option("DISK", att.disks, "Disks to attach");
   a->add_flag("--all", att.all, "Attach every disk that carries a raidcluster COD");
-  a->add_flag("--only-cod", att.only_cod,
-              "Skip (exit 0) disks without a valid COD or already attached (for udev)");
+  a->add_flag("--auto", att.auto_,
+              "For udev: attach member disks; offer blank disks to the module, which\n"
+              "takes one only where a failed member's disk was (and the master starts\n"
+              "the rebuild onto it); skip (exit 0) everything else and disks attached");
   a->add_flag("-q,--quiet", att.quiet, "Print nothing on success");
   doc(a, a_details,
       std::string("Examples:\n  raidclusterctl attach /dev/sdb naa.5000c5008cd36a99\n"
