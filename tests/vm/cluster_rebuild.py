@@ -18,15 +18,25 @@ SIGKILLed. Once node 0 is fenced the master, left with an unheld drive, finishes
 itself from at least the last position the survivors were told (printed), the drive is optimal,
 node 1 reads back what node 0 wrote, and the mirrors are equal.
 
+cluster.udev_insert: node 0 holds a RAID 1 whose member disk 6 is pulled from every node; every
+guest runs systemd-udevd; a new blank image is pushed into disk 6's slot (channel 1, target 1)
+of every node (QMP blockdev-add and device_add), as into a shared shelf: nodes 1 and 2 see it
+first, node 0 (the holder) only after the master has decided, while it rewrites its data. The
+rule on every node attaches it, the master alone says it replaces the member (once, on its
+console), the rebuild runs on the holder only, the drive ends optimal everywhere, the new disk
+is a member on every node, the data reads back and the mirrors are equal.
+
 cluster.rebuild_master_dies: node 0 (a slave) holds and rebuilds a RAID 1; the master is
 SIGKILLed. Node 1 becomes master and learns the running rebuild: no other node starts one, node
 0 never goes back to the start, the rebuild ends, the new master records it (optimal
 everywhere), the data reads back and the mirrors are equal.
 """
+import os
 import re
 import threading
 import time
 
+import rcvm
 from cluster import Cluster
 from cluster_failure import no_kernel_problems, redundancy_errors, sees_failed, wait_until
 from vmtest import Fail
@@ -36,6 +46,8 @@ SIZE = "32M"                       # every drive's capacity
 SIZE_MB = 32
 START_RE = re.compile(r"rcl(\d+): rebuilding member (\d+) from sector (\d+) of (\d+)")
 END_RE = re.compile(r"rcl(\d+): member (\d+) rebuilt; online once the cluster records it")
+REPLACE_RE = re.compile(r"rcl(\d+): disk \d+ \(\w+\), inserted where member (\d+)'s disk was, "
+                        r"replaces it")
 
 
 def speed(kib_s):
@@ -341,5 +353,51 @@ def scenario_rebuild_master_dies(name):
         no_kernel_problems(c)
 
 
+def scenario_udev_insert(name):
+    with Cluster(name, nodes=3, disks=DISKS) as c:
+        a, master = c.node(0), c.node(2)
+        k, dev, want = degraded_mirror(c, 4000)
+        for vm in c.nodes():
+            vm.check("mkdir -p /run/udev && /lib/systemd/systemd-udevd --daemon && "
+                     "udevadm settle -t 60", timeout=90)
+        old = c.disks[6]
+        new = rcvm.make_disks(f"cluster-{name}", [f"{name}-new6"], os.path.getsize(old.path) >> 20)[0]
+        new.channel = old.channel
+        with Watch(c) as w:
+            # nodes 1 and 2 see the disk first; the master decides before the holder has it
+            th = [threading.Thread(target=vm.insert, args=(new,), kwargs={"slot_of": old.serial})
+                  for vm in (c.node(1), master)]
+            for t in th:
+                t.start()
+            for t in th:
+                t.join()
+            wait_until("the master to decide", lambda: REPLACE_RE.search(master.console()), 60)
+            # the holder writes on (the same data) while it has no path to the new member yet
+            a.check(f"dd if=/tmp/m of={dev} bs=1M oflag=direct 2>/dev/null & echo $! > /tmp/dd")
+            a.insert(new, slot_of=old.serial)
+            a.check("while kill -0 $(cat /tmp/dd) 2>/dev/null; do sleep 0.2; done", timeout=180)
+            c.disks.append(new)
+            wait_optimal(c, ("m",), c.nodes())
+        errors = []
+        said = {i: REPLACE_RE.findall(vm.console()) for i, vm in c.vms.items()}
+        if said != {0: [], 1: [], 2: [(str(k), "1")]}:
+            errors.append(f"the replacement was not decided once, by the master: {said}")
+        where = sorted({e[1] for e in w.of(k)})
+        if where != [0]:
+            errors.append(f"m was rebuilt on nodes {where}, not on its holder node 0 alone")
+        for i, vm in c.vms.items():
+            members = {d["serial"] for d in Cluster.status(vm)["disks"] if d.get("present")}
+            if new.serial not in members:
+                errors.append(f"node {i} did not attach the inserted disk: {sorted(members)}")
+        print(f"     udev_insert: the master decided {said[2]}; rebuilt on node(s) {where}",
+              flush=True)
+        if read_sum(a, dev) != want:
+            errors.append("the data read back on node 0 differs from what it wrote")
+        errors += redundancy_errors(c, a, "m", 1)
+        if errors:
+            raise Fail("\n".join(errors))
+        no_kernel_problems(c)
+
+
 SCENARIOS = [scenario_rebuild_one_at_a_time, scenario_rebuild_takeover,
-             scenario_rebuild_master_dies]
+             scenario_udev_insert, scenario_rebuild_master_dies]
