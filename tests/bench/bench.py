@@ -14,7 +14,9 @@ chunk and extents (mdadm --assume-clean), runs the same fio, tears it down: A B 
 see the same drift of a noisy TCG host. Each repetition first measures one raw member disk
 over the same extent: the physical limit of a level is that times the level's factor.
 Afterwards, for the redundant levels, the time to rebuild one member onto the spare (md:
-recovery after --fail/--add; raidcluster: `raidclusterctl rebuild`, when the tool has it).
+recovery after --fail/--add; raidcluster: `raidclusterctl rebuild`) with the cluster running:
+a second VM over the same images (node 1, targets.Peer) joins the drive's cluster for each
+raidcluster rebuild and leaves before md's (--no-peer: one node alone).
 
 A level this build refuses prints as n/a and is picked up automatically once it works. Prints
 the table (medians), writes build/bench/bench-<date>.json (and latest.json) with every sample
@@ -42,8 +44,8 @@ sys.path.insert(0, os.path.join(REPO, "tests", "vm"))
 import rcvm  # noqa: E402
 import report  # noqa: E402
 import census  # noqa: E402
-from targets import (DATA_START_BYTES, BenchError, Guest, Md, Raidcluster,  # noqa: E402
-                     Unsupported, on_target)
+from targets import (DATA_START_BYTES, BenchError, Guest, Md, Peer,  # noqa: E402
+                     Raidcluster, Unsupported, on_target)
 from workloads import WORKLOADS, fio_args, parse_fio  # noqa: E402
 
 ALL_LEVELS = [0, 1, 5, 10]
@@ -65,6 +67,8 @@ def parse_args(argv):
     ap.add_argument("--reps", type=int, help="repetitions (default 3; quick 1)")
     ap.add_argument("--disk-mb", type=int, default=384, help="size of each disk image (MiB)")
     ap.add_argument("--no-rebuild", action="store_true", help="skip the rebuild comparison")
+    ap.add_argument("--no-peer", action="store_true",
+                    help="rebuild on one node alone (no second node joining the cluster)")
     ap.add_argument("--no-wait", action="store_true",
                     help="start even while two other VMs are running on this machine")
     ap.add_argument("--census", action="store_true",
@@ -279,7 +283,12 @@ def main(argv=None):
                             errors.append(f"RAID{lv} {target.system}: kernel problems:\n"
                                           + "\n".join(problems[:20]))
             if not opt.no_rebuild:
-                rebuilds(g, opt, members, spare, disks, results, errors)
+                peer = None if opt.no_peer else start_peer(disks)
+                try:
+                    rebuilds(g, opt, members, spare, disks, results, errors, peer)
+                finally:
+                    if peer:
+                        peer.vm.poweroff()
         except (RuntimeError, TimeoutError, ConnectionError, BenchError) as e:
             # qemu died, the agent went away, a command hung (its late output would be taken
             # for the next command's), or the guest could not load a module or wipe a disk:
@@ -293,6 +302,9 @@ def main(argv=None):
     rows = report.summarize(results, MEMBERS)
     say("")
     say(report.table(rows))
+    if results.get("rebuild_peer"):
+        say("note: the raidcluster rebuilds ran with the cluster running: node 1 (a second VM "
+            "over the same disks) in the cluster, md's beside that VM idle")
     finished = datetime.datetime.now(datetime.timezone.utc)
     record = {
         "date": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -369,10 +381,25 @@ def print_markdown(path):
     return 0
 
 
-def rebuilds(g, opt, members, spare, disks, results, errors):
+def start_peer(disks):
+    """The second node's VM (targets.Peer), booted over the same images, module not loaded."""
+    vm = rcvm.VM("bench-peer", disks, mem=384)
+    try:
+        vm.start()
+        vm.wait_ready()
+    except (RuntimeError, TimeoutError, OSError):
+        vm.kill()
+        raise
+    say(f"bench: peer VM (node 1) up in {vm.boot_seconds:.1f}s: it joins the cluster for each "
+        "raidcluster rebuild")
+    return Peer(vm)
+
+
+def rebuilds(g, opt, members, spare, disks, results, errors, peer=None):
     """Rebuild rate of each redundant level, member 3 replaced by the spare: raidcluster
-    rebuild and md recovery back to back, --reps times (a single rebuild of a few seconds is
-    at the mercy of the host's load as much as any fio run)."""
+    rebuild (with the peer in the cluster) and md recovery back to back, --reps times (a single
+    rebuild of a few seconds is at the mercy of the host's load as much as any fio run)."""
+    results["rebuild_peer"] = peer is not None
     for rep in range(opt.reps):
         if opt.reps > 1:
             say(f"--- rebuilds, repetition {rep + 1}/{opt.reps}")
@@ -395,9 +422,11 @@ def rebuilds(g, opt, members, spare, disks, results, errors):
                     slot["reason"] = "not supported by this build (no `raidclusterctl rebuild`)"
                     say(f"  RAID{lv} raidcluster rebuild n/a (no `raidclusterctl rebuild`)")
                     continue
+                on_peer = peer if target.system == "raidcluster" else None
                 try:
                     target.setup()
-                    rate, secs = target.rebuild_rate(members[-1], spare)
+                    rate, secs = (target.rebuild_rate(members[-1], spare, peer=on_peer)
+                                  if on_peer else target.rebuild_rate(members[-1], spare))
                     slot["samples"].append(rate)
                     slot["seconds"].append(secs)
                     say(f"  RAID{lv} {target.system:11s} rebuild {rate:.0f} MiB/s "
@@ -411,6 +440,10 @@ def rebuilds(g, opt, members, spare, disks, results, errors):
                         target.teardown(extra=[spare])
                     except BenchError as e:
                         errors.append(f"RAID{lv} {target.system} rebuild teardown: {e}")
+                    if on_peer:
+                        on_peer.leave()
+                        if not _present(on_peer.g, members[-1]):
+                            on_peer.vm.replug(members[-1].serial)
                     if not _present(g, members[-1]):      # pulled by the raidcluster rebuild
                         g.vm.replug(members[-1].serial)
                     g.wipe(disks)

@@ -122,6 +122,37 @@ class Guest:
             raise BenchError(f"md personalities {missing} not available in the guest:\n{mdstat}")
 
 
+class Peer:
+    """A second node for the raidcluster rebuild: its own VM over the same images, node ID 1.
+    It joins the cluster of the bench's drive (insmod node_id=1, attach --all), so the rebuild
+    runs with the cluster running: the two protocol hosts heartbeat and poll their slots and
+    mailboxes on the shared disks, the rebuild is coordinated by the master and its progress
+    is sent to the other node. Between rebuilds its module is unloaded, so md's recovery runs
+    beside an idle VM and never sees raidcluster metadata written behind its back."""
+
+    def __init__(self, vm):
+        self.vm = vm
+        self.g = Guest(vm)
+
+    def join(self, timeout=60):
+        self.g.ok("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
+                  "insmod /lib/raidcluster/raidcluster.ko node_id=1")
+        self.g.ctl_ok("attach", "--all")
+        self.g.ok(f"i=0; until raidclusterctl node list | grep -q '(this node): in nexus'; do "
+                  f"[ $i -lt {timeout * 10} ] || exit 1; i=$((i+1)); sleep 0.1; done",
+                  timeout=timeout + 30)
+
+    def leave(self):
+        self.g.sh("grep -q '^raidcluster ' /proc/modules && rmmod raidcluster")
+
+    def rebuild_node_seen(self, name):
+        """The node the peer's status shows rebuilding drive `name` (None: none)."""
+        for ld in vmtest.lds_of(self.g.status()):
+            if ld.get("name") == name:
+                return ld.get("rebuild_node")
+        return None
+
+
 def on_target(g, target, all_disks, work):
     """Build target, run work(dev) on it, tear down, wipe all_disks; returns what work
     returned or raises (Unsupported, BenchError, ValueError). The teardown and wipe always
@@ -202,16 +233,23 @@ class Raidcluster:
                 return ld
         return None
 
-    def rebuild_rate(self, failed, spare, timeout=900):
+    def rebuild_rate(self, failed, spare, timeout=900, peer=None):
         """Pull member `failed` (QMP device_del), let the drive notice with a write, rebuild onto
         the unused disk `spare`; MiB/s = one member extent / seconds from the rebuild command
-        to the drive being optimal again. The caller replugs `failed` afterwards."""
+        to the drive being optimal again. With a Peer, it joins first and the disks are pulled
+        and attached on both nodes, as in a shared shelf; the rebuild is asked on this node,
+        the master, which runs it (nobody holds the drive). The caller replugs `failed`
+        afterwards (on both) and makes the peer leave."""
         vm = self.g.vm
         # the same cap as md (speed_limit_max, raised by Guest.load_md; both in KiB/s): the
         # drive is idle, so only the maximum applies, as for md
         self.g.ok("p=/sys/module/raidcluster/parameters/rebuild_speed_max; "
                   "[ ! -e $p ] || cat /proc/sys/dev/raid/speed_limit_max > $p")
+        if peer:
+            peer.join()
         vm.unplug(failed.serial)
+        if peer:
+            peer.vm.unplug(failed.serial)
         # a write that spans every member of a row makes the drive see the missing member
         self.g.sh(f"dd if=/dev/zero of={self.dev} bs=1M count=4 oflag=direct 2>&1")
         end = time.time() + 60
@@ -221,6 +259,8 @@ class Raidcluster:
                                  f"{self.state()}")
             time.sleep(0.5)
         self.g.ctl_ok("attach", spare.serial)
+        if peer:
+            peer.g.ctl_ok("attach", spare.serial)
         t0 = time.time()
         self.g.ctl_ok("rebuild", self.name, "--disk", spare.serial, timeout=timeout)
         while True:
@@ -232,6 +272,8 @@ class Raidcluster:
                 raise BenchError(f"{self.name} rebuild did not finish: {st}")
             time.sleep(0.2)
         secs = time.time() - t0
+        if peer and peer.rebuild_node_seen(self.name) is not None:
+            raise BenchError(f"the peer still shows {self.name} being rebuilt after the end")
         mib = member_bytes(self.g, spare) / (1 << 20)
         return mib / secs, secs
 
