@@ -66,6 +66,7 @@ static int rc_ioc_info(void *arg)
 	a->node_id = rc.node_id;
 	a->cod_generation = rc.have_cfg ? rc.cfg->generation : 0;
 	memset(a->cluster_uuid, 0, sizeof(a->cluster_uuid));
+	a->cod_flags = rc.have_cfg ? rc.cfg->flags : 0;
 	if (rc.have_cfg)
 		memcpy(a->cluster_uuid, rc.cfg->cluster_uuid, 16);
 	return 0;
@@ -75,7 +76,7 @@ static int rc_ioc_attach(void *arg)
 {
 	struct rc_ioc_attach *a = arg;
 	char *msg = a->hdr.msg;
-	int ret, n;
+	int ret;
 
 	if (rc_reserved(a->reserved, sizeof(a->reserved), msg))
 		return -EINVAL;
@@ -102,11 +103,39 @@ static int rc_ioc_attach(void *arg)
 	    !(a->flags & RC_ATTACH_REPLACEMENT))
 		return ret;
 	/* The master (or a node alone) decides what the new disk becomes. */
-	n = rc_rebuild_replacement(a->index);
-	if (n >= 0) {
-		a->result = RC_ATTACH_REBUILDING;
-		a->rebuild_ld = n;
+	a->result = rc_rebuild_inserted(a->index, &a->rebuild_ld);
+	return 0;
+}
+
+/* RC_IOC_POLICY.  rc.lock held; on the master (or a node alone). */
+static int rc_ioc_policy(void *arg)
+{
+	struct rc_ioc_policy *a = arg;
+	u32 old;
+	int ret;
+
+	if (rc_reserved(a->reserved, sizeof(a->reserved), a->hdr.msg))
+		return -EINVAL;
+	if ((a->mask | a->flags) & ~RC_COD_FLAGS) {
+		rc_msg(a->hdr.msg, "unknown policy flags 0x%x",
+		       (a->mask | a->flags) & ~RC_COD_FLAGS);
+		return -EINVAL;
 	}
+	if (!rc.have_cfg) {
+		rc_msg(a->hdr.msg, "no configuration yet: attach a disk first");
+		return -ENOENT;
+	}
+	old = rc.cfg->flags;
+	rc.cfg->flags = (old & ~a->mask) | (a->flags & a->mask);
+	if (rc.cfg->flags != old) {
+		ret = rc_cod_write_all();
+		if (ret) {
+			rc.cfg->flags = old;
+			rc_msg(a->hdr.msg, "configuration not written (%d)", ret);
+			return ret;
+		}
+	}
+	a->flags = rc.cfg->flags;
 	return 0;
 }
 
@@ -628,6 +657,8 @@ static const struct rc_ioc_handler rc_ioc_handlers[] = {
 	  rc_ioc_node_resume, RC_IOC_NOLOCK },
 	{ RC_IOC_NODE_KILL, sizeof(struct rc_ioc_node_cmd), rc_ioc_node_kill,
 	  RC_IOC_NOLOCK },
+	{ RC_IOC_POLICY, sizeof(struct rc_ioc_policy), rc_ioc_policy,
+	  RC_IOC_CONFIG },
 };
 
 /*

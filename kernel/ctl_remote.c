@@ -28,6 +28,7 @@ static const struct {
 	{ RC_IOC_SPARE, RC_HREQ_SPARE, sizeof(struct rc_ioc_spare) },
 	{ RC_IOC_DETACH, RC_HREQ_DETACH, sizeof(struct rc_ioc_detach) },
 	{ RC_IOC_REBUILD, RC_HREQ_REBUILD, sizeof(struct rc_ioc_rebuild) },
+	{ RC_IOC_POLICY, RC_HREQ_POLICY, sizeof(struct rc_ioc_policy) },
 };
 
 bool rc_remote_supported(unsigned int cmd)
@@ -93,6 +94,14 @@ int rc_remote_encode(unsigned int cmd, const void *arg,
 		w->op = cpu_to_le32(RC_HREQ_REBUILD);
 		w->number = cpu_to_le32(a->number);
 		w->disk = cpu_to_le32(a->disk);
+		return 0;
+	}
+	case RC_IOC_POLICY: {
+		const struct rc_ioc_policy *a = arg;
+
+		w->op = cpu_to_le32(RC_HREQ_POLICY);
+		w->number = cpu_to_le32(a->mask);
+		w->flags = cpu_to_le32(a->flags);
 		return 0;
 	}
 	default:
@@ -163,6 +172,10 @@ int rc_remote_decode(const void *buf, u32 len, unsigned int *cmd, void *arg,
 	case RC_HREQ_DETACH:
 		((struct rc_ioc_detach *)arg)->index = le32_to_cpu(w->disk);
 		return 0;
+	case RC_HREQ_POLICY:
+		((struct rc_ioc_policy *)arg)->mask = le32_to_cpu(w->number);
+		((struct rc_ioc_policy *)arg)->flags = le32_to_cpu(w->flags);
+		return 0;
 	default:	/* RC_HREQ_REBUILD */
 		((struct rc_ioc_rebuild *)arg)->number = le32_to_cpu(w->number);
 		((struct rc_ioc_rebuild *)arg)->disk = le32_to_cpu(w->disk);
@@ -188,6 +201,8 @@ void rc_remote_result_encode(struct rc_wire_host_result *r, unsigned int cmd,
 			cpu_to_le64(((const struct rc_ioc_create *)arg)->capacity);
 	} else if (cmd == RC_IOC_REBUILD) {
 		r->number = cpu_to_le32(((const struct rc_ioc_rebuild *)arg)->member);
+	} else if (cmd == RC_IOC_POLICY) {
+		r->number = cpu_to_le32(((const struct rc_ioc_policy *)arg)->flags);
 	}
 }
 
@@ -215,6 +230,8 @@ int rc_remote_result_decode(const void *buf, u32 len, unsigned int cmd,
 			le64_to_cpu(r->capacity);
 	} else if (cmd == RC_IOC_REBUILD) {
 		((struct rc_ioc_rebuild *)arg)->member = le32_to_cpu(r->number);
+	} else if (cmd == RC_IOC_POLICY) {
+		((struct rc_ioc_policy *)arg)->flags = le32_to_cpu(r->number);
 	}
 	return 0;
 }

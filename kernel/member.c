@@ -319,8 +319,8 @@ out:
  * RC_ATTACH_REPLACEMENT (udev, a disk inserted on every node): a disk the
  * configuration knows, or that carries a valid COD, is attached as by
  * hand (the master may have written its COD already).  A disk without
- * any COD is wanted only where a failed member's disk was; one with a
- * damaged COD never.  The master decides what the disk becomes; every
+ * any COD is wanted where a failed member's disk was, or anywhere under
+ * the policy RC_COD_F_INSERT_SPARE; one with a damaged COD never.  The master decides what the disk becomes; every
  * node attaches it so that the drive's holder can write it.  1 wanted,
  * 0 not (why in @msg), or a negative errno.
  */
@@ -359,8 +359,9 @@ static int rc_attach_wanted(struct rc_mdisk *md, const struct rc_disk *id,
 		rc_msg(msg, "%s has no COD and no drive lacks a member",
 		       md->name);
 	else if (rc_config_find_replaced(rc.cfg, id->channel, id->target,
-					 &m) < 0)
-		rc_msg(msg, "%s (channel %u, target %u) is not where a failed member's disk was",
+					 &m) < 0 &&
+		 !(rc.cfg->flags & RC_COD_F_INSERT_SPARE))
+		rc_msg(msg, "%s (channel %u, target %u) is not where a failed member's disk was, and new disks do not become spares (policy)",
 		       md->name, id->channel, id->target);
 	else
 		ret = 1;

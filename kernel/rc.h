@@ -287,7 +287,7 @@ struct rc_rebuild;
 int rc_ioc_rebuild(void *arg);				/* rc.lock held */
 int rc_ioc_spare(void *arg);				/* rc.lock held */
 void rc_rebuild_spares(void);				/* rc.lock held */
-int rc_rebuild_replacement(unsigned int disk);		/* rc.lock held */
+u32 rc_rebuild_inserted(unsigned int disk, u32 *ld);	/* rc.lock held */
 bool rc_rebuild_gets_writes(const struct rc_ldev *ld, unsigned int member);
 bool rc_rebuild_writable(const struct rc_ldev *ld, unsigned int member,
 			 u64 mend);				/* any context */

@@ -1659,42 +1659,60 @@ void rc_rebuild_spares(void)
 }
 
 /*
- * RC_ATTACH_REPLACEMENT: disk @disk, just attached where a failed member's
- * disk was (rc_config_find_replaced()), takes that member's place.  Only
- * the master (or a node alone) starts the rebuild, so it starts once in
- * the cluster; the protocol then runs it on the drive's holder.  Returns
- * the drive number, or a negative errno when nothing was started.
- * rc.lock held.
+ * RC_ATTACH_REPLACEMENT: disk @disk, a blank disk just attached (udev, an
+ * insertion), becomes what the cluster's configuration says: where a
+ * failed member's disk was (rc_config_find_replaced()) that member's
+ * replacement, the rebuild onto it started (*@ld: the drive); elsewhere,
+ * under the policy RC_COD_F_INSERT_SPARE, a hot spare.  Only the master
+ * (or a node alone) decides, so a rebuild starts once in the cluster; the
+ * protocol then runs it on the drive's holder.  Returns the enum
+ * rc_attach_result.  rc.lock held.
  */
-int rc_rebuild_replacement(unsigned int disk)
+u32 rc_rebuild_inserted(unsigned int disk, u32 *ld)
 {
 	char why[RC_IOC_MSG_LEN];
-	const struct rc_disk *drec;
+	struct rc_disk *drec;
 	unsigned int m, got;
 	int n, ret;
 
 	if (!rc.have_cfg || disk >= RC_MAX_DISKS || !rc.disks[disk])
-		return -ENODEV;
+		return RC_ATTACH_DONE;
 	if (rc_host_in_protocol() && !rc_host_may_write_cod())
-		return -EREMOTE;	/* a slave: the master decides */
+		return RC_ATTACH_DONE;	/* a slave: the master decides */
 	drec = &rc.cfg->disks[disk];
 	if (drec->state != RC_DISK_ONLINE || rc_disk_in_use(disk))
-		return -EBUSY;
+		return RC_ATTACH_DONE;
 	n = rc_config_find_replaced(rc.cfg, drec->channel, drec->target, &m);
-	if (n < 0)
-		return n;
-	why[0] = '\0';
-	ret = rc_rebuild_start(n, m, disk, why, &got);
-	if (ret) {
-		pr_warn("rcl%d: disk %u (%s) at %u:%u does not replace member %u: %s\n",
-			n, disk, rc.disks[disk]->name, drec->channel,
-			drec->target, m, why);
-		return ret;
+	if (n >= 0) {
+		why[0] = '\0';
+		ret = rc_rebuild_start(n, m, disk, why, &got);
+		if (ret) {
+			pr_warn("rcl%d: disk %u (%s) at %u:%u does not replace member %u: %s\n",
+				n, disk, rc.disks[disk]->name, drec->channel,
+				drec->target, m, why);
+			return RC_ATTACH_DONE;
+		}
+		pr_info("rcl%d: disk %u (%s), inserted where member %u's disk was, replaces it\n",
+			n, disk, rc.disks[disk]->name, m);
+		rc_host_config_changed();
+		*ld = n;
+		return RC_ATTACH_REBUILDING;
 	}
-	pr_info("rcl%d: disk %u (%s), inserted where member %u's disk was, replaces it\n",
-		n, disk, rc.disks[disk]->name, m);
+	if (!(rc.cfg->flags & RC_COD_F_INSERT_SPARE))
+		return RC_ATTACH_DONE;
+	drec->state = RC_DISK_SPARE;
+	ret = rc_cod_write_all();
+	if (ret) {
+		drec->state = RC_DISK_ONLINE;
+		pr_warn("disk %u (%s): not made a hot spare, configuration not written (%d)\n",
+			disk, rc.disks[disk]->name, ret);
+		return RC_ATTACH_DONE;
+	}
+	pr_info("disk %u (%s), inserted at %u:%u, is a hot spare (policy insert-spare)\n",
+		disk, rc.disks[disk]->name, drec->channel, drec->target);
 	rc_host_config_changed();
-	return n;
+	rc_rebuild_spares();
+	return RC_ATTACH_SPARE;
 }
 
 /* RC_IOC_SPARE.  rc.lock held. */

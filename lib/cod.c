@@ -416,6 +416,9 @@ int rc_config_validate(const struct rc_config *cfg, char *why, size_t whylen)
 	unsigned int i, j;
 	int err;
 
+	if (cfg->flags & ~RC_COD_FLAGS)
+		return rc_why(why, whylen, "unknown flags 0x%x",
+			      cfg->flags & ~RC_COD_FLAGS);
 	if (cfg->ndisks > RC_MAX_DISKS)
 		return rc_why(why, whylen, "%u disk records, at most %u",
 			      cfg->ndisks, RC_MAX_DISKS);
@@ -724,6 +727,7 @@ int rc_cod_encode(const struct rc_config *cfg, void *buf)
 	h->ndisks = cpu_to_le32(ndisks);
 	h->nlds = cpu_to_le32(nlds);
 	h->writer_node = cpu_to_le32(cfg->writer_node);
+	h->flags = cpu_to_le32(cfg->flags);
 	h->stamp = cpu_to_le64(cfg->stamp);
 	h->disk_rec_size = cpu_to_le32(sizeof(struct rc_cod_disk));
 	h->ld_rec_size = cpu_to_le32(sizeof(struct rc_cod_ld));
@@ -738,9 +742,9 @@ int rc_cod_encode(const struct rc_config *cfg, void *buf)
 static int rc_decode_header(const struct rc_cod_header *h, char *why,
 			    size_t whylen)
 {
-	if (le32_to_cpu(h->flags))
-		return rc_why(why, whylen, "header flags 0x%x set",
-			      le32_to_cpu(h->flags));
+	if (le32_to_cpu(h->flags) & ~RC_COD_FLAGS)
+		return rc_why(why, whylen, "unknown header flags 0x%x set",
+			      le32_to_cpu(h->flags) & ~RC_COD_FLAGS);
 	if (le32_to_cpu(h->disk_rec_size) != sizeof(struct rc_cod_disk) ||
 	    le32_to_cpu(h->ld_rec_size) != sizeof(struct rc_cod_ld) ||
 	    le32_to_cpu(h->extent_size) != sizeof(struct rc_cod_extent) ||
@@ -889,6 +893,7 @@ int rc_cod_decode_why(const void *buf, size_t len, struct rc_config *cfg,
 	memcpy(cfg->cluster_uuid, h->cluster_uuid, 16);
 	cfg->generation = le64_to_cpu(h->generation);
 	cfg->writer_node = le32_to_cpu(h->writer_node);
+	cfg->flags = le32_to_cpu(h->flags);
 	cfg->stamp = le64_to_cpu(h->stamp);
 	cfg->ndisks = le32_to_cpu(h->ndisks);
 	cfg->nlds = le32_to_cpu(h->nlds);

@@ -49,6 +49,7 @@ struct rc_ld {
 struct rc_config {
 	u8 cluster_uuid[16];
 	u64 generation;
+	u32 flags;			/* RC_COD_F_* */
 	u32 writer_node;
 	u64 stamp;
 	u32 ndisks;			/* disks[0..ndisks) may be in use */

@@ -62,6 +62,15 @@ enum rc_extent_state {
 	RC_EXT_STATE_MAX
 };
 
+/*
+ * struct rc_cod_header.flags: the cluster's policies.
+ * RC_COD_F_INSERT_SPARE: a blank disk inserted where no failed member's
+ * disk was (RC_ATTACH_REPLACEMENT) becomes a hot spare; without it such a
+ * disk is left alone.  A module that predates a flag refuses the COD.
+ */
+#define RC_COD_F_INSERT_SPARE 0x1u
+#define RC_COD_FLAGS RC_COD_F_INSERT_SPARE
+
 struct rc_cod_header {
 	__le64 magic;		/* RC_COD_MAGIC */
 	__le32 version;		/* RC_COD_VERSION */
@@ -71,7 +80,7 @@ struct rc_cod_header {
 	__le32 ndisks;		/* records in use (highest index + 1) */
 	__le32 nlds;		/* records in use (highest number + 1) */
 	__le32 writer_node;	/* node ID that wrote this copy */
-	__le32 flags;		/* none defined, must be 0 */
+	__le32 flags;		/* RC_COD_F_*; unknown bits: refused */
 	__le64 stamp;		/* writer's wall clock, ns; informational */
 	__le32 disk_rec_size;	/* sizeof(struct rc_cod_disk) */
 	__le32 ld_rec_size;	/* sizeof(struct rc_cod_ld) */

@@ -39,7 +39,8 @@ struct rc_ioc_info {
 	__u32 node_id;			/* out: this node's ID */
 	__u64 cod_generation;		/* out: generation last written/read */
 	__u8 cluster_uuid[16];		/* out: zero until a COD exists */
-	__u32 reserved[8];
+	__u32 cod_flags;		/* out: the policies, RC_COD_F_* */
+	__u32 reserved[7];
 };
 
 /*
@@ -49,7 +50,9 @@ struct rc_ioc_info {
  * COD is attached only when it sits at the channel and target of a failed
  * or missing disk whose member a degraded drive still lacks
  * (rc_config_find_replaced()); on the master (or a node alone) that
- * member's rebuild onto it is then started.  Otherwise nothing is done:
+ * member's rebuild onto it is then started.  Anywhere else it is attached
+ * only under the policy RC_COD_F_INSERT_SPARE, and the master makes it a
+ * hot spare (RC_ATTACH_SPARE).  Otherwise nothing is done:
  * 0 is returned with @result RC_ATTACH_NOT_WANTED and the reason in
  * hdr.msg.  A disk that carries a COD is attached as without the flag.
  * The caller checks that the disk is blank (the kernel only that it has
@@ -64,6 +67,7 @@ enum rc_attach_result {
 	RC_ATTACH_DONE = 0,		/* attached */
 	RC_ATTACH_NOT_WANTED = 1,	/* left alone (RC_ATTACH_REPLACEMENT) */
 	RC_ATTACH_REBUILDING = 2,	/* attached, a rebuild onto it started */
+	RC_ATTACH_SPARE = 3,		/* attached as a hot spare (policy) */
 };
 
 struct rc_ioc_attach {
@@ -219,6 +223,19 @@ struct rc_ioc_spare {
 	__u32 reserved[6];
 };
 
+/*
+ * RC_IOC_POLICY: the cluster's policies, RC_COD_F_* in the COD header
+ * (cod.h).  The bits of @mask are set to those of @flags (@mask 0 only
+ * reads); @flags returns all of them.  A configuration change: on a slave
+ * it goes to the master.
+ */
+struct rc_ioc_policy {
+	struct rc_ioc_hdr hdr;
+	__u32 mask;			/* in: RC_COD_F_* to change */
+	__u32 flags;			/* in: their new values; out: all */
+	__u32 reserved[6];
+};
+
 /* No node: rc_ioc_ld_info.holder, rc_ioc_node_info.master. */
 #define RC_IOC_NO_NODE 0xffu
 
@@ -313,6 +330,7 @@ RC_IOC_ASSERT(rc_ioc_ld_info, 736);
 RC_IOC_ASSERT(rc_ioc_run, 136);
 RC_IOC_ASSERT(rc_ioc_rebuild, 136);
 RC_IOC_ASSERT(rc_ioc_spare, 136);
+RC_IOC_ASSERT(rc_ioc_policy, 136);
 RC_IOC_ASSERT(rc_ioc_node_info, 216);
 RC_IOC_ASSERT(rc_ioc_reserve, 136);
 RC_IOC_ASSERT(rc_ioc_node_cmd, 136);
@@ -335,5 +353,6 @@ RC_IOC_ASSERT(rc_ioc_node_cmd, 136);
 #define RC_IOC_RELEASE _IOWR(RC_IOC_MAGIC, 0x0c, struct rc_ioc_reserve)
 #define RC_IOC_NODE_RESUME _IOWR(RC_IOC_MAGIC, 0x0d, struct rc_ioc_node_cmd)
 #define RC_IOC_NODE_KILL _IOWR(RC_IOC_MAGIC, 0x0e, struct rc_ioc_node_cmd)
+#define RC_IOC_POLICY _IOWR(RC_IOC_MAGIC, 0x0f, struct rc_ioc_policy)
 
 #endif /* RAIDCLUSTER_IOCTL_H */

@@ -274,6 +274,7 @@ enum rc_host_request_op {
 	RC_HREQ_SPARE = 4,	/* disk, flags bit 0: spare */
 	RC_HREQ_DETACH = 5,	/* disk */
 	RC_HREQ_REBUILD = 6,	/* number, disk */
+	RC_HREQ_POLICY = 7,	/* number: mask, flags: the new values */
 	RC_HREQ_MAX
 };
 

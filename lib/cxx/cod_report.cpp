@@ -189,7 +189,9 @@ std::string disk_record_id(const rc_disk &d) {
 std::string format_config(const rc_config &cfg) {
   std::string out = "cluster " + format_uuid(cfg.cluster_uuid) + "  generation " +
                     std::to_string(cfg.generation) + "  written by node " +
-                    std::to_string(cfg.writer_node) + "\n\nmember disks:\n";
+                    std::to_string(cfg.writer_node) + "\npolicy: insert " +
+                    (cfg.flags & RC_COD_F_INSERT_SPARE ? "spare" : "ignore") +
+                    "\n\nmember disks:\n";
   Table d({"IDX", "WWN/ID", "SERIAL", "CAPACITY", "STATE", "CH:TGT"});
   for (uint32_t i = 0; i < cfg.ndisks; i++) {
     const rc_disk &x = cfg.disks[i];
@@ -258,6 +260,7 @@ Json config_json(const rc_config &cfg) {
       .set("cluster_uuid", format_uuid(cfg.cluster_uuid))
       .set("generation", static_cast<unsigned long long>(cfg.generation))
       .set("writer_node", cfg.writer_node)
+      .set("insert_policy", cfg.flags & RC_COD_F_INSERT_SPARE ? "spare" : "ignore")
       .set("disks", disks)
       .set("logical_drives", lds);
 }

@@ -124,6 +124,14 @@ uint32_t Control::rebuild(uint32_t number, uint32_t disk) {
   return a.member;
 }
 
+uint32_t Control::policy(uint32_t mask, uint32_t flags) {
+  rc_ioc_policy a{};
+  a.mask = mask;
+  a.flags = flags;
+  call(RC_IOC_POLICY, a, "policy");
+  return a.flags;
+}
+
 void Control::spare(uint32_t index, bool spare) {
   rc_ioc_spare a{};
   a.disk = index;

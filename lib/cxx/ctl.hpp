@@ -51,6 +51,9 @@ public:
   uint32_t rebuild(uint32_t number, uint32_t disk);
   // RC_IOC_SPARE: make disk @index a hot spare (or not).
   void spare(uint32_t index, bool spare);
+  // RC_IOC_POLICY: set the RC_COD_F_* bits of @mask to those of @flags; all
+  // the policies after the change.
+  uint32_t policy(uint32_t mask, uint32_t flags);
   // RC_IOC_NODE_INFO of node @id (this node's own view of it).
   rc_ioc_node_info node_info(uint32_t id);
   // RC_IOC_RESERVE / RC_IOC_RELEASE; return the holder afterwards.

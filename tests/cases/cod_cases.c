@@ -58,6 +58,7 @@ static void fixture(struct rc_config *cfg)
 	rc_config_init(cfg, our_uuid);
 	cfg->generation = 42;
 	cfg->writer_node = 3;
+	cfg->flags = RC_COD_F_INSERT_SPARE;
 	cfg->stamp = 0x1122334455667788ull;
 	cfg->ndisks = 4;
 	for (i = 0; i < 4; i++) {
@@ -169,6 +170,7 @@ RC_TEST(cod_roundtrip)
 	RC_EXPECT_MEMEQ(&b->cfg, &b->out, sizeof(b->cfg));
 	RC_EXPECT_EQ(b->out.generation, 42);
 	RC_EXPECT_EQ(b->out.writer_node, 3);
+	RC_EXPECT_EQ(b->out.flags, RC_COD_F_INSERT_SPARE);
 	RC_EXPECT_EQ(b->out.lds[4].capacity, 80000);
 	RC_EXPECT_STREQ(b->out.lds[4].name, "r10.a_b-1");
 	RC_EXPECT_STREQ(b->out.disks[3].serial, "RCDISK0003");
@@ -205,7 +207,7 @@ RC_TEST(cod_byte_layout)
 	RC_EXPECT_EQ(get32(p + 40), 4);		/* ndisks */
 	RC_EXPECT_EQ(get32(p + 44), 5);		/* nlds */
 	RC_EXPECT_EQ(get32(p + 48), 3);		/* writer_node */
-	RC_EXPECT_EQ(get32(p + 52), 0);		/* flags */
+	RC_EXPECT_EQ(get32(p + 52), RC_COD_F_INSERT_SPARE);	/* flags */
 	RC_EXPECT_EQ(get64(p + 56), 0x1122334455667788ull);
 	RC_EXPECT_EQ(get32(p + 64), 128);
 	RC_EXPECT_EQ(get32(p + 68), 640);
@@ -289,6 +291,12 @@ RC_TEST(cod_encode_refuses_invalid)
 
 	fixture(&b->cfg);
 	b->cfg.ndisks = RC_MAX_DISKS + 1;
+	RC_EXPECT_EQ(rc_cod_encode(&b->cfg, b->buf), RC_COD_EINVAL);
+	fixture(&b->cfg);
+	b->cfg.flags |= 0x80;		/* a policy this version does not know */
+	RC_EXPECT_EQ(rc_config_validate(&b->cfg, b->why, sizeof(b->why)),
+		     -EINVAL);
+	RC_EXPECT_TRUE(strstr(b->why, "unknown flags 0x80") != NULL);
 	RC_EXPECT_EQ(rc_cod_encode(&b->cfg, b->buf), RC_COD_EINVAL);
 	fixture(&b->cfg);
 	b->cfg.lds[0].capacity++;
@@ -406,7 +414,7 @@ struct mutation {
 #define M2(off, len, val, off2, len2, val2) { off, len, val, off2, len2, val2 }
 
 static const struct mutation mutations[] = {
-	M1(52, 4, 1),				/* header flags */
+	M1(52, 4, 2),				/* header flags: unknown bit */
 	M1(64, 4, 127),				/* disk_rec_size */
 	M1(68, 4, 641),				/* ld_rec_size */
 	M1(72, 4, 16),				/* extent_size */

@@ -21,7 +21,10 @@ RAID 1 over disks 0 and 1, disk 2 blank.
                     device_add at its bus and target): the rule tags it RAIDCLUSTER_BLANK=1,
                     the module takes it in the failed member's place and rebuilds onto it; the
                     drive ends optimal, the data reads back and the two mirrors are equal
+  insert_spare_policy  `policy --insert spare`: a new blank disk pushed into a free slot becomes
+                    a hot spare; with `--insert ignore` the next one is left alone
 """
+import json
 import re
 import time
 
@@ -196,6 +199,27 @@ def test_insert_replacement(t):
         raise Fail(f"the mirrors differ after the rebuild: {a} {b}; drive {ld}")
 
 
+def test_insert_spare_policy(t):
+    out = t.ctl_ok("policy")
+    if not out.startswith("insert: ignore"):
+        raise Fail(f"the default insert policy is not 'ignore': {out}")
+    t.ctl_ok("policy", "--insert", "spare")
+    if json.loads(t.ctl_ok("policy", "--json")) != {"insert": "spare"}:
+        raise Fail(f"policy --json: {t.ctl_ok('policy', '--json')}")
+    size = t.vm.disk_size_mb(0)
+    spare, other = rcvm.make_disks("udev-insert", ["udev-sp", "udev-ign"], size_mb=size)
+    t.vm.insert(spare)
+    t.check(SETTLE, timeout=90)
+    wait_for("the new disk to be a hot spare", lambda: disk_state(t, spare.serial) == "spare", 30)
+    t.ctl_ok("policy", "--insert", "ignore")
+    t.vm.insert(other)
+    t.check(SETTLE, timeout=90)
+    if other.serial in attached(t):
+        raise Fail(f"with --insert ignore the new disk was attached: {attached(t)}")
+    if t.drive("u").get("state") != "optimal":
+        raise Fail(f"drive u: {t.drive('u')}")
+
+
 GROUPS = [Group("udev", [test_setup, test_tagged, test_boot_assembly, test_hotplug_member,
-                         test_multipath_path, test_systemd_handoff, test_insert_replacement],
-                disks=3)]
+                         test_multipath_path, test_systemd_handoff, test_insert_replacement,
+                         test_insert_spare_policy], disks=3)]

@@ -105,6 +105,8 @@ int cmd_attach(const AttachOpts &o) {
       if (r.nlds_found)
         std::cout << "; " << r.nlds_found << " logical drive" << (r.nlds_found == 1 ? "" : "s")
                   << " found in its COD";
+      if (r.result == RC_ATTACH_SPARE)
+        std::cout << "; a hot spare (policy --insert spare)";
       if (r.result == RC_ATTACH_REBUILDING)
         std::cout << "; it replaces a failed member of rcl" << r.rebuild_ld << ": rebuild started";
       std::cout << "\n";

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "diskspec.hpp"
 #include "error.hpp"
+#include "json.hpp"
 #include "lookup.hpp"
 #include "units.hpp"
 
@@ -132,6 +133,28 @@ int cmd_spare(const SpareOpts &o) {
   uint32_t idx = member_index(ctl, o.disk);
   ctl.spare(idx, !o.remove);
   std::cout << o.disk << (o.remove ? " is no longer a hot spare\n" : " is a hot spare\n");
+  return 0;
+}
+
+int cmd_policy(const PolicyOpts &o) {
+  rc::Control ctl;
+  uint32_t flags;
+  if (o.insert.empty())
+    flags = ctl.info().cod_flags;
+  else
+    flags = ctl.policy(RC_COD_F_INSERT_SPARE, o.insert == "spare" ? RC_COD_F_INSERT_SPARE : 0);
+  bool spare = flags & RC_COD_F_INSERT_SPARE;
+  if (o.json) {
+    rc::Json j = rc::Json::object();
+    j.set("insert", spare ? "spare" : "ignore");
+    std::cout << j.dump() << "\n";
+    return 0;
+  }
+  std::cout << "insert: " << (spare ? "spare" : "ignore")
+            << (spare ? " (a blank disk inserted where no failed member's disk was becomes a "
+                        "hot spare)\n"
+                      : " (a blank disk inserted where no failed member's disk was is left "
+                        "alone)\n");
   return 0;
 }
 

@@ -55,6 +55,12 @@ struct SpareOpts {
 };
 int cmd_spare(const SpareOpts &o);
 
+struct PolicyOpts {
+  std::string insert; // "", "spare" or "ignore"
+  bool json = false;
+};
+int cmd_policy(const PolicyOpts &o);
+
 struct StatusOpts {
   bool json = false;
 };

@@ -156,6 +156,23 @@ int main(int argc, char **argv) {
   spc->add_flag("--remove", sp.remove, "No longer a hot spare");
   doc(spc, sp_details, std::string("Example: raidclusterctl spare sdf\n") + kExitCodes);
 
+  rcctl::PolicyOpts po;
+  auto *pol = app.add_subcommand("policy", "Show or set the cluster's policy for inserted disks");
+  std::string po_details =
+      ("A blank disk inserted where a failed member's disk was (the same channel and\n"
+       "target) always replaces that member: udev attaches it on every node and the\n"
+       "master starts the rebuild.  --insert says what a blank disk inserted anywhere\n"
+       "else becomes: 'spare' (a hot spare; the master decides, and a degraded drive\n"
+       "takes it at once) or 'ignore' (left alone, the default).  The policy is kept in\n"
+       "the COD, for every node of the cluster; set on a slave, it goes to the master.\n"
+       "A module older than this policy refuses a COD that has it set.");
+  pol->add_option("--insert", po.insert, "spare or ignore")
+      ->check(CLI::IsMember({"spare", "ignore"}));
+  pol->add_flag("--json", po.json, "Machine-readable output");
+  doc(pol, po_details,
+      std::string("Examples:\n  raidclusterctl policy\n  raidclusterctl policy --insert spare\n") +
+          kExitCodes);
+
   rcctl::StatusOpts st;
   auto *sa = app.add_subcommand("status", "Show the module's member disks and logical drives");
   std::string sa_details =
@@ -290,6 +307,8 @@ int main(int argc, char **argv) {
       return rcctl::cmd_rebuild(rb);
     if (*spc)
       return rcctl::cmd_spare(sp);
+    if (*pol)
+      return rcctl::cmd_policy(po);
     if (*sa)
       return rcctl::cmd_status(st);
     if (*show)

@@ -94,6 +94,7 @@ static int cases(const char *disk)
 	struct rc_ioc_delete dl;
 	struct rc_ioc_ld_info li;
 	struct rc_ioc_run ru;
+	struct rc_ioc_policy po;
 
 	HDR(in);
 	in.hdr.version = 0;
@@ -108,7 +109,7 @@ static int cases(const char *disk)
 	in.hdr.size = 0xffffffffu;
 	expect_fail("info: huge size", RC_IOC_INFO, &in, EINVAL);
 	HDR(in);
-	in.reserved[7] = 1;
+	in.reserved[6] = 1;
 	expect_fail("info: reserved set", RC_IOC_INFO, &in, EINVAL);
 	expect_fail("info: NULL argument", RC_IOC_INFO, NULL, EFAULT);
 	expect_fail("info: argument in unmapped memory", RC_IOC_INFO, (void *)16, EFAULT);
@@ -133,12 +134,22 @@ static int cases(const char *disk)
 	expect_fail("attach: the control device itself", RC_IOC_ATTACH, &at, 0);
 	HDR(at);
 	strncpy(at.path, disk, sizeof(at.path) - 1);
-	at.flags = 1;
+	at.flags = 2;
 	expect_fail("attach: undefined flag", RC_IOC_ATTACH, &at, EINVAL);
 	HDR(at);
 	strncpy(at.path, disk, sizeof(at.path) - 1);
 	at.reserved[0] = 7;
 	expect_fail("attach: reserved set", RC_IOC_ATTACH, &at, EINVAL);
+
+	HDR(po);
+	po.mask = 2;
+	expect_fail("policy: undefined flag in the mask", RC_IOC_POLICY, &po, EINVAL);
+	HDR(po);
+	po.flags = 0x80000000u;
+	expect_fail("policy: undefined flag", RC_IOC_POLICY, &po, EINVAL);
+	HDR(po);
+	po.reserved[5] = 1;
+	expect_fail("policy: reserved set", RC_IOC_POLICY, &po, EINVAL);
 
 	HDR(de);
 	de.index = RC_MAX_DISKS;
@@ -331,6 +342,7 @@ static int fuzz(long n, uint64_t seed, char **disks, int ndisks)
 		{ RC_IOC_DELETE, sizeof(struct rc_ioc_delete) },
 		{ RC_IOC_LD_INFO, sizeof(struct rc_ioc_ld_info) },
 		{ RC_IOC_RUN, sizeof(struct rc_ioc_run) },
+		{ RC_IOC_POLICY, sizeof(struct rc_ioc_policy) },
 	};
 	unsigned char buf[1024];
 	long accepted = 0, created = 0;
