@@ -76,7 +76,6 @@ static int rc_ioc_attach(void *arg)
 {
 	struct rc_ioc_attach *a = arg;
 	char *msg = a->hdr.msg;
-	int ret;
 
 	if (rc_reserved(a->reserved, sizeof(a->reserved), msg))
 		return -EINVAL;
@@ -97,14 +96,8 @@ static int rc_ioc_attach(void *arg)
 	a->nlds_found = 0;
 	a->result = RC_ATTACH_DONE;
 	a->rebuild_ld = 0;
-	ret = rc_member_attach(a->path, a->flags, msg, &a->index,
-			       &a->nlds_found, &a->result);
-	if (ret || a->result != RC_ATTACH_DONE ||
-	    !(a->flags & RC_ATTACH_REPLACEMENT))
-		return ret;
-	/* The master (or a node alone) decides what the new disk becomes. */
-	a->result = rc_rebuild_inserted(a->index, &a->rebuild_ld);
-	return 0;
+	return rc_member_attach(a->path, a->flags, msg, &a->index,
+				&a->nlds_found, &a->result, &a->rebuild_ld);
 }
 
 /* RC_IOC_POLICY.  rc.lock held; on the master (or a node alone). */

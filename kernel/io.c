@@ -317,6 +317,12 @@ static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   ld->number);
 		return BLK_STS_OFFLINE;
 	}
+	if (unlikely(req_op(rq) == REQ_OP_WRITE &&
+		     READ_ONCE(ld->writes_refused))) {
+		pr_err_ratelimited("rcl%u: write refused: a member is being rebuilt onto a disk this node has not attached\n",
+				   ld->number);
+		return BLK_STS_IOERR;
+	}
 	blk_mq_start_request(rq);
 	if (READ_ONCE(ld->state) == RC_LD_OFFLINE)
 		return BLK_STS_IOERR;

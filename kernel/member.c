@@ -316,20 +316,90 @@ out:
 }
 
 /*
+ * The COD's channel of the bus @md sits on.  Host numbers are this
+ * node's (they differ between nodes and with the probe order); the COD
+ * names channels as the node that recorded each disk saw them.  The bus
+ * is known here through another usable disk on the same SCSI host.
+ * -ENOENT when there is none.  rc.lock held.
+ */
+int rc_member_cod_channel(const struct rc_mdisk *md)
+{
+	unsigned int i;
+
+	if (!rc.have_cfg)
+		return -ENOENT;
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_mdisk *o = rc.disks[i];
+
+		if (o && o != md && o->host == md->host &&
+		    rc_mdisk_usable(o) &&
+		    rc.cfg->disks[i].state != RC_DISK_UNUSED)
+			return rc.cfg->disks[i].channel;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Where would blank disk @md (no COD) go?  In the slot (the COD's channel
+ * and target) of a failed member's disk, when that drive runs here and
+ * the disk is large enough for its members; anywhere under the policy
+ * RC_COD_F_INSERT_SPARE.  0 or -ENOENT with the reason in @msg.
+ */
+static int rc_blank_fits(struct rc_mdisk *md, char *msg)
+{
+	int ch = rc_member_cod_channel(md), n;
+	struct rc_ldev *ld;
+	unsigned int m;
+	u64 need;
+
+	if (!rc.have_cfg) {
+		rc_msg(msg, "%s has no COD and no drive lacks a member", md->name);
+		return -ENOENT;
+	}
+	n = ch < 0 ? -ENOENT :
+	    rc_config_find_replaced(rc.cfg, ch,
+				    min_t(unsigned int, md->target, U8_MAX), &m);
+	if (n >= 0) {
+		ld = rc.lds[n];
+		need = ld ? RC_DATA_START_SECTOR + ld->geom.member_sectors : 0;
+		if (ld && bdev_nr_sectors(md->bdev) >= need)
+			return 0;
+		if (!(rc.cfg->flags & RC_COD_F_INSERT_SPARE)) {
+			if (ld)
+				rc_msg(msg, "%s replaces a member of rcl%d but is too small (needs %llu sectors)",
+				       md->name, n, need);
+			else
+				rc_msg(msg, "%s replaces a member of rcl%d, which does not run here",
+				       md->name, n);
+			return -ENOENT;
+		}
+	}
+	if (rc.cfg->flags & RC_COD_F_INSERT_SPARE)
+		return 0;
+	if (ch < 0)
+		rc_msg(msg, "%s: no other member disk on its SCSI host here, so its channel is unknown",
+		       md->name);
+	else
+		rc_msg(msg, "%s (channel %d, target %u) is not where a failed member's disk was, and new disks do not become spares (policy)",
+		       md->name, ch, md->target);
+	return -ENOENT;
+}
+
+/*
  * RC_ATTACH_REPLACEMENT (udev, a disk inserted on every node): a disk the
  * configuration knows, or that carries a valid COD, is attached as by
- * hand (the master may have written its COD already).  A disk without
- * any COD is wanted where a failed member's disk was, or anywhere under
- * the policy RC_COD_F_INSERT_SPARE; one with a damaged COD never.  The master decides what the disk becomes; every
- * node attaches it so that the drive's holder can write it.  1 wanted,
- * 0 not (why in @msg), or a negative errno.
+ * hand (the master may have written its COD already): 1.  A disk without
+ * any COD (blank, the tool checked) only where rc_blank_fits() says: 2.
+ * A damaged COD never.  The master decides what a blank disk becomes;
+ * every node attaches it, so that the drive's holder can write it.  0: not
+ * wanted (why in @msg), or a negative errno.
  */
 static int rc_attach_wanted(struct rc_mdisk *md, const struct rc_disk *id,
 			    char *msg)
 {
 	struct rc_config *copy[2];
 	struct rc_cod_copy cand[2];
-	unsigned int c, m;
+	unsigned int c;
 	int ret;
 
 	if (rc.have_cfg &&
@@ -355,16 +425,8 @@ static int rc_attach_wanted(struct rc_mdisk *md, const struct rc_disk *id,
 	ret = 0;
 	if (cand[0].status != RC_COD_ENOCOD || cand[1].status != RC_COD_ENOCOD)
 		rc_msg(msg, "%s carries a damaged COD", md->name);
-	else if (!rc.have_cfg)
-		rc_msg(msg, "%s has no COD and no drive lacks a member",
-		       md->name);
-	else if (rc_config_find_replaced(rc.cfg, id->channel, id->target,
-					 &m) < 0 &&
-		 !(rc.cfg->flags & RC_COD_F_INSERT_SPARE))
-		rc_msg(msg, "%s (channel %u, target %u) is not where a failed member's disk was, and new disks do not become spares (policy)",
-		       md->name, id->channel, id->target);
-	else
-		ret = 1;
+	else if (!rc_blank_fits(md, msg))
+		ret = 2;
 out:
 	kvfree(copy[1]);
 	kvfree(copy[0]);
@@ -464,7 +526,7 @@ static void rc_member_path_back(unsigned int idx, struct rc_mdisk *md)
 
 int rc_member_attach(const char *path, unsigned int flags, char *msg,
 		     unsigned int *index, unsigned int *started,
-		     unsigned int *result)
+		     unsigned int *result, u32 *rebuild_ld)
 {
 	struct rc_cfg_undo undo = {};
 	struct rc_disk id = {};
@@ -537,6 +599,8 @@ int rc_member_attach(const char *path, unsigned int flags, char *msg,
 				*result = RC_ATTACH_NOT_WANTED;
 			goto out_put;
 		}
+		if (ret == 2)
+			set_bit(RC_MD_INSERTED, &md->flags);
 	}
 	ret = rc_cfg_undo_save(&undo);
 	if (ret)
@@ -580,6 +644,9 @@ int rc_member_attach(const char *path, unsigned int flags, char *msg,
 	for (i = 0; i < RC_MAX_LDS; i++)
 		if (rc.lds[i])
 			rc_rebuild_follow(rc.lds[i], &rc.cfg->lds[i]);
+	/* A blank disk offered by udev: the master decides what it becomes. */
+	if (test_bit(RC_MD_INSERTED, &md->flags))
+		*result = rc_rebuild_inserted(md->index, rebuild_ld);
 	return 0;
 
 out_undo:

@@ -49,6 +49,11 @@ struct rc_mdisk {
 #define RC_MD_LOSS_TOLD 2	/* its NOPATH is settled: handed to the
 				 * protocol, or kept (our cable) (failure.c)
 				 */
+#define RC_MD_INSERTED 3	/* a blank disk udev offered (attach
+				 * RC_ATTACH_REPLACEMENT): the master decides
+				 * what it becomes, again after every
+				 * configuration pass (rc_rebuild_spares())
+				 */
 
 /* One member extent of a running logical drive. */
 struct rc_member {
@@ -159,6 +164,15 @@ struct rc_ldev {
 	bool deleting;			/* under disk->open_mutex */
 	atomic64_t read_retries;	/* reads served by another mirror */
 	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
+	/*
+	 * rebuild.c: a member is being rebuilt onto a disk this node has
+	 * not attached (target_absent), and this node took the drive since
+	 * (writes_refused, READ_ONCE in queue_rq): its writes would miss the
+	 * new member below a position another node reached, so they fail
+	 * until the disk is here.  rc.lock.
+	 */
+	bool target_absent;
+	bool writes_refused;
 	struct rc_wib *wib;		/* bitmap.c; NULL: none (RAID 0, off) */
 	void *priv;			/* the level's (ops->start) */
 	unsigned int speed_min;		/* rebuild KiB/s, 0: module's (sysfs) */
@@ -217,10 +231,11 @@ int rc_cod_wipe(struct block_device *bdev);
 /* member.c: member disks; rc.lock held */
 int rc_member_attach(const char *path, unsigned int flags, char *msg,
 		     unsigned int *index, unsigned int *started,
-		     unsigned int *result);
+		     unsigned int *result, u32 *rebuild_ld);
 int rc_member_detach(unsigned int index, char *msg);
 void rc_member_release_all(void);
 int rc_member_reload_cod(u64 gen, u32 crc);
+int rc_member_cod_channel(const struct rc_mdisk *md);
 bool rc_mdisk_usable(const struct rc_mdisk *md);
 void rc_config_recount(struct rc_config *cfg);
 

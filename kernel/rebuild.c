@@ -101,6 +101,7 @@ static unsigned int rc_rb_speed(const unsigned int *local,
 #define RC_RB_BUF_SECTORS 16384u	/* buffer sectors of one rebuild */
 #define RC_RB_CHECKPOINT_MS 1000	/* COD position update period */
 #define RC_RB_RATE_MS 2000		/* rate measurement period */
+#define RC_RB_IDLE_RATE_MS 30000	/* ... longest, without a move */
 #define RC_RB_FG_MS 500			/* foreground I/O counts this long */
 #define RC_RB_SLEEP_MS 500		/* shortest throttle sleep, as md */
 
@@ -594,23 +595,53 @@ static void rc_rb_advance(struct rc_rebuild *rb, bool quit, int *err)
  * then issues what the limit allows at once, as md's recovery does, so a
  * limited rebuild still overlaps its reads and writes.
  */
-static unsigned long rc_rb_delay(struct rc_rebuild *rb)
+static unsigned int rc_rb_kib_s(struct rc_rebuild *rb)
 {
 	unsigned long fg = READ_ONCE(rb->last_fg);
-	unsigned int kib_s, ms;
-	u64 want_ms, len;
+	unsigned int kib_s;
 
 	kib_s = time_before(jiffies, fg + msecs_to_jiffies(RC_RB_FG_MS)) ?
 		rc_rb_speed(&rb->ld->speed_min, &rebuild_speed_min) :
 		rc_rb_speed(&rb->ld->speed_max, &rebuild_speed_max);
-	if (!kib_s)
-		kib_s = 1;
-	len = min(rb->total, rb->next + rb->unit) - rb->thr_base;
-	want_ms = div64_u64(len * 1000, kib_s * 2ull);	/* sectors/2 = KiB */
+	return max(kib_s, 1u);
+}
+
+/* Milliseconds that @sectors take at the current limit. */
+static u64 rc_rb_cost_ms(struct rc_rebuild *rb, u64 sectors)
+{
+	return div64_u64(sectors * 1000, rc_rb_kib_s(rb) * 2ull); /* KiB */
+}
+
+static unsigned long rc_rb_delay(struct rc_rebuild *rb)
+{
+	u64 want_ms, ms;
+
+	want_ms = rc_rb_cost_ms(rb, min(rb->total, rb->next + rb->unit) -
+				rb->thr_base);
 	ms = jiffies_to_msecs(jiffies - rb->thr_mark);
 	if (want_ms <= ms)
 		return 0;
 	return msecs_to_jiffies(max_t(u64, want_ms - ms, RC_RB_SLEEP_MS));
+}
+
+/*
+ * A new throttle period (every RC_RB_RATE_MS).  What was issued since the
+ * last one is weighed against the time that passed: a debt (ahead of the
+ * limit) is carried on, so a limit at which one unit takes longer than a
+ * period still lets the units through at that rate; credit (behind: the
+ * engine waited for a permit, a writer, its slots) is kept up to one
+ * period, so an engine that was held up does not burst to catch up.
+ */
+static void rc_rb_throttle_period(struct rc_rebuild *rb)
+{
+	u64 issued_ms = rc_rb_cost_ms(rb, rb->next - rb->thr_base);
+	u64 ms = jiffies_to_msecs(jiffies - rb->thr_mark);
+
+	if (issued_ms > ms)
+		return;			/* in debt: the period goes on */
+	rb->thr_base = rb->next;
+	rb->thr_mark = jiffies - msecs_to_jiffies(min_t(u64, ms - issued_ms,
+							RC_RB_RATE_MS));
 }
 
 /*
@@ -710,12 +741,21 @@ static int rc_rb_engine(struct rc_rebuild *rb)
 		rc_rb_advance(rb, stop || err, &err);
 		rc_rb_retire(rb, &stuck);
 		if (time_after(jiffies, mark + msecs_to_jiffies(RC_RB_RATE_MS))) {
-			WRITE_ONCE(rb->rate, div_u64((rb->pos - mark_pos) * HZ,
-						     jiffies - mark));
-			mark = jiffies;
-			mark_pos = rb->pos;
-			rb->thr_mark = jiffies;
-			rb->thr_base = rb->next;
+			/*
+			 * Under a low limit the position moves a unit at a
+			 * time: the rate is measured from one move to the
+			 * next, up to RC_RB_IDLE_RATE_MS without one.
+			 */
+			if (rb->pos != mark_pos ||
+			    time_after(jiffies, mark +
+				       msecs_to_jiffies(RC_RB_IDLE_RATE_MS))) {
+				WRITE_ONCE(rb->rate,
+					   div_u64((rb->pos - mark_pos) * HZ,
+						   jiffies - mark));
+				mark = jiffies;
+				mark_pos = rb->pos;
+			}
+			rc_rb_throttle_period(rb);
 		}
 		if (time_after(jiffies, ckpt + msecs_to_jiffies(RC_RB_CHECKPOINT_MS))) {
 			ckpt = jiffies;
@@ -1271,6 +1311,18 @@ void rc_rebuild_take(struct rc_ldev *ld)
 	u8 executor;
 	u64 pos;
 
+	/*
+	 * A member is being rebuilt onto a disk this node does not have:
+	 * another node may have rebuilt rows of it that this node's writes
+	 * would now miss.  Its writes fail until the disk is attached here
+	 * (rc_rebuild_follow()); a node that held the drive since before
+	 * the rebuild began writes on, as no other node rebuilt meanwhile.
+	 */
+	if (READ_ONCE(ld->target_absent) && !READ_ONCE(ld->writes_refused)) {
+		WRITE_ONCE(ld->writes_refused, true);
+		pr_warn("rcl%u: a member is rebuilt onto a disk not attached here: this node's writes fail until it is\n",
+			ld->number);
+	}
 	if (!rb || rb->resync || !rc_host_in_protocol() ||
 	    !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags) ||
 	    (rb->taken && rb->take_seq == seq))
@@ -1309,6 +1361,7 @@ void rc_rebuild_take(struct rc_ldev *ld)
 void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec)
 {
 	struct rc_rebuild *rb;
+	bool absent = false;
 	unsigned int i;
 
 	if (!ld->disk || memcmp(rec->uuid, ld->uuid, sizeof(ld->uuid)))
@@ -1329,8 +1382,10 @@ void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec)
 				continue;
 			}
 			if (!md || !rc_mdisk_usable(md) ||
-			    ext->length < ld->geom.member_sectors)
+			    ext->length < ld->geom.member_sectors) {
+				absent = true;	/* the new disk is not here */
 				continue;
+			}
 			rb = rc_rb_get(ld);
 			if (!rb) {
 				pr_warn("rcl%u: no memory to follow the rebuild of member %u\n",
@@ -1373,6 +1428,12 @@ void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec)
 				ld->number, i);
 		}
 		rc_ld_update_state(ld);
+	}
+	WRITE_ONCE(ld->target_absent, absent);
+	if (!absent && READ_ONCE(ld->writes_refused)) {
+		WRITE_ONCE(ld->writes_refused, false);
+		pr_info("rcl%u: the disk being rebuilt onto is attached here: writes go on\n",
+			ld->number);
 	}
 }
 
@@ -1632,6 +1693,16 @@ void rc_rebuild_spares(void)
 	/* The master chooses (the others adopt its configuration). */
 	if (!rc.have_cfg || (rc_host_in_protocol() && !rc_host_may_write_cod()))
 		return;
+	/*
+	 * Blank disks udev offered that are still undecided: a rebuild was
+	 * running then, or this node was not the master yet.
+	 */
+	for (d = 0; d < RC_MAX_DISKS; d++) {
+		u32 ldn;
+
+		if (rc.disks[d] && test_bit(RC_MD_INSERTED, &rc.disks[d]->flags))
+			rc_rebuild_inserted(d, &ldn);
+	}
 	for (n = 0; n < RC_MAX_LDS; n++) {
 		struct rc_ldev *ld = rc.lds[n];
 
@@ -1671,47 +1742,62 @@ void rc_rebuild_spares(void)
 u32 rc_rebuild_inserted(unsigned int disk, u32 *ld)
 {
 	char why[RC_IOC_MSG_LEN];
+	struct rc_mdisk *md;
 	struct rc_disk *drec;
 	unsigned int m, got;
-	int n, ret;
+	int n, ch, ret;
 
 	if (!rc.have_cfg || disk >= RC_MAX_DISKS || !rc.disks[disk])
 		return RC_ATTACH_DONE;
-	if (rc_host_in_protocol() && !rc_host_may_write_cod())
+	md = rc.disks[disk];
+	if (!test_bit(RC_MD_INSERTED, &md->flags) ||
+	    (rc_host_in_protocol() && !rc_host_may_write_cod()))
 		return RC_ATTACH_DONE;	/* a slave: the master decides */
 	drec = &rc.cfg->disks[disk];
-	if (drec->state != RC_DISK_ONLINE || rc_disk_in_use(disk))
+	if (drec->state != RC_DISK_ONLINE || rc_disk_in_use(disk)) {
+		clear_bit(RC_MD_INSERTED, &md->flags);	/* decided otherwise */
 		return RC_ATTACH_DONE;
-	n = rc_config_find_replaced(rc.cfg, drec->channel, drec->target, &m);
+	}
+	/* The slot as the COD names it: this node's host numbers are its own. */
+	ch = rc_member_cod_channel(md);
+	n = ch < 0 ? -ENOENT :
+	    rc_config_find_replaced(rc.cfg, ch, drec->target, &m);
 	if (n >= 0) {
+		drec->channel = ch;
 		why[0] = '\0';
 		ret = rc_rebuild_start(n, m, disk, why, &got);
+		if (ret == -EBUSY)
+			return RC_ATTACH_DONE;	/* after the running rebuild */
 		if (ret) {
-			pr_warn("rcl%d: disk %u (%s) at %u:%u does not replace member %u: %s\n",
-				n, disk, rc.disks[disk]->name, drec->channel,
-				drec->target, m, why);
+			pr_warn("rcl%d: disk %u (%s) at %d:%u does not replace member %u: %s\n",
+				n, disk, md->name, ch, drec->target, m, why);
+			clear_bit(RC_MD_INSERTED, &md->flags);
 			return RC_ATTACH_DONE;
 		}
+		clear_bit(RC_MD_INSERTED, &md->flags);
 		pr_info("rcl%d: disk %u (%s), inserted where member %u's disk was, replaces it\n",
-			n, disk, rc.disks[disk]->name, m);
+			n, disk, md->name, m);
 		rc_host_config_changed();
 		*ld = n;
 		return RC_ATTACH_REBUILDING;
 	}
 	if (!(rc.cfg->flags & RC_COD_F_INSERT_SPARE))
 		return RC_ATTACH_DONE;
+	clear_bit(RC_MD_INSERTED, &md->flags);
+	if (ch >= 0)
+		drec->channel = ch;
 	drec->state = RC_DISK_SPARE;
 	ret = rc_cod_write_all();
 	if (ret) {
 		drec->state = RC_DISK_ONLINE;
 		pr_warn("disk %u (%s): not made a hot spare, configuration not written (%d)\n",
-			disk, rc.disks[disk]->name, ret);
+			disk, md->name, ret);
 		return RC_ATTACH_DONE;
 	}
 	pr_info("disk %u (%s), inserted at %u:%u, is a hot spare (policy insert-spare)\n",
-		disk, rc.disks[disk]->name, drec->channel, drec->target);
-	rc_host_config_changed();
+		disk, md->name, drec->channel, drec->target);
 	rc_rebuild_spares();
+	rc_host_config_changed();	/* with what a spare's rebuild wrote */
 	return RC_ATTACH_SPARE;
 }
 

@@ -285,7 +285,7 @@ static void rc_proc_ld(struct seq_file *m, unsigned int n)
 	struct rc_ldev *ld = rc.lds[n];
 	unsigned int e;
 
-	seq_printf(m, "rcl%u '%s' %s %s %llu sectors chunk %u members",
+	seq_printf(m, "rcl%u '%s' %s %s %llu sectors chunk %u sectors members",
 		   n, rec->name, rc_level_name(rec->level),
 		   rc_ld_state_name(ld ? READ_ONCE(ld->state) : rec->state),
 		   rec->capacity, rec->stripe_sectors);

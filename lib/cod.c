@@ -209,16 +209,6 @@ static bool rc_same_identity(const u8 *wwn_a, unsigned int wlen_a,
 	return ser_a[0] && !strncmp(ser_a, ser_b, RC_SERIAL_LEN + 1);
 }
 
-static bool rc_ld_rebuilding(const struct rc_ld *ld)
-{
-	unsigned int e;
-
-	for (e = 0; e < ld->nextents && e < RC_MAX_EXTENTS; e++)
-		if (ld->ext[e].state == RC_EXT_REBUILDING)
-			return true;
-	return false;
-}
-
 int rc_config_find_replaced(const struct rc_config *cfg, unsigned int channel,
 			    unsigned int target, unsigned int *member)
 {
@@ -227,8 +217,7 @@ int rc_config_find_replaced(const struct rc_config *cfg, unsigned int channel,
 	for (n = 0; n < cfg->nlds && n < RC_MAX_LDS; n++) {
 		const struct rc_ld *ld = &cfg->lds[n];
 
-		if (ld->state == RC_LD_UNUSED || ld->level == RC_RAID0 ||
-		    rc_ld_rebuilding(ld))
+		if (ld->state == RC_LD_UNUSED || ld->level == RC_RAID0)
 			continue;
 		for (e = 0; e < ld->nextents && e < RC_MAX_EXTENTS; e++) {
 			const struct rc_extent *x = &ld->ext[e];

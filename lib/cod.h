@@ -182,9 +182,10 @@ int rc_config_find_disk(const struct rc_config *cfg, const u8 *wwn,
 /*
  * A disk inserted at @channel:@target, where a failed member's disk was,
  * replaces that member (the patent's "removal and insertion of a physical
- * drive"): the lowest-numbered drive, not RAID 0, with no member being
- * rebuilt, that has a FAILED extent on a FAILED or MISSING disk recorded
- * at @channel:@target.  Returns the drive number with *@member set to that
+ * drive"): the lowest-numbered drive, not RAID 0, that has a FAILED
+ * extent on a FAILED or MISSING disk recorded at @channel:@target (a drive
+ * with another member being rebuilt too: its rebuild starts after that
+ * one).  Returns the drive number with *@member set to that
  * extent, or -ENOENT.  A disk that carried extents of several drives is
  * replaced for the first of them; the others need a spare or a rebuild.
  */

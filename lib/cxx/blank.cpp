@@ -1,11 +1,15 @@
 #include "blank.hpp"
 
+#include "raidcluster/layout.h"
+
 #include <algorithm>
 
 namespace rc {
 
 namespace {
 constexpr uint64_t kMiB = 1024 * 1024;
+// Everything the first attach writes: the metadata area up to the data.
+constexpr uint64_t kHead = RC_DATA_START_SECTOR * 512;
 constexpr uint64_t kReadChunk = 1024 * 1024;
 } // namespace
 
@@ -14,12 +18,12 @@ std::vector<std::pair<uint64_t, uint64_t>> blank_ranges(uint64_t bytes, uint32_t
   if (!block_len)
     return r;
   bytes -= bytes % block_len;
-  if (bytes <= 2 * kMiB) {
+  if (bytes <= kHead + kMiB) {
     if (bytes)
       r.emplace_back(0, bytes);
     return r;
   }
-  r.emplace_back(0, kMiB - kMiB % block_len);
+  r.emplace_back(0, kHead - kHead % block_len);
   uint64_t tail = bytes - kMiB;
   tail -= tail % block_len; // a block size that does not divide 1 MiB
   r.emplace_back(tail, bytes - tail);

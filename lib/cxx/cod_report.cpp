@@ -45,8 +45,8 @@ std::string hexbytes(const uint8_t *p, size_t n) {
 }
 
 std::string extent_text(const rc_extent &e) {
-  std::string s =
-      "d" + std::to_string(e.disk) + ":" + std::to_string(e.start) + "+" + std::to_string(e.length);
+  std::string s = "d" + std::to_string(e.disk) + ":" + format_sectors_exact(e.start) + "+" +
+                  format_sectors_exact(e.length);
   if (e.state != RC_EXT_ONLINE)
     s += "(" + std::string(rc_extent_state_name(e.state)) + ")";
   return s;
@@ -202,7 +202,7 @@ std::string format_config(const rc_config &cfg) {
            std::to_string(x.channel) + ":" + std::to_string(x.target)});
   }
   out += d.str() + "\nlogical drives:\n";
-  Table l({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "EXTENTS (disk:start+len)"});
+  Table l({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "EXTENTS (disk:start+length)"});
   for (uint32_t i = 0; i < cfg.nlds; i++) {
     const rc_ld &x = cfg.lds[i];
     if (x.state == RC_LD_UNUSED)
@@ -238,12 +238,13 @@ Json config_json(const rc_config &cfg) {
       continue;
     Json ext = Json::array();
     for (unsigned e = 0; e < x.nextents; e++)
-      ext.push(Json::object()
-                   .set("disk", static_cast<unsigned>(x.ext[e].disk))
-                   .set("start", static_cast<unsigned long long>(x.ext[e].start))
-                   .set("length", static_cast<unsigned long long>(x.ext[e].length))
-                   .set("state", rc_extent_state_name(x.ext[e].state))
-                   .set("rebuild_pos", static_cast<unsigned long long>(x.ext[e].rebuild_pos)));
+      ext.push(
+          Json::object()
+              .set("disk", static_cast<unsigned>(x.ext[e].disk))
+              .set("start_sectors", static_cast<unsigned long long>(x.ext[e].start))
+              .set("length_sectors", static_cast<unsigned long long>(x.ext[e].length))
+              .set("state", rc_extent_state_name(x.ext[e].state))
+              .set("rebuild_pos_sectors", static_cast<unsigned long long>(x.ext[e].rebuild_pos)));
     lds.push(Json::object()
                  .set("number", x.number)
                  .set("device", "rcl" + std::to_string(x.number))

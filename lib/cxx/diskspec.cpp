@@ -33,12 +33,21 @@ DiskSpec parse_disk_spec(const std::string &s,
   if (rest.empty())
     throw UsageError("bad disk specification '" + s + "': no disk before ':'");
   d.disk = rest;
+  // parse_sectors() names the value ("bad extent start 'abc': ..."); the
+  // specification it came from follows once.
+  auto sectors = [&](const std::string &v, const char *what) {
+    try {
+      return parse_sectors(v, what);
+    } catch (const UsageError &e) {
+      throw UsageError(std::string(e.what()) + " (in disk specification '" + s + "')");
+    }
+  };
   if (parts.size() >= 1 && !parts[0].empty())
-    d.start = parse_sectors(parts[0], "extent start in '" + s + "'");
+    d.start = sectors(parts[0], "extent start");
   if (parts.size() == 2) {
     if (parts[1].empty())
       throw UsageError("bad disk specification '" + s + "': empty length");
-    d.length = parse_sectors(parts[1], "extent length in '" + s + "'");
+    d.length = sectors(parts[1], "extent length");
     if (*d.length == 0)
       throw UsageError("bad disk specification '" + s + "': zero length");
   } else if (parts.size() == 1 && parts[0].empty()) {

@@ -69,9 +69,10 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
       ext.push(Json::object()
                    .set("disk", l.extents[e].disk)
                    .set("state", rc_extent_state_name(l.extents[e].state))
-                   .set("start", static_cast<unsigned long long>(l.extents[e].start))
-                   .set("length", static_cast<unsigned long long>(l.extents[e].length))
-                   .set("rebuild_pos", static_cast<unsigned long long>(l.extents[e].rebuild_pos)));
+                   .set("start_sectors", static_cast<unsigned long long>(l.extents[e].start))
+                   .set("length_sectors", static_cast<unsigned long long>(l.extents[e].length))
+                   .set("rebuild_pos_sectors",
+                        static_cast<unsigned long long>(l.extents[e].rebuild_pos)));
     jl.push(
         Json::object()
             .set("number", l.number)
@@ -132,13 +133,13 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
             std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors)});
   out += "member disks:\n" + td.str() + "\n";
   Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "HOLDER", "REBUILD",
-            "MEMBERS (disk:start+len)"});
+            "MEMBERS (disk:start+length)"});
   for (const auto &l : lds) {
     std::string m;
     for (uint32_t e = 0; e < l.nextents && e < 16; e++) {
       const auto &x = l.extents[e];
       m += (e ? " " : "") + std::string("d") + std::to_string(x.disk) + ":" +
-           std::to_string(x.start) + "+" + std::to_string(x.length);
+           format_sectors_exact(x.start) + "+" + format_sectors_exact(x.length);
       if (x.state != RC_EXT_ONLINE)
         m += "(" + std::string(rc_extent_state_name(x.state)) + ")";
     }

@@ -90,6 +90,19 @@ std::string format_sectors(uint64_t sectors) {
   return buf;
 }
 
+std::string format_sectors_exact(uint64_t sectors) {
+  if (!sectors)
+    return "0";
+  static const struct {
+    uint64_t sectors;
+    const char *suffix;
+  } units[] = {{2ull << 30, "T"}, {2ull << 20, "G"}, {2ull << 10, "M"}, {2, "K"}};
+  for (const auto &u : units)
+    if (sectors % u.sectors == 0)
+      return std::to_string(sectors / u.sectors) + u.suffix;
+  return std::to_string(sectors) + "s";
+}
+
 std::string format_stripe(uint32_t sectors) {
   uint64_t b = static_cast<uint64_t>(sectors) * 512;
   if (b && b % (1024 * 1024) == 0)

@@ -28,4 +28,8 @@ std::string format_sectors(uint64_t sectors);
 // Stripe in sectors -> "64K".
 std::string format_stripe(uint32_t sectors);
 
+// An exact size in the form parse_sectors() reads, the largest unit that
+// divides it: 32768 -> "16M", 3 -> "3s" (1536 bytes), 0 -> "0".
+std::string format_sectors_exact(uint64_t sectors);
+
 } // namespace rc

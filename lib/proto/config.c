@@ -37,6 +37,7 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 	bool committed = (flags & RC_NEG_COMMITTED) && n->committed_ok;
 	struct rc_neg *m = &n->neg_out;
 	unsigned int i;
+	u16 p;
 
 	flags &= ~RC_NEG_COMMITTED;
 	rc_neg_init(m);
@@ -59,8 +60,15 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 		if (d->state == RC_DISK_UNUSED)
 			continue;
 		m->ndisks = i + 1;
-		if (m->pd_disk[d->channel][d->target] != RC_PD_NONE)
-			continue;	/* two disks on one address: first wins */
+		/*
+		 * Two disks on one address: the first wins, but a failed one
+		 * gives way to the disk inserted in its place (its
+		 * replacement, or a new spare), which is the one there now.
+		 */
+		p = m->pd_disk[d->channel][d->target];
+		if (p != RC_PD_NONE && (n->disks[p].state != RC_DISK_FAILED ||
+					d->state == RC_DISK_FAILED))
+			continue;
 		m->pd_disk[d->channel][d->target] = (u16)i;
 		m->pd_state[d->channel][d->target] =
 			committed ? n->committed_state[i] : d->state;

@@ -864,15 +864,15 @@ RC_TEST(cod_find_replaced)
 	c->disks[2].state = RC_DISK_FAILED;
 	c->lds[1].ext[0].state = RC_EXT_FAILED;
 	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 2, &m), -ENOENT);
-	/* A drive being rebuilt takes no second new disk... */
+	/* A drive being rebuilt onto another disk still lacks this member. */
 	c->disks[3].state = RC_DISK_FAILED;
 	c->lds[3].ext[3].state = RC_EXT_FAILED;
-	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), -ENOENT);
-	/* ...the next drive on that slot does. */
+	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), 3);
+	RC_EXPECT_EQ(m, 3u);
+	/* Free drive records are never chosen: the next drive on the slot. */
+	c->lds[3].state = RC_LD_UNUSED;
 	c->lds[4].ext[3].state = RC_EXT_FAILED;
 	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), 4);
-	RC_EXPECT_EQ(m, 3u);
-	/* Free drive records are never chosen. */
 	c->lds[4].state = RC_LD_UNUSED;
 	RC_EXPECT_EQ(rc_config_find_replaced(c, 0, 3, &m), -ENOENT);
 }

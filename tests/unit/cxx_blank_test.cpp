@@ -1,4 +1,4 @@
-// What "blank" reads: the first and the last MiB of a disk.
+// What "blank" reads: the metadata area (16 MiB) and the last MiB of a disk.
 #include "blank.hpp"
 
 #include <gtest/gtest.h>
@@ -9,9 +9,9 @@ namespace {
 constexpr uint64_t kMiB = 1024 * 1024;
 }
 
-TEST(Blank, FirstAndLastMiB) {
-  EXPECT_EQ(rc::blank_ranges(64 * kMiB, 512), (Ranges{{0, kMiB}, {63 * kMiB, kMiB}}));
-  EXPECT_EQ(rc::blank_ranges(64 * kMiB, 4096), (Ranges{{0, kMiB}, {63 * kMiB, kMiB}}));
+TEST(Blank, MetadataAreaAndLastMiB) {
+  EXPECT_EQ(rc::blank_ranges(64 * kMiB, 512), (Ranges{{0, 16 * kMiB}, {63 * kMiB, kMiB}}));
+  EXPECT_EQ(rc::blank_ranges(64 * kMiB, 4096), (Ranges{{0, 16 * kMiB}, {63 * kMiB, kMiB}}));
 }
 
 TEST(Blank, TailAlignedToTheBlock) {
@@ -26,6 +26,7 @@ TEST(Blank, TailAlignedToTheBlock) {
 }
 
 TEST(Blank, SmallDiskWhole) {
+  EXPECT_EQ(rc::blank_ranges(17 * kMiB, 512), (Ranges{{0, 17 * kMiB}}));
   EXPECT_EQ(rc::blank_ranges(2 * kMiB, 512), (Ranges{{0, 2 * kMiB}}));
   EXPECT_EQ(rc::blank_ranges(4096 * 3, 4096), (Ranges{{0, 4096 * 3}}));
   EXPECT_TRUE(rc::blank_ranges(0, 512).empty());

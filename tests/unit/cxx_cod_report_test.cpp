@@ -148,11 +148,11 @@ TEST(CxxCodReport, TextAndJson) {
   std::string t = format_cod_report(r, "/dev/sdb");
   for (const char *want :
        {"COD of /dev/sdb", "in use: copy B", "deadbeef-0102-0304-0506", "naa.5000c5008cd36a98",
-        "rcl0", "mirror", "raid1", "64K", "d0:32768+65536", "2048", "2176"})
+        "rcl0", "mirror", "raid1", "64K", "d0:16M+32M", "policy: insert ignore", "2048", "2176"})
     EXPECT_TRUE(has(t, want)) << want << " in\n" << t;
   std::string j = cod_report_json(r, "/dev/sdb").dump(0);
-  for (const char *want :
-       {"\"in_use\":\"B\"", "\"valid\":true", "\"generation\":3",
-        "\"logical_drives\":[{\"number\":0", "\"name\":\"mirror\"", "\"length\":65536"})
+  for (const char *want : {"\"in_use\":\"B\"", "\"valid\":true", "\"generation\":3",
+                           "\"logical_drives\":[{\"number\":0", "\"name\":\"mirror\"",
+                           "\"length_sectors\":65536", "\"insert_policy\":\"ignore\""})
     EXPECT_TRUE(has(j, want)) << want << " in\n" << j;
 }

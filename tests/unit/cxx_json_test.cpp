@@ -66,14 +66,14 @@ TEST(CxxJson, Status) {
   EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
   EXPECT_NE(format_status(info, {d}, {l}).find("node 1"), std::string::npos);
   l.holder = RC_IOC_NO_NODE;
-  for (const char *want :
-       {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
-        "\"wwn\":\"naa.5000c5008cd36a99\"", "\"state\":\"failed\"", "\"read_errors\":4",
-        "\"device\":\"rcl2\"", "\"state\":\"degraded\"", "\"name\":\"data\"", "\"start\":32768"})
+  for (const char *want : {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
+                           "\"wwn\":\"naa.5000c5008cd36a99\"", "\"state\":\"failed\"",
+                           "\"read_errors\":4", "\"device\":\"rcl2\"", "\"state\":\"degraded\"",
+                           "\"name\":\"data\"", "\"start_sectors\":32768"})
     EXPECT_NE(j.find(want), std::string::npos) << want << " in " << j;
   std::string t = format_status(info, {d}, {l});
   EXPECT_NE(t.find("/dev/sdc"), std::string::npos) << t;
-  EXPECT_NE(t.find("d1:32768+2048(failed)"), std::string::npos) << t;
+  EXPECT_NE(t.find("d1:16M+1M(failed)"), std::string::npos) << t;
   EXPECT_NE(t.find("degraded"), std::string::npos) << t;
   // no rebuild: no progress fields
   EXPECT_NE(j.find("\"rebuild_percent\":null"), std::string::npos) << j;

@@ -62,3 +62,16 @@ TEST(CxxUnits, Format) {
   EXPECT_EQ(format_stripe(128), "64K");
   EXPECT_EQ(format_stripe(2048), "1M");
 }
+
+TEST(CxxUnits, ExactSizes) {
+  EXPECT_EQ(format_sectors_exact(32768), "16M");
+  EXPECT_EQ(format_sectors_exact(131072), "64M");
+  EXPECT_EQ(format_sectors_exact(2u << 20), "1G");
+  EXPECT_EQ(format_sectors_exact(2ull << 30), "1T");
+  EXPECT_EQ(format_sectors_exact(34), "17K");
+  EXPECT_EQ(format_sectors_exact(3), "3s");
+  EXPECT_EQ(format_sectors_exact(0), "0");
+  // what it prints reads back as the same number of sectors
+  for (uint64_t s : {1ull, 3ull, 34ull, 32768ull, 32769ull, 491520ull, 1ull << 40})
+    EXPECT_EQ(parse_sectors(format_sectors_exact(s), "x"), s) << s;
+}

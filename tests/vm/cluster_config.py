@@ -19,7 +19,7 @@ def drives(c, i):
 
 def geometry(ld):
     return (ld["device"], ld["level"], ld["stripe_sectors"], ld["capacity_sectors"],
-            tuple((e["disk"], e["start"], e["length"]) for e in ld["extents"]))
+            tuple((e["disk"], e["start_sectors"], e["length_sectors"]) for e in ld["extents"]))
 
 
 def wait_everywhere(c, cond, what, timeout=60):

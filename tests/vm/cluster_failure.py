@@ -96,7 +96,7 @@ def drive_extents(c, vm, name):
     by_index = {d["index"]: d["serial"] for d in st["disks"]}
     ld = [x for x in st["logical_drives"] if x["name"] == name][0]
     path = {d.serial: d.path for d in c.disks}
-    return [(path[by_index[e["disk"]]], e["start"] * 512, e["length"] * 512)
+    return [(path[by_index[e["disk"]]], e["start_sectors"] * 512, e["length_sectors"] * 512)
             for e in ld["extents"]]
 
 

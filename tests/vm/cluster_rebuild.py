@@ -20,11 +20,13 @@ node 1 reads back what node 0 wrote, and the mirrors are equal.
 
 cluster.udev_insert: node 0 holds a RAID 1 whose member disk 6 is pulled from every node; every
 guest runs systemd-udevd; a new blank image is pushed into disk 6's slot (channel 1, target 1)
-of every node (QMP blockdev-add and device_add), as into a shared shelf: nodes 1 and 2 see it
-first, node 0 (the holder) only after the master has decided, while it rewrites its data. The
-rule on every node attaches it, the master alone says it replaces the member (once, on its
-console), the rebuild runs on the holder only, the drive ends optimal everywhere, the new disk
-is a member on every node, the data reads back and the mirrors are equal.
+of every node (QMP blockdev-add and device_add), as into a shared shelf, the master first: it
+alone says the disk replaces the member (once, on its console). Node 0, which held the drive
+since before, writes new data while it does not have the disk yet, then gets it and rebuilds.
+Node 1 then takes the drive without the disk: its write fails (with the kernel's "write
+refused") instead of missing the new member, until the disk appears there too. The rebuild runs
+only on the holders, the drive ends optimal everywhere, the new disk is a member on every node,
+the data node 0 wrote reads back on node 1 and the mirrors are equal.
 
 cluster.rebuild_master_dies: node 0 (a slave) holds and rebuilds a RAID 1; the master is
 SIGKILLed. Node 1 becomes master and learns the running rebuild: no other node starts one, node
@@ -355,45 +357,58 @@ def scenario_rebuild_master_dies(name):
 
 def scenario_udev_insert(name):
     with Cluster(name, nodes=3, disks=DISKS) as c:
-        a, master = c.node(0), c.node(2)
-        k, dev, want = degraded_mirror(c, 4000)
+        a, b, master = c.node(0), c.node(1), c.node(2)
+        k, dev, _ = degraded_mirror(c, 1000)
         for vm in c.nodes():
             vm.check("mkdir -p /run/udev && /lib/systemd/systemd-udevd --daemon && "
                      "udevadm settle -t 60", timeout=90)
         old = c.disks[6]
-        new = rcvm.make_disks(f"cluster-{name}", [f"{name}-new6"], os.path.getsize(old.path) >> 20)[0]
+        new = rcvm.make_disks(f"cluster-{name}", [f"{name}-new6"],
+                              os.path.getsize(old.path) >> 20)[0]
         new.channel = old.channel
+        errors = []
         with Watch(c) as w:
-            # nodes 1 and 2 see the disk first; the master decides before the holder has it
-            th = [threading.Thread(target=vm.insert, args=(new,), kwargs={"slot_of": old.serial})
-                  for vm in (c.node(1), master)]
-            for t in th:
-                t.start()
-            for t in th:
-                t.join()
+            # the master sees the disk first and decides before the others have it
+            master.insert(new, slot_of=old.serial)
             wait_until("the master to decide", lambda: REPLACE_RE.search(master.console()), 60)
-            # the holder writes on (the same data) while it has no path to the new member yet
-            a.check(f"dd if=/tmp/m of={dev} bs=1M oflag=direct 2>/dev/null & echo $! > /tmp/dd")
+            # node 0 held the drive since before: it writes new data while it has no path to
+            # the new member, then gets the disk and joins the rebuild
+            a.check(f"head -c {SIZE_MB << 20} /dev/urandom > /tmp/m2 && "
+                    f"(dd if=/tmp/m2 of={dev} bs=1M oflag=direct 2>/dev/null; echo $? > /tmp/dd.rc)"
+                    " & echo $! > /tmp/dd", timeout=60)
             a.insert(new, slot_of=old.serial)
-            a.check("while kill -0 $(cat /tmp/dd) 2>/dev/null; do sleep 0.2; done", timeout=180)
+            a.check("while kill -0 $(cat /tmp/dd) 2>/dev/null; do sleep 0.2; done; "
+                    "exit $(cat /tmp/dd.rc)", timeout=180)
+            want = a.check("sha256sum < /tmp/m2").split()[0]
+            # node 1 takes the drive without the disk: its writes must fail, not skip it
+            Cluster.ctl_ok(a, "release", "m")
+            Cluster.ctl_ok(b, "reserve", "m")
+            rc, out = b.sh(f"dd if={dev} of=/tmp/blk bs=4k count=1 iflag=direct 2>&1 && "
+                           f"dd if=/tmp/blk of={dev} bs=4k count=1 oflag=direct 2>&1")
+            if rc == 0:
+                errors.append(f"node 1, without the new disk, wrote the drive: {out.strip()}")
+            if "write refused" not in b.console():
+                errors.append("node 1's refused write left no kernel message")
+            b.insert(new, slot_of=old.serial)
+            b.check(f"dd if=/tmp/blk of={dev} bs=4k count=1 oflag=direct 2>/dev/null",
+                    timeout=60)
             c.disks.append(new)
             wait_optimal(c, ("m",), c.nodes())
-        errors = []
         said = {i: REPLACE_RE.findall(vm.console()) for i, vm in c.vms.items()}
         if said != {0: [], 1: [], 2: [(str(k), "1")]}:
             errors.append(f"the replacement was not decided once, by the master: {said}")
         where = sorted({e[1] for e in w.of(k)})
-        if where != [0]:
-            errors.append(f"m was rebuilt on nodes {where}, not on its holder node 0 alone")
+        if 2 in where or not where:
+            errors.append(f"m was rebuilt on nodes {where}, not by its holders (0, then 1)")
         for i, vm in c.vms.items():
             members = {d["serial"] for d in Cluster.status(vm)["disks"] if d.get("present")}
             if new.serial not in members:
                 errors.append(f"node {i} did not attach the inserted disk: {sorted(members)}")
-        print(f"     udev_insert: the master decided {said[2]}; rebuilt on node(s) {where}",
-              flush=True)
-        if read_sum(a, dev) != want:
-            errors.append("the data read back on node 0 differs from what it wrote")
-        errors += redundancy_errors(c, a, "m", 1)
+        print(f"     udev_insert: the master decided {said[2]}; rebuilt on node(s) {where}; "
+              "node 1's write without the disk refused", flush=True)
+        if read_sum(b, dev) != want:
+            errors.append("the data read back on node 1 differs from what node 0 wrote")
+        errors += redundancy_errors(c, b, "m", 1)
         if errors:
             raise Fail("\n".join(errors))
         no_kernel_problems(c)

@@ -165,7 +165,7 @@ def scenario_two_writers_never(name):
         dev = make_drive(c, 2, size="16M")
         st = Cluster.status(c.node(0))
         ld = next(x for x in st["logical_drives"] if x["name"] == "data")
-        starts = {e["disk"]: e["start"] for e in ld["extents"]}
+        starts = {e["disk"]: e["start_sectors"] for e in ld["extents"]}
         for i in c.ids:
             c.node(i).check("echo 0 > /sys/block/rcl0/raidcluster/auto_reserve")
         for i in c.ids:

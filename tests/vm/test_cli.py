@@ -138,6 +138,53 @@ def test_status_json(t):
         raise Fail(f"{t.disks[3].serial} was never attached but is in status")
 
 
+def exactly(t, args, want_rc, want):
+    """raidclusterctl ARGS exits want_rc and prints exactly want (stdout and stderr)."""
+    rc, out = t.ctl(*args)
+    if rc != want_rc or out.strip() != want:
+        raise Fail(f"`raidclusterctl {' '.join(map(str, args))}`: rc={rc} (want {want_rc}):\n"
+                   f"{out.strip()}\n--- want:\n{want}")
+
+
+def test_first_contact(t):
+    """What a new admin types first, answered as mdadm, git and drbdadm users expect."""
+    rc, out = t.ctl("help")
+    if rc or not out.startswith("raidclusterctl - manage") or "policy" not in out:
+        raise Fail(f"`raidclusterctl help`: rc={rc}\n{out}")
+    rc, out = t.ctl("help", "status")
+    if rc or "Usage: raidclusterctl status" not in out:
+        raise Fail(f"`raidclusterctl help status`: rc={rc}\n{out}")
+    exactly(t, ["help", "nosuch"], 2, "raidclusterctl: help: unknown command 'nosuch' (try help)")
+    exactly(t, ["-v"], 2, "raidclusterctl: unknown option '-v' (try --help)")
+    exactly(t, ["nosuch"], 2, "raidclusterctl: unknown command 'nosuch' (try --help)")
+    for flag in ("-V", "--version"):
+        rc, out = t.ctl(flag)
+        if rc or not out.startswith("raidclusterctl 0.1 (ioctl ABI"):
+            raise Fail(f"`raidclusterctl {flag}`: rc={rc}\n{out}")
+    before, after = t.ctl_ok("status", "--json"), t.ctl_ok("--json", "status")
+    if json.loads(before) != json.loads(after):
+        raise Fail(f"`--json status` differs from `status --json`:\n{after}")
+    exactly(t, ["attach"], 2, "raidclusterctl: attach: give DISK arguments or --all")
+    exactly(t, ["attach", "--all", d(t, 3)], 2,
+            "raidclusterctl: attach: give DISK arguments or --all, not both")
+    exactly(t, ["create", "x", "--level", "1", "--disk", f"{d(t, 2)}:abc", "--disk", d(t, 3)], 2,
+            "raidclusterctl: bad extent start 'abc': expected a number with an optional "
+            f"K/M/G/T or s suffix (in disk specification '{d(t, 2)}:abc')")
+    # sizes as sizes in the text, sectors (with the unit in the key) in JSON
+    text = t.ctl_ok("status")
+    if "d0:16M+64M d1:16M+64M" not in text:
+        raise Fail(f"status: member extents not shown as sizes:\n{text}")
+    ext = lds_of(json.loads(before))[0]["extents"][0]
+    if (ext.get("start_sectors"), ext.get("length_sectors")) != (32768, 64 * MB):
+        raise Fail(f"status --json extent: {ext}")
+    cod = t.ctl_ok("cod", "show", d(t, 0))
+    if "d0:16M+64M" not in cod or "policy: insert ignore" not in cod:
+        raise Fail(f"cod show: extents not shown as sizes, or no policy:\n{cod}")
+    proc = t.check("cat /proc/raidcluster")
+    if "chunk 128 sectors members" not in proc:
+        raise Fail(f"/proc/raidcluster: chunk without its unit:\n{proc}")
+
+
 def test_cod_show_without_module(t):
     t.unload()
     gens = set()
@@ -260,6 +307,6 @@ def test_delete_and_detach(t):
 
 
 GROUPS = [Group("cli", [test_module_not_loaded, test_scan_json, test_bad_inputs_change_nothing,
-                        test_status_json, test_cod_show_without_module,
+                        test_status_json, test_first_contact, test_cod_show_without_module,
                         test_torn_copy_a_falls_back_to_b, test_mkfs_fsck, test_delete_and_detach],
                 disks=4, size_mb=256)]

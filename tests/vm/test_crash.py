@@ -160,7 +160,7 @@ def drive_extents(t, name):
     st = t.status()
     by_index = {d["index"]: d["serial"] for d in st["disks"]}
     ld = [x for x in st["logical_drives"] if x["name"] == name][0]
-    return [(t.vm.disk(by_index[e["disk"]]).path, e["start"] * 512, e["length"] * 512)
+    return [(t.vm.disk(by_index[e["disk"]]).path, e["start_sectors"] * 512, e["length_sectors"] * 512)
             for e in ld["extents"]]
 
 
@@ -388,7 +388,7 @@ RB_SIZE = "32M"
 def rb_cod_pos(t, serial, name):
     cfg = t.cod(serial).get("config") or {}
     ld = [x for x in cfg.get("logical_drives", []) if x.get("name") == name][0]
-    return max(int(e.get("rebuild_pos", 0)) for e in ld["extents"])
+    return max(int(e.get("rebuild_pos_sectors", 0)) for e in ld["extents"])
 
 
 def make_crash_during_rebuild(level, nmem):

@@ -77,7 +77,7 @@ def test_second_drive_on_same_disks(t):
     t.ctl_ok("create", "r0b", "--level", "0", "--disk", f"{d[0].serial}::16M",
              "--disk", f"{d[1].serial}::16M")
     ext = [e for e in t.drive("r0b").get("extents", [])]
-    starts = sorted(int(e["start"]) for e in ext)
+    starts = sorted(int(e["start_sectors"]) for e in ext)
     if starts != [(50 + 32) * 2048, (100 + 32) * 2048]:
         raise Fail(f"r0b extents start at {starts}: the default start is the first free sector "
                    "after the disk's last extent")

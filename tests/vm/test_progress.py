@@ -6,7 +6,12 @@ the rest at that rate. When the rebuild is over the drive is optimal, the progre
 null (nothing to show), and the data written before the member was pulled reads back.
 
 No timing is asserted: the speed limit only makes the rebuild last long enough (several seconds)
-for status to be sampled a few times."""
+for status to be sampled a few times.
+
+rebuild_slow: a RAID 1, a RAID 10 and a RAID 5 each lose a member; each is rebuilt with
+rebuild_speed_min = rebuild_speed_max = 100 KiB/s (below one 1 MiB unit per rate period) and
+watched for 30 s: it must advance at 50..200 KiB/s, then finishes at full speed. The factor of 2
+is the throttle's promise ("about that rate"), not a speed target."""
 import json
 import re
 import time
@@ -93,4 +98,68 @@ def test_progress(t):
     t.check(f"dd if={dev} bs=1M count=8 iflag=direct 2>/dev/null | cmp - /tmp/pat")
 
 
-GROUPS = [Group("rebuild_progress", [test_progress], disks=4, size_mb=128)]
+SLOW_KIB = 100                     # rebuild_speed_min = _max in the rebuild_slow group
+SLOW_S = 30                        # seconds each level's rebuild is watched
+# (name, level, members, new disk): disk indexes of the rebuild_slow group
+SLOW = [("s1", 1, (0, 1), 2), ("s10", 10, (3, 4, 5, 6), 7), ("s5", 5, (8, 9, 10), 11)]
+
+
+def speed(t, kib):
+    t.check(f"echo {kib} > /sys/module/raidcluster/parameters/rebuild_speed_min && "
+            f"echo {kib} > /sys/module/raidcluster/parameters/rebuild_speed_max")
+
+
+def test_slow_setup(t):
+    t.load()
+    t.ctl_ok("attach", *[d.serial for d in t.disks])
+    for name, level, members, _ in SLOW:
+        t.ctl_ok("create", name, "--level", level, "--stripe", "64K", "--size", "16M",
+                 *["--assume-clean"] * (level == 5),
+                 *[a for i in members for a in ("--disk", t.disks[i].serial)])
+        dev = t.drive_dev(name)
+        t.vm.unplug(t.disks[members[-1]].serial)
+        t.check(f"dd if=/dev/urandom of={dev} bs=64k count=4 oflag=direct 2>/dev/null")
+        if "degraded" not in str(t.drive(name).get("state")):
+            raise Fail(f"{name} not degraded with a member pulled: {t.drive(name)}")
+
+
+def slow_rebuild(t, name):
+    """A rebuild limited to SLOW_KIB KiB/s advances at about that rate: within a factor of 2
+    over SLOW_S seconds (a unit of 1 MiB takes 10 s at this limit: the throttle must carry
+    its debt from one rate period to the next)."""
+    _, level, members, new = next(x for x in SLOW if x[0] == name)
+    speed(t, SLOW_KIB)
+    t0 = time.time()
+    t.ctl_ok("rebuild", name, "--disk", t.disks[new].serial)
+    time.sleep(SLOW_S)
+    ld = t.drive(name)
+    secs = time.time() - t0
+    speed(t, 200000)                   # the rest at full speed
+    kib_s = ld["rebuild_done"] / 2 / secs
+    print(f"     {name} (RAID {level}) at {SLOW_KIB} KiB/s: {ld['rebuild_done']} sectors in "
+          f"{secs:.0f} s = {kib_s:.0f} KiB/s", flush=True)
+    end = time.time() + 120
+    while (t.drive(name) or {}).get("state") != "optimal":
+        if time.time() > end:
+            raise Fail(f"{name}: not optimal 120 s after the limit was lifted: {t.drive(name)}")
+        time.sleep(0.5)
+    if not SLOW_KIB / 2 <= kib_s <= SLOW_KIB * 2:
+        raise Fail(f"{name}: {kib_s:.0f} KiB/s under a limit of {SLOW_KIB} KiB/s "
+                   f"({ld['rebuild_done']} sectors in {secs:.0f} s): {ld}")
+
+
+def test_slow_raid1(t):
+    slow_rebuild(t, "s1")
+
+
+def test_slow_raid10(t):
+    slow_rebuild(t, "s10")
+
+
+def test_slow_raid5(t):
+    slow_rebuild(t, "s5")
+
+
+GROUPS = [Group("rebuild_progress", [test_progress], disks=4, size_mb=128),
+          Group("rebuild_slow", [test_slow_setup, test_slow_raid1, test_slow_raid10,
+                                 test_slow_raid5], disks=12, size_mb=64)]

@@ -217,7 +217,7 @@ def make_tests(lv):
         total = int(ld["rebuild_total"])
         time.sleep(2)        # at least one checkpoint (1 s period) of a position > 0
         t.unload()
-        pos = [int(e.get("rebuild_pos", 0)) for e in
+        pos = [int(e.get("rebuild_pos_sectors", 0)) for e in
                ((t.cod(new.serial).get("config") or {}).get("logical_drives") or [{}])[0]
                .get("extents", [])]
         if not max(pos, default=0):

@@ -168,7 +168,7 @@ def make_writes_test(lv):
         t.check(f"dd if=/dev/urandom of={dev} bs=1M count=1 oflag=direct 2>/dev/null")
         if state_of(t.drive("w")) != "degraded":
             raise Fail(f"w with {ms[-1].serial} pulled: {t.drive('w')}")
-        length = int(t.drive("w")["extents"][0]["length"])
+        length = int(t.drive("w")["extents"][0]["length_sectors"])
         t.check(f"fio --name=fill --filename={new.dev} --ioengine=psync --direct=1 --rw=write "
                 f"--bs=1M --offset={DATA_START * 512} --size={WRITES_MB}M --buffer_pattern=0xa5")
         t.ctl_ok("attach", new.serial)
@@ -264,7 +264,7 @@ def test_writes_straddle_position(t):
     t.check(f"dd if=/dev/urandom of={dev} bs=1M count=1 oflag=direct 2>/dev/null")
     if state_of(t.drive("r")) != "degraded":
         raise Fail(f"r with {old.serial} pulled: {t.drive('r')}")
-    length = int(t.drive("r")["extents"][1]["length"])
+    length = int(t.drive("r")["extents"][1]["length_sectors"])
     t.check(f"fio --name=fill --filename={new.dev} --ioengine=psync --direct=1 --rw=write "
             f"--bs=1M --offset={DATA_START * 512} --size={STRADDLE_MB}M --buffer_pattern=0xa5")
     t.ctl_ok("attach", new.serial)

@@ -5,6 +5,7 @@
 #include "inventory.hpp"
 #include "udev.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -26,7 +27,11 @@ int cod_show_udev(const std::string &disk) {
     rc::DiskProbe p = rc::probe_disk(d, true);
     if (!p.error.empty())
       throw rc::Error("disk " + disk + " cannot be probed: " + p.error);
-    std::cout << rc::cod_udev_properties(p.cod, p.member, rc::probe_blank(p));
+    // Blank or not matters only when a disk appears: a "change" (every
+    // close after a write) need not read its metadata area again.
+    const char *action = std::getenv("ACTION");
+    bool look = !action || std::string(action) == "add";
+    std::cout << rc::cod_udev_properties(p.cod, p.member, look && rc::probe_blank(p));
     return 0;
   }
   throw rc::Error(disk + " is not a SCSI disk");

@@ -3,6 +3,7 @@
 #include "error.hpp"
 #include "lookup.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -82,14 +83,25 @@ int cmd_attach(const AttachOpts &o) {
       bool member = q.cod.has_cod() && q.member.member;
       if (!member && !rc::probe_blank(q))
         continue;
-      jobs.push_back({name, p->sys.devnode, RC_ATTACH_REPLACEMENT});
+      // Only a blank disk is offered: a member is attached as by hand.
+      jobs.push_back({name, p->sys.devnode, member ? 0u : RC_ATTACH_REPLACEMENT});
       continue;
     }
     jobs.push_back({name, p->sys.devnode});
   }
 
   for (const auto &j : jobs) {
-    rc_ioc_attach r = ctl.attach(j.path, j.flags);
+    rc_ioc_attach r;
+    try {
+      r = ctl.attach(j.path, j.flags);
+    } catch (const rc::CtlError &e) {
+      // A module older than RC_ATTACH_REPLACEMENT refuses the flag.
+      if (!j.flags || e.err() != EINVAL)
+        throw;
+      if (!o.quiet)
+        std::cout << "left " << j.path << " alone: " << e.what() << "\n";
+      continue;
+    }
     if (r.result == RC_ATTACH_NOT_WANTED) {
       if (!o.quiet)
         std::cout << "left " << j.path

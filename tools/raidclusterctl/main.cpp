@@ -8,8 +8,11 @@
 #include "raidcluster/ioctl.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -34,9 +37,9 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   app.footer(std::string("Run 'raidclusterctl COMMAND --help' for the options of a command.\n") +
              kExitCodes);
-  app.set_version_flag("--version", "raidclusterctl 0.1 (ioctl ABI " +
-                                        std::to_string(RC_IOCTL_VERSION) + ", COD format " +
-                                        std::to_string(RC_COD_VERSION) + ")");
+  app.set_version_flag("-V,--version", "raidclusterctl 0.1 (ioctl ABI " +
+                                           std::to_string(RC_IOCTL_VERSION) + ", COD format " +
+                                           std::to_string(RC_COD_VERSION) + ")");
 
   rcctl::ScanOpts scan;
   auto *s = app.add_subcommand("scan", "List every SCSI disk of this host with its raidcluster "
@@ -267,14 +270,47 @@ int main(int argc, char **argv) {
           "\nA disk without a COD is reported (exit 0); a disk that cannot be read is\n"
           "an error (exit 1).");
 
-  // CLI11 would call an unknown command "A subcommand is required".
-  if (argc > 1 && argv[1][0] != '-' &&
-      app.get_subcommands([&](CLI::App *sub) { return sub->check_name(argv[1]); }).empty()) {
-    std::cerr << "raidclusterctl: unknown command '" << argv[1] << "' (try --help)\n";
+  // What CLI11 answers badly before the command: `help` (mdadm, git and
+  // drbdadm users type it) is the help; an unknown option or command is
+  // named (CLI11 would say "A subcommand is required"); --json given before
+  // the command is the command's own (`raidclusterctl --json status`).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto command = [&](const std::string &name) -> CLI::App * {
+    auto found = app.get_subcommands([&](CLI::App *sub) { return sub->check_name(name); });
+    return found.empty() ? nullptr : found[0];
+  };
+  bool json_first = false;
+  while (!args.empty() && args[0] == "--json") {
+    json_first = true;
+    args.erase(args.begin());
+  }
+  if (!args.empty() && args[0] == "help") {
+    if (args.size() == 1) {
+      std::cout << app.help();
+      return 0;
+    }
+    if (!command(args[1])) {
+      std::cerr << "raidclusterctl: help: unknown command '" << args[1] << "' (try help)\n";
+      return 2;
+    }
+    // `help node list` as `raidclusterctl node list --help` prints it
+    args.erase(args.begin());
+    args.push_back("--help");
+  }
+  if (!args.empty() && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help" &&
+      args[0] != "-V" && args[0] != "--version") {
+    std::cerr << "raidclusterctl: unknown option '" << args[0] << "' (try --help)\n";
     return 2;
   }
+  if (!args.empty() && args[0][0] != '-' && !command(args[0])) {
+    std::cerr << "raidclusterctl: unknown command '" << args[0] << "' (try --help)\n";
+    return 2;
+  }
+  if (json_first)
+    args.push_back("--json");
+  std::reverse(args.begin(), args.end()); // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp &e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp &e) {
@@ -291,8 +327,10 @@ int main(int argc, char **argv) {
     if (*s)
       return rcctl::cmd_scan(scan);
     if (*a) {
-      if (att.all == !att.disks.empty())
-        throw rc::UsageError("attach: give DISK arguments or --all (not both)");
+      if (!att.all && att.disks.empty())
+        throw rc::UsageError("attach: give DISK arguments or --all");
+      if (att.all && !att.disks.empty())
+        throw rc::UsageError("attach: give DISK arguments or --all, not both");
       return rcctl::cmd_attach(att);
     }
     if (*d)
