@@ -104,9 +104,9 @@ SLOW_S = 30                        # seconds each level's rebuild is watched
 SLOW = [("s1", 1, (0, 1), 2), ("s10", 10, (3, 4, 5, 6), 7), ("s5", 5, (8, 9, 10), 11)]
 
 
-def speed(t, kib):
-    t.check(f"echo {kib} > /sys/module/raidcluster/parameters/rebuild_speed_min && "
-            f"echo {kib} > /sys/module/raidcluster/parameters/rebuild_speed_max")
+def speed(t, kib_min, kib_max):
+    t.check(f"echo {kib_min} > /sys/module/raidcluster/parameters/rebuild_speed_min && "
+            f"echo {kib_max} > /sys/module/raidcluster/parameters/rebuild_speed_max")
 
 
 def test_slow_setup(t):
@@ -128,13 +128,13 @@ def slow_rebuild(t, name):
     over SLOW_S seconds (a unit of 1 MiB takes 10 s at this limit: the throttle must carry
     its debt from one rate period to the next)."""
     _, level, members, new = next(x for x in SLOW if x[0] == name)
-    speed(t, SLOW_KIB)
+    speed(t, SLOW_KIB, SLOW_KIB)
     t0 = time.time()
     t.ctl_ok("rebuild", name, "--disk", t.disks[new].serial)
     time.sleep(SLOW_S)
     ld = t.drive(name)
     secs = time.time() - t0
-    speed(t, 200000)                   # the rest at full speed
+    speed(t, 1000, 200000)             # the defaults: the rest at full speed
     kib_s = ld["rebuild_done"] / 2 / secs
     print(f"     {name} (RAID {level}) at {SLOW_KIB} KiB/s: {ld['rebuild_done']} sectors in "
           f"{secs:.0f} s = {kib_s:.0f} KiB/s", flush=True)
