@@ -625,23 +625,27 @@ static unsigned long rc_rb_delay(struct rc_rebuild *rb)
 }
 
 /*
- * A new throttle period (every RC_RB_RATE_MS).  What was issued since the
- * last one is weighed against the time that passed: a debt (ahead of the
- * limit) is carried on, so a limit at which one unit takes longer than a
- * period still lets the units through at that rate; credit (behind: the
- * engine waited for a permit, a writer, its slots) is kept up to one
- * period, so an engine that was held up does not burst to catch up.
+ * A new throttle period (every RC_RB_RATE_MS).  While the engine waits for
+ * the limit to allow its next unit, the period goes on: a limit at which
+ * one unit takes longer than a period still lets the units through, at
+ * that rate.  When the next unit is allowed already, the engine was held
+ * up by something else (a permit, a writer, its slots): that unit stays
+ * allowed, and of the time beyond it one period at most is kept, so the
+ * engine does not burst to catch up.
  */
 static void rc_rb_throttle_period(struct rc_rebuild *rb)
 {
-	u64 issued_ms = rc_rb_cost_ms(rb, rb->next - rb->thr_base);
+	u64 end = min(rb->total, rb->next + rb->unit);
 	u64 ms = jiffies_to_msecs(jiffies - rb->thr_mark);
+	u64 due_ms = rc_rb_cost_ms(rb, end - rb->thr_base);
+	u64 keep;
 
-	if (issued_ms > ms)
-		return;			/* in debt: the period goes on */
+	if (due_ms >= ms)
+		return;
+	keep = rc_rb_cost_ms(rb, end - rb->next) +
+	       min_t(u64, ms - due_ms, RC_RB_RATE_MS);
 	rb->thr_base = rb->next;
-	rb->thr_mark = jiffies - msecs_to_jiffies(min_t(u64, ms - issued_ms,
-							RC_RB_RATE_MS));
+	rb->thr_mark = jiffies - msecs_to_jiffies(keep);
 }
 
 /*

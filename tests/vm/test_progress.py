@@ -10,7 +10,7 @@ for status to be sampled a few times.
 
 rebuild_slow: a RAID 1, a RAID 10 and a RAID 5 each lose a member; each is rebuilt with
 rebuild_speed_min = rebuild_speed_max = 100 KiB/s (below one 1 MiB unit per rate period) and
-watched for 30 s: it must advance at 50..200 KiB/s, then finishes at full speed. The factor of 2
+watched for 24 s (two 1 MiB units): it must advance at 50..200 KiB/s, then finishes at full speed. The factor of 2
 is the throttle's promise ("about that rate"), not a speed target."""
 import json
 import re
@@ -99,7 +99,7 @@ def test_progress(t):
 
 
 SLOW_KIB = 100                     # rebuild_speed_min = _max in the rebuild_slow group
-SLOW_S = 30                        # seconds each level's rebuild is watched
+SLOW_S = 24                        # seconds each level's rebuild is watched: 2 units
 # (name, level, members, new disk): disk indexes of the rebuild_slow group
 SLOW = [("s1", 1, (0, 1), 2), ("s10", 10, (3, 4, 5, 6), 7), ("s5", 5, (8, 9, 10), 11)]
 
