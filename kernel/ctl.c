@@ -711,7 +711,7 @@ static int rc_ioc_forward(const struct rc_ioc_handler *h,
 	if (ret)
 		goto out;
 	ret = rc_remote_result_decode(reply, rlen, h->cmd, hdr, &gen);
-	while (!ret && gen && READ_ONCE(rc.cfg->generation) <= gen &&
+	while (!ret && gen && READ_ONCE(rc.cfg->generation) < gen &&
 	       waited < RC_ADOPT_WAIT_MS && !signal_pending(current)) {
 		msleep(50);
 		waited += 50;

@@ -882,6 +882,8 @@ static void rc_host_describe(void)
 		}
 		if (rc_mdisk_usable(md))
 			flags |= RC_DISKF_PRESENT;
+		else if (!md)
+			flags |= RC_DISKF_UNSEEN;	/* not attached here yet */
 		rc_node_set_disk(host.node, i,
 				 state == RC_DISK_UNUSED ? 0 : host.chan_of[i],
 				 state == RC_DISK_UNUSED ? 0 : rec->target,

@@ -37,7 +37,6 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 	bool committed = (flags & RC_NEG_COMMITTED) && n->committed_ok;
 	struct rc_neg *m = &n->neg_out;
 	unsigned int i;
-	u16 p;
 
 	flags &= ~RC_NEG_COMMITTED;
 	rc_neg_init(m);
@@ -60,20 +59,13 @@ void rc_config_build_neg(struct rc_node *n, u32 flags)
 		if (d->state == RC_DISK_UNUSED)
 			continue;
 		m->ndisks = i + 1;
-		/*
-		 * Two disks on one address: the first wins, but a failed one
-		 * gives way to the disk inserted in its place (its
-		 * replacement, or a new spare), which is the one there now.
-		 */
-		p = m->pd_disk[d->channel][d->target];
-		if (p != RC_PD_NONE && (n->disks[p].state != RC_DISK_FAILED ||
-					d->state == RC_DISK_FAILED))
-			continue;
+		if (m->pd_disk[d->channel][d->target] != RC_PD_NONE)
+			continue;	/* two disks on one address: first wins */
 		m->pd_disk[d->channel][d->target] = (u16)i;
 		m->pd_state[d->channel][d->target] =
 			committed ? n->committed_state[i] : d->state;
 		/* A proposal says which online members this node lost. */
-		if ((flags & RC_NEGF_PROPOSAL) && !d->present &&
+		if ((flags & RC_NEGF_PROPOSAL) && !d->present && !d->unseen &&
 		    d->state == RC_DISK_ONLINE)
 			m->pd_state[d->channel][d->target] = RC_DISK_MISSING;
 	}
@@ -262,7 +254,7 @@ static bool rc_config_lost_disks(const struct rc_node *n)
 
 			if (d != RC_PD_NONE &&
 			    n->neg.pd_state[c][t] == RC_DISK_ONLINE &&
-			    !n->disks[d].present)
+			    !n->disks[d].present && !n->disks[d].unseen)
 				return true;
 		}
 	}
@@ -317,6 +309,7 @@ static int rc_lost_disk_on(const struct rc_node *n, u8 ch)
 
 		if (n->committed_state[d] == RC_DISK_ONLINE &&
 		    v->state != RC_DISK_UNUSED && v->channel == ch &&
+		    !v->unseen &&
 		    (v->state != RC_DISK_ONLINE || !v->present))
 			return (int)d;
 	}
@@ -558,7 +551,7 @@ static bool rc_local_fails_drives(const struct rc_node *n)
 	for (d = 0; d < RC_MAX_DISKS; d++)
 		if (n->committed_state[d] == RC_DISK_ONLINE &&
 		    (n->disks[d].state != RC_DISK_ONLINE ||
-		     !n->disks[d].present))
+		     (!n->disks[d].present && !n->disks[d].unseen)))
 			return true;
 	return false;
 }

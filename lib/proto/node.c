@@ -505,13 +505,14 @@ int rc_node_set_disk(struct rc_node *n, u16 disk, u8 channel, u8 target,
 
 	if (disk >= RC_MAX_DISKS || channel >= RC_MAX_CHANNELS ||
 	    target >= RC_MAX_TARGETS || state >= RC_DISK_STATE_MAX ||
-	    (flags & ~RC_DISKF_PRESENT))
+	    (flags & ~(RC_DISKF_PRESENT | RC_DISKF_UNSEEN)))
 		return -EINVAL;
 	d = &n->disks[disk];
 	d->channel = channel;
 	d->target = target;
 	d->state = state;
 	d->present = flags & RC_DISKF_PRESENT;
+	d->unseen = !d->present && (flags & RC_DISKF_UNSEEN);
 	if (state == RC_DISK_UNUSED)
 		memset(d, 0, sizeof(*d));
 	if (n->started)

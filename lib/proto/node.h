@@ -118,6 +118,12 @@ void rc_node_reset(struct rc_node *n);
 
 /* rc_node_set_disk() flags */
 #define RC_DISKF_PRESENT 0x1	/* this node has a path to the disk */
+/*
+ * The host never had the disk in this life (a disk inserted into the shelf
+ * that this node has not attached yet): not having it is no lost path, so
+ * figure 15 and the proposals leave it out until the host has it.
+ */
+#define RC_DISKF_UNSEEN 0x2
 
 /*
  * Describe member disk @disk (COD index, 0..RC_MAX_DISKS-1): on @channel

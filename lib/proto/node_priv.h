@@ -60,6 +60,7 @@ static inline void rc_req_of(struct rc_req *r, const struct rc_msg *m)
 struct rc_disk_view {
 	u8 channel, target, state;
 	bool present;
+	bool unseen;			/* RC_DISKF_UNSEEN */
 };
 
 struct rc_peer {
