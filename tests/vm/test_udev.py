@@ -26,9 +26,9 @@ RAID 1 over disks 0 and 1, disk 2 blank.
 """
 import json
 import re
-import time
 
 import rcvm
+from cluster_failure import wait_until
 from vmtest import Fail, Group
 
 SETTLE = "udevadm settle -t 60"
@@ -139,17 +139,6 @@ def test_systemd_handoff(t):
         raise Fail(f"without systemd the helper is not run:\n{without[-2000:]}")
 
 
-def wait_for(what, fn, timeout):
-    end = time.time() + timeout
-    while True:
-        got = fn()
-        if got:
-            return got
-        if time.time() > end:
-            raise Fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.5)
-
-
 def disk_state(t, serial):
     return next((d.get("state") for d in t.status()["disks"] if d.get("serial") == serial), None)
 
@@ -162,7 +151,7 @@ def data_md5(t, disk):
 
 def test_insert_replacement(t):
     trigger(t)      # disk 0 again, left out as a "multipath path" above
-    wait_for("drive u running, optimal",
+    wait_until("drive u running, optimal",
              lambda: (t.drive("u") or {}).get("state") == "optimal"
              and t.drive("u").get("running"), 60)
     dev = t.drive_dev("u")
@@ -172,7 +161,7 @@ def test_insert_replacement(t):
     t.vm.unplug(pulled.serial)
     # the next write finds the member gone; the loss is recorded after it settled
     t.check(f"dd if=/dev/zero of={dev} bs=4k count=1 seek=8192 oflag=direct 2>/dev/null")
-    wait_for("the pulled disk recorded failed and the drive degraded",
+    wait_until("the pulled disk recorded failed and the drive degraded",
              lambda: disk_state(t, pulled.serial) == "failed"
              and t.drive("u").get("state") == "degraded", 60)
     # a blank disk elsewhere is no replacement: offered again, still left alone
@@ -183,7 +172,7 @@ def test_insert_replacement(t):
     t.vm.insert(new, slot_of=pulled.serial)
     t.check(SETTLE, timeout=90)
     p = props(t, new)
-    ld = wait_for("the drive to be optimal after the insert",
+    ld = wait_until("the drive to be optimal after the insert",
                   lambda: (lambda d: d if d.get("state") == "optimal" else None)(t.drive("u")),
                   300)
     if new.serial not in attached(t):
@@ -210,7 +199,7 @@ def test_insert_spare_policy(t):
     spare, other = rcvm.make_disks("udev-insert", ["udev-sp", "udev-ign"], size_mb=size)
     t.vm.insert(spare)
     t.check(SETTLE, timeout=90)
-    wait_for("the new disk to be a hot spare", lambda: disk_state(t, spare.serial) == "spare", 30)
+    wait_until("the new disk to be a hot spare", lambda: disk_state(t, spare.serial) == "spare", 30)
     t.ctl_ok("policy", "--insert", "ignore")
     t.vm.insert(other)
     t.check(SETTLE, timeout=90)
