@@ -130,9 +130,12 @@ def scenario_simultaneous_reserve(name):
         for r in range(ROUNDS):
             token = f"RACE-{name}-{r}-GO"
             for i, vm in ((0, lo), (1, hi)):
-                vm.check(f"(rc-race reserve 0 {trig.dev} {TRIGGER} {token} > /tmp/race.out "
-                         "2>&1; echo $? > /tmp/race.rc) >/dev/null 2>&1 &")
-            time.sleep(1)       # both are polling
+                vm.check("rm -f /tmp/race.ready")
+                vm.check(f"(rc-race reserve 0 {trig.dev} {TRIGGER} {token} /tmp/race.ready "
+                         "> /tmp/race.out 2>&1; echo $? > /tmp/race.rc) >/dev/null 2>&1 &")
+            for vm in (lo, hi):     # both are polling
+                vm.check("while [ ! -e /tmp/race.ready ] && [ ! -s /tmp/race.rc ]; do "
+                         "sleep 0.05; done")
             write_token(trig.path, token)
             res = {}
             for i, vm in ((0, lo), (1, hi)):

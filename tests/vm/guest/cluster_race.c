@@ -7,13 +7,18 @@
  * its ioctl at once, on a control device opened beforehand: the nodes' start
  * differs by a poll period, not by the agents' process start-up.
  *
- *   rc-race reserve|release LD TRIGGER_DEV SECTOR TOKEN
+ *   rc-race reserve|release LD TRIGGER_DEV SECTOR TOKEN [READY_FILE]
  *
- * Prints "ok" or "error: <the kernel's reason>"; exit 0 when granted.
+ * READY_FILE is created once the first poll has read the sector without the
+ * token, so the test writes the token only when every node is polling (a
+ * process started late would see it late and lose the race for no fault of
+ * the protocol).  Prints "ok" or "error: <the kernel's reason>"; exit 0 when
+ * granted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +36,13 @@ int main(int argc, char **argv)
 	int ctl, trig, ret;
 	off_t off;
 	size_t tlen;
+	bool ready = false;
 	time_t end;
 
-	if (argc != 6 || (strcmp(argv[1], "reserve") && strcmp(argv[1], "release"))) {
-		fprintf(stderr, "usage: rc-race reserve|release LD TRIGGER_DEV SECTOR TOKEN\n");
+	if ((argc != 6 && argc != 7) ||
+	    (strcmp(argv[1], "reserve") && strcmp(argv[1], "release"))) {
+		fprintf(stderr,
+			"usage: rc-race reserve|release LD TRIGGER_DEV SECTOR TOKEN [READY_FILE]\n");
 		return 2;
 	}
 	req = strcmp(argv[1], "reserve") ? RC_IOC_RELEASE : RC_IOC_RESERVE;
@@ -52,6 +60,13 @@ int main(int argc, char **argv)
 	for (;;) {
 		if (pread(trig, buf, 4096, off) == 4096 && !memcmp(buf, argv[5], tlen))
 			break;
+		if (argc == 7 && !ready) {
+			ready = open(argv[6], O_WRONLY | O_CREAT | O_TRUNC, 0644) >= 0;
+			if (!ready) {
+				perror(argv[6]);
+				return 2;
+			}
+		}
 		if (time(NULL) > end) {
 			fprintf(stderr, "no token\n");
 			return 2;
