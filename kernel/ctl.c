@@ -177,6 +177,7 @@ static int rc_ioc_disk_info(void *arg)
 		a->read_errors = atomic64_read(&md->read_errors);
 		a->write_errors = atomic64_read(&md->write_errors);
 		strscpy(a->name, md->name, sizeof(a->name));
+		a->pr_state = rc_host_disk_pr(index, &a->pr_key);
 	}
 	return 0;
 }

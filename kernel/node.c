@@ -31,6 +31,8 @@
 #include "rc.h"
 #include "node.h"
 #include "node_io.h"
+#include "disk_pr.h"
+#include "pr_key.h"
 
 static unsigned int io_timeout_ms = 4000;
 module_param(io_timeout_ms, uint, 0444);
@@ -83,10 +85,15 @@ struct rc_host_cfg_step {
 	bool has_wire;
 };
 
-/* One disk as the host drives it: the bdev and its protocol I/O. */
+/*
+ * One disk as the host drives it: the bdev, its protocol I/O, and this
+ * node's persistent reservation key on it.
+ */
 struct rc_host_disk {
 	struct block_device *bdev;	/* NULL: no path on this node */
 	atomic_t busy;			/* its protocol I/O in flight */
+	u64 pr_key;			/* registered on bdev, or 0 */
+	u8 pr_state;			/* enum rc_disk_pr_state */
 };
 
 static struct {
@@ -102,6 +109,7 @@ static struct {
 	bool processing_cod;		/* master startup: may write the COD */
 	u32 life;			/* +1 on every start: I/O of a life */
 	u32 incarnation;
+	u8 cluster_uuid[16];		/* of the COD: the keys' cluster */
 	void *rbuf;			/* READ data for the library */
 	struct rc_host_disk disks[RC_MAX_DISKS];
 	u8 chan_of[RC_MAX_DISKS];	/* library channel of each record */
@@ -859,6 +867,76 @@ static void rc_host_map_channels(void)
 }
 
 /* Describe rc's disks and configuration to the library; both locks held. */
+/*
+ * This life's key on every disk we have a path to (SCSI-3 persistent
+ * reservations, Documentation/kernel.md).  A registration restricts
+ * nobody by itself; it is what a reservation of a registrants-only type
+ * lets write, and what a survivor removes to fence this node at the disk.
+ * It runs before the life's first slot write, so that no disk sees this
+ * life write unregistered.  Synchronous: a command ends within
+ * RC_PR_TIMEOUT, and a disk without PR answers at once (and is not asked
+ * again while its path stays).
+ */
+static void rc_host_pr_register(void)
+{
+	u64 key = rc_pr_key(host.cluster_uuid, (u8)host.self, host.incarnation);
+	unsigned int i, done = 0, none = 0;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_host_disk *d = &host.disks[i];
+		enum rc_pr_result r;
+
+		if (!d->bdev || d->pr_key == key ||
+		    d->pr_state == RC_DISK_PR_UNSUPPORTED)
+			continue;
+		r = rc_disk_pr_register(d->bdev, key);
+		d->pr_key = r == RC_PRR_GOOD ? key : 0;
+		switch (r) {
+		case RC_PRR_GOOD:
+			d->pr_state = RC_DISK_PR_REGISTERED;
+			done++;
+			break;
+		case RC_PRR_UNSUPPORTED:
+			d->pr_state = RC_DISK_PR_UNSUPPORTED;
+			none++;
+			break;
+		default:
+			d->pr_state = RC_DISK_PR_FAILED;
+			pr_warn("disk %u: registering persistent reservation key %#llx failed (%s)\n",
+				i, key, r == RC_PRR_CONFLICT ?
+				"reservation conflict" : "no answer");
+			break;
+		}
+	}
+	if (done)
+		pr_info("persistent reservation key %#llx registered on %u disk(s)\n",
+			key, done);
+	if (none)
+		pr_info("%u disk(s) without persistent reservations\n", none);
+}
+
+/* The path to @d goes: its registration goes first (best effort). */
+static void rc_host_pr_unregister(struct rc_host_disk *d)
+{
+	if (d->bdev && d->pr_state == RC_DISK_PR_REGISTERED)
+		rc_disk_pr_register(d->bdev, 0);
+	d->pr_key = 0;
+	d->pr_state = RC_DISK_PR_UNKNOWN;
+}
+
+/* rc_ioc_disk_info: this node's registration on disk @index. */
+u32 rc_host_disk_pr(unsigned int index, u64 *key)
+{
+	u32 state;
+
+	mutex_lock(&host.lock);
+	*key = index < RC_MAX_DISKS ? host.disks[index].pr_key : 0;
+	state = index < RC_MAX_DISKS ? host.disks[index].pr_state :
+				       RC_DISK_PR_UNKNOWN;
+	mutex_unlock(&host.lock);
+	return state;
+}
+
 static void rc_host_describe(void)
 {
 	struct rc_proto_config c = {};
@@ -872,6 +950,8 @@ static void rc_host_describe(void)
 		u8 state = rc.have_cfg ? rec->state : RC_DISK_UNUSED;
 		u32 flags = 0;
 
+		if (host.disks[i].bdev != (md ? md->bdev : NULL))
+			rc_host_pr_unregister(&host.disks[i]);
 		host.disks[i].bdev = md ? md->bdev : NULL;
 		if (state != RC_DISK_UNUSED &&
 		    (host.chan_of[i] >= RC_MAX_CHANNELS ||
@@ -894,6 +974,7 @@ static void rc_host_describe(void)
 	c.generation = rc.cfg->generation;
 	c.cod_crc = rc.cod_crc;
 	memcpy(c.cluster_uuid, rc.cfg->cluster_uuid, 16);
+	memcpy(host.cluster_uuid, rc.cfg->cluster_uuid, 16);
 	c.nlds = rc.cfg->nlds;
 	for (i = 0; i < RC_MAX_LDS; i++) {
 		const struct rc_ld *rec = &rc.cfg->lds[i];
@@ -968,6 +1049,7 @@ static int rc_host_start_node(void)
 	host.params.drain_ms = drain_ms;
 	host.life++;
 	rc_host_forget_life();
+	rc_host_pr_register();
 	ret = rc_node_start(host.node, &host.params, rc_host_now());
 	if (ret) {
 		pr_err("protocol node %u does not start: %d (check hb_period_ms, hb_misses, lease_ms >= 2 x hb_period_ms, drain_ms)\n",
@@ -999,6 +1081,8 @@ void rc_host_disks_changed(void)
 	}
 	mutex_lock(&host.lock);
 	rc_host_describe();
+	if (host.started)
+		rc_host_pr_register();	/* a disk attached in this life */
 	if (host.started && (!rc.have_cfg || !attached)) {
 		/*
 		 * No member disk left (detached): no slot to write, no
@@ -1767,6 +1851,8 @@ int rc_host_init(unsigned int node_id)
 
 void rc_host_stop(void)
 {
+	unsigned int i;
+
 	mutex_lock(&host.lock);
 	host.stopping = true;
 	rc_host_publish();
@@ -1783,6 +1869,11 @@ void rc_host_stop(void)
 	cancel_work_sync(&host.cfg_work);
 	cancel_work_sync(&host.req_work);
 	cancel_work_sync(&host.rb_rec_work);
+	/* A node that leaves takes its keys with it (module unload). */
+	mutex_lock(&host.lock);
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		rc_host_pr_unregister(&host.disks[i]);
+	mutex_unlock(&host.lock);
 }
 
 void rc_host_exit(void)

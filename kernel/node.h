@@ -36,6 +36,8 @@ void rc_host_cod_written(void);
 void rc_host_disk_gone(unsigned int index);
 /* Stop the node (module exit, before the members are released). */
 void rc_host_stop(void);
+/* This node's PR registration on disk @index: enum rc_disk_pr_state, key. */
+u32 rc_host_disk_pr(unsigned int index, u64 *key);
 
 /*
  * The fencing state, published after every protocol event and read by the

@@ -1,6 +1,6 @@
 # lib/: the portable C library (also compiled into raidcluster.ko by
 # ./Kbuild) and, beside it, the C++ library of the tools.
-LIBRC_SRCS := lib/crc32c.c lib/cod.c lib/geom.c
+LIBRC_SRCS := lib/crc32c.c lib/cod.c lib/geom.c lib/pr_key.c
 LIBRC_SRCS += $(wildcard lib/proto/*.c)
 LIBRC_OBJS := $(LIBRC_SRCS:%.c=$(B)/%.o)
 DEPFILES += $(LIBRC_OBJS:.o=.d)

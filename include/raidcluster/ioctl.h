@@ -106,7 +106,22 @@ struct rc_ioc_disk_info {
 	__u64 read_errors;		/* out: since attach */
 	__u64 write_errors;		/* out: since attach */
 	char name[32];			/* out: kernel name, e.g. "sdb" */
-	__u32 reserved[8];
+	__u32 pr_state;			/* out: enum rc_disk_pr_state */
+	__u32 reserved2;
+	__u64 pr_key;			/* out: this node's key on it, or 0 */
+	__u32 reserved[4];
+};
+
+/*
+ * rc_ioc_disk_info.pr_state: this node's SCSI-3 persistent reservation
+ * registration on the disk (Documentation/kernel.md, "Persistent
+ * reservations").
+ */
+enum rc_disk_pr_state {
+	RC_DISK_PR_UNKNOWN = 0,		/* not tried: not present, no life yet */
+	RC_DISK_PR_REGISTERED = 1,	/* pr_key is registered */
+	RC_DISK_PR_UNSUPPORTED = 2,	/* the disk has no PR (ILLEGAL REQUEST) */
+	RC_DISK_PR_FAILED = 3,		/* PR, but the registration failed */
 };
 
 struct rc_ioc_extent {

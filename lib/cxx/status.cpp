@@ -47,6 +47,42 @@ std::string rebuild_text(const LdInfo &l) {
   return b;
 }
 
+// This node's SCSI-3 persistent reservation registration on a disk.
+const char *pr_state_name(uint32_t s) {
+  switch (s) {
+  case RC_DISK_PR_REGISTERED:
+    return "registered";
+  case RC_DISK_PR_UNSUPPORTED:
+    return "unsupported";
+  case RC_DISK_PR_FAILED:
+    return "failed";
+  default:
+    return "unknown";
+  }
+}
+
+std::string pr_key_hex(uint64_t key) {
+  char b[24];
+  std::snprintf(b, sizeof(b), "0x%016llx", static_cast<unsigned long long>(key));
+  return b;
+}
+
+// The PR column: the key when registered, else why not.
+std::string pr_text(const DiskInfo &d) {
+  if (!d.present)
+    return "-";
+  switch (d.pr_state) {
+  case RC_DISK_PR_REGISTERED:
+    return pr_key_hex(d.pr_key);
+  case RC_DISK_PR_UNSUPPORTED:
+    return "none";
+  case RC_DISK_PR_FAILED:
+    return "failed";
+  default:
+    return "-";
+  }
+}
+
 } // namespace
 
 Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
@@ -62,7 +98,11 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
                 .set("serial", fixed_str(d.serial, sizeof(d.serial)))
                 .set("capacity_sectors", static_cast<unsigned long long>(d.capacity))
                 .set("read_errors", static_cast<unsigned long long>(d.read_errors))
-                .set("write_errors", static_cast<unsigned long long>(d.write_errors)));
+                .set("write_errors", static_cast<unsigned long long>(d.write_errors))
+                .set("pr_state", pr_state_name(d.present ? d.pr_state : 0u))
+                .set("pr_key", d.present && d.pr_state == RC_DISK_PR_REGISTERED
+                                   ? Json(pr_key_hex(d.pr_key))
+                                   : Json()));
   for (const auto &l : lds) {
     Json ext = Json::array();
     for (uint32_t e = 0; e < l.nextents && e < 16; e++)
@@ -124,13 +164,13 @@ std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &
                     (uuid_is_zero(info.cluster_uuid) ? std::string("(none yet)")
                                                      : format_uuid(info.cluster_uuid)) +
                     "  COD generation " + std::to_string(info.cod_generation) + "\n\n";
-  Table td({"IDX", "DEVICE", "WWN", "SERIAL", "CAPACITY", "STATE", "ERRORS R/W"});
+  Table td({"IDX", "DEVICE", "WWN", "SERIAL", "CAPACITY", "STATE", "ERRORS R/W", "PR KEY"});
   for (const auto &d : disks)
     td.add({std::to_string(d.index),
             d.present ? "/dev/" + fixed_str(d.name, sizeof(d.name)) : "(absent)", wwn_of(d),
             fixed_str(d.serial, sizeof(d.serial)), format_sectors(d.capacity),
             rc_disk_state_name(d.state),
-            std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors)});
+            std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors), pr_text(d)});
   out += "member disks:\n" + td.str() + "\n";
   Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "HOLDER", "REBUILD",
             "MEMBERS (disk:start+length)"});

@@ -11,6 +11,7 @@
 #include "crc32c_cases.h"
 #include "geom_cases.h"
 #include "cod_cases.h"
+#include "pr_key_cases.h"
 
 static struct kunit_case rc_crc32c_kunit_cases[] = {
 	RC_CRC32C_CASES(RC_KUNIT_CASE)
@@ -42,7 +43,17 @@ static struct kunit_suite rc_cod_kunit_suite = {
 	.test_cases = rc_cod_kunit_cases,
 };
 
+static struct kunit_case rc_pr_key_kunit_cases[] = {
+	RC_PR_KEY_CASES(RC_KUNIT_CASE)
+	{}
+};
+
+static struct kunit_suite rc_pr_key_kunit_suite = {
+	.name = "rc_pr_key",
+	.test_cases = rc_pr_key_kunit_cases,
+};
+
 kunit_test_suites(&rc_crc32c_kunit_suite, &rc_geom_kunit_suite,
-		  &rc_cod_kunit_suite);
+		  &rc_cod_kunit_suite, &rc_pr_key_kunit_suite);
 
 MODULE_LICENSE("Dual MIT/GPL");

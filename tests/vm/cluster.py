@@ -16,10 +16,12 @@ Faults are per node, through its own QMP (rcvm.VM.unplug, disk_errors, throttle,
 signalling its qemu (kill, SIGSTOP/SIGCONT).
 """
 import json
+import os
 import shlex
 import threading
 import time
 
+import iscsi_target
 import rcvm
 from vmtest import Fail
 
@@ -29,7 +31,9 @@ CHANNELS = 2         # HBAs per node: disks 0-2 on channel 0, 3-5 on channel 1
 
 class Cluster:
     def __init__(self, name, nodes=3, ids=None, disks=DISKS, channels=CHANNELS, size_mb=128,
-                 mem=384, reboot=False):
+                 mem=384, reboot=False, iscsi=False):
+        """iscsi=True: the disks are LUNs of a local iSCSI target (iscsi_target.py), with
+        real SCSI-3 persistent reservations, instead of qemu's emulated disks."""
         self.name, self.mem, self.reboot = name, mem, reboot
         self.ids = list(ids) if ids is not None else list(range(nodes))
         serials = [f"{name}-d{i}" for i in range(disks)]
@@ -38,11 +42,17 @@ class Cluster:
         for i, d in enumerate(self.disks):
             d.channel = i // per
         self.vms = {}
+        self.target = None
+        if iscsi:
+            self.target = iscsi_target.IscsiTarget(
+                name, self.disks, os.path.join(rcvm.DIR, "run", f"{name}-target"))
 
     # --- lifecycle -----------------------------------------------------------------------
     def start(self, which=None):
         """Boot the nodes (all, or the IDs in `which`) at once and wait for their agents."""
         ids = self.ids if which is None else list(which)
+        if self.target and not self.target.proc:
+            self.target.start()
         vms = {i: rcvm.VM(f"{self.name}-n{i}", self.disks, mem=self.mem, reboot=self.reboot)
                for i in ids}
         errors = []
@@ -68,6 +78,8 @@ class Cluster:
         for vm in self.vms.values():
             vm.kill()
         self.vms = {}
+        if self.target:
+            self.target.stop()
 
     def __enter__(self):
         return self.start()

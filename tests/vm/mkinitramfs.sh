@@ -72,7 +72,7 @@ MODS="scsi_mod sd_mod sg virtio_pci virtio_scsi sym53c8xx virtio_console ext4 9p
 KODEPS=
 [ -r "$KO" ] && KODEPS=$(modinfo -F depends "$KO" | tr , ' ')
 MODS="$MODS $KODEPS"
-BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd mdadm mke2fs e2fsck dumpe2fs"
+BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd sg_persist mdadm mke2fs e2fsck dumpe2fs"
 
 # copy_elf ROOT FILE DESTDIR: a binary plus every shared library ldd lists, same paths
 copy_elf() {

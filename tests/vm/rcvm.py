@@ -84,6 +84,9 @@ class Disk:
         self.naa = "naa.%016x" % self.wwn
         self.dev = f"/dev/lab/{serial}"         # guest path (link made by lab-links)
         self.sg = f"/dev/lab/{serial}.sg"
+        # {"portal", "target", "lun"} while an iscsi_target.IscsiTarget serves the image: the
+        # VMs then reach it through iSCSI, as a scsi-block (real persistent reservations)
+        self.iscsi = None
 
     def __repr__(self):
         return f"Disk({self.serial})"
@@ -169,6 +172,17 @@ class VM:
             next_id[ch] = tgt + 1
             if self.hba == "lsi" and tgt > 6:
                 raise ValueError("lsi53c895a has targets 0-6 only (7 is the HBA)")
+            if d.iscsi:
+                # iscsi node d<i> -> scsi-block disk<i>: SCSI passthrough to the target, with
+                # this VM's own initiator name (one I_T nexus per node for the PR)
+                a += ["-blockdev", f"driver=iscsi,node-name=d{i},transport=tcp,"
+                      f"portal={d.iscsi['portal']},target={d.iscsi['target']},"
+                      f"lun={d.iscsi['lun']},initiator-name={self.initiator_name()}"]
+                dev = {"driver": "scsi-block", "id": f"disk{i}", "bus": f"hba{ch}.0",
+                       "scsi-id": tgt, "lun": 0, "drive": f"d{i}", "share-rw": True}
+                self._devargs[d.serial] = dev
+                a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
+                continue
             # file node f<i> -> raw node d<i> -> scsi-hd disk<i>; disk_errors() slips a blkdebug
             # node between f<i> and d<i>. cache.direct: the host page cache never hides data.
             a += ["-blockdev", f"driver=file,node-name=f{i},filename={d.path},"
@@ -177,6 +191,10 @@ class VM:
             dev = self._scsi_hd(i, d, f"hba{ch}.0", tgt)
             a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
         return a + self.extra
+
+    def initiator_name(self):
+        """This VM's iSCSI initiator name: the target's I_T nexus of this node."""
+        return "iqn.2026-12.org.raidcluster:initiator-" + self.name.replace("_", "-").lower()
 
     def _scsi_hd(self, i, d, bus, tgt):
         """The scsi-hd device of disk d as disk<i> on drive d<i>, at bus and target tgt."""

@@ -179,7 +179,8 @@ int main(int argc, char **argv) {
   rcctl::StatusOpts st;
   auto *sa = app.add_subcommand("status", "Show the module's member disks and logical drives");
   std::string sa_details =
-      ("Show the module, its member disks (state, presence, error counters) and\n"
+      ("Show the module, its member disks (state, presence, error counters, this\n"
+       "node's SCSI-3 persistent reservation key: 'none' on a disk without PR) and\n"
        "its logical drives (level, stripe, capacity, state, members, rebuild).");
   sa->add_flag("--json", st.json, "Print JSON instead of tables");
   doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
