@@ -24,6 +24,16 @@
  * then are its entries cleared (RC_FENCE_DONE).  A peer that comes back
  * with a new incarnation (rebooted: its host restarted after its I/O
  * ended) needs no wait.
+ *
+ * Fencing at the disks (p.disk_fence).  The wait above relies on the
+ * peer's clock: a peer frozen so that its clock stopped too still believes
+ * in its lease when it thaws, with writes queued.  So after the wait the
+ * peer's key must be off the member disks (RC_FENCE_DISK) before its
+ * entries go: the master removes it (RC_ACT_PR_PREEMPT), a slave checks
+ * that the master did (RC_ACT_PR_CHECK: it frees nothing the master has
+ * not fenced at the disks, and if the master is the dead one, the next
+ * master preempts).  The disk then refuses the peer's writes with
+ * RESERVATION CONFLICT, whatever its clock says.
  */
 #include "rc_base.h"
 #include "node_priv.h"
@@ -90,6 +100,21 @@ void rc_kill_peer(struct rc_node *n, u8 id)
 	rc_slot_flush(n);
 }
 
+static void rc_fence_ask_disks(struct rc_node *n, u8 id)
+{
+	struct rc_peer *pr = &n->peers[id];
+	struct rc_action a = {
+		.type = rc_is_master(n) ? RC_ACT_PR_PREEMPT : RC_ACT_PR_CHECK,
+		.node = id,
+		/* a peer we never read: every life of its ID */
+		.incarnation = pr->kill ? pr->kill_inc : 0,
+	};
+
+	pr->fence = RC_FENCE_DISK;
+	pr->fence_ask_at = n->now + n->p.hb_period_ms;
+	rc_emit(n, &a);
+}
+
 static void rc_fence_complete(struct rc_node *n, u8 id, u8 status)
 {
 	struct rc_peer *pr = &n->peers[id];
@@ -130,7 +155,7 @@ void rc_fence_peer(struct rc_node *n, u8 id)
 
 	if (id >= RC_MAX_NODES || id == n->p.self)
 		return;
-	if (pr->fence == RC_FENCE_KILL || pr->fence == RC_FENCE_WAIT)
+	if (rc_fencing(n, id))
 		return;
 	if (pr->fence == RC_FENCE_DONE && !rc_holds_any(n, id) &&
 	    (!pr->slot_ok || (pr->kill && pr->kill_inc == pr->slot.incarnation)))
@@ -178,7 +203,7 @@ bool rc_fencing(const struct rc_node *n, u8 id)
 {
 	u8 f = n->peers[id].fence;
 
-	return f == RC_FENCE_KILL || f == RC_FENCE_WAIT;
+	return f == RC_FENCE_KILL || f == RC_FENCE_WAIT || f == RC_FENCE_DISK;
 }
 
 void rc_fence_tick(struct rc_node *n)
@@ -197,12 +222,39 @@ void rc_fence_tick(struct rc_node *n)
 			rc_fence_complete(n, (u8)i, RC_SCSI_GOOD);
 			continue;
 		}
+		if (pr->fence == RC_FENCE_DISK && n->now >= pr->fence_ask_at) {
+			/* unanswered or refused: ask again (as master now?) */
+			rc_fence_ask_disks(n, (u8)i);
+			continue;
+		}
 		if (pr->fence != RC_FENCE_WAIT || n->now < pr->fence_until)
 			continue;
+		if (n->p.disk_fence) {
+			rc_fence_ask_disks(n, (u8)i);
+			continue;
+		}
 		pr->fence = RC_FENCE_DONE;
 		rc_fence_clear(n, (u8)i);
 		rc_fence_complete(n, (u8)i, RC_SCSI_GOOD);
 	}
+}
+
+/* The host's answer to RC_ACT_PR_PREEMPT / PR_CHECK. */
+void rc_fence_disk_done(struct rc_node *n, u8 id, u32 incarnation, int error)
+{
+	struct rc_peer *pr;
+
+	if (id >= RC_MAX_NODES)
+		return;
+	pr = &n->peers[id];
+	if (pr->fence != RC_FENCE_DISK ||
+	    incarnation != (pr->kill ? pr->kill_inc : 0))
+		return;		/* an old question's answer */
+	if (error)
+		return;		/* asked again at fence_ask_at */
+	pr->fence = RC_FENCE_DONE;
+	rc_fence_clear(n, id);
+	rc_fence_complete(n, id, RC_SCSI_GOOD);
 }
 
 /*

@@ -394,6 +394,25 @@ void rc_node_io_done(struct rc_node *n, u64 now_ms,
 		n->now = now_ms;
 	/* A suspended node still retires its writes (buffers) quietly. */
 	rc_xport_io_done(n, io, error, data);
+	/*
+	 * RESERVATION CONFLICT on a slot or mailbox write: our key is off
+	 * the disk, a survivor fenced us there (fence.c).
+	 */
+	if (error == -EBADE && io->type == RC_ACT_WRITE && rc_enter(n, now_ms))
+		rc_suspend(n, RC_SE_KILLED);
+}
+
+void rc_node_disk_fenced(struct rc_node *n, u64 now_ms, u8 node,
+			 u32 incarnation, int error)
+{
+	if (rc_enter(n, now_ms))
+		rc_fence_disk_done(n, node, incarnation, error);
+}
+
+void rc_node_fenced_at_disk(struct rc_node *n, u64 now_ms)
+{
+	if (rc_enter(n, now_ms))
+		rc_suspend(n, RC_SE_KILLED);
 }
 
 int rc_node_host_cmd(struct rc_node *n, u64 now_ms,

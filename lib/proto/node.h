@@ -92,6 +92,15 @@ struct rc_node_params {
 	 */
 	u32 lease_ms;
 	u32 drain_ms;
+	/*
+	 * Fencing at the disks (Documentation/protocol.md, "Fencing at the
+	 * disks"): a dead peer's drives are freed only once its key is off
+	 * every member disk.  The master removes it (RC_ACT_PR_PREEMPT), a
+	 * slave checks that the master did (RC_ACT_PR_CHECK); both answer
+	 * with rc_node_disk_fenced().  A host whose disks have no persistent
+	 * reservations answers 0 at once.  false: the lease alone.
+	 */
+	bool disk_fence;
 };
 
 /* Defaults: poll 100, heartbeat 1000 x 4, discovery 2500, monitor 1000,
@@ -203,6 +212,16 @@ enum rc_action_type {
 				 * format); carry it out and answer with
 				 * rc_node_host_request_done()
 				 */
+	RC_ACT_PR_PREEMPT,	/* master: remove the keys of @node's lives up
+				 * to @incarnation (0: every life) from every
+				 * member disk (PREEMPT AND ABORT), keeping
+				 * this node's reservation; answer with
+				 * rc_node_disk_fenced()
+				 */
+	RC_ACT_PR_CHECK,	/* slave: are those keys off every member disk
+				 * (the master removed them)?  Answer with
+				 * rc_node_disk_fenced(): 0 when they are
+				 */
 	RC_ACT_MAX
 };
 
@@ -220,6 +239,7 @@ struct rc_action {
 	u64 sector;		/* READ/WRITE: 512-byte sector */
 	const void *buf;	/* WRITE/ADOPT/COMMIT data */
 	u64 cookie;		/* COMPLETE: the host command's cookie */
+	u32 incarnation;	/* PR_PREEMPT/PR_CHECK: @node's life */
 };
 
 /*
@@ -314,6 +334,21 @@ void rc_node_config_done(struct rc_node *n, u64 now_ms, int error);
  */
 void rc_node_host_request_done(struct rc_node *n, u64 now_ms, u8 status,
 			       const void *reply, u32 len);
+
+/*
+ * Answer to RC_ACT_PR_PREEMPT / PR_CHECK of @node's life @incarnation: 0
+ * when its keys are off every member disk this node reaches (or none of
+ * them has persistent reservations), else a negative errno: the node asks
+ * again a heartbeat period later, and @node's drives stay where they are.
+ */
+void rc_node_disk_fenced(struct rc_node *n, u64 now_ms, u8 node,
+			 u32 incarnation, int error);
+/*
+ * A write of this node's failed with RESERVATION CONFLICT: another node
+ * removed our key from the disk, i.e. killed us while we could not hear
+ * it.  The node suspends as on a Node_Kill (and never retries the write).
+ */
+void rc_node_fenced_at_disk(struct rc_node *n, u64 now_ms);
 
 /* When the node next needs a tick (absolute ms). */
 u64 rc_node_next_deadline(const struct rc_node *n);

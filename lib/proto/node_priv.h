@@ -89,6 +89,7 @@ struct rc_peer {
 	u64 fence_hb;		/* our first slot heartbeat with the kill */
 	u64 fence_until;	/* its lease and writes are over then */
 	u64 kill_cookie;	/* RC_HOST_KILL waiting for the fence, 0 */
+	u64 fence_ask_at;	/* RC_FENCE_DISK: ask the disks again then */
 	/* transport to the peer */
 	u32 tx_inc;		/* peer incarnation the stream addresses */
 	u32 tx_next;		/* next seq */
@@ -375,6 +376,7 @@ enum rc_fence_stage {
 	RC_FENCE_NONE = 0,
 	RC_FENCE_KILL,		/* our slot with the Node_Kill is being written */
 	RC_FENCE_WAIT,		/* ... it is on the disks: wait for fence_until */
+	RC_FENCE_DISK,		/* ... over: wait for its key to leave the disks */
 	RC_FENCE_DONE,		/* fenced: its entries are gone */
 };
 void rc_lease_slot_done(struct rc_node *n);
@@ -387,6 +389,7 @@ void rc_fence_peer(struct rc_node *n, u8 id);
 void rc_fence_forget(struct rc_node *n, u8 id);
 bool rc_fencing(const struct rc_node *n, u8 id);
 void rc_fence_tick(struct rc_node *n);
+void rc_fence_disk_done(struct rc_node *n, u8 id, u32 incarnation, int error);
 void rc_fence_host_kill(struct rc_node *n, const struct rc_host_cmd *c);
 
 /* config.c: negotiation (figs 8B/C, 13, 15) */

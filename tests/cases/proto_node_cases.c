@@ -55,6 +55,15 @@ struct rc_t_host {
 	u8 hreq_from[T_NODES];
 	u8 reply[T_COOKIES][16];
 	u32 reply_len[T_COOKIES];
+	/*
+	 * Persistent reservations on both disks (disk_fence): node k's key
+	 * is off them (a master preempted it), so its writes fail with
+	 * RESERVATION CONFLICT; pr_refuse: a PREEMPT fails (no path).
+	 */
+	bool pr, pr_refuse;
+	bool key_gone[T_NODES];
+	unsigned int preempts, checks, conflicts;
+	u64 preempted_at;
 };
 
 static struct rc_t_blk *rc_t_find(struct rc_t_host *h, u16 disk, u64 sector,
@@ -115,6 +124,7 @@ static void rc_t_start(struct rc_t_host *h, unsigned int k)
 {
 	h->up[k] = true;
 	h->suspended[k] = false;
+	h->key_gone[k] = false;		/* it registers its new key first */
 	rc_node_start(h->node[k], &h->par[k], h->now);
 	rc_t_drain(h, k);
 }
@@ -145,6 +155,10 @@ static void rc_t_io(struct rc_t_host *h, unsigned int k,
 		err = -EIO;
 	if (h->pulled[k] & (1u << ch))
 		err = -ENOLINK;
+	if (!err && h->pr && h->key_gone[k] && a->type == RC_ACT_WRITE) {
+		err = -EBADE;
+		h->conflicts++;
+	}
 	if (a->type == RC_ACT_TUR || err || a->disk >= h->disks) {
 		rc_node_io_done(h->node[k], h->now, a,
 				a->disk >= h->disks ? -ENODEV : err, NULL);
@@ -173,6 +187,31 @@ static void rc_t_io(struct rc_t_host *h, unsigned int k,
 			       RC_BLOCK_BYTES);
 	}
 	rc_node_io_done(h->node[k], h->now, a, 0, h->rd);
+}
+
+/* RC_ACT_PR_PREEMPT / PR_CHECK of node k about node a->node. */
+static void rc_t_disk_fence(struct rc_t_host *h, unsigned int k,
+			    const struct rc_action *a)
+{
+	unsigned int j;
+	int err = 0;
+
+	for (j = 0; j < h->count && h->ids[j] != a->node; j++)
+		;
+	if (a->type == RC_ACT_PR_PREEMPT) {
+		h->preempts++;
+		if (h->pr_refuse)
+			err = -ENOLINK;
+		else if (j < h->count && !h->key_gone[j]) {
+			h->key_gone[j] = true;
+			h->preempted_at = h->now;
+		}
+	} else {
+		h->checks++;
+		if (j < h->count && !h->key_gone[j])
+			err = -EAGAIN;
+	}
+	rc_node_disk_fenced(h->node[k], h->now, a->node, a->incarnation, err);
 }
 
 static void rc_t_drain(struct rc_t_host *h, unsigned int k)
@@ -219,7 +258,12 @@ static void rc_t_drain(struct rc_t_host *h, unsigned int k)
 		case RC_ACT_REBUILD_STOP:
 			h->rebuilding[k] = 0xff;
 			break;
+		case RC_ACT_PR_PREEMPT:
+		case RC_ACT_PR_CHECK:
+			rc_t_disk_fence(h, k, &a);
+			break;
 		case RC_ACT_RESTART:
+			h->key_gone[k] = false;		/* its new key */
 			h->par[k].incarnation++;
 			rc_node_start(h->node[k], &h->par[k], h->now);
 			break;
@@ -1177,6 +1221,78 @@ RC_TEST(proto_node_frozen_holder_fenced)
 	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 4, h->now));
 	RC_EXPECT_EQ(rc_node_lease_until(h->node[0]), 0);
 	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 4, h->now));
+}
+
+/*
+ * Fencing at the disks: the same frozen holder, but its clock stopped
+ * with it, so its lease would still run when it thaws.  Its drive is freed
+ * only once the master has removed its key from the disks (never on the
+ * lease wait alone: a slave checks that the master did), and its first
+ * write after the thaw fails at the disk, which suspends it.
+ */
+RC_TEST(proto_node_frozen_holder_fenced_at_disk)
+{
+	static const u8 ids[] = { 1, 2, 3 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
+	u64 freed1 = 0, freed2 = 0;
+	unsigned int k, t;
+
+	RC_ASSERT_TRUE(h);
+	h->pr = true;
+	for (k = 0; k < 3; k++)
+		h->par[k].disk_fence = true;
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 3);
+	rc_t_cmd(h, 0, RC_HOST_RESERVE, 4, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	h->up[0] = false;			/* frozen */
+	h->pr_refuse = true;			/* the preempt cannot get through */
+	rc_t_run(h, 15000);			/* well past the lease wait */
+	RC_EXPECT_TRUE(h->preempts > 0);
+	RC_EXPECT_TRUE(h->checks > 0);
+	RC_EXPECT_EQ(rc_node_holder(h->node[1], 4), 1);
+	RC_EXPECT_EQ(rc_node_holder(h->node[2], 4), 1);
+	h->pr_refuse = false;
+	for (t = 0; t < 5000 && !(freed1 && freed2); t += 10) {
+		rc_t_run(h, 10);
+		if (!freed1 && rc_node_holder(h->node[1], 4) == RC_HOLDER_NONE)
+			freed1 = h->now;
+		if (!freed2 && rc_node_holder(h->node[2], 4) == RC_HOLDER_NONE)
+			freed2 = h->now;
+	}
+	RC_ASSERT_TRUE(freed1 && freed2);
+	RC_EXPECT_TRUE(h->preempted_at && freed1 >= h->preempted_at &&
+		       freed2 >= h->preempted_at);
+	rc_t_cmd(h, 1, RC_HOST_RESERVE, 4, 0, 2);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[2], RC_SCSI_GOOD);
+	/* it thaws: its writes meet the disk's refusal, it suspends */
+	h->up[0] = true;
+	rc_node_fenced_at_disk(h->node[0], h->now);
+	rc_t_drain(h, 0);
+	RC_EXPECT_TRUE(h->suspended[0]);
+	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_KILLED);
+	RC_EXPECT_FALSE(rc_node_may_io(h->node[0], 4, h->now));
+	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 4, h->now));
+}
+
+/* A slot write refused with RESERVATION CONFLICT suspends the node. */
+RC_TEST(proto_node_slot_conflict_suspends)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+
+	RC_ASSERT_TRUE(h);
+	h->pr = true;
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 2);
+	h->key_gone[1] = true;			/* preempted behind its back */
+	rc_t_run(h, 1500);			/* its next heartbeat write */
+	RC_EXPECT_TRUE(h->conflicts > 0);
+	RC_EXPECT_TRUE(h->suspended[1]);
+	RC_EXPECT_EQ(rc_node_info(h->node[1]), RC_NI_KILLED);
+	RC_EXPECT_FALSE(h->suspended[0]);
 }
 
 /* The host's own timeout ends the hung I/O of node @k. */
