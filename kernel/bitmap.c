@@ -104,12 +104,16 @@ static void rc_wib_write(struct rc_wib *w, const unsigned long *src)
 	bitmap_to_arr32(w->slice, src, w->nregions);
 	w->clean_on_disk = bitmap_empty(src, w->nregions);
 	for (i = 0; i < ld->nmem; i++) {
+		int ret;
+
 		if (!rc_mem_usable(ld, i))
 			continue;
-		if (rc_wib_rw(ld->mem[i].md->bdev, rc_wib_sector(ld), w->slice,
-			      RC_WIB_SLICE_SECTORS,
-			      REQ_OP_WRITE | REQ_SYNC | REQ_FUA))
-			rc_member_failed(ld, i, true);
+		ret = rc_wib_rw(ld->mem[i].md->bdev, rc_wib_sector(ld),
+				w->slice, RC_WIB_SLICE_SECTORS,
+				REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
+		if (ret)
+			rc_member_io_failed(ld, i, true,
+					    errno_to_blk_status(ret));
 	}
 }
 
@@ -239,13 +243,15 @@ static int rc_wib_copy(struct rc_ldev *ld, void *buf, unsigned int src,
 		ret = rc_wib_rw(ld->mem[src].md->bdev,
 				ld->mem[src].start + pos, buf, n, REQ_OP_READ);
 		if (ret) {
-			rc_member_failed(ld, src, false);
+			rc_member_io_failed(ld, src, false,
+					    errno_to_blk_status(ret));
 			return ret;
 		}
 		ret = rc_wib_rw(ld->mem[dst].md->bdev,
 				ld->mem[dst].start + pos, buf, n, REQ_OP_WRITE);
 		if (ret) {
-			rc_member_failed(ld, dst, true);
+			rc_member_io_failed(ld, dst, true,
+					    errno_to_blk_status(ret));
 			return ret;
 		}
 	}

@@ -20,6 +20,9 @@
 #define RC_PR_OUT_LEN 24	/* the basic PR OUT parameter list */
 
 /* PERSISTENT RESERVE OUT service actions */
+#define RC_PRO_RESERVE 0x01
+#define RC_PRO_PREEMPT 0x04
+#define RC_PRO_PREEMPT_ABORT 0x05
 #define RC_PRO_REGISTER_IGNORE 0x06
 /* PERSISTENT RESERVE IN service actions */
 #define RC_PRI_READ_KEYS 0x00
@@ -54,19 +57,45 @@ static enum rc_pr_result rc_pr_exec(struct block_device *bdev, const u8 *cdb,
 	return RC_PRR_ERROR;
 }
 
-enum rc_pr_result rc_disk_pr_register(struct block_device *bdev, u64 key)
+/* PR OUT @sa with the basic parameter list: @key, @sa_key, @type. */
+static enum rc_pr_result rc_pr_out(struct block_device *bdev, u8 sa, u64 key,
+				   u64 sa_key, u8 type)
 {
-	u8 cdb[10] = { PERSISTENT_RESERVE_OUT, RC_PRO_REGISTER_IGNORE };
+	u8 cdb[10] = { PERSISTENT_RESERVE_OUT, sa, type };
 	enum rc_pr_result r;
 	u8 *p;
 
 	p = kzalloc(RC_PR_OUT_LEN, GFP_KERNEL);
 	if (!p)
 		return RC_PRR_ERROR;
-	put_unaligned_be64(key, p + 8);		/* service action key */
+	put_unaligned_be64(key, p);		/* reservation key */
+	put_unaligned_be64(sa_key, p + 8);	/* service action key */
 	put_unaligned_be32(RC_PR_OUT_LEN, cdb + 5);
 	r = rc_pr_exec(bdev, cdb, DMA_TO_DEVICE, p, RC_PR_OUT_LEN);
 	kfree(p);
+	return r;
+}
+
+enum rc_pr_result rc_disk_pr_register(struct block_device *bdev, u64 key)
+{
+	return rc_pr_out(bdev, RC_PRO_REGISTER_IGNORE, 0, key, 0);
+}
+
+enum rc_pr_result rc_disk_pr_reserve(struct block_device *bdev, u64 key)
+{
+	return rc_pr_out(bdev, RC_PRO_RESERVE, key, 0, RC_PR_TYPE_WE_RO);
+}
+
+enum rc_pr_result rc_disk_pr_preempt(struct block_device *bdev, u64 key,
+				     u64 victim)
+{
+	enum rc_pr_result r;
+
+	/* ... and abort: its commands queued at the disk die with its key */
+	r = rc_pr_out(bdev, RC_PRO_PREEMPT_ABORT, key, victim, RC_PR_TYPE_WE_RO);
+	if (r == RC_PRR_UNSUPPORTED)
+		r = rc_pr_out(bdev, RC_PRO_PREEMPT, key, victim,
+			      RC_PR_TYPE_WE_RO);
 	return r;
 }
 

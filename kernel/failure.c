@@ -22,6 +22,30 @@ static bool rc_mdisk_io_failed(struct rc_mdisk *md, bool write)
 	return !test_and_set_bit(RC_MD_FAILED, &md->flags);
 }
 
+/*
+ * An I/O to @ld's member @i ended with @sts: the member fails (true),
+ * except on RESERVATION CONFLICT.  That one says nothing of the
+ * disk: another node took our key off it, i.e. fenced us (kernel/node.c),
+ * and every other member refuses us the same way, so the request fails
+ * without a retry and the node suspends.  Any context.
+ */
+bool rc_member_io_failed(struct rc_ldev *ld, unsigned int i, bool write,
+			 blk_status_t sts)
+{
+	if (sts == BLK_STS_NEXUS) {
+		rc_host_fenced_at_disk();
+		return false;
+	}
+	rc_member_failed(ld, i, write);
+	return true;
+}
+
+bool rc_member_bio_failed(struct rc_ldev *ld, unsigned int i, struct bio *bio)
+{
+	return rc_member_io_failed(ld, i, op_is_write(bio_op(bio)),
+				   bio->bi_status);
+}
+
 /* Member @i of @ld returned an I/O error.  Any context. */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write)
 {

@@ -91,8 +91,9 @@ static void rc_mbio_endio(struct bio *bio)
 	if (m->src && !op_is_write(bio_op(bio)))
 		atomic_dec(&cmd->ld->mem[m->member].reads);
 	if (bio->bi_status) {
-		rc_member_failed(cmd->ld, m->member, op_is_write(bio_op(bio)));
-		if (cmd->ld->ops->member_error(m))
+		if (!rc_member_bio_failed(cmd->ld, m->member, bio))
+			WRITE_ONCE(cmd->status, BLK_STS_NEXUS);	/* fenced */
+		else if (cmd->ld->ops->member_error(m))
 			return;	/* the retry owns @bio and the reference */
 	}
 	bio_put(bio);

@@ -45,6 +45,18 @@ MODULE_PARM_DESC(join_timeout_ms,
 		 "how long an open or a configuration command waits for this node to join the cluster, ms (default 30000)");
 
 /*
+ * Fencing at the disks (Documentation/kernel.md, "Persistent reservations").
+ * Off where something else owns the member disks' reservations (Pacemaker's
+ * fence_scsi): the same on every node, or a node that registers makes the
+ * master's registrants-only reservation refuse the writes of one that
+ * does not.
+ */
+static bool pr_fencing = true;
+module_param(pr_fencing, bool, 0444);
+MODULE_PARM_DESC(pr_fencing,
+		 "register a SCSI-3 persistent reservation key on every member disk that has PR and fence dead nodes there (default 1; 0: the lease alone; the same on every node)");
+
+/*
  * The timing of failure detection and fencing (Documentation/protocol.md,
  * "The lease"; checked by the library at start).
  */
@@ -95,6 +107,8 @@ struct rc_host_disk {
 	u64 pr_key;			/* registered on bdev, or 0 */
 	u8 pr_state;			/* enum rc_disk_pr_state */
 };
+
+#define RC_PR_MAX_KEYS (RC_MAX_NODES * 4)	/* READ KEYS: at most this many */
 
 static struct {
 	struct mutex lock;		/* every library call, the fields below */
@@ -168,6 +182,22 @@ static struct {
 	struct work_struct rb_work;	/* on host.wq */
 	struct work_struct rb_rec_work;	/* on rc.cfg_wq: needs rc.lock */
 	rc_host_rebuild_record_fn rb_record;
+
+	/*
+	 * Fencing at the disks (persistent reservations): the library's
+	 * questions (RC_ACT_PR_PREEMPT/CHECK, by node) and the master's
+	 * reservation, carried out by pr_work off host.lock, on disks it
+	 * counts busy (pr_bdev) so that none goes while it runs.
+	 */
+	struct work_struct pr_work;	/* on system_long_wq */
+	u32 pr_preempt, pr_check;	/* nodes asked about */
+	u32 pr_inc[RC_MAX_NODES];	/* ... up to this life (0: all) */
+	bool pr_reserve;		/* we are the master: hold it */
+	struct block_device *pr_bdev[RC_MAX_DISKS];
+	u64 pr_own[RC_MAX_DISKS];	/* our key on pr_bdev */
+	u64 pr_keys[RC_PR_MAX_KEYS];	/* a READ KEYS answer */
+	struct work_struct fenced_work;	/* a data write met a conflict */
+	atomic_t fenced;
 
 	unsigned long releasing;	/* drives being released: no writes */
 	struct request_queue *queues[RC_MAX_LDS];	/* running drives */
@@ -501,6 +531,23 @@ static void rc_host_action(const struct rc_action *a, u64 now)
 		else
 			pr_info("node %u is the master%s\n", a->node,
 				a->node == host.self ? " (this node)" : "");
+		/* the master holds the disks' reservation (kernel.md) */
+		host.pr_reserve = a->node == host.self;
+		if (host.pr_reserve)
+			queue_work(system_long_wq, &host.pr_work);
+		break;
+	case RC_ACT_PR_PREEMPT:
+	case RC_ACT_PR_CHECK:
+		if (a->node >= RC_MAX_NODES)
+			break;
+		host.pr_preempt &= ~BIT(a->node);
+		host.pr_check &= ~BIT(a->node);
+		if (a->type == RC_ACT_PR_PREEMPT)
+			host.pr_preempt |= BIT(a->node);
+		else
+			host.pr_check |= BIT(a->node);
+		host.pr_inc[a->node] = a->incarnation;
+		queue_work(system_long_wq, &host.pr_work);
 		break;
 	case RC_ACT_RESERVATION:
 		rc_host_resv_msg(a);
@@ -889,6 +936,10 @@ static void rc_host_pr_register(void)
 		if (!d->bdev || d->pr_key == key ||
 		    d->pr_state == RC_DISK_PR_UNSUPPORTED)
 			continue;
+		if (!pr_fencing) {
+			d->pr_state = RC_DISK_PR_OFF;
+			continue;
+		}
 		r = rc_disk_pr_register(d->bdev, key);
 		d->pr_key = r == RC_PRR_GOOD ? key : 0;
 		switch (r) {
@@ -935,6 +986,183 @@ u32 rc_host_disk_pr(unsigned int index, u64 *key)
 				       RC_DISK_PR_UNKNOWN;
 	mutex_unlock(&host.lock);
 	return state;
+}
+
+/*
+ * Does @key belong to a life of node @id up to @inc (0: any life)?  Lives
+ * are numbered in serial arithmetic, as the slots compare them.
+ */
+static bool rc_host_pr_key_of(u64 key, u8 id, u32 inc)
+{
+	return rc_pr_key_ours(host.cluster_uuid, key) &&
+	       rc_pr_key_node(key) == id &&
+	       (!inc || (s32)(rc_pr_key_incarnation(key) - inc) <= 0);
+}
+
+/*
+ * One member disk for pr_work: remove (@preempt) or look for (@check) the
+ * keys of the nodes asked about, and reserve it if we are the master.
+ * @err[id] is set for every node whose keys are not off this disk.
+ */
+static void rc_host_pr_disk(unsigned int i, u32 preempt, u32 check,
+			    const u32 *inc, bool reserve, int *err)
+{
+	struct block_device *bdev = host.pr_bdev[i];
+	u64 own = host.pr_own[i];
+	unsigned int k, n;
+	u8 id;
+
+	if (reserve) {
+		enum rc_pr_result r = rc_disk_pr_reserve(bdev, own);
+
+		/* held by a dead master's key: our preempt of it moves it */
+		if (r != RC_PRR_GOOD && r != RC_PRR_CONFLICT)
+			pr_warn_ratelimited("disk %u: the master's reservation failed\n",
+					    i);
+	}
+	if (!(preempt | check))
+		return;
+	if (rc_disk_pr_read_keys(bdev, host.pr_keys, RC_PR_MAX_KEYS, &n) !=
+	    RC_PRR_GOOD) {
+		for (id = 0; id < RC_MAX_NODES; id++)
+			if ((preempt | check) & BIT(id))
+				err[id] = -EIO;
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		u64 key = host.pr_keys[k];
+
+		id = rc_pr_key_node(key);
+		if (id >= RC_MAX_NODES || id == host.self ||
+		    !((preempt | check) & BIT(id)) ||
+		    !rc_host_pr_key_of(key, id, inc[id]))
+			continue;
+		if (!(preempt & BIT(id))) {
+			err[id] = -EAGAIN;	/* the master has not yet */
+			continue;
+		}
+		if (rc_disk_pr_preempt(bdev, own, key) == RC_PRR_GOOD) {
+			pr_info("disk %u: node %u fenced (key %#llx preempted)\n",
+				i, id, key);
+		} else {
+			pr_warn("disk %u: preempting node %u's key %#llx failed\n",
+				i, id, key);
+			err[id] = -EIO;
+		}
+	}
+}
+
+/*
+ * Fencing at the disks, off host.lock (a PR command can take seconds on a
+ * sick disk, and ticks must go on): the answers go to the library once
+ * every disk this node reaches was asked.  A disk without persistent
+ * reservations has nothing to fence; a disk that has them but took no key
+ * of ours cannot be asked, so the answer is no.
+ */
+static void rc_host_pr_fn(struct work_struct *work)
+{
+	int err[RC_MAX_NODES] = {};
+	u32 inc[RC_MAX_NODES], preempt, check, life;
+	unsigned int i;
+	bool reserve;
+	u8 id;
+
+	mutex_lock(&host.lock);
+	if (!rc_host_live()) {
+		mutex_unlock(&host.lock);
+		return;
+	}
+	preempt = host.pr_preempt;
+	check = host.pr_check;
+	reserve = host.pr_reserve;
+	memcpy(inc, host.pr_inc, sizeof(inc));
+	host.pr_preempt = 0;
+	host.pr_check = 0;
+	life = host.life;
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_host_disk *d = &host.disks[i];
+
+		host.pr_bdev[i] = NULL;
+		if (!d->bdev)
+			continue;
+		if (d->pr_state == RC_DISK_PR_FAILED) {
+			for (id = 0; id < RC_MAX_NODES; id++)
+				if ((preempt | check) & BIT(id))
+					err[id] = -EIO;
+			continue;
+		}
+		if (d->pr_state != RC_DISK_PR_REGISTERED)
+			continue;
+		host.pr_bdev[i] = d->bdev;
+		host.pr_own[i] = d->pr_key;
+		/* rc_host_disk_gone() waits for this */
+		atomic_inc(&d->busy);
+		atomic_inc(&host.inflight);
+	}
+	mutex_unlock(&host.lock);
+
+	for (i = 0; i < RC_MAX_DISKS; i++)
+		if (host.pr_bdev[i])
+			rc_host_pr_disk(i, preempt, check, inc, reserve, err);
+
+	mutex_lock(&host.lock);
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		if (!host.pr_bdev[i])
+			continue;
+		host.pr_bdev[i] = NULL;
+		atomic_dec(&host.disks[i].busy);
+		atomic_dec(&host.inflight);
+	}
+	wake_up_all(&host.idle);
+	if (rc_host_live() && host.life == life) {
+		for (id = 0; id < RC_MAX_NODES; id++)
+			if ((preempt | check) & BIT(id))
+				rc_node_disk_fenced(host.node, rc_host_now(),
+						    id, inc[id], err[id]);
+		rc_host_drain();
+	}
+	mutex_unlock(&host.lock);
+}
+
+/*
+ * A data write of ours ended with RESERVATION CONFLICT: another node took
+ * our key off the disk, it killed us while we could not hear it.  Any
+ * context (bio completion); the library hears it from host.wq.
+ */
+void rc_host_fenced_at_disk(void)
+{
+	if (atomic_xchg(&host.fenced, 1))
+		return;
+	queue_work(host.wq, &host.fenced_work);
+}
+
+static void rc_host_fenced_fn(struct work_struct *work)
+{
+	mutex_lock(&host.lock);
+	if (rc_host_live() && !host.suspended) {
+		pr_err("a write was refused with RESERVATION CONFLICT: another node fenced this one at the disks\n");
+		rc_node_fenced_at_disk(host.node, rc_host_now());
+		rc_host_drain();
+	}
+	mutex_unlock(&host.lock);
+}
+
+/*
+ * The fencing mode this node runs in: disk PR when its key is registered
+ * on every member disk it reaches, else the lease alone.  host.lock held.
+ */
+static bool rc_host_pr_fencing(void)
+{
+	unsigned int i, n = 0;
+	bool all = true;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		if (!host.disks[i].bdev)
+			continue;
+		n++;
+		all &= host.disks[i].pr_state == RC_DISK_PR_REGISTERED;
+	}
+	return n && all;
 }
 
 static void rc_host_describe(void)
@@ -1047,7 +1275,13 @@ static int rc_host_start_node(void)
 	host.params.listen_ms = 2 * hb_period_ms + host.params.poll_ms;
 	host.params.lease_ms = lease_ms;
 	host.params.drain_ms = drain_ms;
+	/* a host without PR disks answers the questions at once */
+	host.params.disk_fence = pr_fencing;
 	host.life++;
+	atomic_set(&host.fenced, 0);
+	host.pr_preempt = 0;
+	host.pr_check = 0;
+	host.pr_reserve = false;
 	rc_host_forget_life();
 	rc_host_pr_register();
 	ret = rc_node_start(host.node, &host.params, rc_host_now());
@@ -1081,8 +1315,11 @@ void rc_host_disks_changed(void)
 	}
 	mutex_lock(&host.lock);
 	rc_host_describe();
-	if (host.started)
+	if (host.started) {
 		rc_host_pr_register();	/* a disk attached in this life */
+		if (host.pr_reserve)	/* ... which the master reserves */
+			queue_work(system_long_wq, &host.pr_work);
+	}
 	if (host.started && (!rc.have_cfg || !attached)) {
 		/*
 		 * No member disk left (detached): no slot to write, no
@@ -1732,6 +1969,8 @@ int rc_host_node_info(struct rc_ioc_node_info *a)
 		a->flags |= RC_NODE_F_RUNNING;
 		if (rc_node_in_nexus(host.node) && !host.suspended)
 			a->flags |= RC_NODE_F_NEXUS;
+		if (rc_host_pr_fencing())
+			a->flags |= RC_NODE_F_DISK_PR;
 		rc_node_peer_view(host.node, a->id, rc_host_now(), &v);
 		/* What the node says of itself; this node's view may lag. */
 		state = v.known ? v.own_state : v.state;
@@ -1789,6 +2028,9 @@ void rc_host_proc_show(struct seq_file *m)
 			seq_printf(m, ", master %u", master);
 	}
 	seq_puts(m, "\n");
+	if (host.started && !host.fatal)
+		seq_printf(m, "fencing: %s\n",
+			   rc_host_pr_fencing() ? "disk PR" : "lease only");
 	for (id = 0; host.started && !host.fatal && id < RC_MAX_NODES; id++) {
 		struct rc_peer_view v;
 
@@ -1824,6 +2066,8 @@ int rc_host_init(unsigned int node_id)
 	INIT_WORK(&host.req_work, rc_host_req_fn);
 	INIT_WORK(&host.rb_work, rc_host_rb_work_fn);
 	INIT_WORK(&host.rb_rec_work, rc_host_rb_rec_fn);
+	INIT_WORK(&host.pr_work, rc_host_pr_fn);
+	INIT_WORK(&host.fenced_work, rc_host_fenced_fn);
 	init_waitqueue_head(&host.rb_wq);
 	spin_lock_init(&host.rb_lock);
 	mutex_init(&host.req_mutex);
@@ -1869,6 +2113,8 @@ void rc_host_stop(void)
 	cancel_work_sync(&host.cfg_work);
 	cancel_work_sync(&host.req_work);
 	cancel_work_sync(&host.rb_rec_work);
+	cancel_work_sync(&host.pr_work);
+	cancel_work_sync(&host.fenced_work);
 	/* A node that leaves takes its keys with it (module unload). */
 	mutex_lock(&host.lock);
 	for (i = 0; i < RC_MAX_DISKS; i++)

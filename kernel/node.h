@@ -38,6 +38,11 @@ void rc_host_disk_gone(unsigned int index);
 void rc_host_stop(void);
 /* This node's PR registration on disk @index: enum rc_disk_pr_state, key. */
 u32 rc_host_disk_pr(unsigned int index, u64 *key);
+/*
+ * A member write ended with RESERVATION CONFLICT: this node was fenced at
+ * the disks.  Any context; the node suspends.
+ */
+void rc_host_fenced_at_disk(void);
 
 /*
  * The fencing state, published after every protocol event and read by the

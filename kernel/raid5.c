@@ -172,7 +172,7 @@ static void rc5_endio(struct bio *bio)
 	unsigned int j = container_of(bio, struct rc_mbio, bio)->member;
 
 	if (bio->bi_status) {
-		rc_member_failed(r->ld, r->member[j], op_is_write(bio_op(bio)));
+		rc_member_bio_failed(r->ld, r->member[j], bio);
 		atomic_inc(&r->failed);
 	}
 	bio_put(bio);

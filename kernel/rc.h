@@ -252,6 +252,9 @@ unsigned int rc_ld_openers(struct rc_ldev *ld);
 
 /* failure.c: member failures; rc_member_failed() from any context */
 void rc_member_failed(struct rc_ldev *ld, unsigned int i, bool write);
+bool rc_member_io_failed(struct rc_ldev *ld, unsigned int i, bool write,
+			 blk_status_t sts);
+bool rc_member_bio_failed(struct rc_ldev *ld, unsigned int i, struct bio *bio);
 void rc_cfg_work_fn(struct work_struct *work);
 void rc_park_write(struct rc_cmd *cmd);		/* any context */
 void rc_disk_io_error(unsigned int index, bool write);

@@ -283,7 +283,7 @@ static void rc_rb_endio(struct bio *bio)
 	unsigned int member = container_of(bio, struct rc_mbio, bio)->member;
 
 	if (bio->bi_status) {
-		rc_member_failed(s->rb->ld, member, op_is_write(bio_op(bio)));
+		rc_member_bio_failed(s->rb->ld, member, bio);
 		atomic_inc(&s->failed);
 	}
 	bio_put(bio);

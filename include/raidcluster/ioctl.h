@@ -122,6 +122,7 @@ enum rc_disk_pr_state {
 	RC_DISK_PR_REGISTERED = 1,	/* pr_key is registered */
 	RC_DISK_PR_UNSUPPORTED = 2,	/* the disk has no PR (ILLEGAL REQUEST) */
 	RC_DISK_PR_FAILED = 3,		/* PR, but the registration failed */
+	RC_DISK_PR_OFF = 4,		/* not tried: module option pr_fencing=0 */
 };
 
 struct rc_ioc_extent {
@@ -289,6 +290,12 @@ struct rc_ioc_node_info {
 #define RC_NODE_F_SUSPENDED 0x10u	/* its slot says it is suspended */
 #define RC_NODE_F_SELF 0x20u		/* @id is this node */
 #define RC_NODE_F_NEXUS 0x40u		/* this node is in nexus */
+/*
+ * This node fences at the disks: its persistent-reservation key is on
+ * every member disk it reaches (else it runs on the lease alone).  Set
+ * whatever @id is: it is this node's mode.
+ */
+#define RC_NODE_F_DISK_PR 0x80u
 
 /*
  * RC_IOC_RESERVE / RC_IOC_RELEASE: the SCSI Reserve() / Release() of

@@ -1,6 +1,7 @@
 // node list: the formatting of RC_IOC_NODE_INFO answers (pure, unit tested).
 #include "nodes.hpp"
 
+#include "status.hpp"
 #include "table.hpp"
 #include <cstring>
 #include <string>
@@ -31,24 +32,26 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
   Json arr = Json::array();
   for (const auto &n : nodes) {
     const bool self = n.flags & RC_NODE_F_SELF;
-    arr.push(Json::object()
-                 .set("id", n.id)
-                 .set("self", self)
-                 .set("state", name_of(n.state_name, sizeof(n.state_name)))
-                 .set("info", name_of(n.info_name, sizeof(n.info_name)))
-                 .set("master", node_or_null(n.master))
-                 .set("is_master", n.master == n.id)
-                 .set("incarnation", n.incarnation)
-                 .set("heartbeat", static_cast<unsigned long long>(n.heartbeat))
-                 .set("heartbeat_age_ms",
-                      self ? Json() : Json(static_cast<unsigned long long>(n.hb_age_ms)))
-                 .set("live",
-                      self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0)
-                 .set("booting", (n.flags & RC_NODE_F_BOOTING) != 0)
-                 .set("suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0)
-                 .set("connected_channels", channel_list(n.connected))
-                 .set("comm_channel",
-                      n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()));
+    arr.push(
+        Json::object()
+            .set("id", n.id)
+            .set("self", self)
+            .set("state", name_of(n.state_name, sizeof(n.state_name)))
+            .set("info", name_of(n.info_name, sizeof(n.info_name)))
+            .set("master", node_or_null(n.master))
+            .set("is_master", n.master == n.id)
+            .set("incarnation", n.incarnation)
+            .set("heartbeat", static_cast<unsigned long long>(n.heartbeat))
+            .set("heartbeat_age_ms",
+                 self ? Json() : Json(static_cast<unsigned long long>(n.hb_age_ms)))
+            .set("live",
+                 self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0)
+            .set("booting", (n.flags & RC_NODE_F_BOOTING) != 0)
+            .set("suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0)
+            .set("fencing", self && fencing_mode(n.flags) ? Json(fencing_mode(n.flags)) : Json())
+            .set("connected_channels", channel_list(n.connected))
+            .set("comm_channel",
+                 n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()));
   }
   return arr;
 }
@@ -60,7 +63,9 @@ std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
       head = "node " + std::to_string(n.id) +
              ((n.flags & RC_NODE_F_NEXUS)     ? " (this node): in nexus"
               : (n.flags & RC_NODE_F_RUNNING) ? " (this node): not in nexus"
-                                              : " (this node): not started (no member disk)");
+                                              : " (this node): not started (no member disk)") +
+             ((n.flags & RC_NODE_F_RUNNING) ? std::string(", fencing: ") + fencing_mode(n.flags)
+                                            : std::string());
   Table t({"ID", "STATE", "INFO", "MASTER", "INCARNATION", "HEARTBEAT AGE", "CHANNELS", "COMM"});
   for (const auto &n : nodes) {
     const bool self = n.flags & RC_NODE_F_SELF;

@@ -56,6 +56,8 @@ const char *pr_state_name(uint32_t s) {
     return "unsupported";
   case RC_DISK_PR_FAILED:
     return "failed";
+  case RC_DISK_PR_OFF:
+    return "off";
   default:
     return "unknown";
   }
@@ -78,6 +80,8 @@ std::string pr_text(const DiskInfo &d) {
     return "none";
   case RC_DISK_PR_FAILED:
     return "failed";
+  case RC_DISK_PR_OFF:
+    return "off";
   default:
     return "-";
   }
@@ -85,7 +89,13 @@ std::string pr_text(const DiskInfo &d) {
 
 } // namespace
 
-Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
+const char *fencing_mode(uint32_t node_flags) {
+  if (!(node_flags & RC_NODE_F_RUNNING))
+    return nullptr;
+  return (node_flags & RC_NODE_F_DISK_PR) ? "disk PR" : "lease only";
+}
+
+Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector<DiskInfo> &disks,
                  const std::vector<LdInfo> &lds) {
   Json jd = Json::array(), jl = Json::array();
   for (const auto &d : disks)
@@ -146,6 +156,7 @@ Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
       .set("cluster_uuid",
            uuid_is_zero(info.cluster_uuid) ? Json() : Json(format_uuid(info.cluster_uuid)))
       .set("cod_generation", static_cast<unsigned long long>(info.cod_generation))
+      .set("fencing", fencing_mode(node_flags) ? Json(fencing_mode(node_flags)) : Json())
       .set("disks", jd)
       .set("logical_drives", jl);
 }
@@ -157,13 +168,15 @@ static std::string ld_state_text(const LdInfo &l) {
   return "stopped (members missing; 'run' starts it degraded)";
 }
 
-std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
-                          const std::vector<LdInfo> &lds) {
+std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
+                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds) {
+  const char *fencing = fencing_mode(node_flags);
   std::string out = "raidcluster " + fixed_str(info.module_version, sizeof(info.module_version)) +
                     "  node " + std::to_string(info.node_id) + "  cluster " +
                     (uuid_is_zero(info.cluster_uuid) ? std::string("(none yet)")
                                                      : format_uuid(info.cluster_uuid)) +
-                    "  COD generation " + std::to_string(info.cod_generation) + "\n\n";
+                    "  COD generation " + std::to_string(info.cod_generation) +
+                    (fencing ? std::string("  fencing: ") + fencing : std::string()) + "\n\n";
   Table td({"IDX", "DEVICE", "WWN", "SERIAL", "CAPACITY", "STATE", "ERRORS R/W", "PR KEY"});
   for (const auto &d : disks)
     td.add({std::to_string(d.index),

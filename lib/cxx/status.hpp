@@ -10,9 +10,15 @@
 
 namespace rc {
 
-Json status_json(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
+// This node's fencing mode from its RC_IOC_NODE_INFO flags: "disk PR" (its
+// key is on every member disk it reaches), "lease only", or nullptr when its
+// protocol node does not run.
+const char *fencing_mode(uint32_t node_flags);
+
+// @node_flags: RC_IOC_NODE_INFO's flags for this node (the fencing mode).
+Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector<DiskInfo> &disks,
                  const std::vector<LdInfo> &lds);
-std::string format_status(const rc_ioc_info &info, const std::vector<DiskInfo> &disks,
-                          const std::vector<LdInfo> &lds);
+std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
+                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds);
 
 } // namespace rc

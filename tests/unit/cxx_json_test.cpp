@@ -59,19 +59,19 @@ TEST(CxxJson, Status) {
   l.extents[0].length = 2048;
   l.holder = RC_IOC_NO_NODE;
   l.rebuild_node = RC_IOC_NO_NODE;
-  std::string j = status_json(info, {d}, {l}).dump(0);
+  std::string j = status_json(info, 0, {d}, {l}).dump(0);
   EXPECT_NE(j.find("\"rebuild_node\":null"), std::string::npos) << j;
   EXPECT_NE(j.find("\"holder\":null"), std::string::npos) << j;
   l.holder = 1;
-  EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
-  EXPECT_NE(format_status(info, {d}, {l}).find("node 1"), std::string::npos);
+  EXPECT_NE(status_json(info, 0, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
+  EXPECT_NE(format_status(info, 0, {d}, {l}).find("node 1"), std::string::npos);
   l.holder = RC_IOC_NO_NODE;
   for (const char *want : {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
                            "\"wwn\":\"naa.5000c5008cd36a99\"", "\"state\":\"failed\"",
                            "\"read_errors\":4", "\"device\":\"rcl2\"", "\"state\":\"degraded\"",
                            "\"name\":\"data\"", "\"start_sectors\":32768"})
     EXPECT_NE(j.find(want), std::string::npos) << want << " in " << j;
-  std::string t = format_status(info, {d}, {l});
+  std::string t = format_status(info, 0, {d}, {l});
   EXPECT_NE(t.find("/dev/sdc"), std::string::npos) << t;
   EXPECT_NE(t.find("d1:16M+1M(failed)"), std::string::npos) << t;
   EXPECT_NE(t.find("degraded"), std::string::npos) << t;
@@ -82,22 +82,37 @@ TEST(CxxJson, Status) {
   l.rebuild_total = 3 * 4096;
   l.rebuild_done = 4096;
   l.rebuild_rate = 2048;
-  j = status_json(info, {d}, {l}).dump(0);
+  j = status_json(info, 0, {d}, {l}).dump(0);
   EXPECT_NE(j.find("\"rebuild_percent\":33"), std::string::npos) << j;
   EXPECT_NE(j.find("\"rebuild_eta_seconds\":4"), std::string::npos) << j;
-  t = format_status(info, {d}, {l});
+  t = format_status(info, 0, {d}, {l});
   EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04"), std::string::npos) << t;
   // in a cluster: the node that runs it
   l.rebuild_node = 2;
-  EXPECT_NE(status_json(info, {d}, {l}).dump(0).find("\"rebuild_node\":2"), std::string::npos);
-  t = format_status(info, {d}, {l});
+  EXPECT_NE(status_json(info, 0, {d}, {l}).dump(0).find("\"rebuild_node\":2"), std::string::npos);
+  t = format_status(info, 0, {d}, {l});
   EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04 on node 2"), std::string::npos) << t;
   l.rebuild_node = RC_IOC_NO_NODE;
   // no rate measured yet: percent, but no ETA
   l.rebuild_rate = 0;
-  j = status_json(info, {d}, {l}).dump(0);
+  j = status_json(info, 0, {d}, {l}).dump(0);
   EXPECT_NE(j.find("\"rebuild_eta_seconds\":null"), std::string::npos) << j;
-  EXPECT_EQ(format_status(info, {d}, {l}).find("ETA"), std::string::npos);
+  EXPECT_EQ(format_status(info, 0, {d}, {l}).find("ETA"), std::string::npos);
+}
+
+// The fencing mode: from this node's RC_IOC_NODE_INFO flags, absent while it does not run.
+TEST(CxxJson, StatusFencingMode) {
+  rc_ioc_info info{};
+  EXPECT_NE(status_json(info, 0, {}, {}).dump(0).find("\"fencing\":null"), std::string::npos);
+  EXPECT_EQ(format_status(info, 0, {}, {}).find("fencing"), std::string::npos);
+  uint32_t lease = RC_NODE_F_RUNNING, pr = RC_NODE_F_RUNNING | RC_NODE_F_DISK_PR;
+  EXPECT_NE(status_json(info, lease, {}, {}).dump(0).find("\"fencing\":\"lease only\""),
+            std::string::npos);
+  EXPECT_NE(status_json(info, pr, {}, {}).dump(0).find("\"fencing\":\"disk PR\""),
+            std::string::npos);
+  std::string t = format_status(info, pr, {}, {});
+  EXPECT_NE(t.find("COD generation 0  fencing: disk PR\n"), std::string::npos) << t;
+  EXPECT_NE(format_status(info, lease, {}, {}).find("  fencing: lease only\n"), std::string::npos);
 }
 
 // RC_IOC_DISK_INFO's serial is 40 bytes, NUL padded, with no terminator when all 40 are used:
@@ -109,9 +124,9 @@ TEST(CxxJson, StatusFullLengthSerial) {
   static_assert(sizeof(s40) == sizeof(d.serial) + 1, "a serial of exactly 40 bytes");
   std::memcpy(d.serial, s40, sizeof(d.serial));
   d.capacity = 0x4141414141414141ull; // "AAAAAAAA" right after the serial
-  std::string j = status_json(info, {d}, {}).dump(0);
+  std::string j = status_json(info, 0, {d}, {}).dump(0);
   EXPECT_NE(j.find(std::string("\"serial\":\"") + s40 + "\""), std::string::npos) << j;
-  std::string t = format_status(info, {d}, {});
+  std::string t = format_status(info, 0, {d}, {});
   EXPECT_NE(t.find(s40), std::string::npos) << t;
   EXPECT_EQ(t.find(std::string(s40) + "A"), std::string::npos) << t;
 }

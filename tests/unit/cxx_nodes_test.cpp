@@ -50,12 +50,27 @@ TEST(CxxNodes, TableNamesStatesMasterAndAge) {
       node(2, RC_NODE_F_KNOWN | RC_NODE_F_LIVE, "MASTER", "Completed_Startup", 2),
       node(5, RC_NODE_F_KNOWN, "ACTIVE_SLAVE", "Completed_Startup", 2)};
   std::string out = format_nodes(l);
-  EXPECT_EQ(out.rfind("node 0 (this node): in nexus\n", 0), 0u) << out;
+  EXPECT_EQ(out.rfind("node 0 (this node): in nexus, fencing: lease only\n", 0), 0u) << out;
   EXPECT_NE(out.find("0*"), std::string::npos) << out;
   EXPECT_NE(out.find("MASTER"), std::string::npos) << out;
   EXPECT_NE(out.find("250 ms (not live)"), std::string::npos) << out;
   EXPECT_NE(out.find("(self)"), std::string::npos) << out;
   EXPECT_NE(out.find("0,1"), std::string::npos) << out;
+}
+
+// The fencing mode is this node's: named in the headline and on its own entry only.
+TEST(CxxNodes, FencingMode) {
+  std::vector<rc_ioc_node_info> l = {
+      node(1, RC_NODE_F_SELF | RC_NODE_F_RUNNING | RC_NODE_F_KNOWN | RC_NODE_F_DISK_PR, "MASTER",
+           "Completed_Startup", 1),
+      node(2, RC_NODE_F_KNOWN | RC_NODE_F_LIVE | RC_NODE_F_DISK_PR, "ACTIVE_SLAVE",
+           "Completed_Startup", 1)};
+  std::string out = format_nodes(l);
+  EXPECT_EQ(out.rfind("node 1 (this node): not in nexus, fencing: disk PR\n", 0), 0u) << out;
+  std::string j = nodes_json(l).dump(0);
+  EXPECT_NE(j.find("\"fencing\":\"disk PR\""), std::string::npos) << j;
+  EXPECT_EQ(j.find("\"fencing\":\"disk PR\""), j.rfind("\"fencing\":\"disk PR\"")) << j;
+  EXPECT_NE(j.find("\"fencing\":null"), std::string::npos) << j;
 }
 
 TEST(CxxNodes, NotStartedHeadline) {

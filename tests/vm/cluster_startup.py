@@ -4,8 +4,7 @@ raidcluster.ko over the shared disks.
 cluster.cold_start: node 0 makes the cluster (the COD on the six disks), then the three nodes
 load the module and attach the disks at once. The highest ID (2) becomes the master, every node
 reaches nexus, and `node list` on every node names the same master and the same members;
-/sys/class/misc/raidcluster/ says the same. qemu's disks have no persistent reservations:
-every node shows each disk's registration as unsupported (`PR KEY` none, cluster_pr.py).
+/sys/class/misc/raidcluster/ says the same.
 
 cluster.join: with 0-2 running, a fourth node with a higher ID (3) starts later: it joins the
 running master as a slave (an ID decides only among nodes that start together).
@@ -17,7 +16,6 @@ from the moment the module was loaded.
 """
 import time
 
-import cluster_pr
 from cluster import Cluster
 from vmtest import Fail
 
@@ -90,7 +88,6 @@ def scenario_cold_start(name):
         gens = {i: Cluster.status(c.node(i))["cod_generation"] for i in c.ids}
         if len(set(gens.values())) != 1:
             raise Fail(f"the nodes run different COD generations: {gens}")
-        cluster_pr.check_lease_only(c)
         problems(c)
 
 

@@ -11,10 +11,11 @@ int cmd_status(const StatusOpts &o) {
   rc_ioc_info info = ctl.info();
   std::vector<rc::DiskInfo> disks = ctl.disks();
   std::vector<rc::LdInfo> lds = ctl.lds();
+  uint32_t flags = ctl.node_info(info.node_id).flags;
   if (o.json)
-    std::cout << rc::status_json(info, disks, lds).dump() << "\n";
+    std::cout << rc::status_json(info, flags, disks, lds).dump() << "\n";
   else
-    std::cout << rc::format_status(info, disks, lds);
+    std::cout << rc::format_status(info, flags, disks, lds);
   return 0;
 }
 

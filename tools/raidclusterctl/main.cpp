@@ -181,7 +181,11 @@ int main(int argc, char **argv) {
   std::string sa_details =
       ("Show the module, its member disks (state, presence, error counters, this\n"
        "node's SCSI-3 persistent reservation key: 'none' on a disk without PR) and\n"
-       "its logical drives (level, stripe, capacity, state, members, rebuild).");
+       "its logical drives (level, stripe, capacity, state, members, rebuild).\n"
+       "The first line ends with the fencing mode once the node runs: 'disk PR'\n"
+       "when its key is on every member disk it reaches (a node the cluster fences\n"
+       "is refused by the disks themselves), else 'lease only' (a fenced node stops\n"
+       "writing when its lease runs out; see the admin guide for the risk).");
   sa->add_flag("--json", st.json, "Print JSON instead of tables");
   doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
 
@@ -198,7 +202,8 @@ int main(int argc, char **argv) {
        "it names, its incarnation (grows on every start), how long ago its heartbeat\n"
        "last advanced, the channels it is connected to and its communication channel.\n"
        "The first line says whether this node is in nexus (a member of the cluster\n"
-       "that may change the configuration or take reservations).");
+       "that may change the configuration or take reservations) and its fencing\n"
+       "mode ('disk PR' or 'lease only', as in 'status').");
   nlc->add_flag("--json", nl.json, "Print JSON");
   doc(nlc, nl_details, std::string("Example: raidclusterctl node list\n") + kExitCodes);
   auto *nrc = node->add_subcommand("resume", "Start this suspended node again");
