@@ -137,6 +137,7 @@ static void rc_decide_role(struct rc_node *n)
 		rc_self_fire(n, RC_SE_BECOME_MASTER);
 		n->master = n->p.self;
 		rc_emit_master(n);
+		rc_fence_stale_holders(n);
 		for (i = 0; i < RC_MAX_NODES; i++)
 			if (rc_peer_live(n, i))
 				rc_peer_fire(n, i, RC_PE_FOUND);

@@ -171,6 +171,32 @@ void rc_fence_peer(struct rc_node *n, u8 id)
 	rc_kill_peer(n, id);
 }
 
+/*
+ * We start the cluster as its master while a peer's slot is not live but
+ * says it holds drives (it froze with its clock, or died, while we were
+ * down): its entries become ours to fence, so that rc_drop_dead_holders()
+ * frees them only after the fence -- at the disks too.  On the lease alone
+ * such a node's lease has long run out, unless its clock stopped with it,
+ * which only the disks can answer (p.disk_fence).
+ */
+void rc_fence_stale_holders(struct rc_node *n)
+{
+	unsigned int i, ld;
+
+	if (!n->p.disk_fence)
+		return;
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		const struct rc_peer *pr = &n->peers[i];
+
+		if (i == n->p.self || !pr->slot_ok || rc_peer_live(n, (u8)i))
+			continue;
+		for (ld = 0; ld < RC_MAX_LDS; ld++)
+			if (pr->slot.holder[ld] == i &&
+			    n->holder[ld] == RC_HOLDER_NONE)
+				rc_set_holder(n, ld, (u8)i);
+	}
+}
+
 /* A slot write succeeded everywhere: the kills it carries are out. */
 static void rc_fence_slot_landed(struct rc_node *n)
 {

@@ -385,6 +385,7 @@ u64 rc_lease_start(const struct rc_node *n);	/* 0: no lease */
 u64 rc_lease_end(const struct rc_node *n);
 bool rc_lease_valid(const struct rc_node *n);	/* at n->now */
 void rc_kill_peer(struct rc_node *n, u8 id);
+void rc_fence_stale_holders(struct rc_node *n);
 void rc_fence_peer(struct rc_node *n, u8 id);
 void rc_fence_forget(struct rc_node *n, u8 id);
 bool rc_fencing(const struct rc_node *n, u8 id);

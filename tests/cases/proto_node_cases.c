@@ -1277,6 +1277,46 @@ RC_TEST(proto_node_frozen_holder_fenced_at_disk)
 	RC_EXPECT_TRUE(rc_node_may_io(h->node[1], 4, h->now));
 }
 
+/*
+ * The holder (the master) freezes with its clock; the other node restarts
+ * meanwhile and starts the cluster alone.  The frozen node's slot still
+ * says it holds the drive: the new master takes that entry over and frees
+ * it only once it has preempted the frozen node's key (found by rcsim, a
+ * freeze-clock fault during a reset).  On the lease alone the drive would
+ * be granted at once, and the frozen node would write it when it thaws.
+ */
+RC_TEST(proto_node_stale_holder_fenced_at_startup)
+{
+	static const u8 ids[] = { 1, 2 };
+	struct rc_t_host *h = rc_t_host_new(rc_t, 2, ids);
+	unsigned int t;
+
+	RC_ASSERT_TRUE(h);
+	h->pr = true;
+	h->par[0].disk_fence = h->par[1].disk_fence = true;
+	rc_t_start_all(h);
+	rc_t_expect_cluster(rc_t, h, 2);
+	rc_t_cmd(h, 1, RC_HOST_RESERVE, 4, 0, 1);
+	rc_t_run(h, 2000);
+	RC_EXPECT_EQ(h->status[1], RC_SCSI_GOOD);
+	h->up[1] = false;			/* frozen, clock and all */
+	h->par[0].incarnation++;
+	rc_t_start(h, 0);			/* node 1 restarts */
+	for (t = 0; t < 40000; t += 250) {
+		rc_t_run(h, 250);
+		if (rc_node_state(h->node[0]) != RC_NS_MASTER)
+			continue;
+		h->done[2] = false;
+		rc_t_cmd(h, 0, RC_HOST_RESERVE, 4, 0, 2);
+		rc_t_run(h, 50);
+		if (h->done[2] && h->status[2] == RC_SCSI_GOOD)
+			break;
+	}
+	RC_ASSERT_TRUE(t < 40000);
+	RC_EXPECT_TRUE(h->key_gone[1]);
+	RC_EXPECT_TRUE(h->preempted_at && h->preempted_at <= h->now);
+}
+
 /* A slot write refused with RESERVATION CONFLICT suspends the node. */
 RC_TEST(proto_node_slot_conflict_suspends)
 {

@@ -36,6 +36,7 @@
 	X(proto_node_peer_view)					\
 	X(proto_node_frozen_holder_fenced)				\
 	X(proto_node_frozen_holder_fenced_at_disk)			\
+	X(proto_node_stale_holder_fenced_at_startup)			\
 	X(proto_node_slot_conflict_suspends)			\
 	X(proto_node_lease_needs_slot_io)				\
 	X(proto_node_host_kill)

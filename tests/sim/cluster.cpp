@@ -31,6 +31,15 @@ static const uint8_t kUuid[16] = {'r', 'c', 's', 'i', 'm', 0, 0, 0, 0, 0, 0, 0, 
 
 // Notice event id: retry a configuration change the library found BUSY.
 static const uint64_t kRetryConfig = 1u << 20;
+// A Notice that answers RC_ACT_PR_PREEMPT (kPrPreempt) or PR_CHECK: the
+// node asked about in bits 32-39, its incarnation in bits 0-31.
+static const uint64_t kPrAnswer = 1ull << 62;
+static const uint64_t kPrPreempt = 1ull << 61;
+// A Notice that is a write of a frozen node's writer to drive (low bits),
+// issued the moment it thaws.
+static const uint64_t kThawIo = 1ull << 60;
+// A Notice to a survivor: reserve drive (low bits), a frozen node's.
+static const uint64_t kTakeover = 1ull << 59;
 
 struct ConfigStep {
   uint8_t type; // RC_ACT_PROCESS_COD / ADOPT_CONFIG / COMMIT_CONFIG
@@ -134,6 +143,7 @@ Cluster::Cluster(const Scenario &s, Trace &tr, Bounds b)
   if (!s_.host.empty())
     sched_.at(s_.host[0].t, EvKind::Host, -1, 0, 0);
   sched_.at(500000, EvKind::Check, -1, 0, 0);
+  pr_.assign(fabric_.ndisks(), std::vector<uint32_t>(s_.shape.nodes, 0));
 }
 
 Cluster::~Cluster() = default;
@@ -146,6 +156,8 @@ struct rc_node *Cluster::lib(int n) {
 
 uint64_t Cluster::local_ms(int n) const {
   const Node &x = *nodes_[n];
+  if (sched_.now() < x.base_true) // FreezeClock: stopped until base_true
+    return x.base_local_us / 1000;
   __int128 dt = (__int128)(sched_.now() - x.base_true) * (1000000 + x.ppm);
   return (x.base_local_us + (uint64_t)(dt / 1000000)) / 1000;
 }
@@ -184,6 +196,8 @@ void Cluster::start_library(int n) {
   Node &x = *nodes_[n];
   rc_node_params_default(&x.params, (u8)n, x.boots);
   x.params.poll_ms = s_.poll_ms;
+  x.params.disk_fence = s_.disk_pr;
+  pr_register(n); // as the kernel: before the life's first slot write
   int rc = rc_node_start(x.lib, &x.params, local_ms(n));
   if (rc) {
     checker_.report(sched_.now(), n, "rc_node_start refused its parameters");
@@ -198,6 +212,10 @@ void Cluster::start_library(int n) {
 void Cluster::crash(int n) {
   Node &x = *nodes_[n];
   fabric_.crash_node(n, rng_, tr_, sched_.now());
+  if (sched_.now() < x.base_true) { // a clock stopped by FreezeClock runs again
+    x.base_local_us = local_ms(n) * 1000;
+    x.base_true = sched_.now();
+  }
   x.up = false;
   x.frozen_until = x.hang_until = 0;
   x.life++;
@@ -579,10 +597,88 @@ void Cluster::do_action(int n, const struct rc_action &a) {
     RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.info, "node %d: SUSPENDED (%s)", n,
              rc_node_info_name(a.info));
     return;
+  case RC_ACT_PR_PREEMPT:
+  case RC_ACT_PR_CHECK:
+    // The kernel runs them on a work queue: the answer comes later.
+    RCSIM_EV(tr_, now, T_ACTION, n, a.type, a.node, "node %d: %s node %u incarnation %u", n,
+             rc_action_name(a.type), a.node, a.incarnation);
+    sched_.after(rng_.range(1000, 50000), EvKind::Notice, n, x.life,
+                 kPrAnswer | (a.type == RC_ACT_PR_PREEMPT ? kPrPreempt : 0) |
+                     (uint64_t)a.node << 32 | a.incarnation);
+    return;
   default:
     RCSIM_EV(tr_, now, T_ACTION, n, a.type, 0, "node %d: action %s", n, rc_action_name(a.type));
     return;
   }
+}
+
+// Survivor @n reserves drive @ld unless it holds it, then writes it.
+void Cluster::take_over(int n, int ld) {
+  Node &x = *nodes_[n];
+  if (rc_node_holder(x.lib, (u8)ld) == n) {
+    host_command(n, HostKind::Io, ld);
+    return;
+  }
+  for (const auto &c : x.cmds)
+    if (c.second.first == HostKind::Reserve && c.second.second == ld)
+      return; // its last try is still out
+  host_command(n, HostKind::Reserve, ld);
+}
+
+// --- persistent reservations -----------------------------------------------------
+
+// Node @n's key of this life on every disk it reaches (REGISTER AND IGNORE
+// EXISTING KEY: its old life's key on the same nexus is replaced).
+void Cluster::pr_register(int n) {
+  if (!s_.disk_pr)
+    return;
+  for (int d = 0; d < fabric_.ndisks(); d++)
+    if (!fabric_.disk(d).failed() && fabric_.cable(n, fabric_.disk(d).channel()))
+      pr_[d][n] = nodes_[n]->boots + 1;
+}
+
+// Every disk node @n reaches refuses its data writes (RESERVATION
+// CONFLICT): it was fenced at the disks.  A node fenced on some disks only
+// still writes the others, so it counts as not fenced.
+bool Cluster::pr_refused(int n) const {
+  if (!s_.disk_pr)
+    return false;
+  bool any = false;
+  for (int d = 0; d < fabric_.ndisks(); d++) {
+    if (fabric_.disk(d).failed() || !fabric_.cable(n, fabric_.disk(d).channel()))
+      continue;
+    if (pr_[d][n] == nodes_[n]->boots + 1)
+      return false;
+    any = true;
+  }
+  return any;
+}
+
+// The answer to RC_ACT_PR_PREEMPT / PR_CHECK, as kernel/node.c computes it
+// on the disks node @n reaches (a failed disk is the lease's).
+void Cluster::on_pr(int n, uint64_t id) {
+  Node &x = *nodes_[n];
+  const bool preempt = id & kPrPreempt;
+  const u8 victim = (u8)(id >> 32);
+  const uint32_t inc = (uint32_t)id;
+  int err = 0;
+  for (int d = 0; victim < s_.shape.nodes && d < fabric_.ndisks(); d++) {
+    if (fabric_.disk(d).failed() || !fabric_.cable(n, fabric_.disk(d).channel()))
+      continue;
+    uint32_t k = pr_[d][victim];
+    if (!k || (inc && (int32_t)(k - 1 - inc) > 0))
+      continue; // none, or a later life's: spared
+    if (!preempt)
+      err = -EAGAIN;
+    else if (pr_[d][n] != x.boots + 1)
+      err = -EIO; // only a registrant may preempt
+    else
+      pr_[d][victim] = 0;
+  }
+  RCSIM_EV(tr_, sched_.now(), T_ACTION, n, victim, (uint64_t)-err,
+           "node %d: %s of node %u incarnation %u: %d", n, preempt ? "preempt" : "key check",
+           victim, inc, err);
+  rc_node_disk_fenced(x.lib, local_ms(n), victim, inc, err);
 }
 
 // --- events --------------------------------------------------------------------
@@ -706,6 +802,16 @@ void Cluster::host_command(int n, HostKind k, int ld) {
       stats_.io_refused++;
       return;
     }
+    if (pr_refused(n)) {
+      // Fenced at the disks while it could not know: the write fails
+      // there, the node suspends (the kernel's rc_host_fenced_at_disk()).
+      RCSIM_EV(tr_, now, T_HOST, n, (uint64_t)k, ld, "node %d: I/O to ld %d refused at the disks",
+               n, ld);
+      stats_.io_refused++;
+      rc_node_fenced_at_disk(x.lib, local_ms(n));
+      drain(n);
+      return;
+    }
     stats_.io_accepted++;
     for (int m = 0; m < (int)nodes_.size(); m++)
       refresh_view(m);
@@ -788,13 +894,32 @@ void Cluster::on_fault(const Fault &f) {
   case FaultKind::CablePlug:
     effect = !fabric_.cable(f.node, f.arg);
     fabric_.set_cable(f.node, f.arg, true);
+    if (x->up)
+      pr_register(f.node); // the disks come back: attached, registered
     break;
   case FaultKind::Freeze:
+  case FaultKind::FreezeClock:
     // Killed while frozen, it waits for the operator (the planned reset).
     effect = x->up && now >= x->frozen_until;
     if (effect) {
       x->frozen_until = now + f.span;
       truth_.node[f.node].operator_suspend_ok = true;
+      if (f.kind == FaultKind::FreezeClock) { // local time stands still
+        x->base_local_us = local_ms(f.node) * 1000;
+        x->base_true = now + f.span;
+      }
+      // Its writers had writes queued: they go on the moment it thaws,
+      // before it hears anything (the worst case for the fence).
+      // A survivor tries to take them over every second meanwhile (it
+      // gets them once the frozen node is fenced).
+      const int surv = (f.node + 1) % (int)nodes_.size();
+      for (int ld = 0; ld < s_.shape.lds; ld++) {
+        if (rc_node_holder(x->lib, (u8)ld) != f.node)
+          continue;
+        sched_.at(now + f.span, EvKind::Notice, f.node, x->life, kThawIo | (uint64_t)ld);
+        for (SimTime t = now + 1000000; surv != f.node && t < now + f.span; t += 1000000)
+          sched_.at(t, EvKind::Notice, surv, nodes_[surv]->life, kTakeover | (uint64_t)ld);
+      }
     }
     break;
   case FaultKind::HangIo:
@@ -824,10 +949,13 @@ void Cluster::on_fault(const Fault &f) {
     x->delay_ms = (uint32_t)f.arg;
     break;
   case FaultKind::ClockJump: {
-    // Re-base the clock so local time stays continuous, then change rate.
-    uint64_t cur_us = local_ms(f.node) * 1000;
-    x->base_true = now;
-    x->base_local_us = cur_us;
+    // Re-base the clock so local time stays continuous, then change rate
+    // (a stopped clock stays stopped until its thaw).
+    if (now >= x->base_true) {
+      uint64_t cur_us = local_ms(f.node) * 1000;
+      x->base_true = now;
+      x->base_local_us = cur_us;
+    }
     x->ppm = f.arg;
     break;
   }
@@ -934,7 +1062,13 @@ void Cluster::on_event(const Event &e) {
     Node &x = *nodes_[e.node];
     if (e.incarnation != x.life || !x.up || x.suspended || x.restarting)
       return;
-    if (e.id == kRetryConfig)
+    if (e.id & kThawIo)
+      host_command(e.node, HostKind::Io, (int)(e.id & 0xff));
+    else if (e.id & kTakeover)
+      take_over(e.node, (int)(e.id & 0xff));
+    else if (e.id & kPrAnswer)
+      on_pr(e.node, e.id);
+    else if (e.id == kRetryConfig)
       submit_config_change(e.node);
     else
       mark_failed_locally(e.node, (int)e.id);
@@ -1006,6 +1140,7 @@ void Cluster::refresh_truth() {
     NodeTruth &t = truth_.node[n];
     const Node &x = *nodes_[n];
     t.up = x.up;
+    t.fenced_at_disks = pr_refused(n);
     t.frozen_until = x.frozen_until;
     t.hang_until = x.hang_until;
     t.all_cables = fabric_.plugged_mask(n) == all;

@@ -96,6 +96,10 @@ private:
   void on_host(const HostCmd &h);
   void on_io_done(uint64_t id);
   void on_rebuild(int n);
+  void take_over(int n, int ld);
+  void pr_register(int n);
+  void on_pr(int n, uint64_t id);
+  bool pr_refused(int n) const;
   void on_config(int n);
   void mark_failed_locally(int n, int disk);
   void submit_config_change(int n);
@@ -131,6 +135,11 @@ private:
   std::vector<HostConfig> cod_;                   // per disk: the COD copy on it
   std::vector<uint64_t> cod_failed_;              // per copy: disks it ever marked failed
   std::map<uint64_t, struct rc_action> act_copy_; // I/O id -> its action
+  // Persistent reservations (s_.disk_pr): per disk, per node, the
+  // incarnation + 1 of the key registered there (0: none).  The master's
+  // WRITE EXCLUSIVE, REGISTRANTS ONLY reservation is taken as held: a
+  // data write of a node without its key on a disk is refused there.
+  std::vector<std::vector<uint32_t>> pr_;
   size_t next_fault_ = 0, next_host_ = 0;
   SimTime last_resv_cmd_ = 0;
   uint64_t next_cookie_ = 1;

@@ -25,7 +25,7 @@ void Checker::fail(SimTime t, int node, std::string what) {
 }
 
 bool Checker::harmful(const std::vector<NodeView> *v, const Truth &t, int n) {
-  if (!t.node[n].up || !t.node[n].reaches_any)
+  if (!t.node[n].up || !t.node[n].reaches_any || t.node[n].fenced_at_disks)
     return false;
   return !(v && (*v)[n].suspended);
 }
@@ -169,8 +169,8 @@ void Checker::check_liveness(const std::vector<NodeView> &v, const Truth &t) {
 }
 
 // A grant may take a drive from a node that can no longer write it: down,
-// cut off, suspended, or whose lease has run out by its own clock (a frozen
-// or killed holder: the fencing wait of fence.c).
+// cut off, suspended, fenced at the disks, or whose lease has run out by its
+// own clock (a frozen or killed holder: the fencing wait of fence.c).
 void Checker::on_grant(int node, int ld, const std::vector<NodeView> &v, const Truth &t) {
   for (size_t m = 0; m < v.size(); m++)
     if ((int)m != node && (t.grants[ld] >> m & 1) && harmful(&v, t, (int)m) && v[m].lease_running)

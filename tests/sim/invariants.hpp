@@ -53,6 +53,8 @@ struct NodeTruth {
                                     // it may wait suspended for the operator
   SimTime frozen_until = 0;         // Freeze: it runs nothing before
   SimTime hang_until = 0;           // HangIo: its I/O waits until
+  bool fenced_at_disks = false;     // every disk it reaches refuses its
+                                    // writes (its key was preempted)
 };
 
 struct Truth {

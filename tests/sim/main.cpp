@@ -9,6 +9,10 @@
 //                                          a soak: seed i runs with the
 //                                          node count list[i % len]
 //   rcsim --check [--jobs J]               the fixed budget of make check
+//   --lease-only (with any of them)        disks without persistent
+//                                          reservations: the lease alone
+//                                          fences (freeze-clock faults
+//                                          then make two writers)
 #include "runner.hpp"
 
 #include <cctype>
@@ -26,7 +30,8 @@ using namespace rcsim;
 static void usage() {
   fprintf(stderr, "usage: rcsim --seed S --nodes K [--trace]\n"
                   "       rcsim --seeds N [--first S] [--nodes 2,3,4,8] [--jobs J]\n"
-                  "       rcsim --check [--jobs J]\n");
+                  "       rcsim --check [--jobs J]\n"
+                  "       any of them with --lease-only: disks without persistent reservations\n");
   exit(2);
 }
 
@@ -155,7 +160,7 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
   printf("sim: %.1f s wall, %.1f h simulated, %llu events, %llu I/Os\n", secs, simulated / 3.6e9,
          (unsigned long long)sum.events, (unsigned long long)sum.ios);
   printf("sim: faults:");
-  for (int k = 0; k <= (int)FaultKind::HangIo; k++)
+  for (int k = 0; k <= (int)FaultKind::FreezeClock; k++)
     printf(" %s %llu", fault_name((FaultKind)k), (unsigned long long)faults[k]);
   printf("\nsim: library actions: %llu reserve grants, %llu conflicts, %llu I/O accepted, "
          "%llu takeovers, %llu suspends, %llu restarts, %llu rebuilds, %llu COD commits\n",
@@ -171,7 +176,7 @@ static uint64_t batch(uint64_t first, uint64_t count, const std::vector<int> &no
 
 int main(int argc, char **argv) {
   uint64_t seed = 0, seeds = 0, first = 1;
-  bool have_seed = false, trace = false, check = false;
+  bool have_seed = false, trace = false, check = false, lease_only = false;
   std::vector<int> nodes;
   int jobs = (int)std::thread::hardware_concurrency();
   if (jobs > 2)
@@ -193,6 +198,8 @@ int main(int argc, char **argv) {
       trace = true;
     } else if (!strcmp(a, "--check")) {
       check = true;
+    } else if (!strcmp(a, "--lease-only")) {
+      lease_only = true;
     } else {
       fprintf(stderr, "rcsim: unknown option '%s'\n", a);
       usage();
@@ -203,6 +210,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   ScenarioParams p;
+  p.disk_pr = !lease_only;
   if (have_seed) {
     if (nodes.size() != 1) {
       fprintf(stderr, "rcsim: --seed needs exactly one --nodes K\n");

@@ -28,6 +28,8 @@ const char *fault_name(FaultKind k) {
     return "freeze";
   case FaultKind::HangIo:
     return "hang-io";
+  case FaultKind::FreezeClock:
+    return "freeze-clock";
   case FaultKind::ClockJump:
     return "clock-jump";
   }
@@ -54,9 +56,10 @@ struct Weighted {
   int w;
 };
 static const Weighted kMix[] = {
-    {FaultKind::Crash, 4},     {FaultKind::Reset, 4},      {FaultKind::CablePull, 4},
-    {FaultKind::DiskFail, 2},  {FaultKind::TornWrites, 3}, {FaultKind::DelayWrites, 2},
-    {FaultKind::ClockJump, 2}, {FaultKind::Freeze, 2},     {FaultKind::HangIo, 2},
+    {FaultKind::Crash, 4},       {FaultKind::Reset, 4},      {FaultKind::CablePull, 4},
+    {FaultKind::DiskFail, 2},    {FaultKind::TornWrites, 3}, {FaultKind::DelayWrites, 2},
+    {FaultKind::ClockJump, 2},   {FaultKind::Freeze, 2},     {FaultKind::HangIo, 2},
+    {FaultKind::FreezeClock, 2},
 };
 
 static FaultKind pick_kind(Rng &r, const ScenarioParams &p) {
@@ -102,6 +105,7 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
   // second, and timing variety for the protocol).
   static const uint32_t polls[] = {100, 200, 300};
   s.poll_ms = polls[r.below(3)];
+  s.disk_pr = p.disk_pr;
 
   // Cold start: everybody within 0.3 s; sometimes one node joins late
   // and must become a slave of the running master.
@@ -185,11 +189,21 @@ Scenario make_scenario(uint64_t seed, int nodes, const ScenarioParams &p) {
       s.faults.push_back(f);
       break;
     case FaultKind::Freeze:
+    case FaultKind::FreezeClock: {
       // Shorter and longer than the detection time: a frozen holder is
-      // either back in time or fenced.
-      f.span = r.range(500000, 12000000);
+      // either back in time or fenced.  A frozen clock matters when the
+      // node was fenced meanwhile: mostly longer than detection + fence.
+      f.span = f.kind == FaultKind::Freeze ? r.range(500000, 12000000) : r.range(4000000, 16000000);
       push_with_operator_reset(s.faults, f, r);
+      // The node holds a drive when it freezes (the case that matters).
+      HostCmd h;
+      h.t = f.t - r.range(500000, 1500000);
+      h.kind = HostKind::Reserve;
+      h.node = f.node;
+      h.ld = (int)r.below(s.shape.lds);
+      s.host.push_back(h);
       break;
+    }
     case FaultKind::HangIo:
       // A hang longer than the detection time gets the node killed.
       f.span = r.range(500000, 8000000);

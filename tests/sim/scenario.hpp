@@ -29,6 +29,8 @@ enum class FaultKind : uint8_t {
   Freeze,      // the node stops for span (SIGSTOP, a hung kernel): no event
                // of it runs, its I/O waits; then it goes on, its clock jumped
   HangIo,      // every I/O the node issues for span hangs until its end
+  FreezeClock, // as Freeze, but its clock stops too (a VM paused by its
+               // hypervisor): when it thaws it believes in its lease
 };
 
 struct Fault {
@@ -65,6 +67,7 @@ struct Scenario {
   std::vector<HostCmd> host;         // sorted by time
   SimTime end = 0;                   // simulated duration
   uint32_t poll_ms = 100;            // the library's mailbox poll period
+  bool disk_pr = true;               // the disks have persistent reservations
 };
 
 struct ScenarioParams {
@@ -76,6 +79,10 @@ struct ScenarioParams {
   int32_t max_skew_ppm = 20000; // +-2 %
   bool allow_disk_fail = true;
   bool allow_cable = true;
+  // The disks have SCSI-3 persistent reservations and the nodes fence at
+  // them (rc_node_params.disk_fence); false: the lease alone, where a
+  // FreezeClock fault can make two writers (rcsim --lease-only shows it).
+  bool disk_pr = true;
 };
 
 // Build the scenario of @seed for @nodes nodes.
