@@ -290,6 +290,7 @@ void rc_cluster_slot(struct rc_node *n, u8 id, const struct rc_slot_info *s)
 	advanced = rebooted || (had && s->heartbeat > pr->slot.heartbeat);
 	pr->slot = *s;
 	pr->slot_ok = true;
+	pr->slot_read_ms = n->now;
 	if (!had)
 		pr->hb_change_ms = n->now;
 	if (advanced) {

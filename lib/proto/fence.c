@@ -145,6 +145,28 @@ static bool rc_holds_any(const struct rc_node *n, u8 id)
 }
 
 /*
+ * The drives a dead peer's own slot says it holds, where our table names
+ * nobody, become its entries again, so that they are freed only once it is
+ * fenced -- at the disks too.  Our table may not know them: it began after
+ * the peer's reservations (we restarted, or started the cluster alone,
+ * while it was frozen).  On the lease alone such a node's lease has long
+ * run out, unless its clock stopped with it, which only the disks can
+ * answer (p.disk_fence).
+ */
+static void rc_fence_adopt_holdings(struct rc_node *n, u8 id)
+{
+	const struct rc_peer *pr = &n->peers[id];
+	unsigned int ld;
+
+	if (!n->p.disk_fence || !pr->slot_ok)
+		return;
+	for (ld = 0; ld < RC_MAX_LDS; ld++)
+		if (pr->slot.holder[ld] == id &&
+		    n->holder[ld] == RC_HOLDER_NONE)
+			rc_set_holder(n, ld, id);
+}
+
+/*
  * Peer @id is dead (not rebooted): its reservations go only once it is
  * fenced.  A peer whose slot we never read has no incarnation to kill: we
  * can only wait out a lease from now.
@@ -155,6 +177,7 @@ void rc_fence_peer(struct rc_node *n, u8 id)
 
 	if (id >= RC_MAX_NODES || id == n->p.self)
 		return;
+	rc_fence_adopt_holdings(n, id);
 	if (rc_fencing(n, id))
 		return;
 	if (pr->fence == RC_FENCE_DONE && !rc_holds_any(n, id) &&
@@ -172,29 +195,77 @@ void rc_fence_peer(struct rc_node *n, u8 id)
 }
 
 /*
- * We start the cluster as its master while a peer's slot is not live but
- * says it holds drives (it froze with its clock, or died, while we were
- * down): its entries become ours to fence, so that rc_drop_dead_holders()
- * frees them only after the fence -- at the disks too.  On the lease alone
- * such a node's lease has long run out, unless its clock stopped with it,
- * which only the disks can answer (p.disk_fence).
+ * We start the cluster as its master while a peer's slot is not live.  It
+ * may hold drives that no slot shows (frozen, with its clock, right after
+ * a Reserve, before its slot said so): it is fenced -- at the disks -- and
+ * nothing is granted before that ends (rc_fence_startup_pending()).  The
+ * drives its slot does show are its entries until then.
  */
+/* Not live, and neither booting (slow, not dead) nor stopped. */
+static bool rc_fence_suspect(const struct rc_node *n, u8 i)
+{
+	const struct rc_peer *pr = &n->peers[i];
+
+	return i != n->p.self && pr->slot_ok && !rc_peer_live(n, i) &&
+	       !pr->slot.booting && !(pr->slot.flags & RC_SLOTF_SUSPENDED);
+}
+
+/*
+ * ... and our own reads show its slot standing still: read lately, with
+ * the same heartbeat over a detection time of reads -- not merely unread
+ * (our reads may hang) nor judged on reads from before a freeze of ours.
+ */
+static bool rc_fence_stale(const struct rc_node *n, u8 i)
+{
+	const struct rc_peer *pr = &n->peers[i];
+	u64 window = (u64)(n->p.hb_misses + 1) * n->p.hb_period_ms;
+
+	return rc_fence_suspect(n, i) &&
+	       pr->slot_read_ms + 2ull * n->p.hb_period_ms >= n->now &&
+	       pr->slot_read_ms >= pr->hb_change_ms + window;
+}
+
 void rc_fence_stale_holders(struct rc_node *n)
 {
-	unsigned int i, ld;
+	unsigned int i;
 
 	if (!n->p.disk_fence)
 		return;
-	for (i = 0; i < RC_MAX_NODES; i++) {
-		const struct rc_peer *pr = &n->peers[i];
+	n->startup_fence = 0;
+	n->startup_fired = 0;
+	for (i = 0; i < RC_MAX_NODES; i++)
+		if (rc_fence_suspect(n, (u8)i))
+			n->startup_fence |= 1u << i;
+	rc_fence_startup_pending(n);
+}
 
-		if (i == n->p.self || !pr->slot_ok || rc_peer_live(n, (u8)i))
+/*
+ * The peers of rc_fence_stale_holders() not cleared yet: a suspect whose
+ * slot moves again is alive; one whose slot our reads show standing still
+ * is fenced, and counts until its fence ends.
+ */
+u32 rc_fence_startup_pending(struct rc_node *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_NODES; i++) {
+		u32 bit = 1u << i;
+
+		if (!(n->startup_fence & bit))
 			continue;
-		for (ld = 0; ld < RC_MAX_LDS; ld++)
-			if (pr->slot.holder[ld] == i &&
-			    n->holder[ld] == RC_HOLDER_NONE)
-				rc_set_holder(n, ld, (u8)i);
+		if (!(n->startup_fired & bit)) {
+			if (!rc_fence_suspect(n, (u8)i)) {
+				n->startup_fence &= ~bit;
+			} else if (rc_fence_stale(n, (u8)i)) {
+				n->startup_fired |= bit;
+				rc_fence_peer(n, (u8)i);
+			}
+			continue;
+		}
+		if (!rc_fencing(n, (u8)i))
+			n->startup_fence &= ~bit;
 	}
+	return n->startup_fence;
 }
 
 /* A slot write succeeded everywhere: the kills it carries are out. */
@@ -235,6 +306,8 @@ bool rc_fencing(const struct rc_node *n, u8 id)
 void rc_fence_tick(struct rc_node *n)
 {
 	unsigned int i;
+
+	rc_fence_startup_pending(n);
 
 	for (i = 0; i < RC_MAX_NODES; i++) {
 		struct rc_peer *pr = &n->peers[i];

@@ -315,7 +315,7 @@ void rc_drop_node(struct rc_node *n, u8 id, bool rebooted)
 		rc_fence_forget(n, id);
 	else
 		rc_fence_peer(n, id);
-	rc_resv_member_gone(n, id);
+	rc_resv_member_gone(n, id, rebooted);
 	rc_rebuild_node_failed(n, id);
 }
 
@@ -373,6 +373,17 @@ void rc_node_tick(struct rc_node *n, u64 now_ms)
 {
 	if (!rc_enter(n, now_ms))
 		return;
+	/*
+	 * Starting, and our ticks stopped for a while (we were frozen): the
+	 * slots we read before look stale now, live peers too.  Decide the
+	 * role only on reads made since (rc_fence_stale_holders() would
+	 * fence a healthy master).
+	 */
+	if (!n->role_decided && n->last_tick &&
+	    n->now > n->last_tick + 2ull * n->p.hb_period_ms &&
+	    n->discovery_end < n->now + n->p.discovery_ms)
+		n->discovery_end = n->now + n->p.discovery_ms;
+	n->last_tick = n->now;
 	rc_cluster_tick(n);
 	if (n->suspended)
 		return;

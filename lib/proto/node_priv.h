@@ -70,6 +70,7 @@ struct rc_peer {
 	bool slot_ok;
 	struct rc_slot_info slot;
 	u64 hb_change_ms;	/* when its heartbeat last advanced */
+	u64 slot_read_ms;	/* when we last read its slot */
 	u32 misses;		/* heartbeat checks without progress */
 	bool hb_seen_change;	/* heartbeat advanced since we know it */
 	bool tur_pending;	/* fig 17 analysis in flight */
@@ -169,6 +170,7 @@ struct rc_node {
 	u8 master;		/* node we follow, self if master */
 	u64 start_ms;
 	u64 discovery_end;	/* startup: decide the role then */
+	u64 last_tick;		/* startup: a gap is a freeze of ours */
 	bool role_decided;
 	u64 neg_deadline;	/* slave: 520-530 */
 	bool cod_pending;	/* PROCESS_COD issued */
@@ -206,6 +208,13 @@ struct rc_node {
 	struct rc_peer peers[RC_MAX_NODES];
 	/* reservations (table 390) */
 	u8 holder[RC_MAX_LDS];
+	/*
+	 * Peers not live when we started the cluster as its master: they
+	 * may hold drives our table never heard of, so nothing is granted
+	 * until they are fenced (fence.c, rc_fence_stale_holders()).
+	 */
+	u32 startup_fence;
+	u32 startup_fired;	/* ... whose fence we started */
 	u32 resv_touched;	/* drives a peer reserved this life */
 	u32 resv_released_by[RC_MAX_LDS]; /* Node_Release senders (bits) */
 	u8 preempt_by[RC_MAX_LDS];	/* the last preempt granted ... */
@@ -357,7 +366,7 @@ void rc_resv_preempt(struct rc_node *n, const struct rc_host_cmd *c);
 void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_reply(struct rc_node *n, u8 from, const struct rc_msg *m);
 void rc_resv_tick(struct rc_node *n);
-void rc_resv_member_gone(struct rc_node *n, u8 id);
+void rc_resv_member_gone(struct rc_node *n, u8 id, bool rebooted);
 
 /* rebuild.c */
 void rc_rebuild_host(struct rc_node *n, const struct rc_host_cmd *c);
@@ -386,6 +395,7 @@ u64 rc_lease_end(const struct rc_node *n);
 bool rc_lease_valid(const struct rc_node *n);	/* at n->now */
 void rc_kill_peer(struct rc_node *n, u8 id);
 void rc_fence_stale_holders(struct rc_node *n);
+u32 rc_fence_startup_pending(struct rc_node *n);
 void rc_fence_peer(struct rc_node *n, u8 id);
 void rc_fence_forget(struct rc_node *n, u8 id);
 bool rc_fencing(const struct rc_node *n, u8 id);

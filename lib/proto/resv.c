@@ -86,8 +86,20 @@ static void rc_resv_settle(struct rc_node *n, struct rc_op *op)
 	for (i = 0; i < RC_MAX_NODES; i++)
 		if ((op->fencing & (1u << i)) && !rc_fencing(n, (u8)i))
 			op->fencing &= ~(1u << i);
+	/* ... and those fenced since our start, who may hold it unseen */
+	if (op->kind != RC_OP_RELEASE)
+		op->fencing |= rc_fence_startup_pending(n);
 	if (op->wait || op->fencing || op->stage != RC_RS_SENT)
 		return;
+	/*
+	 * A grant needs a view that is not stale: a node that froze with the
+	 * Reserve in flight counts, when it wakes up, members that left while
+	 * it slept as no objection; its lapsed lease says so.
+	 */
+	if (op->kind != RC_OP_RELEASE && !rc_lease_valid(n)) {
+		rc_resv_fail(n, op, RC_SCSI_BUSY);
+		return;
+	}
 	if (op->kind == RC_OP_PREEMPT) {
 		/* A higher ID claimed it at the same time: it wins. */
 		if (op->conflict) {
@@ -320,6 +332,11 @@ void rc_resv_cmd(struct rc_node *n, u8 from, const struct rc_msg *m)
 		rc_reply_msg(n, from, m, RC_SCSI_GOOD, NULL, 0);
 		return;
 	}
+	/* a peer we fence since our start may hold it unseen */
+	if (h == RC_HOLDER_NONE && rc_fence_startup_pending(n)) {
+		rc_reply_msg(n, from, m, RC_SCSI_BUSY, NULL, 0);
+		return;
+	}
 	if (h == RC_HOLDER_NONE || h == from) {
 		n->resv_touched |= 1u << m->ld;
 		n->resv_released_by[m->ld] = 0;
@@ -379,9 +396,13 @@ void rc_resv_tick(struct rc_node *n)
 /*
  * Node @id left the cluster: its answer is no longer awaited.  A preempt
  * it did not answer may be taking the drive from it: the drive is ours
- * only once @id is fenced (rc_drop_node() started that).
+ * only once @id is fenced (rc_drop_node() started that).  If it left by
+ * rebooting (@rebooted), its new life may hold the drive already (it
+ * started the cluster again while we could not hear it, frozen with our
+ * clock): a Reserve or Preempt it did not answer is BUSY, to be asked
+ * again of the new life.
  */
-void rc_resv_member_gone(struct rc_node *n, u8 id)
+void rc_resv_member_gone(struct rc_node *n, u8 id, bool rebooted)
 {
 	unsigned int i;
 
@@ -391,6 +412,11 @@ void rc_resv_member_gone(struct rc_node *n, u8 id)
 		if (op->kind != RC_OP_RESERVE && op->kind != RC_OP_RELEASE &&
 		    op->kind != RC_OP_PREEMPT)
 			continue;
+		if (rebooted && op->kind != RC_OP_RELEASE &&
+		    (op->wait & (1u << id))) {
+			rc_resv_fail(n, op, RC_SCSI_BUSY);
+			continue;
+		}
 		if (op->kind == RC_OP_PREEMPT && (op->wait & (1u << id)) &&
 		    rc_fencing(n, id))
 			op->fencing |= 1u << id;

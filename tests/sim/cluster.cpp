@@ -493,7 +493,8 @@ void Cluster::do_action(int n, const struct rc_action &a) {
         // A Reserve that completes after its host released the drive
         // (the release went out first) grants nothing: the host never
         // uses it.
-        if (x.release_cookie[ld] < a.cookie) {
+        // Nor does one to a node fenced at the disks: its writes fail.
+        if (x.release_cookie[ld] < a.cookie && !truth_.node[n].fenced_at_disks) {
           checker_.on_grant(n, ld, views_, truth_);
           // Taken over: whoever held it before may not write it again.
           if (truth_.grants[ld] & ~(1ull << n))
@@ -762,6 +763,14 @@ void Cluster::on_rebuild(int n) {
     // that woke up from a freeze waits for its heartbeat, or its kill),
     // and only on the drive's holder (the master: on a drive nobody holds).
     sched_.after(rng_.range(100000, 400000), EvKind::Rebuild, n, x.life, x.engine_gen);
+    return;
+  }
+  if (pr_refused(n)) {
+    // Its rebuild writes end with RESERVATION CONFLICT: it was fenced.
+    RCSIM_EV(tr_, sched_.now(), T_REBUILD, n, ld, 4,
+             "node %d: rebuild of ld %u refused at the disks", n, ld);
+    rc_node_fenced_at_disk(x.lib, local_ms(n));
+    drain(n);
     return;
   }
   x.engine_permille += (uint32_t)rng_.range(200, 450);
@@ -1148,9 +1157,10 @@ void Cluster::refresh_truth() {
     if (!reach && t.reaches_any)
       t.isolated_since = sched_.now();
     t.reaches_any = reach;
-    // a frozen engine writes nothing (the kernel's also stops at the lease)
+    // a frozen engine writes nothing (the kernel's also stops at the
+    // lease), nor does one whose node is fenced at the disks
     if (x.up && !x.suspended && x.engine_ld >= 0 && sched_.now() >= x.frozen_until &&
-        local_ms(n) < rc_node_lease_until(x.lib))
+        local_ms(n) < rc_node_lease_until(x.lib) && !t.fenced_at_disks)
       truth_.engines |= 1ull << n;
   }
 }
