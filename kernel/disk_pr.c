@@ -17,6 +17,12 @@
 
 #define RC_PR_TIMEOUT (5 * HZ)	/* a disk that takes longer has no path */
 #define RC_PR_RETRIES 1
+/*
+ * The midlayer does not retry a passthrough command that ends with CHECK
+ * CONDITION (scsi_noretry_cmd()), so a UNIT ATTENTION after a reset or a
+ * registration change elsewhere is retried here.
+ */
+#define RC_PR_UA_TRIES 4
 #define RC_PR_OUT_LEN 24	/* the basic PR OUT parameter list */
 
 /* PERSISTENT RESERVE OUT service actions */
@@ -41,12 +47,17 @@ static enum rc_pr_result rc_pr_exec(struct block_device *bdev, const u8 *cdb,
 {
 	struct scsi_device *sdev = rc_pr_sdev(bdev);
 	struct scsi_sense_hdr sshdr;
-	int result;
+	int result, tries;
 
 	if (!sdev)
 		return RC_PRR_UNSUPPORTED;
-	result = scsi_execute_req(sdev, cdb, dir, buf, len, &sshdr,
-				  RC_PR_TIMEOUT, RC_PR_RETRIES, NULL);
+	for (tries = 0; tries < RC_PR_UA_TRIES; tries++) {
+		result = scsi_execute_req(sdev, cdb, dir, buf, len, &sshdr,
+					  RC_PR_TIMEOUT, RC_PR_RETRIES, NULL);
+		if (result <= 0 || !scsi_sense_valid(&sshdr) ||
+		    sshdr.sense_key != UNIT_ATTENTION)
+			break;
+	}
 	if (!result)
 		return RC_PRR_GOOD;
 	if (result > 0 && (result & 0xff) == SAM_STAT_RESERVATION_CONFLICT)
@@ -119,6 +130,9 @@ enum rc_pr_result rc_disk_pr_read_keys(struct block_device *bdev, u64 *keys,
 		for (i = 0; i < have && i < max; i++)
 			keys[i] = get_unaligned_be64(p + 8 + 8 * i);
 		*n = i;
+		/* a key we did not see may be the one to remove */
+		if (have > max)
+			r = RC_PRR_ERROR;
 	}
 	kfree(p);
 	return r;

@@ -106,6 +106,7 @@ struct rc_host_disk {
 	atomic_t busy;			/* its protocol I/O in flight */
 	u64 pr_key;			/* registered on bdev, or 0 */
 	u8 pr_state;			/* enum rc_disk_pr_state */
+	bool usable;			/* attached, not failed (describe) */
 };
 
 #define RC_PR_MAX_KEYS (RC_MAX_NODES * 4)	/* READ KEYS: at most this many */
@@ -195,6 +196,7 @@ static struct {
 	bool pr_reserve;		/* we are the master: hold it */
 	struct block_device *pr_bdev[RC_MAX_DISKS];
 	u64 pr_own[RC_MAX_DISKS];	/* our key on pr_bdev */
+	bool pr_retry[RC_MAX_DISKS];	/* ... registered again by pr_work */
 	u64 pr_keys[RC_PR_MAX_KEYS];	/* a READ KEYS answer */
 	struct work_struct fenced_work;	/* a data write met a conflict */
 	atomic_t fenced;
@@ -953,9 +955,9 @@ static void rc_host_pr_register(void)
 			break;
 		default:
 			d->pr_state = RC_DISK_PR_FAILED;
-			pr_warn("disk %u: registering persistent reservation key %#llx failed (%s)\n",
-				i, key, r == RC_PRR_CONFLICT ?
-				"reservation conflict" : "no answer");
+			pr_warn_ratelimited("disk %u: registering persistent reservation key %#llx failed (%s)\n",
+					    i, key, r == RC_PRR_CONFLICT ?
+					    "reservation conflict" : "no answer");
 			break;
 		}
 	}
@@ -999,44 +1001,69 @@ static bool rc_host_pr_key_of(u64 key, u8 id, u32 inc)
 	       (!inc || (s32)(rc_pr_key_incarnation(key) - inc) <= 0);
 }
 
+/* How one disk answered pr_work. */
+enum rc_pr_disk_answer {
+	RC_PR_ASKED,		/* @err says what is left for each node */
+	RC_PR_FENCED,		/* our own key is gone: we were fenced */
+};
+
 /*
- * One member disk for pr_work: remove (@preempt) or look for (@check) the
- * keys of the nodes asked about, and reserve it if we are the master.
- * @err[id] is set for every node whose keys are not off this disk.
+ * One member disk for pr_work: register again if our registration failed
+ * (@retry), reserve it if we are the master, and remove (@preempt) or look
+ * for (@check) the keys of the nodes asked about.  @err[id] is set for
+ * every node whose keys are not off this disk.
  */
-static void rc_host_pr_disk(unsigned int i, u32 preempt, u32 check,
-			    const u32 *inc, bool reserve, int *err)
+static enum rc_pr_disk_answer
+rc_host_pr_disk(unsigned int i, bool retry, u32 preempt, u32 check,
+		const u32 *inc, bool reserve, int *err)
 {
 	struct block_device *bdev = host.pr_bdev[i];
+	u32 asked = preempt | check;
 	u64 own = host.pr_own[i];
-	unsigned int k, n;
+	unsigned int k, j, n;
+	bool mine = false;
 	u8 id;
 
+	if (retry && rc_disk_pr_register(bdev, own) != RC_PRR_GOOD)
+		goto failed;
+	host.pr_retry[i] = retry;	/* now registered: pr_fn records it */
 	if (reserve) {
 		enum rc_pr_result r = rc_disk_pr_reserve(bdev, own);
 
-		/* held by a dead master's key: our preempt of it moves it */
-		if (r != RC_PRR_GOOD && r != RC_PRR_CONFLICT)
+		/*
+		 * CONFLICT: held by a dead master's key, which our preempt of
+		 * it moves to us.  Any other failure: no reservation may be
+		 * in place, and a preempt without one fences nobody.
+		 */
+		if (r != RC_PRR_GOOD && r != RC_PRR_CONFLICT) {
 			pr_warn_ratelimited("disk %u: the master's reservation failed\n",
 					    i);
+			goto failed;
+		}
 	}
-	if (!(preempt | check))
-		return;
+	if (!asked)
+		return RC_PR_ASKED;
 	if (rc_disk_pr_read_keys(bdev, host.pr_keys, RC_PR_MAX_KEYS, &n) !=
 	    RC_PRR_GOOD) {
-		for (id = 0; id < RC_MAX_NODES; id++)
-			if ((preempt | check) & BIT(id))
-				err[id] = -EIO;
-		return;
+		pr_warn_ratelimited("disk %u: no answer to PERSISTENT RESERVE IN: the takeover of a dead node's drives waits until it answers or fails\n",
+				    i);
+		goto failed;
 	}
+	for (k = 0; k < n; k++)
+		mine |= host.pr_keys[k] == own;
+	if (!mine)
+		return RC_PR_FENCED;
 	for (k = 0; k < n; k++) {
 		u64 key = host.pr_keys[k];
 
 		id = rc_pr_key_node(key);
 		if (id >= RC_MAX_NODES || id == host.self ||
-		    !((preempt | check) & BIT(id)) ||
-		    !rc_host_pr_key_of(key, id, inc[id]))
+		    !(asked & BIT(id)) || !rc_host_pr_key_of(key, id, inc[id]))
 			continue;
+		for (j = 0; j < k && host.pr_keys[j] != key; j++)
+			;
+		if (j < k)
+			continue;	/* one key, two I_T nexuses: done */
 		if (!(preempt & BIT(id))) {
 			err[id] = -EAGAIN;	/* the master has not yet */
 			continue;
@@ -1045,30 +1072,38 @@ static void rc_host_pr_disk(unsigned int i, u32 preempt, u32 check,
 			pr_info("disk %u: node %u fenced (key %#llx preempted)\n",
 				i, id, key);
 		} else {
-			pr_warn("disk %u: preempting node %u's key %#llx failed\n",
-				i, id, key);
+			/* READ KEYS says next time: it went, or we did */
+			pr_warn_ratelimited("disk %u: preempting node %u's key %#llx failed\n",
+					    i, id, key);
 			err[id] = -EIO;
 		}
 	}
+	return RC_PR_ASKED;
+failed:
+	for (id = 0; id < RC_MAX_NODES; id++)
+		if (asked & BIT(id))
+			err[id] = -EIO;
+	return RC_PR_ASKED;
 }
 
 /*
  * Fencing at the disks, off host.lock (a PR command can take seconds on a
  * sick disk, and ticks must go on): the answers go to the library once
  * every disk this node reaches was asked.  A disk without persistent
- * reservations has nothing to fence; a disk that has them but took no key
- * of ours cannot be asked, so the answer is no.
+ * reservations has nothing to fence; a disk where our registration failed
+ * is registered again first.
  */
 static void rc_host_pr_fn(struct work_struct *work)
 {
 	int err[RC_MAX_NODES] = {};
 	u32 inc[RC_MAX_NODES], preempt, check, life;
+	bool reserve, retry[RC_MAX_DISKS] = {}, fenced = false;
 	unsigned int i;
-	bool reserve;
+	u64 key;
 	u8 id;
 
 	mutex_lock(&host.lock);
-	if (!rc_host_live()) {
+	if (!rc_host_live() || host.suspended) {
 		mutex_unlock(&host.lock);
 		return;
 	}
@@ -1079,42 +1114,54 @@ static void rc_host_pr_fn(struct work_struct *work)
 	host.pr_preempt = 0;
 	host.pr_check = 0;
 	life = host.life;
+	key = rc_pr_key(host.cluster_uuid, (u8)host.self, host.incarnation);
 	for (i = 0; i < RC_MAX_DISKS; i++) {
 		struct rc_host_disk *d = &host.disks[i];
 
 		host.pr_bdev[i] = NULL;
-		if (!d->bdev)
+		host.pr_retry[i] = false;
+		/*
+		 * A failed disk is written by nobody the cluster trusts: its
+		 * fencing is the lease's, or a dead disk would hold every
+		 * takeover back.
+		 */
+		if (!d->bdev || !d->usable)
 			continue;
-		if (d->pr_state == RC_DISK_PR_FAILED) {
-			for (id = 0; id < RC_MAX_NODES; id++)
-				if ((preempt | check) & BIT(id))
-					err[id] = -EIO;
-			continue;
-		}
-		if (d->pr_state != RC_DISK_PR_REGISTERED)
+		if (d->pr_state == RC_DISK_PR_FAILED)
+			retry[i] = true;
+		else if (d->pr_state != RC_DISK_PR_REGISTERED)
 			continue;
 		host.pr_bdev[i] = d->bdev;
-		host.pr_own[i] = d->pr_key;
+		host.pr_own[i] = retry[i] ? key : d->pr_key;
 		/* rc_host_disk_gone() waits for this */
 		atomic_inc(&d->busy);
 		atomic_inc(&host.inflight);
 	}
 	mutex_unlock(&host.lock);
 
-	for (i = 0; i < RC_MAX_DISKS; i++)
+	for (i = 0; i < RC_MAX_DISKS && !fenced; i++)
 		if (host.pr_bdev[i])
-			rc_host_pr_disk(i, preempt, check, inc, reserve, err);
+			fenced = rc_host_pr_disk(i, retry[i], preempt, check,
+						 inc, reserve, err) ==
+				 RC_PR_FENCED;
 
 	mutex_lock(&host.lock);
 	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_host_disk *d = &host.disks[i];
+
 		if (!host.pr_bdev[i])
 			continue;
+		if (host.pr_retry[i] && host.life == life &&
+		    d->bdev == host.pr_bdev[i]) {
+			d->pr_state = RC_DISK_PR_REGISTERED;
+			d->pr_key = key;
+		}
 		host.pr_bdev[i] = NULL;
-		atomic_dec(&host.disks[i].busy);
+		atomic_dec(&d->busy);
 		atomic_dec(&host.inflight);
 	}
 	wake_up_all(&host.idle);
-	if (rc_host_live() && host.life == life) {
+	if (rc_host_live() && host.life == life && !fenced) {
 		for (id = 0; id < RC_MAX_NODES; id++)
 			if ((preempt | check) & BIT(id))
 				rc_node_disk_fenced(host.node, rc_host_now(),
@@ -1122,6 +1169,8 @@ static void rc_host_pr_fn(struct work_struct *work)
 		rc_host_drain();
 	}
 	mutex_unlock(&host.lock);
+	if (fenced)
+		rc_host_fenced_at_disk();
 }
 
 /*
@@ -1188,7 +1237,8 @@ static void rc_host_describe(void)
 				     i, rec->channel, rec->target);
 			state = RC_DISK_UNUSED;
 		}
-		if (rc_mdisk_usable(md))
+		host.disks[i].usable = rc_mdisk_usable(md);
+		if (host.disks[i].usable)
 			flags |= RC_DISKF_PRESENT;
 		else if (!md)
 			flags |= RC_DISKF_UNSEEN;	/* not attached here yet */
@@ -1372,6 +1422,23 @@ void rc_host_disk_gone(unsigned int index)
 	wait_event(host.idle, !atomic_read(&host.disks[index].busy));
 }
 
+/*
+ * The requests the drives accepted in the old life end (the gate refuses
+ * new ones while host.restarting): the new life, with its new key, must
+ * not share the disks with the old one's writes.  host.lock held.
+ */
+static void rc_host_drain_queues(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_LDS; i++) {
+		if (!host.queues[i])
+			continue;
+		blk_mq_freeze_queue(host.queues[i]);
+		blk_mq_unfreeze_queue(host.queues[i]);
+	}
+}
+
 static void rc_host_restart_fn(struct work_struct *work)
 {
 	/*
@@ -1380,8 +1447,10 @@ static void rc_host_restart_fn(struct work_struct *work)
 	 */
 	wait_event(host.idle, !atomic_read(&host.inflight));
 	mutex_lock(&host.lock);
-	if (host.restarting && !host.stopping && !host.fatal)
+	if (host.restarting && !host.stopping && !host.fatal) {
+		rc_host_drain_queues();
 		rc_host_start_node();
+	}
 	mutex_unlock(&host.lock);
 }
 
@@ -1874,8 +1943,6 @@ int rc_host_release(unsigned int ld, char *msg)
 
 int rc_host_resume(char *msg)
 {
-	unsigned int i;
-
 	mutex_lock(&host.lock);
 	if (!host.started || host.fatal || host.stopping) {
 		mutex_unlock(&host.lock);
@@ -1892,16 +1959,8 @@ int rc_host_resume(char *msg)
 		host.self);
 	host.restarting = true;
 	rc_host_publish();
-	/*
-	 * The requests its drives accepted before the suspension end first:
-	 * the new life must not share the disks with the old one's writes.
-	 */
-	for (i = 0; i < RC_MAX_LDS; i++) {
-		if (!host.queues[i])
-			continue;
-		blk_mq_freeze_queue(host.queues[i]);
-		blk_mq_unfreeze_queue(host.queues[i]);
-	}
+	/* the requests accepted before the suspension end first */
+	rc_host_drain_queues();
 	queue_work(system_unbound_wq, &host.restart_work);
 	mutex_unlock(&host.lock);
 	if (wait_event_interruptible(host.nexus_wq,

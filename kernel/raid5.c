@@ -172,7 +172,12 @@ static void rc5_endio(struct bio *bio)
 	unsigned int j = container_of(bio, struct rc_mbio, bio)->member;
 
 	if (bio->bi_status) {
-		rc_member_bio_failed(r->ld, r->member[j], bio);
+		/*
+		 * Fenced at the disk: no member failed, so the row would end
+		 * "degraded" and the request acknowledged; it fails instead.
+		 */
+		if (!rc_member_bio_failed(r->ld, r->member[j], bio) && r->req)
+			WRITE_ONCE(r->req->cmd->status, BLK_STS_NEXUS);
 		atomic_inc(&r->failed);
 	}
 	bio_put(bio);
