@@ -915,7 +915,12 @@ static void rc_host_map_channels(void)
 	}
 }
 
-/* Describe rc's disks and configuration to the library; both locks held. */
+/* This life's key.  host.lock held. */
+static u64 rc_host_pr_own_key(void)
+{
+	return rc_pr_key(host.cluster_uuid, (u8)host.self, host.incarnation);
+}
+
 /*
  * This life's key on every disk we have a path to (SCSI-3 persistent
  * reservations, Documentation/kernel.md).  A registration restricts
@@ -928,7 +933,7 @@ static void rc_host_map_channels(void)
  */
 static void rc_host_pr_register(void)
 {
-	u64 key = rc_pr_key(host.cluster_uuid, (u8)host.self, host.incarnation);
+	u64 key = rc_host_pr_own_key();
 	unsigned int i, done = 0, none = 0;
 
 	for (i = 0; i < RC_MAX_DISKS; i++) {
@@ -1114,7 +1119,7 @@ static void rc_host_pr_fn(struct work_struct *work)
 	host.pr_preempt = 0;
 	host.pr_check = 0;
 	life = host.life;
-	key = rc_pr_key(host.cluster_uuid, (u8)host.self, host.incarnation);
+	key = rc_host_pr_own_key();
 	for (i = 0; i < RC_MAX_DISKS; i++) {
 		struct rc_host_disk *d = &host.disks[i];
 
@@ -1214,6 +1219,7 @@ static bool rc_host_pr_fencing(void)
 	return n && all;
 }
 
+/* Describe rc's disks and configuration to the library; both locks held. */
 static void rc_host_describe(void)
 {
 	struct rc_proto_config c = {};

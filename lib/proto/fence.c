@@ -194,13 +194,6 @@ void rc_fence_peer(struct rc_node *n, u8 id)
 	rc_kill_peer(n, id);
 }
 
-/*
- * We start the cluster as its master while a peer's slot is not live.  It
- * may hold drives that no slot shows (frozen, with its clock, right after
- * a Reserve, before its slot said so): it is fenced -- at the disks -- and
- * nothing is granted before that ends (rc_fence_startup_pending()).  The
- * drives its slot does show are its entries until then.
- */
 /* Not live, and neither booting (slow, not dead) nor stopped. */
 static bool rc_fence_suspect(const struct rc_node *n, u8 i)
 {
@@ -225,6 +218,13 @@ static bool rc_fence_stale(const struct rc_node *n, u8 i)
 	       pr->slot_read_ms >= pr->hb_change_ms + window;
 }
 
+/*
+ * We start the cluster as its master while a peer's slot is not live.  It
+ * may hold drives that no slot shows (frozen, with its clock, right after
+ * a Reserve, before its slot said so): it is fenced -- at the disks -- and
+ * nothing is granted before that ends (rc_fence_startup_pending()).  The
+ * drives its slot does show are its entries until then.
+ */
 void rc_fence_stale_holders(struct rc_node *n)
 {
 	unsigned int i;
