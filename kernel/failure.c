@@ -15,10 +15,20 @@
 #include "rc.h"
 #include "node.h"
 
-/* Disk @md returned an I/O error: count it; true when it fails now. */
+/*
+ * Disk @md returned an I/O error: count it; true when it fails now.  The
+ * failure is not recorded at once (RC_MD_ERR_SETTLING): a command that
+ * was under way when the path went away (a cable pulled, the disk
+ * deleted from under us) ends with an error before the disk is seen
+ * gone, and that is this node's path, not the disk (rc_settle_errors()).
+ */
 static bool rc_mdisk_io_failed(struct rc_mdisk *md, bool write)
 {
 	atomic64_inc(write ? &md->write_errors : &md->read_errors);
+	if (test_bit(RC_MD_FAILED, &md->flags))
+		return false;
+	WRITE_ONCE(md->failed_at, jiffies);
+	set_bit(RC_MD_ERR_SETTLING, &md->flags);
 	return !test_and_set_bit(RC_MD_FAILED, &md->flags);
 }
 
@@ -170,15 +180,21 @@ static bool rc_cod_disk_gone(unsigned int i)
 }
 
 /*
- * Disk @md is gone from this node only (RC_MD_NOPATH) while the COD still
- * has it in use: its members stay online in the COD.  Once the cluster
- * recorded it missing (no node reaches it), its members fail like any.
+ * Is disk @md's failure not this node's to record (yet)?  Its error has
+ * not settled (RC_MD_ERR_SETTLING), or it is gone from this node only
+ * (RC_MD_NOPATH) while the COD still has it in use: its members stay
+ * online in the COD.  Once the cluster recorded it missing (no node
+ * reaches it), its members fail like any.
  */
-static bool rc_only_our_path(const struct rc_mdisk *md)
+static bool rc_failure_undecided(const struct rc_mdisk *md)
 {
 	u8 state;
 
-	if (!md || !test_bit(RC_MD_NOPATH, &md->flags))
+	if (!md)
+		return false;
+	if (test_bit(RC_MD_ERR_SETTLING, &md->flags))
+		return true;
+	if (!test_bit(RC_MD_NOPATH, &md->flags))
 		return false;
 	state = rc.cfg->disks[md->index].state;
 	return state == RC_DISK_ONLINE || state == RC_DISK_SPARE;
@@ -220,7 +236,7 @@ bool rc_sync_failures(bool *failed)
 		struct rc_mdisk *md = rc.disks[i];
 
 		if (!md || !test_bit(RC_MD_FAILED, &md->flags) ||
-		    rc_only_our_path(md) ||
+		    rc_failure_undecided(md) ||
 		    (cfg->disks[i].state != RC_DISK_ONLINE &&
 		     cfg->disks[i].state != RC_DISK_SPARE))
 			continue;
@@ -242,7 +258,7 @@ bool rc_sync_failures(bool *failed)
 			if (!rc_mdisk_usable(mem->md) &&
 			    !test_and_set_bit(RC_MEM_FAILED, &mem->flags))
 				set_bit(e, &ld->unrecorded);
-			nopath |= rc_only_our_path(mem->md);
+			nopath |= rc_failure_undecided(mem->md);
 		}
 		rc_ld_update_state(ld);
 		state = READ_ONCE(ld->state);
@@ -259,7 +275,7 @@ bool rc_sync_failures(bool *failed)
 
 			if (!test_bit(RC_MEM_FAILED, &ld->mem[e].flags) ||
 			    rec->ext[e].state != RC_EXT_ONLINE ||
-			    rc_only_our_path(md))
+			    rc_failure_undecided(md))
 				continue;
 			rec->ext[e].state = RC_EXT_FAILED;
 			changed = fail = true;
@@ -326,7 +342,31 @@ static bool rc_settle_losses(void)
 	return tell;
 }
 
-/* A new loss on SCSI host @host: its unsettled losses wait again. */
+/*
+ * The I/O errors of a cluster member RC_LOSS_SETTLE_MS after the last
+ * error or loss on their channel: a disk that is gone by then is a lost
+ * path (rc_check_removed() took it over as RC_MD_NOPATH), one that is
+ * still here failed and is recorded.  A lone node records at once.
+ * rc.lock held.
+ */
+static void rc_settle_errors(bool cluster)
+{
+	unsigned long settle = msecs_to_jiffies(RC_LOSS_SETTLE_MS);
+	unsigned int i;
+
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		struct rc_mdisk *md = rc.disks[i];
+
+		if (!md || !test_bit(RC_MD_ERR_SETTLING, &md->flags))
+			continue;
+		if (cluster && !test_bit(RC_MD_NOPATH, &md->flags) &&
+		    time_before(jiffies, READ_ONCE(md->failed_at) + settle))
+			continue;
+		clear_bit(RC_MD_ERR_SETTLING, &md->flags);
+	}
+}
+
+/* A new loss on SCSI host @host: its unsettled losses and errors wait again. */
 static void rc_loss_restart(unsigned int host)
 {
 	unsigned int i;
@@ -334,22 +374,29 @@ static void rc_loss_restart(unsigned int host)
 	for (i = 0; i < RC_MAX_DISKS; i++) {
 		struct rc_mdisk *md = rc.disks[i];
 
-		if (md && md->host == host &&
-		    test_bit(RC_MD_NOPATH, &md->flags) &&
+		if (!md || md->host != host)
+			continue;
+		if (test_bit(RC_MD_NOPATH, &md->flags) &&
 		    !test_bit(RC_MD_LOSS_TOLD, &md->flags))
 			md->nopath_at = jiffies;
+		if (test_bit(RC_MD_ERR_SETTLING, &md->flags))
+			WRITE_ONCE(md->failed_at, jiffies);
 	}
 }
 
-/* A lost path not settled yet: the poll runs the worker again. */
+/* A lost path or an error not settled yet: the poll runs the worker again. */
 static bool rc_losses_pending(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < RC_MAX_DISKS; i++)
-		if (rc.disks[i] && test_bit(RC_MD_NOPATH, &rc.disks[i]->flags) &&
-		    !test_bit(RC_MD_LOSS_TOLD, &rc.disks[i]->flags))
+	for (i = 0; i < RC_MAX_DISKS; i++) {
+		const struct rc_mdisk *md = rc.disks[i];
+
+		if (md && ((test_bit(RC_MD_NOPATH, &md->flags) &&
+			    !test_bit(RC_MD_LOSS_TOLD, &md->flags)) ||
+			   test_bit(RC_MD_ERR_SETTLING, &md->flags)))
 			return true;
+	}
 	return false;
 }
 
@@ -386,6 +433,7 @@ static bool rc_check_removed(void)
 		if (!test_and_set_bit(RC_MD_FAILED, &md->flags) && !cluster)
 			pr_err("%s: disk removed, disk %u failed\n", md->name, i);
 	}
+	rc_settle_errors(cluster);
 	return rc_settle_losses();
 }
 
@@ -434,6 +482,10 @@ void rc_cfg_work_fn(struct work_struct *work)
 	for (i = 0; i < RC_MAX_LDS; i++)
 		if (rc.lds[i])
 			rc_ld_notify(rc.lds[i]);
+	/* without the periodic check, come back for what has not settled */
+	if (!rc.check_interval_ms && rc_losses_pending())
+		mod_delayed_work(rc.cfg_wq, &rc.poll_work,
+				 msecs_to_jiffies(RC_LOSS_SETTLE_MS));
 out:
 	mutex_unlock(&rc.lock);
 }

@@ -38,6 +38,7 @@ struct rc_mdisk {
 	unsigned int host, channel, target;
 	u64 lun;
 	unsigned long nopath_at;	/* jiffies RC_MD_NOPATH was set */
+	unsigned long failed_at;	/* jiffies RC_MD_ERR_SETTLING was set */
 };
 
 /* rc_mdisk.flags */
@@ -53,6 +54,10 @@ struct rc_mdisk {
 				 * RC_ATTACH_REPLACEMENT): the master decides
 				 * what it becomes, again after every
 				 * configuration pass (rc_rebuild_spares())
+				 */
+#define RC_MD_ERR_SETTLING 4	/* RC_MD_FAILED by an I/O error that may be
+				 * the first sign of a lost path: not
+				 * recorded until it settled (failure.c)
 				 */
 
 /* One member extent of a running logical drive. */

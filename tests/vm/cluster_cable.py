@@ -3,8 +3,10 @@ node's path to the disks of one channel, pulled by QMP device_del of that node's
 Node IDs 0, 1, 2: node 2 is the master.
 
 cluster.cable_comm_channel: node 0 loses channel 0 (its communication channel: the first online
-disk of each channel carries the slots). It switches to channel 1 and stays in nexus; the other
-nodes keep it live; no drive is marked failed in the configuration or on the other nodes.
+disk of each channel carries the slots) as a failing cable does: its disks first end commands with
+errors, then vanish. It switches to channel 1 and stays in nexus; the other nodes keep it live; no
+drive is marked failed in the configuration or on the other nodes (the errors settle before they
+count: kernel/failure.c).
 
 cluster.cable_isolated: node 0 loses both channels while it holds a drive: it suspends itself
 (cable failure); the master declares it failed and node 1 takes the drive over once it is
@@ -59,7 +61,14 @@ def scenario_cable_comm_channel(name):
         a, master = c.node(0), c.node(2)
         if c.self_of(c.node_list(a))["comm_channel"] != 0:
             raise Fail(f"node 0 does not talk on channel 0: {c.self_of(c.node_list(a))}")
-        pull(c, a, (0, 1, 2))
+        for d in (0, 1, 2):
+            a.disk_errors(c.disks[d].serial)
+        a.wait_console(r"metadata (read|write) error", 30)
+        for d in (0, 1, 2):
+            a.unplug(c.disks[d].serial, wait=False)
+        a.check("for d in " + " ".join(c.disks[d].dev for d in (0, 1, 2)) + "; do i=0; "
+                "while [ -e /sys/block/$(basename $(readlink -f $d))/device ] && [ $i -lt 300 ]; "
+                "do sleep 0.1; i=$((i+1)); done; done", timeout=60)
         me = wait_until("node 0 to move to channel 1",
                         lambda: (lambda m: m if m["comm_channel"] == 1 else None)(
                             c.self_of(c.node_list(a))), 30)
