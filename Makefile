@@ -99,12 +99,13 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) KERNELRELEASE=$(KVER) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 $(B)/raidclusterctl $(DESTDIR)/usr/sbin/raidclusterctl
+	install -D -m 0755 $(B)/fence_raidcluster $(DESTDIR)/usr/sbin/fence_raidcluster
 	install -D -m 0644 tools/udev/60-raidcluster.rules \
 		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules
 	-depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 
 uninstall:
-	rm -f $(DESTDIR)/usr/sbin/raidclusterctl \
+	rm -f $(DESTDIR)/usr/sbin/raidclusterctl $(DESTDIR)/usr/sbin/fence_raidcluster \
 		$(DESTDIR)/lib/udev/rules.d/60-raidcluster.rules \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/raidcluster.ko
 	-depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)

@@ -2054,6 +2054,8 @@ int rc_host_node_info(struct rc_ioc_node_info *a)
 		a->flags |= RC_NODE_F_BOOTING;
 	if (v.suspended)
 		a->flags |= RC_NODE_F_SUSPENDED;
+	if (v.fenced)
+		a->flags |= RC_NODE_F_FENCED;
 	a->state = state;
 	a->info = info;
 	if (v.known || a->id == host.self)

@@ -15,6 +15,9 @@ PKGS=(
 	# member disks with SCSI-3 persistent reservations: a loopback iSCSI
 	# target (tgtd, user space) that the VMs reach through qemu's iSCSI driver
 	tgt qemu-block-extra
+	# fence_raidcluster's metadata is checked against fence-agents' own
+	# grammar (metadata.rng) with xmllint
+	fence-agents libxml2-utils
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

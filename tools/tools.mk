@@ -22,6 +22,19 @@ $(B)/raidclusterctl: $(RCTL_OBJS) $(B)/librcxx.a $(B)/librc.a
 
 USER_BINS += $(B)/raidclusterctl
 
+# fence_raidcluster: the fence agent (fence-agents conventions) on the same
+# library; installed beside the other fence agents in /usr/sbin.
+FENCE_SRCS := $(wildcard tools/fence_raidcluster/*.cpp)
+FENCE_OBJS := $(FENCE_SRCS:%.cpp=$(B)/%.o)
+DEPFILES += $(FENCE_OBJS:.o=.d)
+$(FENCE_OBJS): CPPFLAGS += -I$(TOP)/lib/cxx
+
+$(B)/fence_raidcluster: $(FENCE_OBJS) $(B)/librcxx.a $(B)/librc.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $(FENCE_OBJS) $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
+
+USER_BINS += $(B)/fence_raidcluster
+
 # Unit tests of the pure parts (tests/unit/cxx_*_test.cpp) join the one
 # GoogleTest binary $(B)/rc-unit (tests/tests.mk).
 UNIT_SRCS += $(wildcard tests/unit/cxx_*_test.cpp)

@@ -296,6 +296,13 @@ struct rc_ioc_node_info {
  * whatever @id is: it is this node's mode.
  */
 #define RC_NODE_F_DISK_PR 0x80u
+/*
+ * This node's view: the life of @id its slot shows is fenced -- killed
+ * (Node_Kill, or declared failed), its lease waited out and, with disk
+ * PR, its key off the member disks.  A new life (a reboot, 'node resume')
+ * clears it.  What fence_raidcluster's "status" reports as OFF.
+ */
+#define RC_NODE_F_FENCED 0x100u
 
 /*
  * RC_IOC_RESERVE / RC_IOC_RELEASE: the SCSI Reserve() / Release() of

@@ -48,6 +48,7 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
                  self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0)
             .set("booting", (n.flags & RC_NODE_F_BOOTING) != 0)
             .set("suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0)
+            .set("fenced", (n.flags & RC_NODE_F_FENCED) != 0)
             .set("fencing", self && fencing_mode(n.flags) ? Json(fencing_mode(n.flags)) : Json())
             .set("connected_channels", channel_list(n.connected))
             .set("comm_channel",
@@ -72,6 +73,8 @@ std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
     std::string age = self                         ? "(self)"
                       : (n.flags & RC_NODE_F_LIVE) ? std::to_string(n.hb_age_ms) + " ms"
                                                    : std::to_string(n.hb_age_ms) + " ms (not live)";
+    if (n.flags & RC_NODE_F_FENCED)
+      age += " (fenced)";
     t.add({std::to_string(n.id) + (self ? "*" : ""), name_of(n.state_name, sizeof(n.state_name)),
            name_of(n.info_name, sizeof(n.info_name)),
            n.master == RC_IOC_NO_NODE ? "-" : std::to_string(n.master),

@@ -295,6 +295,19 @@ void rc_fence_forget(struct rc_node *n, u8 id)
 	rc_fence_complete(n, id, RC_SCSI_GOOD);
 }
 
+/*
+ * Is the life of @id its slot shows fenced: killed, and the kill carried
+ * through (lease waited out, its key off the disks)?  What a fence
+ * agent's "status" reports as off.
+ */
+bool rc_fenced(const struct rc_node *n, u8 id)
+{
+	const struct rc_peer *pr = &n->peers[id];
+
+	return pr->fence == RC_FENCE_DONE && pr->slot_ok && pr->kill &&
+	       pr->kill_inc == pr->slot.incarnation;
+}
+
 /* Is @id's death still being fenced (its entries kept until it is)? */
 bool rc_fencing(const struct rc_node *n, u8 id)
 {

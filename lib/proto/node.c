@@ -693,6 +693,7 @@ int rc_node_peer_view(const struct rc_node *n, u8 id, u64 now_ms,
 		s = &pr->slot;
 		v->known = true;
 		v->live = rc_peer_live(n, id);
+		v->fenced = rc_fenced(n, id);
 		v->hb_age_ms = now_ms > pr->hb_change_ms ?
 			       now_ms - pr->hb_change_ms : 0;
 	} else {

@@ -418,6 +418,7 @@ struct rc_peer_view {
 	bool live;		/* its heartbeat advanced recently */
 	bool booting;
 	bool suspended;		/* its slot says it waits for a human */
+	bool fenced;		/* this life of it is fenced (fence.c) */
 	u8 state, info;		/* in this node's view (rc_node_peer()) */
 	u8 own_state, own_info;	/* what its slot says of itself */
 	u8 master;		/* the master its slot names */

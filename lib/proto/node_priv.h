@@ -399,6 +399,7 @@ u32 rc_fence_startup_pending(struct rc_node *n);
 void rc_fence_peer(struct rc_node *n, u8 id);
 void rc_fence_forget(struct rc_node *n, u8 id);
 bool rc_fencing(const struct rc_node *n, u8 id);
+bool rc_fenced(const struct rc_node *n, u8 id);
 void rc_fence_tick(struct rc_node *n);
 void rc_fence_disk_done(struct rc_node *n, u8 id, u32 incarnation, int error);
 void rc_fence_host_kill(struct rc_node *n, const struct rc_host_cmd *c);

@@ -159,7 +159,7 @@ step_install() {
 		why="no $dest/usr/sbin/raidclusterctl"
 	else
 		for f in lib/udev/rules.d/60-raidcluster.rules lib/udev/raidcluster-udev \
-			lib/systemd/system/raidcluster-attach@.service; do
+			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster; do
 			[ -f "$dest/$f" ] || why="${why:+$why; }no $dest/$f"
 		done
 	fi
@@ -176,13 +176,13 @@ step_install() {
 	# on its own, and never passes for finding nothing to remove.
 	log=$LOGS/uninstall.log rc=0 why=''
 	local left f
-	for f in "$ko" "$dest/usr/sbin/raidclusterctl" \
+	for f in "$ko" "$dest/usr/sbin/raidclusterctl" "$dest/usr/sbin/fence_raidcluster" \
 		"$dest/lib/udev/rules.d/60-raidcluster.rules" "$dest/lib/udev/raidcluster-udev" \
 		"$dest/lib/systemd/system/raidcluster-attach@.service"; do
 		[ -e "$f" ] || install -D -m 0644 /dev/null "$f"
 	done
 	mk uninstall DESTDIR="$dest" KDIR="/lib/modules/$REL/build" >"$log" 2>&1 || rc=$?
-	left=$(find "$dest" \( -name raidcluster.ko -o -name raidclusterctl \
+	left=$(find "$dest" \( -name raidcluster.ko -o -name raidclusterctl -o -name fence_raidcluster \
 		-o -name 60-raidcluster.rules -o -name raidcluster-udev \
 		-o -name 'raidcluster-attach@.service' \) 2>/dev/null |
 		tr '\n' ' ' || true)

@@ -1385,6 +1385,7 @@ RC_TEST(proto_node_host_kill)
 	static const u8 ids[] = { 1, 2, 3 };
 	struct rc_t_host *h = rc_t_host_new(rc_t, 3, ids);
 	struct rc_host_cmd c = { .op = RC_HOST_KILL, .node = 3, .cookie = 1 };
+	struct rc_peer_view v;
 	u64 asked;
 
 	RC_ASSERT_TRUE(h);
@@ -1415,6 +1416,9 @@ RC_TEST(proto_node_host_kill)
 	RC_EXPECT_EQ(rc_node_info(h->node[0]), RC_NI_KILLED);
 	RC_EXPECT_FALSE(h->done[3]);		/* its writes may still land */
 	RC_EXPECT_EQ(rc_node_holder(h->node[2], 3), 1);
+	/* not fenced before the kill is carried through (fence agent OFF) */
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[2], 1, h->now, &v), 0);
+	RC_EXPECT_FALSE(v.fenced);
 	rc_t_run(h, 3000);
 	RC_EXPECT_TRUE(h->done[3]);
 	RC_EXPECT_EQ(h->status[3], RC_SCSI_GOOD);
@@ -1422,4 +1426,19 @@ RC_TEST(proto_node_host_kill)
 		       h->par[2].drain_ms);
 	RC_EXPECT_EQ(rc_node_holder(h->node[2], 3), RC_HOLDER_NONE);
 	RC_EXPECT_EQ(rc_node_holder(h->node[1], 3), RC_HOLDER_NONE);
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[2], 1, h->now, &v), 0);
+	RC_EXPECT_TRUE(v.fenced);
+	RC_EXPECT_TRUE(v.suspended);
+	/* the other survivor fenced it too; a live node is not fenced */
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[1], 1, h->now, &v), 0);
+	RC_EXPECT_TRUE(v.fenced);
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[2], 2, h->now, &v), 0);
+	RC_EXPECT_FALSE(v.fenced);
+	/* its next life is not fenced */
+	h->par[0].incarnation++;
+	rc_t_setup_node(h, 0);
+	rc_t_start(h, 0);
+	rc_t_run(h, 9000);
+	RC_EXPECT_EQ(rc_node_peer_view(h->node[2], 1, h->now, &v), 0);
+	RC_EXPECT_FALSE(v.fenced);
 }

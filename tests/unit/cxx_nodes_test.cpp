@@ -92,3 +92,19 @@ TEST(CxxNodes, Json) {
   EXPECT_NE(j.find("\"booting\":true"), std::string::npos) << j;
   EXPECT_NE(j.find("\"connected_channels\":\"0,1\""), std::string::npos) << j;
 }
+
+// A node whose current life is fenced says so in the table and in the JSON.
+TEST(CxxNodes, Fenced) {
+  std::vector<rc_ioc_node_info> l = {
+      node(0, RC_NODE_F_SELF | RC_NODE_F_RUNNING | RC_NODE_F_NEXUS | RC_NODE_F_KNOWN, "MASTER",
+           "Completed_Startup", 0),
+      node(1, RC_NODE_F_KNOWN | RC_NODE_F_SUSPENDED | RC_NODE_F_FENCED, "KILLED_SLAVE", "Killed",
+           0),
+      node(2, RC_NODE_F_KNOWN | RC_NODE_F_LIVE, "ACTIVE_SLAVE", "Completed_Startup", 0)};
+  std::string out = format_nodes(l);
+  EXPECT_NE(out.find("250 ms (not live) (fenced)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("(fenced)"), out.rfind("(fenced)")) << out;
+  std::string j = nodes_json(l).dump(0);
+  EXPECT_NE(j.find("\"fenced\":true"), std::string::npos) << j;
+  EXPECT_EQ(j.find("\"fenced\":true"), j.rfind("\"fenced\":true")) << j;
+}

@@ -4,7 +4,8 @@
 #                      ~3.4 s of in-guest XZ decompression that every TCG boot would pay
 #   base.cpio.gz       busybox-static, the Debian modules the guest needs (with their deps),
 #                      sg3-utils, mdadm, e2fsprogs, /init; changes only with the system
-#   project.cpio.gz    raidcluster.ko (repo root, from `make module`) and build/raidclusterctl
+#   project.cpio.gz    raidcluster.ko (repo root, from `make module`), build/raidclusterctl and
+#                      build/fence_raidcluster
 #                      with the shared libraries ldd names, and the static test programs of
 #                      guest/ (rc-ioctl-abuse, rc-crash-io); changes with every build
 #   initramfs.cpio.gz  base + project concatenated: the kernel unpacks concatenated archives in
@@ -26,6 +27,7 @@ KO=${RC_KO:-$REPO/raidcluster.ko}
 GR=${RC_GUEST_ROOT:-}
 GR=${GR%/}
 CTL=$REPO/build/raidclusterctl
+FENCE=$REPO/build/fence_raidcluster
 # The guest kernel must be the one the module was built for (its vermagic); without a module
 # yet, the newest installed kernel.
 if [ -z "${KVER:-}" ] && [ -r "$KO" ]; then
@@ -140,7 +142,7 @@ RACE_SRC=$HERE/guest/cluster_race.c
 WRITER_SRC=$HERE/guest/cluster_writer.c
 PR_SRC=$HERE/guest/pr_ops.c
 UDEV_SRC=$REPO/tools/udev
-PROJ_STAMP=$(stamp "$KO" "$CTL" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
+PROJ_STAMP=$(stamp "$KO" "$CTL" "$FENCE" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
              "$RACE_SRC" "$WRITER_SRC" "$PR_SRC" "$UDEV_SRC/60-raidcluster.rules" \
              "$UDEV_SRC/raidcluster-udev" \
              "$REPO/include/raidcluster/ioctl.h")
@@ -153,6 +155,11 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     if [ -x "$CTL" ]; then
         copy_elf "$R" "$CTL" /usr/sbin
         strip --strip-debug "$R/usr/sbin/raidclusterctl"
+    fi
+    # the fence agent (cluster.fence_agent), on the same libraries
+    if [ -x "$FENCE" ]; then
+        copy_elf "$R" "$FENCE" /usr/sbin
+        strip --strip-debug "$R/usr/sbin/fence_raidcluster"
     fi
     # raw-ioctl checker of the kernel's own validation (tests/vm/test_ioctl.py), static
     cc -static -O2 -Wall -Wextra -Werror -I"$REPO/include" -o "$R/usr/sbin/rc-ioctl-abuse" \

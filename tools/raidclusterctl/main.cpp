@@ -223,8 +223,10 @@ int main(int argc, char **argv) {
        "it reads the kill, and its reservations are freed.  The command returns once\n"
        "the node is fenced -- its lease has run out and its writes in flight have\n"
        "ended (lease_ms + drain_ms after the kill is on the disks, 4 s by default)\n"
-       "-- so its drives may be taken over at once: what a fence agent needs.  A\n"
-       "killed node stays suspended until 'node resume' on it.");
+       "-- and, on disks with persistent reservations, its key is gone from every\n"
+       "member disk; so its drives may be taken over at once.  The fence agent\n"
+       "fence_raidcluster runs this for Pacemaker.  A killed node stays\n"
+       "suspended until 'node resume' on it.");
   nkc->add_option("ID", nk.id, "Node ID (0..31)")->required()->check(CLI::Range(0, 31));
   doc(nkc, nk_details, std::string("Example: raidclusterctl node kill 2\n") + kExitCodes);
 
