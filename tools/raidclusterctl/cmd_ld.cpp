@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace rcctl {
 
@@ -93,9 +94,27 @@ int cmd_create(const CreateOpts &o) {
   return 0;
 }
 
-int cmd_delete(const LdOpts &o) {
+int cmd_delete(const DeleteOpts &o) {
   rc::Control ctl;
   uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
+  if (!o.yes) {
+    rc::LdInfo l{};
+    ctl.ld_info(n, l);
+    const std::string what = "rcl" + std::to_string(n) + " (\"" +
+                             std::string(l.name, strnlen(l.name, sizeof(l.name))) + "\", " +
+                             rc::format_sectors(l.capacity) + ")";
+    if (!isatty(STDIN_FILENO))
+      throw rc::UsageError("delete " + what +
+                           " destroys its data: confirm with --yes (there is no "
+                           "terminal to ask on)");
+    std::cout << "Delete " << what << "? Its data is lost. [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      std::cout << "rcl" << n << " not deleted\n";
+      return 1;
+    }
+  }
   ctl.remove(n);
   std::cout << "deleted rcl" << n << "\n";
   return 0;

@@ -18,6 +18,7 @@ struct AttachOpts {
   bool all = false;
   bool auto_ = false; // udev: members, and blank disks in a failed member's slot
   bool quiet = false;
+  bool force = false; // erase other software's signatures instead of refusing
 };
 int cmd_attach(const AttachOpts &o);
 
@@ -40,7 +41,12 @@ int cmd_create(const CreateOpts &o);
 struct LdOpts {
   std::string ld;
 };
-int cmd_delete(const LdOpts &o);
+
+struct DeleteOpts {
+  std::string ld;
+  bool yes = false; // do not ask
+};
+int cmd_delete(const DeleteOpts &o);
 int cmd_run(const LdOpts &o);
 
 struct RebuildOpts {

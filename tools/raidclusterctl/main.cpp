@@ -57,7 +57,15 @@ int main(int argc, char **argv) {
   auto *a = app.add_subcommand("attach", "Make disks member disks of raidcluster");
   std::string a_details =
       ("Open disks exclusively in the raidcluster module and record them in the "
-       "COD.\nA disk that already carries a COD brings back its logical drives.\n" +
+       "COD.\nA disk that already carries a COD brings back its logical drives.\n"
+       "A disk new to raidcluster gets its metadata from 1 MiB on and its data from\n"
+       "16 MiB on: one that carries another program's signature (a partition table,\n"
+       "a filesystem, LVM, md, LUKS: what blkid and wipefs see) is refused, unless\n"
+       "--force, which erases those signatures (as wipefs -a does) and attaches it.\n"
+       "Every name is checked before the first disk is attached; the disks are then\n"
+       "attached in the order given, and the first failure stops the command: the\n"
+       "disks before it stay attached, and the error names them and the disks not\n"
+       "tried.\n" +
        std::string(kDiskNames));
   a->add_option("DISK", att.disks, "Disks to attach");
   a->add_flag("--all", att.all, "Attach every disk that carries a raidcluster COD");
@@ -66,6 +74,9 @@ int main(int argc, char **argv) {
               "takes one only where a failed member's disk was (and the master starts\n"
               "the rebuild onto it); skip (exit 0) everything else and disks attached");
   a->add_flag("-q,--quiet", att.quiet, "Print nothing on success");
+  a->add_flag("--force", att.force,
+              "Attach a new disk even if it carries another program's signature,\n"
+              "erasing the signatures first: the data they describe is lost");
   doc(a, a_details,
       std::string("Examples:\n  raidclusterctl attach /dev/sdb naa.5000c5008cd36a99\n"
                   "  raidclusterctl attach --all\n") +
@@ -74,7 +85,10 @@ int main(int argc, char **argv) {
   rcctl::DetachOpts det;
   auto *d = app.add_subcommand("detach", "Forget member disks that no logical drive uses");
   std::string d_details = ("Close member disks and remove their records.  A disk still used by a\n"
-                           "logical drive is refused.\n" +
+                           "logical drive is refused.  Every name is checked first; the disks\n"
+                           "are then detached in the order given, and the first failure stops\n"
+                           "the command: the error names the disks detached before it and the\n"
+                           "disks not tried.\n" +
                            std::string(kDiskNames));
   d->add_option("DISK", det.disks, "Member disks to detach")->required();
   doc(d, d_details, std::string("Example: raidclusterctl detach sdc\n") + kExitCodes);
@@ -112,13 +126,18 @@ int main(int argc, char **argv) {
                   "  raidclusterctl create r5 --level 5 --size 20G -d sdb -d sdc -d sdd\n") +
           kExitCodes);
 
-  rcctl::LdOpts del, run;
+  rcctl::DeleteOpts del;
+  rcctl::LdOpts run;
   auto *dl = app.add_subcommand("delete", "Delete a logical drive nobody has open");
   std::string dl_details =
       ("Delete a logical drive; its extents become free.  Data on it is lost.\n"
+       "It asks first (y/N) on a terminal; without one it is refused unless --yes.\n"
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
   dl->add_option("LD", del.ld, "Logical drive")->required();
-  doc(dl, dl_details, std::string("Example: raidclusterctl delete scratch\n") + kExitCodes);
+  dl->add_flag("-y,--yes", del.yes, "Do not ask for confirmation");
+  doc(dl, dl_details,
+      std::string("Examples:\n  raidclusterctl delete scratch\n  raidclusterctl delete --yes 3\n") +
+          kExitCodes + "\nAnswering no exits with status 1.");
 
   auto *r = app.add_subcommand("run", "Start a logical drive with members missing (degraded)");
   std::string r_details =
@@ -339,6 +358,9 @@ int main(int argc, char **argv) {
         throw rc::UsageError("attach: give DISK arguments or --all");
       if (att.all && !att.disks.empty())
         throw rc::UsageError("attach: give DISK arguments or --all, not both");
+      if (att.force && (att.all || att.auto_))
+        throw rc::UsageError("attach: --force is for disks named one by one, not with " +
+                             std::string(att.all ? "--all" : "--auto"));
       return rcctl::cmd_attach(att);
     }
     if (*d)
