@@ -38,6 +38,9 @@ def test_module_not_loaded(t):
                  ["create", "x", "--level", "1", "--disk", d(t, 0), "--disk", d(t, 1)],
                  ["delete", "x"], ["run", "x"]):
         one_line_refusal(t, args, words, "module not loaded")
+    rc, out = t.ctl("status", "--check")
+    if rc != 4:
+        raise Fail(f"status --check without the module exited {rc}, expected 4:\n{out}")
     # what needs only the disks works without the module
     out = t.ctl_ok("scan")
     for disk in t.disks:

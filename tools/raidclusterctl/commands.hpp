@@ -69,7 +69,11 @@ int cmd_policy(const PolicyOpts &o);
 
 struct StatusOpts {
   bool json = false;
+  bool check = false; // exit status says the drives' health
 };
+// status --check exits with the drives' health; this when the status
+// cannot be read (as mdadm --detail --test's 4).
+constexpr int kCheckError = 4;
 int cmd_status(const StatusOpts &o);
 
 struct NodeListOpts {

@@ -206,7 +206,13 @@ int main(int argc, char **argv) {
        "is refused by the disks themselves), else 'lease only' (a fenced node stops\n"
        "writing when its lease runs out; see the admin guide for the risk).");
   sa->add_flag("--json", st.json, "Print JSON instead of tables");
-  doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
+  sa->add_flag("--check", st.check,
+               "Exit status says the drives' health: 0 all optimal, 1 one degraded\n"
+               "or rebuilding, 2 one offline or not running, 4 status unreadable");
+  doc(sa, sa_details,
+      std::string("Examples:\n  raidclusterctl status --json\n  raidclusterctl status --check "
+                  ">/dev/null || echo attention\n") +
+          kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
 
   rcctl::NodeListOpts nl;
   auto *node = app.add_subcommand("node", "Show the nodes of the cluster");
@@ -377,8 +383,16 @@ int main(int argc, char **argv) {
       return rcctl::cmd_spare(sp);
     if (*pol)
       return rcctl::cmd_policy(po);
-    if (*sa)
-      return rcctl::cmd_status(st);
+    if (*sa) {
+      if (!st.check)
+        return rcctl::cmd_status(st);
+      try {
+        return rcctl::cmd_status(st);
+      } catch (const std::exception &e) {
+        std::cerr << "raidclusterctl: " << e.what() << "\n";
+        return rcctl::kCheckError;
+      }
+    }
     if (*show)
       return rcctl::cmd_cod_show(cs);
     if (*nlc)
