@@ -88,10 +88,12 @@ def test_source_read_error(t):
     bad = DATA_START + 29 * 2048 + 5           # 29 MiB + 5 sectors into disk 1's extent
     t.vm.disk_errors(d[1].serial, sector=bad, iotypes=("read",))
     try:
-        t.ctl_ok("rebuild", "r", "--disk", d[0].serial)
+        out = t.ctl_ok("rebuild", "r", "--disk", d[0].serial, "--wait", timeout=600)
         st = wait_rebuild_over(t, d[0].serial)
     finally:
         t.vm.disk_errors(d[1].serial, on=False)
+    if f"rebuild onto {d[0].serial} complete" not in out:
+        raise Fail(f"rebuild --wait returned before the end, or did not say so:\n{out}")
     if st != "online":
         raise Fail(f"rebuild onto {d[0].serial} ended {st!r} after a read error on the source, "
                    f"expected online (read from the other copy): {t.drive('r')}")
@@ -121,10 +123,12 @@ def test_target_write_error(t):
     t.ctl_ok("attach", d[4].serial)
     t.vm.disk_errors(d[4].serial, sector=DATA_START + 17 * 2048, iotypes=("write",))
     try:
-        t.ctl_ok("rebuild", "r", "--disk", d[4].serial)
+        rc, out = t.ctl("rebuild", "r", "--disk", d[4].serial, "--wait", timeout=600)
         st = wait_rebuild_over(t, d[4].serial)
     finally:
         t.vm.disk_errors(d[4].serial, on=False)
+    if rc != 1 or "failed" not in out:
+        raise Fail(f"rebuild --wait of a failing rebuild exited {rc}, expected 1 (failed):\n{out}")
     if st != "failed":
         raise Fail(f"rebuild onto {d[4].serial} with a write error ended {st!r}: "
                    f"{t.drive('r')}")

@@ -52,6 +52,7 @@ int cmd_run(const LdOpts &o);
 struct RebuildOpts {
   std::string ld;
   std::string disk;
+  bool wait = false; // until the rebuild ends
 };
 int cmd_rebuild(const RebuildOpts &o);
 

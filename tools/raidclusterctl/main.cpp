@@ -164,8 +164,13 @@ int main(int argc, char **argv) {
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
   rbc->add_option("LD", rb.ld, "Logical drive")->required();
   rbc->add_option("-d,--disk", rb.disk, "The new disk")->required();
+  rbc->add_flag("-w,--wait", rb.wait,
+                "Return when the rebuild has ended: exit 0 when the new member is online,\n"
+                "1 when it failed or was replaced");
   doc(rbc, rb_details,
-      std::string("Example: raidclusterctl rebuild data --disk sde\n") + kExitCodes);
+      std::string("Examples:\n  raidclusterctl rebuild data --disk sde\n"
+                  "  raidclusterctl rebuild data --disk sde --wait\n") +
+          kExitCodes);
 
   rcctl::SpareOpts sp;
   auto *spc = app.add_subcommand("spare", "Make an attached free disk a hot spare (or not)");
