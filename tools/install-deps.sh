@@ -18,6 +18,8 @@ PKGS=(
 	# fence_raidcluster's metadata is checked against fence-agents' own
 	# grammar (metadata.rng) with xmllint
 	fence-agents libxml2-utils
+	# the bash completion is tested in bash with bash-completion loaded
+	bash-completion
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

@@ -11,6 +11,8 @@ DEPFILES += $(RCXX_OBJS:.o=.d) $(RCTL_OBJS:.o=.d)
 # lib/cxx headers are included by plain name from the tools and the tests.
 $(RCXX_OBJS) $(RCTL_OBJS): CPPFLAGS += -I$(TOP)/lib/cxx
 $(B)/tests/unit/cxx_%.o: CPPFLAGS += -I$(TOP)/lib/cxx
+# the completion test sources tools/completion/ from the tree
+$(B)/tests/unit/cxx_completion_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
 
 $(B)/librcxx.a: $(RCXX_OBJS)
 	@mkdir -p $(@D)
@@ -44,8 +46,8 @@ UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 # (the rule itself is installed by the top-level install target).
 UDEV_HELPER_DIR ?= /lib/udev
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
-install: install-udev-helper
-uninstall: uninstall-udev-helper
+install: install-udev-helper install-completion
+uninstall: uninstall-udev-helper uninstall-completion
 .PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
@@ -54,3 +56,12 @@ install-udev-helper:
 uninstall-udev-helper:
 	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service
+
+# bash completion (bash-completion's directory: loaded on first use)
+BASH_COMPLETION_DIR ?= /usr/share/bash-completion/completions
+.PHONY: install-completion uninstall-completion
+install-completion:
+	install -D -m 0644 tools/completion/raidclusterctl \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/raidclusterctl
+uninstall-completion:
+	rm -f $(DESTDIR)$(BASH_COMPLETION_DIR)/raidclusterctl

@@ -159,7 +159,8 @@ step_install() {
 		why="no $dest/usr/sbin/raidclusterctl"
 	else
 		for f in lib/udev/rules.d/60-raidcluster.rules lib/udev/raidcluster-udev \
-			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster; do
+			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster \
+			usr/share/bash-completion/completions/raidclusterctl; do
 			[ -f "$dest/$f" ] || why="${why:+$why; }no $dest/$f"
 		done
 	fi
@@ -178,7 +179,8 @@ step_install() {
 	local left f
 	for f in "$ko" "$dest/usr/sbin/raidclusterctl" "$dest/usr/sbin/fence_raidcluster" \
 		"$dest/lib/udev/rules.d/60-raidcluster.rules" "$dest/lib/udev/raidcluster-udev" \
-		"$dest/lib/systemd/system/raidcluster-attach@.service"; do
+		"$dest/lib/systemd/system/raidcluster-attach@.service" \
+		"$dest/usr/share/bash-completion/completions/raidclusterctl"; do
 		[ -e "$f" ] || install -D -m 0644 /dev/null "$f"
 	done
 	mk uninstall DESTDIR="$dest" KDIR="/lib/modules/$REL/build" >"$log" 2>&1 || rc=$?
