@@ -218,6 +218,12 @@ struct rc_state {
 	struct bio_set page_bioset;	/* rc_mbio on own pages (RAID 5) */
 	int major;
 	unsigned int node_id;
+	/*
+	 * cluster_uuid=: the only cluster this node may join (a disk of any
+	 * other is refused), and the UUID a new cluster gets.
+	 */
+	bool want_uuid;
+	u8 wanted_uuid[16];
 	unsigned long auto_held;	/* drives reserved by an open (ld.c) */
 	bool exiting;
 };

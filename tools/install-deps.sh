@@ -20,6 +20,8 @@ PKGS=(
 	fence-agents libxml2-utils
 	# the bash completion is tested in bash with bash-completion loaded
 	bash-completion
+	# make install's man pages are checked with man (tests/build/)
+	man-db
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

@@ -1,5 +1,6 @@
 // attach and detach: member disks of the module.
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "error.hpp"
 #include "fd.hpp"
 #include "lookup.hpp"
@@ -86,9 +87,33 @@ int cmd_attach(const AttachOpts &o) {
   };
   std::vector<Job> jobs;
   std::set<std::string> seen;
+  // raidcluster.conf: which disks attach without being named.
+  const rc::NodeConfig conf = rc::load_config();
+  auto selected = [&](const rc::DiskProbe &p) {
+    const rc_config *cfg = p.cod.config();
+    if (cfg && !rc::cluster_selected(conf, cfg->cluster_uuid)) {
+      if (!o.quiet)
+        std::cout << "skipped " << p.sys.devnode << ": its COD is cluster "
+                  << rc::format_uuid(cfg->cluster_uuid) << ", not this node's (" << conf.path
+                  << ")\n";
+      return false;
+    }
+    if (!rc::disk_selected(conf, {p.sys.name, p.sys.devnode, p.wwn.str(), p.serial})) {
+      if (!o.quiet)
+        std::cout << "skipped " << p.sys.devnode << ": not among the disks of " << conf.path
+                  << "\n";
+      return false;
+    }
+    return true;
+  };
+  if (o.auto_ && !conf.auto_attach) {
+    if (!o.quiet)
+      std::cout << "nothing attached: auto_attach = none in " << conf.path << "\n";
+    return 0;
+  }
   if (o.all) {
     for (const auto &p : disks)
-      if (p.cod.has_cod() && p.member.member && attached(p) < 0)
+      if (p.cod.has_cod() && p.member.member && attached(p) < 0 && selected(p))
         jobs.push_back({p.sys.devnode, p.sys.devnode});
     if (jobs.empty() && !o.quiet)
       std::cout << "no unattached disk carries a raidcluster COD\n";
@@ -124,6 +149,8 @@ int cmd_attach(const AttachOpts &o) {
       rc::probe_cod(q);
       bool member = q.cod.has_cod() && q.member.member;
       if (!member && !rc::probe_blank(q))
+        continue;
+      if (!selected(q))
         continue;
       // Only a blank disk is offered: a member is attached as by hand.
       jobs.push_back({name, p->sys.devnode, member ? 0u : RC_ATTACH_REPLACEMENT});

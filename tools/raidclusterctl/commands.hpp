@@ -68,6 +68,12 @@ struct PolicyOpts {
 };
 int cmd_policy(const PolicyOpts &o);
 
+struct ConfigOpts {
+  bool json = false;
+};
+int cmd_config_show(const ConfigOpts &o);
+int cmd_config_module_options();
+
 struct StatusOpts {
   bool json = false;
   bool check = false; // exit status says the drives' health

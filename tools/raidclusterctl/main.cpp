@@ -219,6 +219,31 @@ int main(int argc, char **argv) {
                   ">/dev/null || echo attention\n") +
           kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
 
+  rcctl::ConfigOpts cfo;
+  auto *cfg = app.add_subcommand("config", "Show this node's /etc/raidcluster.conf");
+  cfg->require_subcommand(1);
+  auto *cfs = cfg->add_subcommand("show", "Print the configuration as the tools read it");
+  std::string cfs_details =
+      ("/etc/raidcluster.conf ($RAIDCLUSTER_CONF) says this node's ID, the cluster it\n"
+       "belongs to and which disks attach automatically (raidcluster.conf(5)):\n"
+       "  node_id = 2\n"
+       "  cluster_uuid = 2b9f0c8e-1a2b-4c3d-8e4f-0123456789ab\n"
+       "  auto_attach = members        (or none: udev attaches nothing)\n"
+       "  disks = naa.5000c5* d[0-5]   (globs on kernel name, /dev path, WWN, serial)\n"
+       "modprobe passes node_id and cluster_uuid to the module; attach --all and\n"
+       "--auto skip disks of another cluster and disks the patterns do not name.\n"
+       "A bad line is an error naming the file and line.  Without the file every\n"
+       "value is its default.");
+  cfs->add_flag("--json", cfo.json, "Print JSON");
+  doc(cfs, cfs_details, std::string("Example: raidclusterctl config show\n") + kExitCodes);
+  auto *cfm = cfg->add_subcommand("module-options",
+                                  "Print the module options the configuration gives (modprobe)");
+  doc(cfm,
+      "Prints 'node_id=N cluster_uuid=UUID' (what is set) for modprobe: the install\n"
+      "line of /lib/modprobe.d/raidcluster.conf runs it.",
+      std::string("Example: modprobe raidcluster $(raidclusterctl config module-options)\n") +
+          kExitCodes);
+
   rcctl::NodeListOpts nl;
   auto *node = app.add_subcommand("node", "Show the nodes of the cluster");
   node->require_subcommand(1);
@@ -400,6 +425,10 @@ int main(int argc, char **argv) {
     }
     if (*show)
       return rcctl::cmd_cod_show(cs);
+    if (*cfs)
+      return rcctl::cmd_config_show(cfo);
+    if (*cfm)
+      return rcctl::cmd_config_module_options();
     if (*nlc)
       return rcctl::cmd_node_list(nl);
     if (*nrc)
