@@ -9,6 +9,7 @@ PKGS=(
 	# build: kernel module (kbuild) and user space
 	build-essential make gcc g++ pkg-config linux-headers-amd64
 	libsgutils2-dev libudev-dev libblkid-dev libcli11-dev googletest libgtest-dev
+	libisal-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev

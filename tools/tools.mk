@@ -5,7 +5,7 @@ RCXX_SRCS := $(wildcard lib/cxx/*.cpp)
 RCXX_OBJS := $(RCXX_SRCS:%.cpp=$(B)/%.o)
 RCTL_SRCS := $(wildcard tools/raidclusterctl/*.cpp)
 RCTL_OBJS := $(RCTL_SRCS:%.cpp=$(B)/%.o)
-TOOLS_LIBS := -lsgutils2 -ludev -lblkid
+TOOLS_LIBS := -lsgutils2 -ludev -lblkid $(LIBRC_LIBS)
 DEPFILES += $(RCXX_OBJS:.o=.d) $(RCTL_OBJS:.o=.d)
 
 # lib/cxx headers are included by plain name from the tools and the tests.
