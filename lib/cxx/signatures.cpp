@@ -46,14 +46,21 @@ Probe probe_of(const Fd &fd, const std::string &path) {
   return pr;
 }
 
+size_t value_len(blkid_probe pr, const char *name) {
+  const char *v = nullptr;
+  size_t len = 0;
+  return blkid_probe_lookup_value(pr, name, &v, &len) == 0 && v ? len : 0;
+}
+
 // The signature blkid_do_probe() just found.
 Signature current(blkid_probe pr) {
-  Signature s{value(pr, "TYPE"), value(pr, "USAGE"), 0};
+  Signature s{value(pr, "TYPE"), value(pr, "USAGE"), 0, value_len(pr, "SBMAGIC")};
   std::string off = value(pr, "SBMAGIC_OFFSET");
   if (s.type.empty()) {
     s.type = value(pr, "PTTYPE");
     s.usage = "partition table";
     off = value(pr, "PTMAGIC_OFFSET");
+    s.size = value_len(pr, "PTMAGIC");
   }
   if (s.type.empty())
     s.type = "unknown";
@@ -76,23 +83,59 @@ std::vector<Signature> find_signatures(const std::string &path) {
   return out;
 }
 
+namespace {
+
+// Zero @s's magic bytes on @fd (O_DIRECT | O_DSYNC): the blocks that hold
+// them are read, patched and written back whole.
+void erase_magic(int fd, const std::string &path, const Signature &s, unsigned block) {
+  const uint64_t first = s.offset / block * block;
+  const uint64_t end = (s.offset + s.size + block - 1) / block * block;
+  const size_t len = static_cast<size_t>(end - first);
+  void *mem = nullptr;
+  if (posix_memalign(&mem, 4096, len) != 0)
+    throw Error("out of memory erasing a signature of " + path);
+  std::unique_ptr<void, decltype(&free)> buf(mem, free);
+  const std::string what =
+      "erase the " + s.type + " signature at byte " + std::to_string(s.offset) + " of " + path;
+  if (pread(fd, buf.get(), len, static_cast<off_t>(first)) != static_cast<ssize_t>(len))
+    throw SysError(what + " (read)", errno ? errno : EIO);
+  std::memset(static_cast<char *>(buf.get()) + (s.offset - first), 0, s.size);
+  if (pwrite(fd, buf.get(), len, static_cast<off_t>(first)) != static_cast<ssize_t>(len))
+    throw SysError(what, errno ? errno : EIO);
+}
+
+} // namespace
+
 std::vector<Signature> wipe_signatures(const std::string &path) {
-  Fd fd = Fd::open(path, O_RDWR | O_EXCL | O_CLOEXEC);
-  Probe pr = probe_of(fd, path);
+  Fd fd = Fd::open(path, O_RDWR | O_EXCL | O_DIRECT | O_DSYNC | O_CLOEXEC);
+  // a disk's logical block; an image file (the tests): its filesystem's
+  unsigned block = 4096;
+  int ssz = 0;
+  if (ioctl(fd.get(), BLKSSZGET, &ssz) == 0 && ssz > 0)
+    block = static_cast<unsigned>(ssz);
   std::vector<Signature> out;
-  while (out.size() < kMaxSignatures && blkid_do_probe(pr.get()) == 0) {
-    Signature s = current(pr.get());
-    if (blkid_do_wipe(pr.get(), 0) != 0)
-      throw SysError("erase the " + s.type + " signature at offset " + std::to_string(s.offset) +
-                         " of " + path,
-                     errno ? errno : EIO);
-    out.push_back(s);
+  // Erasing one signature may uncover another one behind it (blkid stops
+  // at the first of a chain): probe again until nothing is left.
+  for (int round = 0; round < 4; round++) {
+    std::vector<Signature> sigs = find_signatures(path);
+    if (sigs.empty())
+      break;
+    for (const auto &s : sigs) {
+      if (!s.size)
+        throw Error("cannot erase the " + s.type + " signature of " + path +
+                    ": libblkid gives no magic to erase (use wipefs)");
+      erase_magic(fd.get(), path, s, block);
+      out.push_back(s);
+    }
+    // the page cache still holds the old blocks: drop it, so the next
+    // probe (and the kernel) reads what is on the disk now
+    ioctl(fd.get(), BLKFLSBUF, 0);
   }
-  if (!out.empty()) {
-    if (fsync(fd.get()) != 0)
-      throw SysError("flush " + path, errno);
-    ioctl(fd.get(), BLKRRPART); // its partitions go; EBUSY/EINVAL: none were there
-  }
+  if (!find_signatures(path).empty())
+    throw Error("signatures are left on " + path + " after erasing " + std::to_string(out.size()) +
+                " (use wipefs -a)");
+  if (!out.empty())
+    ioctl(fd.get(), BLKRRPART); // its partitions go; EINVAL: none were there
   return out;
 }
 
