@@ -315,13 +315,16 @@ def test_signatures(t):
     # part-way: d3 (blank) is attached, then erasing d1's md superblock fails at the disk
     t.vm.disk_errors(d1.serial, iotypes=("write",))
     try:
-        line = one_line_refusal(t, ["attach", "--force", d3.serial, d1.serial],
-                                [f"done before it: {d3.serial}; not tried: none"],
-                                "a write error on the second disk")
+        rc, out = t.ctl("attach", "--force", d3.serial, d1.serial)
     finally:
         t.vm.disk_errors(d1.serial, on=False)
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    if rc != 1 or "Input/output error" not in last or \
+            f"(done before it: {d3.serial}; not tried: none)" not in last:
+        raise Fail(f"a write error on the second disk: rc={rc}, it does not say what it did:\n"
+                   f"{out}")
     if [x["serial"] for x in disks_of(t.status())].count(d3.serial) != 1:
-        raise Fail(f"{line}\nbut {d3.serial} is not attached: {disks_of(t.status())}")
+        raise Fail(f"{last}\nbut {d3.serial} is not attached: {disks_of(t.status())}")
     t.ctl_ok("detach", d0.serial, d2.serial, d3.serial)
     t.unload()
 

@@ -38,14 +38,14 @@ def test_modprobe(t):
             f"cp {rcvm.KO} $d/ && /tmp/depmod -a && "
             f"printf '%s\\n' {shlex.quote(line)} > /etc/modprobe.d/raidcluster.conf")
     conf(t, f"node_id = 5\\ncluster_uuid = {UUID}\\n")
-    t.check("modprobe raidcluster")
+    t.check("/sbin/modprobe raidcluster")
     params = t.check("cat /sys/module/raidcluster/parameters/node_id "
                      "/sys/module/raidcluster/parameters/cluster_uuid").split()
     if params != ["5", UUID]:
         raise Fail(f"modprobe with node_id = 5 in the file: parameters {params}")
     t.unload()
     conf(t, "node_id = 77\\n")
-    rc, out = t.sh("modprobe raidcluster")
+    rc, out = t.sh("/sbin/modprobe raidcluster 2>&1")
     if rc == 0 or "node_id must be 0-31" not in out or t.module_loaded():
         raise Fail(f"modprobe with a bad file (rc={rc}, loaded={t.module_loaded()}):\n{out}")
     t.check("rm -f /etc/modprobe.d/raidcluster.conf /etc/raidcluster.conf && "
@@ -57,6 +57,7 @@ def test_config(t):
     # another cluster's disk first: a module without cluster_uuid makes a random cluster on d2
     t.load()
     t.ctl_ok("attach", d2.serial)
+    t.wait_nexus()                  # the new cluster's COD is written once it is master
     other = t.status()["cluster_uuid"]
     t.unload()
     if other == UUID:
@@ -71,6 +72,7 @@ def test_config(t):
     if params != ["3", UUID]:
         raise Fail(f"module parameters after loading with {opts!r}: {params}")
     t.ctl_ok("attach", d0.serial, d1.serial)
+    t.wait_nexus()
     st = t.status()
     if st["cluster_uuid"] != UUID or st["node_id"] != 3:
         raise Fail(f"the new cluster is {st['cluster_uuid']} node {st['node_id']}, expected "
