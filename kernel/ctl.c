@@ -412,32 +412,11 @@ static int rc_ioc_delete(void *arg)
 	return ret;
 }
 
-/*
- * A rebuild in a cluster runs on one node (the drive's holder, or the
- * master): every node reports that node's progress as the cluster knows
- * it; the node running it, its own engine's.
- */
-static void rc_ld_info_cluster_rebuild(struct rc_ioc_ld_info *a)
-{
-	u32 permille, rate;
-	u8 executor;
-
-	if (!rc_host_in_protocol())
-		return;
-	rc_host_rebuild_view(a->number, &executor, &permille, &rate);
-	if (executor == RC_IOC_NO_NODE)	/* RC_NO_NODE: the same 0xff */
-		return;
-	a->rebuild_node = executor;
-	if (executor == rc.node_id)
-		return;
-	a->rebuild_done = div_u64(a->rebuild_total * permille, 1000);
-	a->rebuild_rate = div_u64(a->rebuild_total * rate, 1000000);
-}
-
 static int rc_ioc_ld_info(void *arg)
 {
 	struct rc_ioc_ld_info *a = arg;
 	unsigned int i, number = a->number;
+	struct rc_rebuild_progress p;
 	const struct rc_ld *rec;
 	struct rc_ldev *ld;
 	int ret;
@@ -458,12 +437,13 @@ static int rc_ioc_ld_info(void *arg)
 	a->open_count = ld ? rc_ld_openers(ld) : 0;
 	a->flags = ld ? RC_LD_F_RUNNING : 0;
 	a->capacity = rec->capacity;
-	a->rebuild_node = RC_IOC_NO_NODE;
-	if (rc_rebuild_info(ld, &a->rebuild_done, &a->rebuild_total,
-			    &a->rebuild_rate))
+	rc_rebuild_progress(number, &p);
+	a->rebuild_done = p.done;
+	a->rebuild_total = p.total;
+	a->rebuild_rate = p.rate;
+	a->rebuild_node = p.node;
+	if (p.resync)
 		a->flags |= RC_LD_F_RESYNC;
-	else if (a->rebuild_total)
-		rc_ld_info_cluster_rebuild(a);
 	a->holder = rc_host_holder(number);
 	strscpy(a->name, rec->name, sizeof(a->name));
 	for (i = 0; i < rec->nextents; i++) {

@@ -35,6 +35,15 @@ static const struct kernel_param_ops rc_node_id_ops = {
 module_param_cb(node_id, &rc_node_id_ops, &node_id, 0444);
 MODULE_PARM_DESC(node_id, "this node's ID in the cluster, 0..31 (default 0)");
 
+/*
+ * Read-only once loaded: the cluster this node belongs to.  Empty: the
+ * first cluster whose disk is attached (a blank disk makes a new one).
+ */
+static char *cluster_uuid = "";
+module_param(cluster_uuid, charp, 0444);
+MODULE_PARM_DESC(cluster_uuid,
+		 "the cluster this node belongs to (a UUID): another cluster's disk is refused, a new cluster gets this UUID (default: none)");
+
 static unsigned int check_interval_ms = 1000;
 module_param(check_interval_ms, uint, 0444);
 MODULE_PARM_DESC(check_interval_ms,
@@ -80,6 +89,16 @@ static int __init rc_init(void)
 	INIT_DELAYED_WORK(&rc.park_work, rc_park_work_fn);
 	rc.node_id = node_id;
 	rc.check_interval_ms = check_interval_ms;
+	if (cluster_uuid && *cluster_uuid) {
+		uuid_t u;
+
+		if (uuid_parse(cluster_uuid, &u)) {
+			pr_err("cluster_uuid=%s is not a UUID\n", cluster_uuid);
+			return -EINVAL;
+		}
+		memcpy(rc.wanted_uuid, u.b, 16);
+		rc.want_uuid = true;
+	}
 
 	rc.cfg = kvzalloc(sizeof(*rc.cfg), GFP_KERNEL);
 	/* Contiguous, so one bio vector can carry it. */
@@ -123,7 +142,12 @@ static int __init rc_init(void)
 	if (rc.check_interval_ms)
 		queue_delayed_work(rc.cfg_wq, &rc.poll_work,
 				   msecs_to_jiffies(rc.check_interval_ms));
-	pr_info("version %s loaded, node %u\n", RC_MODULE_VERSION, rc.node_id);
+	if (rc.want_uuid)
+		pr_info("version %s loaded, node %u of cluster %pUb\n",
+			RC_MODULE_VERSION, rc.node_id, rc.wanted_uuid);
+	else
+		pr_info("version %s loaded, node %u\n", RC_MODULE_VERSION,
+			rc.node_id);
 	return 0;
 
 out_proc:

@@ -276,7 +276,16 @@ static int rc_merge_cod(struct rc_mdisk *md, struct rc_cfg_undo *u, char *msg)
 		goto out;
 	}
 	for (c = 0; c < 2; c++) {
-		if (cand[c].status || !rc.have_cfg ||
+		if (cand[c].status)
+			continue;
+		if (rc.want_uuid &&
+		    memcmp(cand[c].cluster_uuid, rc.wanted_uuid, 16)) {
+			rc_msg(msg, "%s belongs to cluster %pUb, not to this node's (cluster_uuid=%pUb)",
+			       md->name, cand[c].cluster_uuid, rc.wanted_uuid);
+			ret = -EXDEV;
+			goto out;
+		}
+		if (!rc.have_cfg ||
 		    !memcmp(cand[c].cluster_uuid, rc.cfg->cluster_uuid, 16))
 			continue;
 		rc_msg(msg, "%s belongs to another cluster (%pUb)", md->name,
@@ -302,7 +311,10 @@ static int rc_merge_cod(struct rc_mdisk *md, struct rc_cfg_undo *u, char *msg)
 	} else if (!rc.have_cfg) {
 		u8 uuid[16];
 
-		generate_random_uuid(uuid);
+		if (rc.want_uuid)
+			memcpy(uuid, rc.wanted_uuid, 16);
+		else
+			generate_random_uuid(uuid);
 		rc_config_init(rc.cfg, uuid);
 		rc.cod_crc = 0;
 		rc.have_cfg = true;

@@ -218,6 +218,12 @@ struct rc_state {
 	struct bio_set page_bioset;	/* rc_mbio on own pages (RAID 5) */
 	int major;
 	unsigned int node_id;
+	/*
+	 * cluster_uuid=: the only cluster this node may join (a disk of any
+	 * other is refused), and the UUID a new cluster gets.
+	 */
+	bool want_uuid;
+	u8 wanted_uuid[16];
 	unsigned long auto_held;	/* drives reserved by an open (ld.c) */
 	bool exiting;
 };
@@ -323,6 +329,15 @@ void rc_rebuild_stop(struct rc_ldev *ld);
 void rc_rebuild_free(struct rc_ldev *ld);
 bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec);
 bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
+
+/* A drive's rebuild or resync as this node reports it (rc.lock held). */
+struct rc_rebuild_progress {
+	u64 done, total;	/* sectors */
+	u64 rate;		/* sectors per second, recent */
+	u8 node;		/* the node running it, RC_IOC_NO_NODE */
+	bool resync;		/* a RAID 5 resync, not a rebuild */
+};
+void rc_rebuild_progress(unsigned int n, struct rc_rebuild_progress *p);
 bool rc_rebuild_r5_in_sync(const struct rc_ldev *ld, u64 row);	/* any context */
 void rc_rebuild_take(struct rc_ldev *ld);		/* rc.lock held */
 void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec); /* rc.lock */

@@ -1199,6 +1199,31 @@ bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate)
 }
 
 /*
+ * What RC_IOC_LD_INFO and /proc/raidcluster report of drive @n's rebuild
+ * or resync.  A rebuild in a cluster runs on one node (the drive's holder,
+ * or the master): every node reports that node's progress as the cluster
+ * knows it; the node running it, its own engine's.  rc.lock held.
+ */
+void rc_rebuild_progress(unsigned int n, struct rc_rebuild_progress *p)
+{
+	u32 permille, rate;
+	u8 executor;
+
+	p->node = RC_IOC_NO_NODE;
+	p->resync = rc_rebuild_info(rc.lds[n], &p->done, &p->total, &p->rate);
+	if (p->resync || !p->total || !rc_host_in_protocol())
+		return;
+	rc_host_rebuild_view(n, &executor, &permille, &rate);
+	if (executor == RC_IOC_NO_NODE)	/* RC_NO_NODE: the same 0xff */
+		return;
+	p->node = executor;
+	if (executor == rc.node_id)
+		return;
+	p->done = div_u64(p->total * permille, 1000);
+	p->rate = div_u64(p->total * rate, 1000000);
+}
+
+/*
  * /sys/block/rclN/raidcluster/sync_action: what the engine does now, as
  * md's: "rebuild" (md: recover), "resync", or "idle".
  */

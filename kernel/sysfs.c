@@ -283,6 +283,7 @@ static void rc_proc_ld(struct seq_file *m, unsigned int n)
 {
 	const struct rc_ld *rec = &rc.cfg->lds[n];
 	struct rc_ldev *ld = rc.lds[n];
+	struct rc_rebuild_progress p;
 	unsigned int e;
 
 	seq_printf(m, "rcl%u '%s' %s %s %llu sectors chunk %u sectors members",
@@ -295,6 +296,15 @@ static void rc_proc_ld(struct seq_file *m, unsigned int n)
 			   rc_extent_state_name(rec->ext[e].state));
 	if (rc_host_holder(n) != RC_HOLDER_NONE)
 		seq_printf(m, " holder %u", rc_host_holder(n));
+	rc_rebuild_progress(n, &p);
+	if (p.total) {
+		seq_printf(m, " %s %llu/%llu sectors (%llu.%llu%%) %llu sectors/s",
+			   p.resync ? "resync" : "rebuild", p.done, p.total,
+			   div64_u64(p.done * 100, p.total),
+			   div64_u64(p.done * 1000, p.total) % 10, p.rate);
+		if (p.node != RC_IOC_NO_NODE)
+			seq_printf(m, " by node %u", p.node);
+	}
 	if (ld)
 		seq_printf(m, " open %u read-retries %lld\n", rc_ld_openers(ld),
 			   atomic64_read(&ld->read_retries));

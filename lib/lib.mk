@@ -1,9 +1,13 @@
 # lib/: the portable C library (also compiled into raidcluster.ko by
 # ./Kbuild) and, beside it, the C++ library of the tools.
-LIBRC_SRCS := lib/crc32c.c lib/cod.c lib/geom.c lib/pr_key.c
+# lib/user/: what the kernel module takes from the kernel instead (CRC32C:
+# ISA-L here, crc32c() there); whoever links librc.a links $(LIBRC_LIBS).
+LIBRC_SRCS := lib/user/crc32c.c lib/cod.c lib/geom.c lib/pr_key.c
 LIBRC_SRCS += $(wildcard lib/proto/*.c)
 LIBRC_OBJS := $(LIBRC_SRCS:%.c=$(B)/%.o)
 DEPFILES += $(LIBRC_OBJS:.o=.d)
+
+LIBRC_LIBS := -lisal
 
 $(B)/librc.a: $(LIBRC_OBJS)
 	@mkdir -p $(@D)

@@ -8,7 +8,8 @@ set -euo pipefail
 PKGS=(
 	# build: kernel module (kbuild) and user space
 	build-essential make gcc g++ pkg-config linux-headers-amd64
-	libsgutils2-dev libudev-dev libcli11-dev googletest libgtest-dev
+	libsgutils2-dev libudev-dev libblkid-dev libcli11-dev googletest libgtest-dev
+	libisal-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev
@@ -18,6 +19,10 @@ PKGS=(
 	# fence_raidcluster's metadata is checked against fence-agents' own
 	# grammar (metadata.rng) with xmllint
 	fence-agents libxml2-utils
+	# the bash completion is tested in bash with bash-completion loaded
+	bash-completion
+	# make install's man pages are checked with man (tests/build/)
+	man-db
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

@@ -5,12 +5,14 @@ RCXX_SRCS := $(wildcard lib/cxx/*.cpp)
 RCXX_OBJS := $(RCXX_SRCS:%.cpp=$(B)/%.o)
 RCTL_SRCS := $(wildcard tools/raidclusterctl/*.cpp)
 RCTL_OBJS := $(RCTL_SRCS:%.cpp=$(B)/%.o)
-TOOLS_LIBS := -lsgutils2 -ludev
+TOOLS_LIBS := -lsgutils2 -ludev -lblkid $(LIBRC_LIBS)
 DEPFILES += $(RCXX_OBJS:.o=.d) $(RCTL_OBJS:.o=.d)
 
 # lib/cxx headers are included by plain name from the tools and the tests.
 $(RCXX_OBJS) $(RCTL_OBJS): CPPFLAGS += -I$(TOP)/lib/cxx
 $(B)/tests/unit/cxx_%.o: CPPFLAGS += -I$(TOP)/lib/cxx
+# the completion test sources tools/completion/ from the tree
+$(B)/tests/unit/cxx_completion_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
 
 $(B)/librcxx.a: $(RCXX_OBJS)
 	@mkdir -p $(@D)
@@ -44,8 +46,8 @@ UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 # (the rule itself is installed by the top-level install target).
 UDEV_HELPER_DIR ?= /lib/udev
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
-install: install-udev-helper
-uninstall: uninstall-udev-helper
+install: install-udev-helper install-completion install-modprobe install-man
+uninstall: uninstall-udev-helper uninstall-completion uninstall-modprobe uninstall-man
 .PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
@@ -54,3 +56,32 @@ install-udev-helper:
 uninstall-udev-helper:
 	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service
+
+# bash completion (bash-completion's directory: loaded on first use)
+BASH_COMPLETION_DIR ?= /usr/share/bash-completion/completions
+.PHONY: install-completion uninstall-completion
+install-completion:
+	install -D -m 0644 tools/completion/raidclusterctl \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/raidclusterctl
+uninstall-completion:
+	rm -f $(DESTDIR)$(BASH_COMPLETION_DIR)/raidclusterctl
+
+# modprobe takes the module options from /etc/raidcluster.conf
+MODPROBE_DIR ?= /lib/modprobe.d
+.PHONY: install-modprobe uninstall-modprobe
+install-modprobe:
+	install -D -m 0644 tools/modprobe/raidcluster.conf $(DESTDIR)$(MODPROBE_DIR)/raidcluster.conf
+uninstall-modprobe:
+	rm -f $(DESTDIR)$(MODPROBE_DIR)/raidcluster.conf
+
+# man pages: raidclusterctl(8), fence_raidcluster(8), raidcluster.conf(5)
+MAN_DIR ?= /usr/share/man
+MAN_PAGES := Documentation/man/raidclusterctl.8 Documentation/man/fence_raidcluster.8 \
+	Documentation/man/raidcluster.conf.5
+.PHONY: install-man uninstall-man
+install-man:
+	for p in $(MAN_PAGES); do \
+		s=$${p##*.}; install -D -m 0644 $$p $(DESTDIR)$(MAN_DIR)/man$$s/$${p##*/} || exit 1; \
+	done
+uninstall-man:
+	for p in $(MAN_PAGES); do s=$${p##*.}; rm -f $(DESTDIR)$(MAN_DIR)/man$$s/$${p##*/}; done

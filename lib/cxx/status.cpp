@@ -89,6 +89,19 @@ std::string pr_text(const DiskInfo &d) {
 
 } // namespace
 
+int drives_health(const std::vector<LdInfo> &lds) {
+  int worst = 0;
+  for (const auto &l : lds) {
+    int h = 0;
+    if (!(l.flags & RC_LD_F_RUNNING) || l.state == RC_LD_OFFLINE)
+      h = 2;
+    else if (l.state != RC_LD_OPTIMAL)
+      h = 1;
+    worst = std::max(worst, h);
+  }
+  return worst;
+}
+
 const char *fencing_mode(uint32_t node_flags) {
   if (!(node_flags & RC_NODE_F_RUNNING))
     return nullptr;

@@ -15,6 +15,11 @@ namespace rc {
 // protocol node does not run.
 const char *fencing_mode(uint32_t node_flags);
 
+// status --check: 0 every logical drive optimal (or none), 1 one is degraded
+// or rebuilding, 2 one is offline or not running (members missing): the
+// worst of them.
+int drives_health(const std::vector<LdInfo> &lds);
+
 // @node_flags: RC_IOC_NODE_INFO's flags for this node (the fencing mode).
 Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector<DiskInfo> &disks,
                  const std::vector<LdInfo> &lds);

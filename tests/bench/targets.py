@@ -210,7 +210,7 @@ class Raidcluster:
         errs = []
         st = self.g.status()
         if any(ld.get("name") == self.name for ld in vmtest.lds_of(st)):
-            rc, out = self.g.ctl("delete", self.name)
+            rc, out = self.g.ctl("delete", "--yes", self.name)
             if rc:
                 errs.append(out.strip())
         attached = {d.get("serial") for d in vmtest.disks_of(self.g.status())}

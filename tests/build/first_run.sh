@@ -159,8 +159,16 @@ step_install() {
 		why="no $dest/usr/sbin/raidclusterctl"
 	else
 		for f in lib/udev/rules.d/60-raidcluster.rules lib/udev/raidcluster-udev \
-			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster; do
+			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster \
+			usr/share/bash-completion/completions/raidclusterctl lib/modprobe.d/raidcluster.conf \
+			usr/share/man/man8/raidclusterctl.8 usr/share/man/man8/fence_raidcluster.8 \
+			usr/share/man/man5/raidcluster.conf.5; do
 			[ -f "$dest/$f" ] || why="${why:+$why; }no $dest/$f"
+		done
+		# what the issue promises: man finds the pages where install put them
+		for f in raidclusterctl raidcluster.conf fence_raidcluster; do
+			MANPATH="$dest/usr/share/man" man -w "$f" >/dev/null 2>&1 ||
+				why="${why:+$why; }man $f finds no page under $dest/usr/share/man"
 		done
 	fi
 	if [ -z "$why" ]; then
@@ -178,11 +186,16 @@ step_install() {
 	local left f
 	for f in "$ko" "$dest/usr/sbin/raidclusterctl" "$dest/usr/sbin/fence_raidcluster" \
 		"$dest/lib/udev/rules.d/60-raidcluster.rules" "$dest/lib/udev/raidcluster-udev" \
-		"$dest/lib/systemd/system/raidcluster-attach@.service"; do
+		"$dest/lib/systemd/system/raidcluster-attach@.service" \
+		"$dest/usr/share/bash-completion/completions/raidclusterctl" \
+		"$dest/lib/modprobe.d/raidcluster.conf" "$dest/usr/share/man/man8/raidclusterctl.8" \
+		"$dest/usr/share/man/man5/raidcluster.conf.5"; do
 		[ -e "$f" ] || install -D -m 0644 /dev/null "$f"
 	done
 	mk uninstall DESTDIR="$dest" KDIR="/lib/modules/$REL/build" >"$log" 2>&1 || rc=$?
 	left=$(find "$dest" \( -name raidcluster.ko -o -name raidclusterctl -o -name fence_raidcluster \
+		-o -path '*/modprobe.d/raidcluster.conf' -o -name 'raidcluster*.[58]' \
+		-o -name fence_raidcluster.8 \
 		-o -name 60-raidcluster.rules -o -name raidcluster-udev \
 		-o -name 'raidcluster-attach@.service' \) 2>/dev/null |
 		tr '\n' ' ' || true)

@@ -10,7 +10,8 @@
 #                     being written: KUNIT_GLOBS="lib/*.c tests/cases/[cg]*.c
 #                     tests/kunit/lib_kunit.c"
 #
-# Built in: lib/*.c, lib/proto/*.c, tests/cases/*.c and tests/kunit/*_kunit.c
+# Built in: lib/*.c, lib/proto/*.c, kernel/crc32c.c (the kernel's side of
+# lib/crc32c.h), tests/cases/*.c and tests/kunit/*_kunit.c
 # (globbed at every run, so new lib areas and their case files join by
 # existing; each X-macro list of cases needs a kunit_suite in some
 # tests/kunit/*_kunit.c to run, see lib_kunit.c).
@@ -38,10 +39,12 @@ trap 'rm -rf "$stage"' EXIT
 	cd "$ROOT"
 	find include lib tests/cases tests/kunit -type f \
 		\( -name '*.c' -o -name '*.h' \) -not -path 'lib/cxx/*' \
-		-print0 | xargs -0 -r cp --parents -t "$stage"
+		-not -path 'lib/user/*' -print0 | xargs -0 -r cp --parents -t "$stage"
+	# what lib/ takes from the kernel there (lib/lib.mk: lib/user/ in user space)
+	cp --parents kernel/crc32c.c "$stage"
 )
 
-GLOBS=${KUNIT_GLOBS:-lib/*.c lib/proto/*.c tests/cases/*.c tests/kunit/*_kunit.c}
+GLOBS=${KUNIT_GLOBS:-lib/*.c lib/proto/*.c kernel/crc32c.c tests/cases/*.c tests/kunit/*_kunit.c}
 shopt -s nullglob
 FILES=()
 cd "$stage"

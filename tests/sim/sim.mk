@@ -19,11 +19,11 @@ $(B)/librcsim.a: $(SIM_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/rcsim: $(RCSIM_MAIN) $(B)/librcsim.a $(B)/librc.a
-	$(CXX) $(LDFLAGS) -o $@ $^ -pthread
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBRC_LIBS) -pthread
 
 # The simulator's own tests, in the one GoogleTest binary.
 UNIT_SRCS += $(wildcard tests/unit/sim_*_test.cpp)
-UNIT_LIBS += $(B)/librcsim.a $(B)/librc.a
+UNIT_LIBS += $(B)/librcsim.a $(B)/librc.a $(LIBRC_LIBS)
 $(B)/tests/unit/sim_%.o: CPPFLAGS += -I$(TOP)/tests/sim
 
 SEEDS ?= 100000

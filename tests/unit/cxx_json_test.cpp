@@ -157,3 +157,20 @@ TEST(CxxTable, AlignsAndDashesEmptyCells) {
   t.add({"1", "2"});
   EXPECT_EQ(t.str(), "A    LONGER\nxyz  -\n1    2\n");
 }
+
+// status --check: the worst drive decides; a drive that is not running is
+// not served, as an offline one.
+TEST(CxxStatus, DrivesHealth) {
+  auto ld = [](uint32_t state, bool running) {
+    rc::LdInfo l{};
+    l.state = state;
+    l.flags = running ? RC_LD_F_RUNNING : 0;
+    return l;
+  };
+  EXPECT_EQ(rc::drives_health({}), 0);
+  EXPECT_EQ(rc::drives_health({ld(RC_LD_OPTIMAL, true), ld(RC_LD_OPTIMAL, true)}), 0);
+  EXPECT_EQ(rc::drives_health({ld(RC_LD_OPTIMAL, true), ld(RC_LD_DEGRADED, true)}), 1);
+  EXPECT_EQ(rc::drives_health({ld(RC_LD_REBUILDING, true)}), 1);
+  EXPECT_EQ(rc::drives_health({ld(RC_LD_DEGRADED, true), ld(RC_LD_OFFLINE, true)}), 2);
+  EXPECT_EQ(rc::drives_health({ld(RC_LD_OPTIMAL, false)}), 2);
+}

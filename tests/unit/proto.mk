@@ -4,4 +4,4 @@
 PROTO_CASES_SRCS := $(wildcard tests/cases/proto_*.c)
 
 UNIT_SRCS += tests/unit/proto_cases_test.cpp $(PROTO_CASES_SRCS)
-UNIT_LIBS += $(B)/librc.a
+UNIT_LIBS += $(B)/librc.a $(LIBRC_LIBS)

@@ -7,4 +7,4 @@ LIB_CASES_SRCS := tests/cases/crc32c_cases.c tests/cases/geom_cases.c \
 
 UNIT_SRCS += tests/unit/rc_test_bridge.cpp tests/unit/lib_cases_test.cpp \
 	$(LIB_CASES_SRCS)
-UNIT_LIBS += $(B)/librc.a
+UNIT_LIBS += $(B)/librc.a $(LIBRC_LIBS)

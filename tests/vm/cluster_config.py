@@ -69,7 +69,7 @@ def scenario_config_everywhere(name):
         if after != before:
             raise Fail(f"a refused create changed drives: {before} -> {after}")
         # deleted on another slave: gone everywhere
-        Cluster.ctl_ok(c.node(1), "delete", "r5")
+        Cluster.ctl_ok(c.node(1), "delete", "--yes", "r5")
         wait_everywhere(c, lambda v: "r5" not in v, "the deletion of r5")
         for i in c.ids:
             rc, out = c.node(i).sh(f"test -b /dev/{geos[0][0]}")

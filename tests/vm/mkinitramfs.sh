@@ -70,11 +70,12 @@ fi
 # virtio-serial port, 9p for /host, ext4 for the filesystem tests, plus whatever raidcluster.ko
 # itself depends on (modinfo), so that `insmod raidcluster.ko` never misses a symbol.
 MODS="scsi_mod sd_mod sg virtio_pci virtio_scsi sym53c8xx virtio_console ext4 9p 9pnet_virtio
-      crc32c_generic libcrc32c"
+      crc32c_generic libcrc32c md_mod raid1"
 KODEPS=
 [ -r "$KO" ] && KODEPS=$(modinfo -F depends "$KO" | tr , ' ')
 MODS="$MODS $KODEPS"
-BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd sg_persist mdadm mke2fs e2fsck dumpe2fs"
+BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd sg_persist mdadm mke2fs e2fsck dumpe2fs
+      kmod"
 
 # copy_elf ROOT FILE DESTDIR: a binary plus every shared library ldd lists, same paths
 copy_elf() {

@@ -42,7 +42,7 @@ def test_detach_running_member(t):
     t.unload()
     t.load()
     t.ctl_ok("attach", c.serial)
-    t.ctl_ok("delete", "x")
+    t.ctl_ok("delete", "--yes", "x")
     t.unload()
     # x runs from a and b; attaching c adopts c's newer configuration, which has no x
     t.load()

@@ -4,6 +4,7 @@ parses and agrees with sysfs; cod show decodes the COD through SG_IO with the mo
 (and falls back to copy B when copy A is torn); mkfs.ext4 + fsck.ext4 on a logical drive; delete
 and detach."""
 import json
+import subprocess
 
 from vmtest import Fail, Group, disks_of, lds_of
 
@@ -37,6 +38,9 @@ def test_module_not_loaded(t):
                  ["create", "x", "--level", "1", "--disk", d(t, 0), "--disk", d(t, 1)],
                  ["delete", "x"], ["run", "x"]):
         one_line_refusal(t, args, words, "module not loaded")
+    rc, out = t.ctl("status", "--check")
+    if rc != 4:
+        raise Fail(f"status --check without the module exited {rc}, expected 4:\n{out}")
     # what needs only the disks works without the module
     out = t.ctl_ok("scan")
     for disk in t.disks:
@@ -278,20 +282,71 @@ def test_mkfs_fsck(t):
             timeout=300)
 
 
+def test_signatures(t):
+    """attach refuses a new disk that carries another program's signature (an md member, an
+    ext4 filesystem: libblkid) and changes nothing, even for the blank disk named before it;
+    --force erases the signatures (as wipefs -a does) and attaches; a multi-disk attach that
+    fails part-way says what it did."""
+    t.load()
+    d0, d1, d2, d3 = t.disks[:4]
+    # d3 is blank again (an earlier test made a filesystem on it)
+    t.check(f"dd if=/dev/zero of={d3.dev} bs=1M count=16 oflag=direct 2>/dev/null")
+    t.check(f"mdadm --create /dev/md9 --run --level=1 --raid-devices=2 --metadata=1.2 "
+            f"{d0.dev} {d1.dev} && mdadm --stop /dev/md9", timeout=120)
+    t.check(f"mkfs.ext4 -q -F {d2.dev}", timeout=180)
+    before = t.disk_digest()
+    one_line_refusal(t, ["attach", d0.serial], ["linux_raid_member"], "an md member")
+    one_line_refusal(t, ["attach", d3.serial, d2.serial], ["ext4 filesystem"],
+                     "an ext4 disk after a blank one")
+    one_line_refusal(t, ["attach", "--all", "--force"], ["--force"], "--force with --all")
+    if disks_of(t.status()):
+        raise Fail(f"a refused attach attached disks: {disks_of(t.status())}")
+    if t.disk_digest() != before:
+        raise Fail("a refused attach changed a disk")
+    out = t.ctl_ok("attach", "--force", d2.serial, d0.serial)
+    for want in ("erased an ext4 filesystem", "erased a linux_raid_member (raid)",
+                 f"({d2.serial}) as member disk 0", f"({d0.serial}) as member disk 1"):
+        if want not in out:
+            raise Fail(f"attach --force does not say {want!r}:\n{out}")
+    for disk in (d2, d0):          # nothing blkid recognises is left on the images
+        r = subprocess.run(["blkid", "-p", disk.path], capture_output=True, text=True)
+        if r.returncode != 2:
+            raise Fail(f"{disk.serial} still carries a signature after --force: {r.stdout}")
+    # part-way: d3 (blank) is attached, then erasing d1's md superblock fails at the disk
+    t.vm.disk_errors(d1.serial, iotypes=("write",))
+    try:
+        rc, out = t.ctl("attach", "--force", d3.serial, d1.serial)
+    finally:
+        t.vm.disk_errors(d1.serial, on=False)
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    if rc != 1 or "Input/output error" not in last or \
+            f"(done before it: {d3.serial}; not tried: none)" not in last:
+        raise Fail(f"a write error on the second disk: rc={rc}, it does not say what it did:\n"
+                   f"{out}")
+    if [x["serial"] for x in disks_of(t.status())].count(d3.serial) != 1:
+        raise Fail(f"{last}\nbut {d3.serial} is not attached: {disks_of(t.status())}")
+    t.ctl_ok("detach", d0.serial, d2.serial, d3.serial)
+    t.unload()
+
+
 def test_delete_and_detach(t):
     dev = t.drive_dev("a")
     t.check(f"sleep 600 < {dev} > /dev/null 2>&1 & echo $! > /tmp/holder")
     try:
-        one_line_refusal(t, ["delete", "a"], ["open", "busy", "in use"], "drive open")
+        one_line_refusal(t, ["delete", "--yes", "a"], ["open", "busy", "in use"], "drive open")
     finally:
         t.sh("kill $(cat /tmp/holder); sleep 0.5")
-    t.ctl_ok("delete", "a")
+    # no terminal to ask on: refused without --yes, and the drive stays
+    one_line_refusal(t, ["delete", "a"], ["--yes"], "delete without --yes")
+    if "a" not in [x.get("name") for x in lds_of(t.status())]:
+        raise Fail("delete without --yes deleted the drive")
+    t.ctl_ok("delete", "--yes", "a")
     # the other drive is untouched by the deletion and still addressable by name
     left = [x.get("name") for x in lds_of(t.status())]
     if left != ["fs"]:
         raise Fail(f"after deleting a, status lists {left}, expected ['fs']; /dev: "
                    + t.sh("ls /dev/rcl*")[1].strip())
-    t.ctl_ok("delete", "fs")
+    t.ctl_ok("delete", "--yes", "fs")
     if lds_of(t.status()):
         raise Fail(f"drives left after delete: {lds_of(t.status())}")
     rc, out = t.sh("ls /dev/rcl* 2>/dev/null")
@@ -308,5 +363,6 @@ def test_delete_and_detach(t):
 
 GROUPS = [Group("cli", [test_module_not_loaded, test_scan_json, test_bad_inputs_change_nothing,
                         test_status_json, test_first_contact, test_cod_show_without_module,
-                        test_torn_copy_a_falls_back_to_b, test_mkfs_fsck, test_delete_and_detach],
+                        test_torn_copy_a_falls_back_to_b, test_mkfs_fsck, test_delete_and_detach,
+                        test_signatures],
                 disks=4, size_mb=256)]

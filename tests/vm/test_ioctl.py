@@ -38,13 +38,13 @@ def test_random_requests(t):
     # still a working module: whatever the random requests created goes, a drive can be made
     # and used, then everything goes away
     for ld in lds_of(t.status()):
-        t.ctl_ok("delete", str(ld["number"]))
+        t.ctl_ok("delete", "--yes", str(ld["number"]))
     for d in t.disks:                                   # random detaches may have hit some
         t.sh(f"raidclusterctl attach {d.serial}")
     t.ctl_ok("create", "after", "--level", "1", "--size", "16M", "--disk", t.disks[0].serial,
              "--disk", t.disks[1].serial)
     t.fio_ok(t.drive_dev("after"), [dict(name="w", rw="write", bs="64k", size="8M")])
-    t.ctl_ok("delete", "after")
+    t.ctl_ok("delete", "--yes", "after")
     t.unload()
 
 

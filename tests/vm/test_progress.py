@@ -2,7 +2,7 @@
 rebuild_speed_max runs, `raidclusterctl status` shows percent, rate and ETA in the drive's
 REBUILD column and `status --json` shows rebuild_percent, rebuild_rate and rebuild_eta_seconds;
 the percent only grows and stays within 0..100, the rate is above zero and the ETA agrees with
-the rest at that rate. When the rebuild is over the drive is optimal, the progress fields are
+the rest at that rate; /proc/raidcluster shows the rebuild advancing on the drive's line. When the rebuild is over the drive is optimal, the progress fields are
 null (nothing to show), and the data written before the member was pulled reads back.
 
 No timing is asserted: the speed limit only makes the rebuild last long enough (several seconds)
@@ -21,6 +21,7 @@ from vmtest import Fail, Group
 SPEED_KIB = 3000                   # rebuild_speed_max during the test
 SIZE = "32M"                       # each member extent: about 11 s of rebuild at SPEED_KIB
 TEXT_RE = re.compile(r"(\d+\.\d)% ([\d.]+) MiB/s ETA (\d+):(\d\d)")
+PROC_RE = re.compile(r" rebuild (\d+)/(\d+) sectors \((\d+\.\d)%\) (\d+) sectors/s")
 
 
 def test_progress(t):
@@ -41,10 +42,12 @@ def test_progress(t):
                    f"{t.drive('p5')}")
     t.check(f"echo {SPEED_KIB} > /sys/module/raidcluster/parameters/rebuild_speed_max")
     t.ctl_ok("rebuild", "p5", "--disk", new.serial)
-    samples, end = [], time.time() + 600
+    samples, proc_rows, end = [], [], time.time() + 600
     while True:
-        out = t.check("raidclusterctl status --json; echo @@; raidclusterctl status")
-        js, text = out.split("@@\n", 1)
+        out = t.check("raidclusterctl status --json; echo @@; raidclusterctl status; echo @@; "
+                      "cat /proc/raidcluster")
+        js, text, proc = out.split("@@\n", 2)
+        proc_rows.append(next((ln for ln in proc.splitlines() if " 'p5' " in ln), ""))
         ld = [x for x in json.loads(js)["logical_drives"] if x["name"] == "p5"][0]
         row = [line for line in text.splitlines() if re.search(r"\bp5\b", line)]
         if str(ld["state"]).lower() == "optimal" and not ld["rebuild_total"]:
@@ -89,6 +92,14 @@ def test_progress(t):
         last_text = tp
     if not rates or not text_etas:
         raise Fail(f"no sample with a rate and an ETA among {len(samples)}: {samples}")
+    # /proc/raidcluster: "rebuild DONE/TOTAL sectors (P.P%) RATE sectors/s", then nothing
+    progress = [m for m in (PROC_RE.search(r) for r in proc_rows) if m]
+    if len(progress) < 2 or any(int(m.group(1)) > int(m.group(2)) for m in progress) or \
+            [int(m.group(1)) for m in progress] != sorted(int(m.group(1)) for m in progress):
+        raise Fail("/proc/raidcluster did not show the rebuild advancing:\n" +
+                   "\n".join(proc_rows))
+    if PROC_RE.search(proc_rows[-1]):
+        raise Fail(f"/proc/raidcluster still shows a rebuild after the end: {proc_rows[-1]}")
     ld = t.drive("p5")
     if ld.get("rebuild_percent") is not None or ld.get("rebuild_eta_seconds") is not None:
         raise Fail(f"progress fields left after the rebuild: {ld}")

@@ -53,6 +53,13 @@ def same_data(t, dev):
     t.check(f"dd if={dev} bs=1M count={SIZE_MB} iflag=direct 2>/dev/null | cmp - /tmp/pat")
 
 
+def check_health(t, want, what):
+    """status --check exits 0 optimal, 1 degraded, 2 offline."""
+    rc, out = t.ctl("status", "--check")
+    if rc != want:
+        raise Fail(f"status --check with {what} exited {rc}, expected {want}:\n{out}")
+
+
 def test_source_read_error(t):
     # the engine reads from the first usable copy (disk 1); one bad sector there fails that
     # copy, and the window is read again from disk 2: the rebuild completes and the new member
@@ -65,6 +72,7 @@ def test_source_read_error(t):
     dev = t.drive_dev("r")
     t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count={SIZE_MB} 2>/dev/null && "
             f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+    check_health(t, 0, "an optimal drive")
     t.vm.disk_errors(d[3].serial, iotypes=("write",))
     try:
         t.check(f"dd if=/tmp/pat of={dev} bs=4k count=1 oflag=direct 2>/dev/null")
@@ -72,6 +80,7 @@ def test_source_read_error(t):
         t.vm.disk_errors(d[3].serial, on=False)
     if state_of(t.drive("r")) != "degraded" or extent_state(t, d[3].serial) != "failed":
         raise Fail(f"r after a write error on {d[3].serial}: {t.drive('r')}")
+    check_health(t, 1, "a degraded drive")
     # fill the new disk's data area: a window never copied could not pass for a copied one
     t.check(f"fio --name=fill --filename={d[0].dev} --ioengine=psync --direct=1 --rw=write "
             f"--bs=1M --offset={DATA_START * 512} --size={SIZE_MB + 4}M --buffer_pattern=0xa5")
@@ -79,10 +88,12 @@ def test_source_read_error(t):
     bad = DATA_START + 29 * 2048 + 5           # 29 MiB + 5 sectors into disk 1's extent
     t.vm.disk_errors(d[1].serial, sector=bad, iotypes=("read",))
     try:
-        t.ctl_ok("rebuild", "r", "--disk", d[0].serial)
+        out = t.ctl_ok("rebuild", "r", "--disk", d[0].serial, "--wait", timeout=600)
         st = wait_rebuild_over(t, d[0].serial)
     finally:
         t.vm.disk_errors(d[1].serial, on=False)
+    if f"rebuild onto {d[0].serial} complete" not in out:
+        raise Fail(f"rebuild --wait returned before the end, or did not say so:\n{out}")
     if st != "online":
         raise Fail(f"rebuild onto {d[0].serial} ended {st!r} after a read error on the source, "
                    f"expected online (read from the other copy): {t.drive('r')}")
@@ -112,10 +123,12 @@ def test_target_write_error(t):
     t.ctl_ok("attach", d[4].serial)
     t.vm.disk_errors(d[4].serial, sector=DATA_START + 17 * 2048, iotypes=("write",))
     try:
-        t.ctl_ok("rebuild", "r", "--disk", d[4].serial)
+        rc, out = t.ctl("rebuild", "r", "--disk", d[4].serial, "--wait", timeout=600)
         st = wait_rebuild_over(t, d[4].serial)
     finally:
         t.vm.disk_errors(d[4].serial, on=False)
+    if rc != 1 or "failed" not in out:
+        raise Fail(f"rebuild --wait of a failing rebuild exited {rc}, expected 1 (failed):\n{out}")
     if st != "failed":
         raise Fail(f"rebuild onto {d[4].serial} with a write error ended {st!r}: "
                    f"{t.drive('r')}")

@@ -116,13 +116,14 @@ class T:
     def module_loaded(self):
         return self.vm.sh("grep -q '^raidcluster ' /proc/modules")[0] == 0
 
-    def load(self):
-        """insmod the module built by `make module` (its dependencies first, by name)."""
+    def load(self, args=""):
+        """insmod the module built by `make module` (its dependencies first, by name), with
+        module parameters args ("node_id=2")."""
         if self.vm.sh(f"test -r {rcvm.KO}")[0]:
             raise Fail(f"{rcvm.KO} is not in the guest: run `make module` (the initramfs "
                        "picks raidcluster.ko up from the repository root)")
         self.check("for m in $(cat /etc/raidcluster-deps); do modprobe $m; done; "
-                   f"insmod {rcvm.KO}")
+                   f"insmod {rcvm.KO} {args}")
         self.check("test -c /dev/raidcluster")
 
     def wait_nexus(self, timeout=60):

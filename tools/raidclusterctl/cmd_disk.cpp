@@ -1,10 +1,14 @@
 // attach and detach: member disks of the module.
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "error.hpp"
+#include "fd.hpp"
 #include "lookup.hpp"
+#include "signatures.hpp"
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <iostream>
 #include <set>
 #include <sys/stat.h>
@@ -16,6 +20,44 @@ namespace {
 bool is_block_device(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode);
+}
+
+// Does disk @name (@path) carry another program's signature?  Refused
+// (UsageError: nothing was tried) unless @force; true when it is to be
+// erased before the attach.
+bool check_signatures(const std::string &name, const std::string &path, bool force) {
+  std::vector<rc::Signature> sigs = rc::find_signatures(path);
+  if (sigs.empty())
+    return false;
+  // In use says more than what it carries (a mounted filesystem, an
+  // assembled md array): no --force would help.
+  rc::Fd excl(::open(path.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC));
+  if (!excl.valid() && errno == EBUSY)
+    throw rc::Error("disk " + name + " (" + path +
+                    ") is in use (mounted, or held by md, dm or "
+                    "another program): it carries " +
+                    rc::describe_signatures(sigs));
+  if (!force)
+    throw rc::Error("disk " + name + " (" + path + ") carries " + rc::describe_signatures(sigs) +
+                    ": attaching it would overwrite that data; erase it first (wipefs -a), or "
+                    "attach --force to erase the signatures and attach it");
+  return true;
+}
+
+// What a multi-disk attach or detach had done when the disk @labels[@failed]
+// failed: the ones before it stay as they are now, those after it were not
+// tried.  Nothing to add for a single disk.
+std::string progress(const std::vector<std::string> &labels, size_t failed) {
+  if (labels.size() < 2)
+    return "";
+  auto names = [&](size_t first, size_t last) {
+    std::string s;
+    for (size_t i = first; i < last; i++)
+      s += (s.empty() ? "" : ", ") + labels[i];
+    return s.empty() ? std::string("none") : s;
+  };
+  return " (done before it: " + names(0, failed) +
+         "; not tried: " + names(failed + 1, labels.size()) + ")";
 }
 
 } // namespace
@@ -41,12 +83,37 @@ int cmd_attach(const AttachOpts &o) {
   struct Job {
     std::string label, path;
     uint32_t flags = 0;
+    bool wipe = false; // --force: erase its signatures first
   };
   std::vector<Job> jobs;
   std::set<std::string> seen;
+  // raidcluster.conf: which disks attach without being named.
+  const rc::NodeConfig conf = rc::load_config();
+  auto selected = [&](const rc::DiskProbe &p) {
+    const rc_config *cfg = p.cod.config();
+    if (cfg && !rc::cluster_selected(conf, cfg->cluster_uuid)) {
+      if (!o.quiet)
+        std::cout << "skipped " << p.sys.devnode << ": its COD is cluster "
+                  << rc::format_uuid(cfg->cluster_uuid) << ", not this node's (" << conf.path
+                  << ")\n";
+      return false;
+    }
+    if (!rc::disk_selected(conf, {p.sys.name, p.sys.devnode, p.wwn.str(), p.serial})) {
+      if (!o.quiet)
+        std::cout << "skipped " << p.sys.devnode << ": not among the disks of " << conf.path
+                  << "\n";
+      return false;
+    }
+    return true;
+  };
+  if (o.auto_ && !conf.auto_attach) {
+    if (!o.quiet)
+      std::cout << "nothing attached: auto_attach = none in " << conf.path << "\n";
+    return 0;
+  }
   if (o.all) {
     for (const auto &p : disks)
-      if (p.cod.has_cod() && p.member.member && attached(p) < 0)
+      if (p.cod.has_cod() && p.member.member && attached(p) < 0 && selected(p))
         jobs.push_back({p.sys.devnode, p.sys.devnode});
     if (jobs.empty() && !o.quiet)
       std::cout << "no unattached disk carries a raidcluster COD\n";
@@ -59,7 +126,7 @@ int cmd_attach(const AttachOpts &o) {
       if (!name.empty() && name[0] == '/' && is_block_device(name) && !o.auto_) {
         if (!seen.insert(name).second)
           throw rc::UsageError("disk " + name + " is given twice");
-        jobs.push_back({name, name});
+        jobs.push_back({name, name, 0, check_signatures(name, name, o.force)});
         continue;
       }
       rc::resolve_disk(disks, name); // throws the precise message
@@ -83,24 +150,43 @@ int cmd_attach(const AttachOpts &o) {
       bool member = q.cod.has_cod() && q.member.member;
       if (!member && !rc::probe_blank(q))
         continue;
+      if (!selected(q))
+        continue;
       // Only a blank disk is offered: a member is attached as by hand.
       jobs.push_back({name, p->sys.devnode, member ? 0u : RC_ATTACH_REPLACEMENT});
       continue;
     }
-    jobs.push_back({name, p->sys.devnode});
+    // A disk new to raidcluster (no COD) is written from 1 MiB on: what
+    // other software keeps there would be overwritten.
+    rc::DiskProbe q = *p;
+    rc::probe_cod(q);
+    bool wipe = !q.cod.has_cod() && check_signatures(name, p->sys.devnode, o.force);
+    jobs.push_back({name, p->sys.devnode, 0, wipe});
   }
 
-  for (const auto &j : jobs) {
+  std::vector<std::string> labels;
+  for (const auto &j : jobs)
+    labels.push_back(j.label);
+  for (size_t k = 0; k < jobs.size(); k++) {
+    const Job &j = jobs[k];
     rc_ioc_attach r;
     try {
+      if (j.wipe)
+        for (const auto &sig : rc::wipe_signatures(j.path))
+          if (!o.quiet)
+            std::cout << "erased " << rc::describe_signatures({sig}) << " (at byte " << sig.offset
+                      << ") on " << j.path << "\n";
       r = ctl.attach(j.path, j.flags);
     } catch (const rc::CtlError &e) {
       // A module older than RC_ATTACH_REPLACEMENT refuses the flag.
-      if (!j.flags || e.err() != EINVAL)
-        throw;
-      if (!o.quiet)
-        std::cout << "left " << j.path << " alone: " << e.what() << "\n";
-      continue;
+      if (j.flags && e.err() == EINVAL) {
+        if (!o.quiet)
+          std::cout << "left " << j.path << " alone: " << e.what() << "\n";
+        continue;
+      }
+      throw rc::Error(e.what() + progress(labels, k));
+    } catch (const rc::Error &e) {
+      throw rc::Error(e.what() + progress(labels, k));
     }
     if (r.result == RC_ATTACH_NOT_WANTED) {
       if (!o.quiet)
@@ -144,9 +230,16 @@ int cmd_detach(const DetachOpts &o) {
       throw rc::UsageError("disk " + name + " is given twice");
     jobs.emplace_back(name, static_cast<uint32_t>(idx));
   }
-  for (const auto &j : jobs) {
-    ctl.detach(j.second, j.first);
-    std::cout << "detached " << j.first << " (member disk " << j.second << ")\n";
+  std::vector<std::string> labels;
+  for (const auto &j : jobs)
+    labels.push_back(j.first);
+  for (size_t k = 0; k < jobs.size(); k++) {
+    try {
+      ctl.detach(jobs[k].second, jobs[k].first);
+    } catch (const rc::Error &e) {
+      throw rc::Error(e.what() + progress(labels, k));
+    }
+    std::cout << "detached " << jobs[k].first << " (member disk " << jobs[k].second << ")\n";
   }
   return 0;
 }

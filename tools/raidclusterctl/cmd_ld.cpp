@@ -6,9 +6,12 @@
 #include "lookup.hpp"
 #include "units.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 namespace rcctl {
 
@@ -93,9 +96,27 @@ int cmd_create(const CreateOpts &o) {
   return 0;
 }
 
-int cmd_delete(const LdOpts &o) {
+int cmd_delete(const DeleteOpts &o) {
   rc::Control ctl;
   uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
+  if (!o.yes) {
+    rc::LdInfo l{};
+    ctl.ld_info(n, l);
+    const std::string what = "rcl" + std::to_string(n) + " (\"" +
+                             std::string(l.name, strnlen(l.name, sizeof(l.name))) + "\", " +
+                             rc::format_sectors(l.capacity) + ")";
+    if (!isatty(STDIN_FILENO))
+      throw rc::UsageError("delete " + what +
+                           " destroys its data: confirm with --yes (there is no "
+                           "terminal to ask on)");
+    std::cout << "Delete " << what << "? Its data is lost. [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      std::cout << "rcl" << n << " not deleted\n";
+      return 1;
+    }
+  }
   ctl.remove(n);
   std::cout << "deleted rcl" << n << "\n";
   return 0;
@@ -158,14 +179,44 @@ int cmd_policy(const PolicyOpts &o) {
   return 0;
 }
 
+// rebuild --wait: poll until member @m of drive @n is online on disk @idx
+// (the rebuild completed), or is not rebuilding onto it any more (it
+// failed, the drive went, another disk took its place).  The rebuild may
+// wait its turn in a cluster (one at a time): its extent is rebuilding
+// meanwhile.
+static int wait_rebuild(rc::Control &ctl, uint32_t n, uint32_t m, uint32_t idx,
+                        const std::string &disk) {
+  for (;;) {
+    rc::LdInfo l;
+    if (!ctl.ld_info(n, l))
+      throw rc::Error("rcl" + std::to_string(n) + " is gone: the rebuild onto " + disk +
+                      " did not complete");
+    const rc_ioc_extent &x = l.extents[m];
+    if (x.disk != idx)
+      throw rc::Error("rcl" + std::to_string(n) + " member " + std::to_string(m) +
+                      " is no longer on " + disk + ": the rebuild did not complete");
+    if (x.state == RC_EXT_ONLINE) {
+      std::cout << "rcl" << n << ": rebuild onto " << disk << " complete, drive "
+                << rc_ld_state_name(l.state) << "\n";
+      return 0;
+    }
+    if (x.state == RC_EXT_FAILED)
+      throw rc::Error("rcl" + std::to_string(n) + ": the rebuild onto " + disk +
+                      " failed (the kernel log says why); the drive is " +
+                      rc_ld_state_name(l.state));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
 int cmd_rebuild(const RebuildOpts &o) {
   rc::Control ctl;
   uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
   uint32_t idx = member_index(ctl, o.disk);
   uint32_t m = ctl.rebuild(n, idx);
   std::cout << "rcl" << n << ": rebuilding member " << m << " onto " << o.disk
-            << " (progress: raidclusterctl status)\n";
-  return 0;
+            << (o.wait ? "" : " (progress: raidclusterctl status)") << "\n"
+            << std::flush;
+  return o.wait ? wait_rebuild(ctl, n, m, idx, o.disk) : 0;
 }
 
 } // namespace rcctl

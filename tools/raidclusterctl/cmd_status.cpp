@@ -16,7 +16,7 @@ int cmd_status(const StatusOpts &o) {
     std::cout << rc::status_json(info, flags, disks, lds).dump() << "\n";
   else
     std::cout << rc::format_status(info, flags, disks, lds);
-  return 0;
+  return o.check ? rc::drives_health(lds) : 0;
 }
 
 } // namespace rcctl

@@ -18,6 +18,7 @@ struct AttachOpts {
   bool all = false;
   bool auto_ = false; // udev: members, and blank disks in a failed member's slot
   bool quiet = false;
+  bool force = false; // erase other software's signatures instead of refusing
 };
 int cmd_attach(const AttachOpts &o);
 
@@ -40,12 +41,18 @@ int cmd_create(const CreateOpts &o);
 struct LdOpts {
   std::string ld;
 };
-int cmd_delete(const LdOpts &o);
+
+struct DeleteOpts {
+  std::string ld;
+  bool yes = false; // do not ask
+};
+int cmd_delete(const DeleteOpts &o);
 int cmd_run(const LdOpts &o);
 
 struct RebuildOpts {
   std::string ld;
   std::string disk;
+  bool wait = false; // until the rebuild ends
 };
 int cmd_rebuild(const RebuildOpts &o);
 
@@ -61,9 +68,19 @@ struct PolicyOpts {
 };
 int cmd_policy(const PolicyOpts &o);
 
-struct StatusOpts {
+struct ConfigOpts {
   bool json = false;
 };
+int cmd_config_show(const ConfigOpts &o);
+int cmd_config_module_options();
+
+struct StatusOpts {
+  bool json = false;
+  bool check = false; // exit status says the drives' health
+};
+// status --check exits with the drives' health; this when the status
+// cannot be read (as mdadm --detail --test's 4).
+constexpr int kCheckError = 4;
 int cmd_status(const StatusOpts &o);
 
 struct NodeListOpts {

@@ -57,7 +57,15 @@ int main(int argc, char **argv) {
   auto *a = app.add_subcommand("attach", "Make disks member disks of raidcluster");
   std::string a_details =
       ("Open disks exclusively in the raidcluster module and record them in the "
-       "COD.\nA disk that already carries a COD brings back its logical drives.\n" +
+       "COD.\nA disk that already carries a COD brings back its logical drives.\n"
+       "A disk new to raidcluster gets its metadata from 1 MiB on and its data from\n"
+       "16 MiB on: one that carries another program's signature (a partition table,\n"
+       "a filesystem, LVM, md, LUKS: what blkid and wipefs see) is refused, unless\n"
+       "--force, which erases those signatures (as wipefs -a does) and attaches it.\n"
+       "Every name is checked before the first disk is attached; the disks are then\n"
+       "attached in the order given, and the first failure stops the command: the\n"
+       "disks before it stay attached, and the error names them and the disks not\n"
+       "tried.\n" +
        std::string(kDiskNames));
   a->add_option("DISK", att.disks, "Disks to attach");
   a->add_flag("--all", att.all, "Attach every disk that carries a raidcluster COD");
@@ -66,6 +74,9 @@ int main(int argc, char **argv) {
               "takes one only where a failed member's disk was (and the master starts\n"
               "the rebuild onto it); skip (exit 0) everything else and disks attached");
   a->add_flag("-q,--quiet", att.quiet, "Print nothing on success");
+  a->add_flag("--force", att.force,
+              "Attach a new disk even if it carries another program's signature,\n"
+              "erasing the signatures first: the data they describe is lost");
   doc(a, a_details,
       std::string("Examples:\n  raidclusterctl attach /dev/sdb naa.5000c5008cd36a99\n"
                   "  raidclusterctl attach --all\n") +
@@ -74,7 +85,10 @@ int main(int argc, char **argv) {
   rcctl::DetachOpts det;
   auto *d = app.add_subcommand("detach", "Forget member disks that no logical drive uses");
   std::string d_details = ("Close member disks and remove their records.  A disk still used by a\n"
-                           "logical drive is refused.\n" +
+                           "logical drive is refused.  Every name is checked first; the disks\n"
+                           "are then detached in the order given, and the first failure stops\n"
+                           "the command: the error names the disks detached before it and the\n"
+                           "disks not tried.\n" +
                            std::string(kDiskNames));
   d->add_option("DISK", det.disks, "Member disks to detach")->required();
   doc(d, d_details, std::string("Example: raidclusterctl detach sdc\n") + kExitCodes);
@@ -112,13 +126,18 @@ int main(int argc, char **argv) {
                   "  raidclusterctl create r5 --level 5 --size 20G -d sdb -d sdc -d sdd\n") +
           kExitCodes);
 
-  rcctl::LdOpts del, run;
+  rcctl::DeleteOpts del;
+  rcctl::LdOpts run;
   auto *dl = app.add_subcommand("delete", "Delete a logical drive nobody has open");
   std::string dl_details =
       ("Delete a logical drive; its extents become free.  Data on it is lost.\n"
+       "It asks first (y/N) on a terminal; without one it is refused unless --yes.\n"
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
   dl->add_option("LD", del.ld, "Logical drive")->required();
-  doc(dl, dl_details, std::string("Example: raidclusterctl delete scratch\n") + kExitCodes);
+  dl->add_flag("-y,--yes", del.yes, "Do not ask for confirmation");
+  doc(dl, dl_details,
+      std::string("Examples:\n  raidclusterctl delete scratch\n  raidclusterctl delete --yes 3\n") +
+          kExitCodes + "\nAnswering no exits with status 1.");
 
   auto *r = app.add_subcommand("run", "Start a logical drive with members missing (degraded)");
   std::string r_details =
@@ -145,8 +164,13 @@ int main(int argc, char **argv) {
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
   rbc->add_option("LD", rb.ld, "Logical drive")->required();
   rbc->add_option("-d,--disk", rb.disk, "The new disk")->required();
+  rbc->add_flag("-w,--wait", rb.wait,
+                "Return when the rebuild has ended: exit 0 when the new member is online,\n"
+                "1 when it failed or was replaced");
   doc(rbc, rb_details,
-      std::string("Example: raidclusterctl rebuild data --disk sde\n") + kExitCodes);
+      std::string("Examples:\n  raidclusterctl rebuild data --disk sde\n"
+                  "  raidclusterctl rebuild data --disk sde --wait\n") +
+          kExitCodes);
 
   rcctl::SpareOpts sp;
   auto *spc = app.add_subcommand("spare", "Make an attached free disk a hot spare (or not)");
@@ -187,7 +211,38 @@ int main(int argc, char **argv) {
        "is refused by the disks themselves), else 'lease only' (a fenced node stops\n"
        "writing when its lease runs out; see the admin guide for the risk).");
   sa->add_flag("--json", st.json, "Print JSON instead of tables");
-  doc(sa, sa_details, std::string("Example: raidclusterctl status --json\n") + kExitCodes);
+  sa->add_flag("--check", st.check,
+               "Exit status says the drives' health: 0 all optimal, 1 one degraded\n"
+               "or rebuilding, 2 one offline or not running, 4 status unreadable");
+  doc(sa, sa_details,
+      std::string("Examples:\n  raidclusterctl status --json\n  raidclusterctl status --check "
+                  ">/dev/null || echo attention\n") +
+          kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
+
+  rcctl::ConfigOpts cfo;
+  auto *cfg = app.add_subcommand("config", "Show this node's /etc/raidcluster.conf");
+  cfg->require_subcommand(1);
+  auto *cfs = cfg->add_subcommand("show", "Print the configuration as the tools read it");
+  std::string cfs_details =
+      ("/etc/raidcluster.conf ($RAIDCLUSTER_CONF) says this node's ID, the cluster it\n"
+       "belongs to and which disks attach automatically (raidcluster.conf(5)):\n"
+       "  node_id = 2\n"
+       "  cluster_uuid = 2b9f0c8e-1a2b-4c3d-8e4f-0123456789ab\n"
+       "  auto_attach = members        (or none: udev attaches nothing)\n"
+       "  disks = naa.5000c5* d[0-5]   (globs on kernel name, /dev path, WWN, serial)\n"
+       "modprobe passes node_id and cluster_uuid to the module; attach --all and\n"
+       "--auto skip disks of another cluster and disks the patterns do not name.\n"
+       "A bad line is an error naming the file and line.  Without the file every\n"
+       "value is its default.");
+  cfs->add_flag("--json", cfo.json, "Print JSON");
+  doc(cfs, cfs_details, std::string("Example: raidclusterctl config show\n") + kExitCodes);
+  auto *cfm = cfg->add_subcommand("module-options",
+                                  "Print the module options the configuration gives (modprobe)");
+  doc(cfm,
+      "Prints 'node_id=N cluster_uuid=UUID' (what is set) for modprobe: the install\n"
+      "line of /lib/modprobe.d/raidcluster.conf runs it.",
+      std::string("Example: modprobe raidcluster $(raidclusterctl config module-options)\n") +
+          kExitCodes);
 
   rcctl::NodeListOpts nl;
   auto *node = app.add_subcommand("node", "Show the nodes of the cluster");
@@ -339,6 +394,9 @@ int main(int argc, char **argv) {
         throw rc::UsageError("attach: give DISK arguments or --all");
       if (att.all && !att.disks.empty())
         throw rc::UsageError("attach: give DISK arguments or --all, not both");
+      if (att.force && (att.all || att.auto_))
+        throw rc::UsageError("attach: --force is for disks named one by one, not with " +
+                             std::string(att.all ? "--all" : "--auto"));
       return rcctl::cmd_attach(att);
     }
     if (*d)
@@ -355,10 +413,22 @@ int main(int argc, char **argv) {
       return rcctl::cmd_spare(sp);
     if (*pol)
       return rcctl::cmd_policy(po);
-    if (*sa)
-      return rcctl::cmd_status(st);
+    if (*sa) {
+      if (!st.check)
+        return rcctl::cmd_status(st);
+      try {
+        return rcctl::cmd_status(st);
+      } catch (const std::exception &e) {
+        std::cerr << "raidclusterctl: " << e.what() << "\n";
+        return rcctl::kCheckError;
+      }
+    }
     if (*show)
       return rcctl::cmd_cod_show(cs);
+    if (*cfs)
+      return rcctl::cmd_config_show(cfo);
+    if (*cfm)
+      return rcctl::cmd_config_module_options();
     if (*nlc)
       return rcctl::cmd_node_list(nl);
     if (*nrc)

@@ -1,0 +1,48 @@
+// config show / module-options: this node's /etc/raidcluster.conf.
+#include "commands.hpp"
+#include "config_file.hpp"
+#include "json.hpp"
+#include "rclib.hpp"
+
+#include <iostream>
+
+namespace rcctl {
+
+int cmd_config_show(const ConfigOpts &o) {
+  rc::NodeConfig c = rc::load_config();
+  const std::string uuid = c.cluster_uuid ? rc::format_uuid(c.cluster_uuid->data()) : "";
+  if (o.json) {
+    rc::Json disks = rc::Json::array();
+    for (const auto &d : c.disks)
+      disks.push(d);
+    std::cout << rc::Json::object()
+                     .set("path", c.path)
+                     .set("present", c.present)
+                     .set("node_id", c.node_id ? rc::Json(*c.node_id) : rc::Json())
+                     .set("cluster_uuid", c.cluster_uuid ? rc::Json(uuid) : rc::Json())
+                     .set("auto_attach", c.auto_attach ? "members" : "none")
+                     .set("disks", disks)
+                     .set("module_options", rc::module_options(c))
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::cout << "# " << c.path << (c.present ? "" : " (absent: the defaults)") << "\n"
+            << "node_id = " << (c.node_id ? std::to_string(*c.node_id) : "(unset: 0)") << "\n"
+            << "cluster_uuid = " << (c.cluster_uuid ? uuid : "(unset: any)") << "\n"
+            << "auto_attach = " << (c.auto_attach ? "members" : "none") << "\n"
+            << "disks =";
+  if (c.disks.empty())
+    std::cout << " (unset: all)";
+  for (const auto &d : c.disks)
+    std::cout << " " << d;
+  std::cout << "\n";
+  return 0;
+}
+
+int cmd_config_module_options() {
+  std::cout << rc::module_options(rc::load_config()) << "\n";
+  return 0;
+}
+
+} // namespace rcctl
