@@ -114,6 +114,12 @@ void rc_events_cod_noted(void)
 			seen.tenth[i][e] = t;
 		}
 		memcpy(seen.ld[i], rec->uuid, 16);
+		/*
+		 * The drive's own state too: a rebuild that completed makes it
+		 * optimal with no failure for the worker to report.
+		 */
+		if (rc.lds[i])
+			rc_ld_notify(rc.lds[i]);
 	}
 	seen.valid = true;
 }
