@@ -232,12 +232,14 @@ step_dkms() {
 	elif [ -n "$mk_files" ]; then
 		why="user-space makefiles in the DKMS tree: $mk_files"
 	else
+		mkdir -p "$t/tree"
 		{ dkms add -m raidcluster -v "$ver" --sourcetree "$t/root/usr/src" \
 			--dkmstree "$t/tree" &&
 			timeout 900 dkms build -m raidcluster -v "$ver" -k "$REL" \
 				--sourcetree "$t/root/usr/src" --dkmstree "$t/tree"; } \
 			>>"$log" 2>&1 || rc=$?
-		ko=$(find "$t/tree" -name 'raidcluster.ko*' -path "*/$REL/*" | head -n 1)
+		ko=$(find "$t/tree" -name 'raidcluster.ko*' -path "*/$REL/*" 2>/dev/null | head -n 1 ||
+			true)
 		if [ "$rc" -ne 0 ]; then
 			why="dkms add/build exited with status $rc"
 		elif [ -z "$ko" ]; then
