@@ -110,6 +110,19 @@ uninstall:
 		$(DESTDIR)/lib/modules/$(KVER)/updates/raidcluster.ko
 	-depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 
+# The DKMS source tree (/usr/src/raidcluster-VERSION): dkms.conf, Kbuild and
+# the module's sources only; DKMS runs Kbuild on it directly, with none of
+# the user-space makefiles (dkms.conf).
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+DKMS_SRC := $(DESTDIR)/usr/src/raidcluster-$(DKMS_VERSION)
+.PHONY: dkms-source
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp dkms.conf Kbuild $(DKMS_SRC)/
+	cp --parents kernel/*.c kernel/*.h lib/*.c lib/*.h lib/proto/*.c lib/proto/*.h \
+		include/raidcluster/*.h $(DKMS_SRC)/
+
 format:
 	clang-format -i $(wildcard tools/*/*.cpp tools/*/*.hpp lib/cxx/*.cpp lib/cxx/*.hpp \
 		tests/unit/*.cpp tests/sim/*.cpp tests/sim/*.hpp)

@@ -166,6 +166,7 @@ void rc_note_cod_states(void)
 
 	for (i = 0; i < RC_MAX_DISKS; i++)
 		rc.cod_disk_state[i] = rc.cfg->disks[i].state;
+	rc_events_cod_noted();
 }
 
 /*

@@ -735,6 +735,7 @@ int rc_member_detach(unsigned int index, char *msg)
 	if (!cfg->ndisks && !cfg->nlds) {
 		/* Nothing left: the next disk may start or bring any cluster. */
 		rc.have_cfg = false;
+		rc_events_reset();
 		memset(cfg, 0, sizeof(*cfg));
 		rc_host_disks_changed();
 		return 0;

@@ -233,6 +233,10 @@ extern struct rc_state rc;
 /* main.c */
 void rc_msg(char *msg, const char *fmt, ...) __printf(2, 3);
 
+/* events.c: uevents of the COD's disk and member states; rc.lock held */
+void rc_events_cod_noted(void);
+void rc_events_reset(void);
+
 /* cod_io.c: the COD on the member disks; rc.lock held */
 int rc_cod_read_disk(struct block_device *bdev, struct rc_config *copy[2],
 		     struct rc_cod_copy out[2]);

@@ -21,8 +21,9 @@ PKGS=(
 	fence-agents libxml2-utils
 	# the bash completion is tested in bash with bash-completion loaded
 	bash-completion
-	# make install's man pages are checked with man (tests/build/)
-	man-db
+	# make install's man pages are checked with man, and the DKMS tree is
+	# built with dkms (tests/build/)
+	man-db dkms
 	# KUnit on UML
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev
 )

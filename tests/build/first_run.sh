@@ -37,11 +37,17 @@
 #                    the tool, udev rule, helper and systemd unit in D
 #   uninstall        make uninstall DESTDIR=D KDIR=/lib/modules/REL/build
 #                    removes what install put in D
+#   dkms_build       make dkms-source DESTDIR=D writes a DKMS tree with no
+#                    user-space makefile in it, and dkms add + build (private
+#                    --dkmstree) build raidcluster.ko from it for REL
+#   dkms_exclusive   dkms build for a kernel the code does not support
+#                    (7.0) is refused by dkms.conf's BUILD_EXCLUSIVE_KERNEL
 #
-# Time: about 1.5 minutes on 2 cores, nearly all of it the first run's build.
+# Time: about 2.5 minutes on 2 cores: the first run's build and the DKMS one.
 set -euo pipefail
 
-CHECKS=(headers_hidden first_run kver_headers kver_build_link install_destdir uninstall)
+CHECKS=(headers_hidden first_run kver_headers kver_build_link install_destdir uninstall
+	dkms_build dkms_exclusive)
 
 # One line per check, also appended to $RESULTS: the checks run in several
 # processes (one per mount namespace) and the outer one counts them.
@@ -212,6 +218,55 @@ step_install() {
 	fi
 }
 
+# DKMS on the tree make dkms-source writes, with a private DKMS tree: the
+# system's /var/lib/dkms is never touched.
+step_dkms() {
+	local t=$WORK/dkms log=$LOGS/dkms.log rc=0 why='' ver ko mk_files
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$COPY/dkms.conf")
+	mk dkms-source DESTDIR="$t/root" >"$log" 2>&1 || rc=$?
+	mk_files=$(find "$t/root" \( -name Makefile -o -name '*.mk' \) 2>/dev/null || true)
+	if ! command -v dkms >/dev/null; then
+		why="dkms is not installed (make deps)"
+	elif [ "$rc" -ne 0 ]; then
+		why="make dkms-source exited with status $rc"
+	elif [ -n "$mk_files" ]; then
+		why="user-space makefiles in the DKMS tree: $mk_files"
+	else
+		mkdir -p "$t/tree"
+		{ dkms add -m raidcluster -v "$ver" --sourcetree "$t/root/usr/src" \
+			--dkmstree "$t/tree" &&
+			timeout 900 dkms build -m raidcluster -v "$ver" -k "$REL" \
+				--sourcetree "$t/root/usr/src" --dkmstree "$t/tree"; } \
+			>>"$log" 2>&1 || rc=$?
+		ko=$(find "$t/tree" -name 'raidcluster.ko*' -path "*/$REL/*" 2>/dev/null | head -n 1 ||
+			true)
+		if [ "$rc" -ne 0 ]; then
+			why="dkms add/build exited with status $rc"
+		elif [ -z "$ko" ]; then
+			why="dkms build left no raidcluster.ko for $REL"
+		elif [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" != "$REL" ]; then
+			why="$ko has vermagic $(modinfo -F vermagic "$ko")"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		pass dkms_build
+	else
+		fail dkms_build "$why (log: $log)"
+		show_log "$log"
+		fail dkms_exclusive "not run: no DKMS build"
+		return
+	fi
+	log=$LOGS/dkms_exclusive.log rc=0
+	dkms build -m raidcluster -v "$ver" -k 7.0.0-1-amd64 --sourcetree "$t/root/usr/src" \
+		--dkmstree "$t/tree" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] && grep -q BUILD_EXCLUSIVE "$log"; then
+		pass dkms_exclusive
+	else
+		fail dkms_exclusive "dkms build for 7.0.0-1-amd64 exited $rc without naming BUILD_EXCLUSIVE (log: $log)"
+		show_log "$log"
+	fi
+}
+
 # The outer run below starts itself again, in a new mount namespace, for
 # each step.
 if [ "${1:-}" = --in-namespace ]; then
@@ -292,4 +347,5 @@ export WORK COPY RESULTS LOGS HDR REL HIDE_MODDIR
 echo "build: $REL, copy in $COPY, logs in $LOGS"
 unshare -m --propagation private -- bash "$SELF" --in-namespace first_run || true
 unshare -m --propagation private -- bash "$SELF" --in-namespace install || true
+step_dkms
 finish "no result (the step running it failed)"

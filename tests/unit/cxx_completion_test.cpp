@@ -57,8 +57,9 @@ bool offers(const std::string &out, const std::string &word) {
 
 TEST(CxxCompletion, Commands) {
   std::string out = complete("raidclusterctl \"\"");
-  for (const char *c : {"scan", "attach", "detach", "create", "delete", "run", "rebuild", "spare",
-                        "policy", "status", "node", "reserve", "release", "cod"})
+  for (const char *c :
+       {"scan", "attach", "detach", "create", "delete", "run", "rebuild", "spare", "policy",
+        "status", "monitor", "config", "node", "reserve", "release", "cod"})
     EXPECT_TRUE(offers(out, c)) << c << "\n" << out;
   out = complete("raidclusterctl de");
   EXPECT_EQ(out, "detach\ndelete\n");
@@ -83,4 +84,6 @@ TEST(CxxCompletion, SubcommandsAndValues) {
   EXPECT_EQ(complete("raidclusterctl policy --insert \"\""), "spare\nignore\n");
   EXPECT_EQ(complete("raidclusterctl status --c"), "--check\n");
   EXPECT_EQ(complete("raidclusterctl rebuild data --w"), "--wait\n");
+  EXPECT_EQ(complete("raidclusterctl config \"\""), "show\nmodule-options\n-h\n--help\n");
+  EXPECT_EQ(complete("raidclusterctl monitor --p"), "--program\n");
 }

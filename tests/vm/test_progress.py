@@ -2,7 +2,10 @@
 rebuild_speed_max runs, `raidclusterctl status` shows percent, rate and ETA in the drive's
 REBUILD column and `status --json` shows rebuild_percent, rebuild_rate and rebuild_eta_seconds;
 the percent only grows and stays within 0..100, the rate is above zero and the ETA agrees with
-the rest at that rate; /proc/raidcluster shows the rebuild advancing on the drive's line. When the rebuild is over the drive is optimal, the progress fields are
+the rest at that rate; /proc/raidcluster shows the rebuild advancing on the drive's line.
+`raidclusterctl monitor`, started before the pull, prints JSON lines for the drive degraded, the
+disk failed, the member rebuilding, progress in tenths, the member online and the drive optimal,
+in that order, and `monitor --program` runs its program with EVENT OBJECT VALUE. When the rebuild is over the drive is optimal, the progress fields are
 null (nothing to show), and the data written before the member was pulled reads back.
 
 No timing is asserted: the speed limit only makes the rebuild last long enough (several seconds)
@@ -34,6 +37,10 @@ def test_progress(t):
     dev = t.drive_dev("p5")
     t.check(f"dd if=/dev/urandom of=/tmp/pat bs=1M count=8 2>/dev/null && "
             f"dd if=/tmp/pat of={dev} bs=1M oflag=direct 2>/dev/null")
+    # raidclusterctl monitor from here on: its JSON lines, and --program's arguments
+    t.check("printf '#!/bin/sh\\necho \"$@\" >> /tmp/prog.log\\n' > /tmp/prog && "
+            "chmod +x /tmp/prog && (raidclusterctl monitor -q > /tmp/mon.log 2>&1 &) && "
+            "(raidclusterctl monitor -q --program /tmp/prog > /dev/null 2>&1 &) && sleep 1")
     t.vm.unplug(ms[-1].serial)
     # the next write finds the member gone: degraded
     t.check(f"dd if=/tmp/pat of={dev} bs=64k count=1 oflag=direct 2>/dev/null")
@@ -107,6 +114,39 @@ def test_progress(t):
     if sysfs != ["0", "0", "0"]:
         raise Fail(f"sysfs rebuild after the end: {sysfs}")
     t.check(f"dd if={dev} bs=1M count=8 iflag=direct 2>/dev/null | cmp - /tmp/pat")
+    check_monitor(t, new)
+
+
+def check_monitor(t, new):
+    """What raidclusterctl monitor saw of the pull and the rebuild, in order."""
+    t.sh("killall raidclusterctl; sleep 0.5")
+    lines = t.check("cat /tmp/mon.log").splitlines()
+    events = []
+    for ln in lines:
+        try:
+            ev = json.loads(ln)
+        except ValueError:
+            raise Fail(f"monitor printed a line that is not JSON: {ln!r}")
+        if ev.get("schema_version") != 1 or not re.match(r"\d{4}-\d\d-\d\dT", ev.get("time", "")):
+            raise Fail(f"monitor line without schema_version 1 and a time: {ln}")
+        events.append(ev)
+    new_idx = [d["index"] for d in t.status()["disks"] if d["serial"] == new.serial][0]
+    want = [("drive_state", lambda e: e["device"] == "rcl0" and e["state"] == "degraded"),
+            ("member_state", lambda e: e["disk"] == new_idx and e["state"] == "rebuilding"),
+            ("rebuild_progress", lambda e: e["percent"] in range(10, 100, 10)),
+            ("member_state", lambda e: e["disk"] == new_idx and e["state"] == "online"),
+            ("drive_state", lambda e: e["state"] == "optimal")]
+    k = 0
+    for ev in events:
+        if k < len(want) and ev["event"] == want[k][0] and want[k][1](ev):
+            k += 1
+    if k < len(want):
+        raise Fail(f"monitor did not show {want[k][0]} (in order) among:\n" + "\n".join(lines))
+    if not any(e["event"] == "disk_state" and e["state"] == "failed" for e in events):
+        raise Fail("monitor did not show the pulled disk failed:\n" + "\n".join(lines))
+    prog = t.check("cat /tmp/prog.log")
+    if "drive_state rcl0 degraded" not in prog or "drive_state rcl0 optimal" not in prog:
+        raise Fail(f"monitor --program was not run with EVENT OBJECT VALUE:\n{prog}")
 
 
 SLOW_KIB = 100                     # rebuild_speed_min = _max in the rebuild_slow group

@@ -68,6 +68,13 @@ struct PolicyOpts {
 };
 int cmd_policy(const PolicyOpts &o);
 
+struct MonitorOpts {
+  std::string program; // run for every event
+  unsigned count = 0;  // stop after this many events (0: never)
+  bool quiet_start = false;
+};
+int cmd_monitor(const MonitorOpts &o);
+
 struct ConfigOpts {
   bool json = false;
 };

@@ -219,6 +219,28 @@ int main(int argc, char **argv) {
                   ">/dev/null || echo attention\n") +
           kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
 
+  rcctl::MonitorOpts mo;
+  auto *mon =
+      app.add_subcommand("monitor", "Print the module's events as JSON lines, as they come");
+  std::string mon_details =
+      ("One JSON object per line for each event of the module (its uevents), on\n"
+       "every node: drive_state (a drive became optimal, degraded, rebuilding,\n"
+       "offline), disk_state (a disk recorded failed, ...), member_state (a rebuild\n"
+       "started onto a disk, completed, failed), rebuild_progress (every 10 %),\n"
+       "node_state (a node's state in the cluster) and reservation (a drive's\n"
+       "holder changed).  Each line has schema_version, time (UTC), event and the\n"
+       "event's fields.  --program PROG runs PROG EVENT OBJECT VALUE for each\n"
+       "event (as mdadm's PROGRAM), with the JSON line on its stdin, e.g.\n"
+       "'PROG drive_state rcl0 degraded', and waits for it.  Runs until killed, or\n"
+       "for --count events.");
+  mon->add_option("--program", mo.program, "Run this for every event");
+  mon->add_option("-n,--count", mo.count, "Stop after this many events");
+  mon->add_flag("-q,--quiet", mo.quiet_start, "Do not say on stderr that it listens");
+  doc(mon, mon_details,
+      std::string("Examples:\n  raidclusterctl monitor\n"
+                  "  raidclusterctl monitor --program /usr/local/sbin/rc-alert\n") +
+          kExitCodes);
+
   rcctl::ConfigOpts cfo;
   auto *cfg = app.add_subcommand("config", "Show this node's /etc/raidcluster.conf");
   cfg->require_subcommand(1);
@@ -425,6 +447,8 @@ int main(int argc, char **argv) {
     }
     if (*show)
       return rcctl::cmd_cod_show(cs);
+    if (*mon)
+      return rcctl::cmd_monitor(mo);
     if (*cfs)
       return rcctl::cmd_config_show(cfo);
     if (*cfm)
