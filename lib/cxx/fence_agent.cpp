@@ -88,8 +88,7 @@ const OptDef *find_name(const std::string &name) {
 
 const OptDef *find_long(const std::string &longopt) {
   for (const auto &d : kOpts)
-    if (longopt == d.longopt || (d.obsolete && longopt == d.obsolete) ||
-        (std::string(d.name) == "plug" && longopt == "port"))
+    if (longopt == d.longopt || (d.obsolete && longopt == d.obsolete))
       return &d;
   return nullptr;
 }
