@@ -19,6 +19,9 @@ PKGS=(
 	# fence_raidcluster's metadata is checked against fence-agents' own
 	# grammar (metadata.rng) with xmllint
 	fence-agents libxml2-utils
+	# the OCF resource agent is tested in the guest with resource-agents'
+	# ocf-tester and its shell library (ocf-shellfuncs)
+	resource-agents
 	# the bash completion is tested in bash with bash-completion loaded
 	bash-completion
 	# make install's man pages are checked with man, and the DKMS tree is

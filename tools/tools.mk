@@ -46,8 +46,9 @@ UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 # (the rule itself is installed by the top-level install target).
 UDEV_HELPER_DIR ?= /lib/udev
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
-install: install-udev-helper install-completion install-modprobe install-man
-uninstall: uninstall-udev-helper uninstall-completion uninstall-modprobe uninstall-man
+install: install-udev-helper install-completion install-modprobe install-man install-ocf
+uninstall: uninstall-udev-helper uninstall-completion uninstall-modprobe uninstall-man \
+	uninstall-ocf
 .PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
@@ -74,10 +75,21 @@ install-modprobe:
 uninstall-modprobe:
 	rm -f $(DESTDIR)$(MODPROBE_DIR)/raidcluster.conf
 
-# man pages: raidclusterctl(8), fence_raidcluster(8), raidcluster.conf(5)
+# the OCF resource agent ocf:raidcluster:ld (provider raidcluster), where
+# Pacemaker looks for resource agents
+OCF_RA_DIR ?= /usr/lib/ocf/resource.d
+.PHONY: install-ocf uninstall-ocf
+install-ocf:
+	install -D -m 0755 tools/ocf/ld $(DESTDIR)$(OCF_RA_DIR)/raidcluster/ld
+uninstall-ocf:
+	rm -f $(DESTDIR)$(OCF_RA_DIR)/raidcluster/ld
+	-rmdir $(DESTDIR)$(OCF_RA_DIR)/raidcluster 2>/dev/null
+
+# man pages: raidclusterctl(8), fence_raidcluster(8), raidcluster.conf(5),
+# ocf_raidcluster_ld(7) (resource-agents' naming)
 MAN_DIR ?= /usr/share/man
 MAN_PAGES := Documentation/man/raidclusterctl.8 Documentation/man/fence_raidcluster.8 \
-	Documentation/man/raidcluster.conf.5
+	Documentation/man/raidcluster.conf.5 Documentation/man/ocf_raidcluster_ld.7
 .PHONY: install-man uninstall-man
 install-man:
 	for p in $(MAN_PAGES); do \

@@ -174,6 +174,34 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
       .set("logical_drives", jl);
 }
 
+std::string shell_quote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string format_export(const rc_ioc_info &info, const LdInfo &l) {
+  std::string out;
+  auto put = [&out](const char *key, const std::string &v) {
+    out += std::string("RC_") + key + "=" + shell_quote(v) + "\n";
+  };
+  put("NODE_ID", std::to_string(info.node_id));
+  put("NUMBER", std::to_string(l.number));
+  put("DEVICE", "rcl" + std::to_string(l.number));
+  put("NAME", fixed_str(l.name, sizeof(l.name)));
+  put("LEVEL", std::to_string(l.level));
+  put("CAPACITY_SECTORS", std::to_string(static_cast<unsigned long long>(l.capacity)));
+  put("STATE", rc_ld_state_name(l.state));
+  put("RUNNING", (l.flags & RC_LD_F_RUNNING) ? "1" : "0");
+  put("OPEN_COUNT", std::to_string(l.open_count));
+  // empty when no node holds the drive
+  put("HOLDER", l.holder == RC_IOC_NO_NODE ? "" : std::to_string(l.holder));
+  put("SYNC_ACTION", !l.rebuild_total ? "idle" : (l.flags & RC_LD_F_RESYNC) ? "resync" : "rebuild");
+  put("HEALTH", std::to_string(drives_health({l})));
+  return out;
+}
+
 // A drive the module knows from the COD but has not started shows why.
 static std::string ld_state_text(const LdInfo &l) {
   if (l.flags & RC_LD_F_RUNNING)

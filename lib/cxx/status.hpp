@@ -23,6 +23,14 @@ int drives_health(const std::vector<LdInfo> &lds);
 // @node_flags: RC_IOC_NODE_INFO's flags for this node (the fencing mode).
 Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector<DiskInfo> &disks,
                  const std::vector<LdInfo> &lds);
+// status LD --export: the drive's state as shell assignments, one per line
+// (RC_DEVICE='rcl0' ...), as mdadm --detail --export gives them, for scripts
+// and the OCF resource agent to eval.  Values are single-quoted.
+std::string format_export(const rc_ioc_info &info, const LdInfo &ld);
+
+// @s single-quoted for a POSIX shell ('it'\''s').
+std::string shell_quote(const std::string &s);
+
 std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
                           const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds);
 

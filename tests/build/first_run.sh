@@ -168,11 +168,12 @@ step_install() {
 			lib/systemd/system/raidcluster-attach@.service usr/sbin/fence_raidcluster \
 			usr/share/bash-completion/completions/raidclusterctl lib/modprobe.d/raidcluster.conf \
 			usr/share/man/man8/raidclusterctl.8 usr/share/man/man8/fence_raidcluster.8 \
-			usr/share/man/man5/raidcluster.conf.5; do
+			usr/share/man/man5/raidcluster.conf.5 usr/lib/ocf/resource.d/raidcluster/ld \
+			usr/share/man/man7/ocf_raidcluster_ld.7; do
 			[ -f "$dest/$f" ] || why="${why:+$why; }no $dest/$f"
 		done
 		# what the issue promises: man finds the pages where install put them
-		for f in raidclusterctl raidcluster.conf fence_raidcluster; do
+		for f in raidclusterctl raidcluster.conf fence_raidcluster ocf_raidcluster_ld; do
 			MANPATH="$dest/usr/share/man" man -w "$f" >/dev/null 2>&1 ||
 				why="${why:+$why; }man $f finds no page under $dest/usr/share/man"
 		done
@@ -195,13 +196,15 @@ step_install() {
 		"$dest/lib/systemd/system/raidcluster-attach@.service" \
 		"$dest/usr/share/bash-completion/completions/raidclusterctl" \
 		"$dest/lib/modprobe.d/raidcluster.conf" "$dest/usr/share/man/man8/raidclusterctl.8" \
-		"$dest/usr/share/man/man5/raidcluster.conf.5"; do
+		"$dest/usr/share/man/man5/raidcluster.conf.5" \
+		"$dest/usr/lib/ocf/resource.d/raidcluster/ld" \
+		"$dest/usr/share/man/man7/ocf_raidcluster_ld.7"; do
 		[ -e "$f" ] || install -D -m 0644 /dev/null "$f"
 	done
 	mk uninstall DESTDIR="$dest" KDIR="/lib/modules/$REL/build" >"$log" 2>&1 || rc=$?
 	left=$(find "$dest" \( -name raidcluster.ko -o -name raidclusterctl -o -name fence_raidcluster \
 		-o -path '*/modprobe.d/raidcluster.conf' -o -name 'raidcluster*.[58]' \
-		-o -name fence_raidcluster.8 \
+		-o -name fence_raidcluster.8 -o -name ocf_raidcluster_ld.7 -o -path '*/raidcluster/ld' \
 		-o -name 60-raidcluster.rules -o -name raidcluster-udev \
 		-o -name 'raidcluster-attach@.service' \) 2>/dev/null |
 		tr '\n' ' ' || true)

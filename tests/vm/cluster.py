@@ -29,6 +29,14 @@ DISKS = 6            # shared disk images
 CHANNELS = 2         # HBAs per node: disks 0-2 on channel 0, 3-5 on channel 1
 
 
+
+def solo(scenario):
+    """Mark a scenario to run alone (run_cluster.py runs two others at once): it loads the
+    machine on purpose, so another scenario beside it would change what it measures."""
+    scenario.solo = True
+    return scenario
+
+
 class Cluster:
     def __init__(self, name, nodes=3, ids=None, disks=DISKS, channels=CHANNELS, size_mb=128,
                  mem=384, reboot=False, iscsi=False):

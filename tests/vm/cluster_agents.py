@@ -10,10 +10,21 @@ once, and `status` says OFF (exit 2) on node 1 and on the master; a second `off`
 OFF". `on` is refused on node 1 (it unfences the node it runs on) and works on node 0 itself:
 node 0 resumes as a slave with a new key of a later life on every disk, and `status` is ON again.
 A node nobody knows, this node itself, and bad options are refused with exit 1.
+
+cluster.resource_agent: ocf:raidcluster:ld (tools/ocf/ld) on two nodes, run as Pacemaker's
+lrmd runs it (OCF_RESKEY_* and OCF_RESKEY_CRM_meta_timeout in the environment). On node 0
+`ocf-tester` (Debian's resource-agents: meta-data valid by ra-api-1.dtd, the agent readable by
+nobody, probe with the tools missing, start/monitor/stop, starting a started and stopping a
+stopped resource) passes. Then node 1 holds the drive: validate-all of an unknown drive says
+not installed (5), without the parameter not configured (6); node 0's start waits (its monitor
+says not running, 7) until node 1's stop releases the drive, then takes it and succeeds;
+node 1's monitor then says 7, node 0's 0. A start whose timeout runs out while node 0 holds
+the drive fails (1) on node 1 naming the holder, and leaves node 0 holding it.
 """
 import os
 import re
 import subprocess
+import time
 
 from cluster import Cluster
 from cluster_failure import no_kernel_problems
@@ -99,4 +110,65 @@ def scenario_fence_agent(name):
         no_kernel_problems(c)
 
 
-SCENARIOS = [scenario_fence_agent]
+AGENT = "/usr/lib/ocf/resource.d/raidcluster/ld"
+
+
+def ocf(vm, action, drive="m", timeout_ms=20000, background=False):
+    """The resource agent's ACTION on vm, with the environment lrmd gives it: (rc, output)."""
+    env = (f"OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=rc_{drive or 'none'} "
+           f"OCF_RESKEY_drive={drive} OCF_RESKEY_CRM_meta_timeout={timeout_ms}")
+    if background:
+        return vm.sh(f"(env {env} {AGENT} {action} > /tmp/ocf.out 2>&1; echo $? > /tmp/ocf.rc)"
+                     " > /dev/null 2>&1 &")
+    return vm.sh(f"env {env} {AGENT} {action} 2>&1")
+
+
+def ocf_ok(vm, action, want_rc=0, want=None, **kw):
+    rc, out = ocf(vm, action, **kw)
+    if rc != want_rc or (want and not re.search(want, out, re.M)):
+        raise Fail(f"{vm.name}: ld {action} {kw} -> rc={rc} (expected {want_rc}"
+                   f"{', ' + repr(want) if want else ''}):\n{out}")
+    return out
+
+
+def scenario_resource_agent(name):
+    with Cluster(name, nodes=2) as c:
+        start3(c)
+        make_drive(c, 1, "m", level=1, disks=(0, 3), size="16M")
+        a, b = c.node(0), c.node(1)
+        rc, out = a.sh(f"ocf-tester -n rc_m -o drive=m {AGENT} 2>&1", timeout=300)
+        if rc or "passed all tests" not in out:
+            raise Fail(f"ocf-tester on node 0 -> rc={rc}:\n{out}")
+        ocf_ok(a, "validate-all", drive="nosuch", want_rc=5, want=r"unknown logical drive")
+        ocf_ok(a, "validate-all", drive="", want_rc=6, want=r"drive parameter is required")
+        # node 1 holds it: node 0's start waits until node 1's stop
+        ocf_ok(b, "start")
+        ocf_ok(b, "monitor")
+        ocf(a, "start", timeout_ms=120000, background=True)
+        time.sleep(3)
+        if a.sh("test -s /tmp/ocf.rc")[0] == 0:
+            raise Fail("node 0's start returned while node 1 held the drive:\n"
+                       + a.check("cat /tmp/ocf.rc /tmp/ocf.out"))
+        ocf_ok(a, "monitor", want_rc=7)
+        ocf_ok(b, "stop")
+        a.check("i=0; while [ ! -s /tmp/ocf.rc ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done")
+        rc, out = a.sh("cat /tmp/ocf.rc /tmp/ocf.out")
+        if not out.startswith("0"):
+            raise Fail(f"node 0's start after node 1's stop:\n{out}")
+        if "held by node 1: waiting" not in out:
+            raise Fail(f"node 0's start did not say it waited for node 1:\n{out}")
+        ocf_ok(a, "monitor")
+        ocf_ok(b, "monitor", want_rc=7)
+        st = Cluster.status(b)
+        holder = next(x for x in st["logical_drives"] if x["name"] == "m")["holder"]
+        if holder != 0:
+            raise Fail(f"node 1 sees holder {holder}, not node 0")
+        # a start that runs out of time fails and takes nothing from the holder
+        ocf_ok(b, "start", timeout_ms=8000, want_rc=1, want=r"still held by node 0")
+        ocf_ok(a, "monitor")
+        ocf_ok(a, "stop")
+        ocf_ok(a, "monitor", want_rc=7)
+        no_kernel_problems(c)
+
+
+SCENARIOS = [scenario_fence_agent, scenario_resource_agent]

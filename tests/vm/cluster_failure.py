@@ -35,7 +35,7 @@ import signal
 import struct
 import time
 
-from cluster import Cluster
+from cluster import Cluster, solo
 from cluster_resv import make_drive, start3
 from test_crash import check_blocks, extent_errors, parse_acks, parse_dump
 from vmtest import Fail
@@ -333,6 +333,7 @@ SCENARIOS = [scenario_slave_crash, scenario_master_crash, scenario_fast_reset,
 NO_FALSE_KILL_S = int(os.environ.get("RC_NO_FALSE_KILL_S", "90"))
 
 
+@solo
 def scenario_no_false_kill(name):
     """Saturating verified I/O on every node (and so on the host's cores, three TCG guests on
     two) for NO_FALSE_KILL_S seconds with the default timeouts: nobody is declared failed,

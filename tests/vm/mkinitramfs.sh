@@ -3,16 +3,17 @@
 #   vmlinux            the ELF inside Debian's XZ bzImage: boots through PVH, which saves the
 #                      ~3.4 s of in-guest XZ decompression that every TCG boot would pay
 #   base.cpio.gz       busybox-static, the Debian modules the guest needs (with their deps),
-#                      sg3-utils, mdadm, e2fsprogs, /init; changes only with the system
-#   project.cpio.gz    raidcluster.ko (repo root, from `make module`), build/raidclusterctl and
-#                      build/fence_raidcluster
+#                      sg3-utils, mdadm, e2fsprogs, resource-agents' OCF shell library and
+#                      ocf-tester, /init; changes only with the system
+#   project.cpio.gz    raidcluster.ko (repo root, from `make module`), build/raidclusterctl,
+#                      build/fence_raidcluster, the OCF resource agent tools/ocf/ld
 #                      with the shared libraries ldd names, and the static test programs of
 #                      guest/ (rc-ioctl-abuse, rc-crash-io); changes with every build
 #   initramfs.cpio.gz  base + project concatenated: the kernel unpacks concatenated archives in
 #                      order, so a rebuilt module costs one small cpio instead of the whole tree
 # Each part is rebuilt only when a stamp of its inputs (path, size, mtime) changed.
 # fio is not copied (it drags in ~80 MB of libraries): the guest runs the host's fio through
-# the read-only /host 9p share (guest/hostfio.sh).
+# the read-only /host 9p share (guest/hostbin.sh).
 # Usage: mkinitramfs.sh [-q]        env: RC_VM_DIR, KVER (guest kernel; default: the vermagic of
 #                                   raidcluster.ko, else the newest in /lib/modules),
 #                                   RC_GUEST_ROOT (where boot/vmlinuz-KVER and lib/modules/KVER
@@ -76,6 +77,12 @@ KODEPS=
 MODS="$MODS $KODEPS"
 BINS="busybox udevadm sg_inq sg_vpd sg_readcap sg_turs sg_raw sg_dd sg_persist mdadm mke2fs e2fsck dumpe2fs
       kmod"
+# Pacemaker's side of the OCF resource agent (cluster.resource_agent): resource-agents' shell
+# library and ocf-tester, with the DTD it validates meta-data against (xmllint: the host's,
+# through /host as fio, since libxml2 drags in libicu's 30 MB)
+OCF_LIB=/usr/lib/ocf/lib/heartbeat
+OCF_FILES="$OCF_LIB/ocf-shellfuncs $OCF_LIB/ocf-binaries $OCF_LIB/ocf-returncodes $OCF_LIB/ocf-directories
+           $OCF_LIB/ocf-rarun $OCF_LIB/ocf-distro /usr/sbin/ocf-tester /usr/share/resource-agents/ra-api-1.dtd"
 
 # copy_elf ROOT FILE DESTDIR: a binary plus every shared library ldd lists, same paths
 copy_elf() {
@@ -89,11 +96,12 @@ copy_elf() {
 cpio_of() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$2"; }
 
 # 2. base
-BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostfio.sh" "$HERE/guest/stuck.sh" /etc/mke2fs.conf)
+BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostbin.sh" "$HERE/guest/stuck.sh" /etc/mke2fs.conf)
 for b in $BINS; do BASE_INPUTS+=("$(command -v "$b" || echo "/nonexistent/$b")"); done
+for f in $OCF_FILES; do BASE_INPUTS+=("$f"); done
 BASE_STAMP=$( (stamp "${BASE_INPUTS[@]}"; echo "$MODS") | sha1sum | cut -c1-40)
 if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
-    R=$(mktemp -d "$D/base.XXXXXX")
+    R=$(mktemp -d "$D/base.XXXXXX"); chmod 755 "$R"   # the guest's /: nobody walks it too
     trap 'rm -rf "$R"' EXIT
     mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,mnt,etc,root,host}
     cp /bin/busybox "$R/bin/busybox"
@@ -122,10 +130,18 @@ if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
     cp /etc/mke2fs.conf "$R/etc/"
     cp "$HERE/init" "$R/init"; cp "$HERE/guest/lab-links" "$R/usr/sbin/"
     cp "$HERE/guest/stuck.sh" "$R/usr/sbin/rc-stuck"
-    cp "$HERE/guest/hostfio.sh" "$R/usr/bin/fio"     # `fio` in the guest = the host's, via /host
-    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/sbin/rc-stuck" "$R/usr/bin/fio"
-    echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
-    echo "root:x:0:" > "$R/etc/group"
+    cp "$HERE/guest/hostbin.sh" "$R/usr/bin/fio"     # `fio` in the guest = the host's, via /host
+    cp "$HERE/guest/hostbin.sh" "$R/usr/bin/xmllint" # the same loader trick runs any host binary
+    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/sbin/rc-stuck" "$R/usr/bin/fio" \
+        "$R/usr/bin/xmllint"
+    for f in $OCF_FILES; do
+        [ -r "$f" ] || { echo "mkinitramfs: missing $f (make deps: resource-agents)" >&2; exit 1; }
+        install -D -m 0755 "$f" "$R$f"
+    done
+    # ocf-tester checks that nobody can run the agent's meta-data (su nobody)
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+        > "$R/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
     echo "$KODEPS" > "$R/etc/raidcluster-deps"
     cpio_of "$R" "$D/base.cpio.gz.tmp"
     mv "$D/base.cpio.gz.tmp" "$D/base.cpio.gz"
@@ -143,12 +159,13 @@ RACE_SRC=$HERE/guest/cluster_race.c
 WRITER_SRC=$HERE/guest/cluster_writer.c
 PR_SRC=$HERE/guest/pr_ops.c
 UDEV_SRC=$REPO/tools/udev
-PROJ_STAMP=$(stamp "$KO" "$CTL" "$FENCE" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
+OCF_AGENT=$REPO/tools/ocf/ld
+PROJ_STAMP=$(stamp "$KO" "$CTL" "$FENCE" "$OCF_AGENT" "$HERE/mkinitramfs.sh" "$ABUSE_SRC" "$CRASH_SRC" "$MEMHOG_SRC" \
              "$RACE_SRC" "$WRITER_SRC" "$PR_SRC" "$UDEV_SRC/60-raidcluster.rules" \
              "$UDEV_SRC/raidcluster-udev" \
              "$REPO/include/raidcluster/ioctl.h")
 if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
-    R=$(mktemp -d "$D/proj.XXXXXX")
+    R=$(mktemp -d "$D/proj.XXXXXX"); chmod 755 "$R"
     trap 'rm -rf "$R"' EXIT
     mkdir -p "$R/lib/raidcluster" "$R/usr/sbin"
     # debug info stays in the build tree (decode oopses there); the guest gets lean copies
@@ -179,6 +196,8 @@ if ! fresh "$D/project.cpio.gz" "$PROJ_STAMP"; then
     # the udev rule and helper where `make install` puts them (idle until udevd runs)
     install -D -m 0644 "$UDEV_SRC/60-raidcluster.rules" "$R/lib/udev/rules.d/60-raidcluster.rules"
     install -D -m 0755 "$UDEV_SRC/raidcluster-udev" "$R/lib/udev/raidcluster-udev"
+    # the OCF resource agent where `make install` puts it
+    install -D -m 0755 "$OCF_AGENT" "$R/usr/lib/ocf/resource.d/raidcluster/ld"
     cpio_of "$R" "$D/project.cpio.gz.tmp"
     mv "$D/project.cpio.gz.tmp" "$D/project.cpio.gz"
     echo "$PROJ_STAMP" > "$D/project.cpio.gz.stamp"

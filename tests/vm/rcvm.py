@@ -51,8 +51,16 @@ _ALL = []
 
 
 def _kill_all():
-    for vm in _ALL:
+    for vm in list(_ALL):
         vm.kill()
+
+
+def kill_named(prefix):
+    """Kill the VMs whose name starts with prefix (a cluster scenario's leftovers), and only
+    those: another scenario's VMs may be running beside them (run_cluster.py)."""
+    for vm in list(_ALL):
+        if vm.name.startswith(prefix):
+            vm.kill()
 
 
 atexit.register(_kill_all)

@@ -8,15 +8,25 @@
 
 A scenario is a function f(name) that builds its own Cluster and raises (assert, vmtest.Fail)
 on failure; every node's console is searched for kernel problems afterwards, as in the VM suite.
-Scenarios run one after another: each boots several VMs, and the machine has 2 cores. Ends with
-`cluster: N passed, N failed`; exits 1 if anything failed. Logs: $RC_VM_DIR/run/<scenario>-nK/.
+Ends with `cluster: N passed, N failed`; exits 1 if anything failed.
+Logs: $RC_VM_DIR/run/<scenario>-nK/.
+
+Two scenarios run at once (RC_CLUSTER_JOBS, default 2, 1 = one after another): a scenario's
+VMs spend most of its time waiting on the protocol's windows (startup, heartbeats, leases) and
+use under one of the two cores together, so a second scenario beside it costs little. A
+scenario marked solo (cluster.solo: it saturates the machine on purpose, or measures) runs
+alone, before the others. The others start longest first, by the durations the last run
+recorded in $RC_VM_DIR/cluster-times.json (declared order without it), so that the two
+workers end together.
 """
 import argparse
 import fnmatch
 import glob
 import importlib
 import os
+import json
 import sys
+import threading
 import time
 import traceback
 
@@ -53,27 +63,75 @@ def main():
         scenarios = [fn for fn in scenarios
                      if any(fnmatch.fnmatch(name_of(fn), p) for p in opt.patterns)]
     rcvm.build_guest(quiet=False)
-    passed = failed = 0
-    t_all = time.time()
-    for fn in scenarios:
+    times_path = os.path.join(rcvm.DIR, "cluster-times.json")
+    try:
+        with open(times_path) as f:
+            times = json.load(f)
+    except (OSError, ValueError):
+        times = {}
+    solo = [fn for fn in scenarios if getattr(fn, "solo", False)]
+    rest = sorted((fn for fn in scenarios if not getattr(fn, "solo", False)),
+                  key=lambda fn: -float(times.get(name_of(fn), 0)))
+    jobs = max(1, min(2, int(os.environ.get("RC_CLUSTER_JOBS", "2"))))
+    lock = threading.Lock()
+    counts = {"passed": 0, "failed": 0}
+
+    def say(text):
+        with lock:
+            print(text, flush=True)
+
+    def run(fn):
         name = name_of(fn)
         t0 = time.time()
         try:
             fn(name)
-            print(f"PASS cluster.{name} ({time.time() - t0:.1f}s)", flush=True)
-            passed += 1
+            seconds = time.time() - t0
+            say(f"PASS cluster.{name} ({seconds:.1f}s)")
+            ok = True
         except Exception as e:
+            seconds = time.time() - t0
             detail = str(e) if isinstance(e, (vmtest.Fail, AssertionError)) and str(e) \
                 else traceback.format_exc(limit=-3)
-            print(f"FAIL cluster.{name} ({time.time() - t0:.1f}s)\n"
-                  + "\n".join("    " + line for line in detail.rstrip().splitlines())
-                  + f"\n    (logs: {rcvm.DIR}/run/{name}-n*)", flush=True)
-            failed += 1
+            say(f"FAIL cluster.{name} ({seconds:.1f}s)\n"
+                + "\n".join("    " + line for line in detail.rstrip().splitlines())
+                + f"\n    (logs: {rcvm.DIR}/run/{name}-n*)")
+            ok = False
         finally:
-            rcvm._kill_all()
+            rcvm.kill_named(name + "-")      # what the scenario left running, not the others'
+        with lock:
+            counts["passed" if ok else "failed"] += 1
+            times[name] = round(seconds, 1)
+
+    def worker(queue):
+        while True:
+            with lock:
+                if not queue:
+                    return
+                fn = queue.pop(0)
+            run(fn)
+
+    t_all = time.time()
+    try:
+        for fn in solo:
+            run(fn)
+        threads = [threading.Thread(target=worker, args=(rest,), daemon=True)
+                   for _ in range(jobs)]
+        for th in threads:
+            th.start()
+        while any(th.is_alive() for th in threads):
+            for th in threads:
+                th.join(0.5)
+    except KeyboardInterrupt:
+        rcvm._kill_all()
+        print("cluster: interrupted")
+        print(f"cluster: {counts['passed']} passed, {counts['failed'] + 1} failed")
+        return 130
+    with open(times_path + ".tmp", "w") as f:
+        json.dump(times, f, indent=1, sort_keys=True)
+    os.replace(times_path + ".tmp", times_path)
     print(f"cluster: total {time.time() - t_all:.0f}s")
-    print(f"cluster: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    print(f"cluster: {counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
 
 
 if __name__ == "__main__":

@@ -82,8 +82,10 @@ int cmd_config_show(const ConfigOpts &o);
 int cmd_config_module_options();
 
 struct StatusOpts {
+  std::string ld; // empty: every drive
   bool json = false;
-  bool check = false; // exit status says the drives' health
+  bool exportv = false; // shell assignments of the one drive LD
+  bool check = false;   // exit status says the drives' health
 };
 // status --check exits with the drives' health; this when the status
 // cannot be read (as mdadm --detail --test's 4).

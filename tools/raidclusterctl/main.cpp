@@ -209,14 +209,25 @@ int main(int argc, char **argv) {
        "The first line ends with the fencing mode once the node runs: 'disk PR'\n"
        "when its key is on every member disk it reaches (a node the cluster fences\n"
        "is refused by the disks themselves), else 'lease only' (a fenced node stops\n"
-       "writing when its lease runs out; see the admin guide for the risk).");
-  sa->add_flag("--json", st.json, "Print JSON instead of tables");
+       "writing when its lease runs out; see the admin guide for the risk).\n"
+       "With LD, only that logical drive (and --check judges only it).\n"
+       "--export prints LD's state as shell assignments, one per line, for\n"
+       "scripts to eval (as mdadm --detail --export): RC_NODE_ID (this node),\n"
+       "RC_NUMBER, RC_DEVICE, RC_NAME, RC_LEVEL, RC_CAPACITY_SECTORS, RC_STATE,\n"
+       "RC_RUNNING (1/0), RC_OPEN_COUNT, RC_HOLDER (the node holding its\n"
+       "reservation, empty when none), RC_SYNC_ACTION (idle, resync, rebuild)\n"
+       "and RC_HEALTH (as --check's exit status).");
+  sa->add_option("LD", st.ld, "Logical drive (default: every drive)");
+  auto *sa_json = sa->add_flag("--json", st.json, "Print JSON instead of tables");
+  sa->add_flag("--export", st.exportv, "Print LD's state as shell assignments (needs LD)")
+      ->excludes(sa_json);
   sa->add_flag("--check", st.check,
                "Exit status says the drives' health: 0 all optimal, 1 one degraded\n"
                "or rebuilding, 2 one offline or not running, 4 status unreadable");
   doc(sa, sa_details,
       std::string("Examples:\n  raidclusterctl status --json\n  raidclusterctl status --check "
-                  ">/dev/null || echo attention\n") +
+                  ">/dev/null || echo attention\n  eval \"$(raidclusterctl status data "
+                  "--export)\"\n") +
           kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
 
   rcctl::MonitorOpts mo;
@@ -436,6 +447,10 @@ int main(int argc, char **argv) {
     if (*pol)
       return rcctl::cmd_policy(po);
     if (*sa) {
+      if (st.exportv && st.ld.empty()) {
+        std::cerr << "raidclusterctl: status --export needs LD\n";
+        return 2;
+      }
       if (!st.check)
         return rcctl::cmd_status(st);
       try {

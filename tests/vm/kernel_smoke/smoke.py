@@ -74,7 +74,7 @@ def prepare():
         f.write('#!/bin/sh\n[ -n "$RAIDCLUSTER_STATE" ] && '
                 'echo "$ACTION $DEVNAME $RAIDCLUSTER_LD $RAIDCLUSTER_STATE" >> /tmp/uevents\nexit 0\n')
     os.chmod(os.path.join(SHARE, "hotplug.sh"), 0o755)
-    shutil.copy(os.path.join(LABDIR, "guest", "hostfio.sh"), SHARE)
+    shutil.copy(os.path.join(LABDIR, "guest", "hostbin.sh"), os.path.join(SHARE, "fio"))
     with open(os.path.join(SHARE, "hostbin.sh"), "w") as f:  # host e2fsprogs
         f.write("L=/host/lib/x86_64-linux-gnu:/host/usr/lib/x86_64-linux-gnu\n"
                 "B=$1; shift\nexec /host/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
@@ -203,12 +203,12 @@ def run(vm, hba):
         rc, out = sh(vm, f"dd if=/tmp/pat32 of=/dev/{dev} bs=1M oflag=direct conv=fsync 2>&1")
         ok(f"write 32M to {dev}", rc == 0, out)
         verify(vm, f"/dev/{dev}", f"read back {dev}")
-    rc, out = sh(vm, "sh /mnt/lab/hostfio.sh --name=v --filename=/dev/rcl1 --direct=1"
+    rc, out = sh(vm, "sh /mnt/lab/fio --name=v --filename=/dev/rcl1 --direct=1"
                  " --ioengine=psync --rw=randwrite --bs=4k --bsrange=4k-64k --size=16M"
                  " --offset=64M --verify=crc32c --verify_fatal=1 --do_verify=1 2>&1 | grep -E 'err=|verify|fail'",
                  timeout=600)
     ok("fio randwrite + crc32c verify on rcl1", rc == 0 and "err= 0" in out, out)
-    rc, out = sh(vm, "sh /mnt/lab/hostfio.sh --name=v --filename=/dev/rcl0 --direct=1"
+    rc, out = sh(vm, "sh /mnt/lab/fio --name=v --filename=/dev/rcl0 --direct=1"
                  " --ioengine=libaio --iodepth=8 --rw=randrw --bs=16k --size=16M"
                  " --offset=40M --verify=crc32c --verify_fatal=1 2>&1 | grep -E 'err=|verify|fail'", timeout=600)
     ok("fio randrw qd8 + crc32c verify on rcl0", rc == 0 and "err= 0" in out, out)
@@ -279,7 +279,7 @@ def run(vm, hba):
         vm.disk_errors(0, on=False)
 
     # --- pull d1 (RAID 1 member) under fio: no error, data still correct ------
-    vm.check("(sh /mnt/lab/hostfio.sh --name=p --filename=/dev/rcl0 --direct=1 --ioengine=libaio"
+    vm.check("(sh /mnt/lab/fio --name=p --filename=/dev/rcl0 --direct=1 --ioengine=libaio"
              " --iodepth=16 --rw=randwrite --bs=4k --size=24M --offset=40M --loops=3"
              " --verify=crc32c --verify_fatal=1 > /tmp/fio.out 2>&1; echo $? > /tmp/fio.rc)"
              " >/dev/null 2>&1 &")
