@@ -19,6 +19,9 @@ PKGS=(
 	# fence_raidcluster's metadata is checked against fence-agents' own
 	# grammar (metadata.rng) with xmllint
 	fence-agents libxml2-utils
+	# every --json output the VM tests parse is validated against
+	# Documentation/raidclusterctl.schema.json
+	python3-jsonschema
 	# the OCF resource agent is tested in the guest with resource-agents'
 	# ocf-tester and its shell library (ocf-shellfuncs)
 	resource-agents

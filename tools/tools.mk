@@ -40,6 +40,9 @@ USER_BINS += $(B)/fence_raidcluster
 # Unit tests of the pure parts (tests/unit/cxx_*_test.cpp) join the one
 # GoogleTest binary $(B)/rc-unit (tests/tests.mk).
 UNIT_SRCS += $(wildcard tests/unit/cxx_*_test.cpp)
+# the OCF resource agent (tools/ocf/ld), run from the tree with a stand-in tool
+UNIT_SRCS += tests/unit/ocf_agent_test.cpp
+$(B)/tests/unit/ocf_agent_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
 UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 
 # udev rule, its helper and the systemd unit the rule hands the attach to

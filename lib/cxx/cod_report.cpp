@@ -1,5 +1,6 @@
 #include "cod_report.hpp"
 #include "error.hpp"
+#include "schema.hpp"
 #include "table.hpp"
 #include "units.hpp"
 
@@ -252,7 +253,7 @@ Json config_json(const rc_config &cfg) {
                  .set("level", static_cast<unsigned>(x.level))
                  .set("stripe_sectors", x.stripe_sectors)
                  .set("capacity_sectors", static_cast<unsigned long long>(x.capacity))
-                 .set("resync_pos", static_cast<unsigned long long>(x.resync_pos))
+                 .set("resync_pos_sectors", static_cast<unsigned long long>(x.resync_pos))
                  .set("state", rc_ld_state_name(x.state))
                  .set("uuid", format_uuid(x.uuid))
                  .set("extents", ext));
@@ -298,7 +299,7 @@ Json cod_report_json(const CodReport &r, const std::string &disk) {
                     .set("writer_node", c.writer_node)
                     .set("crc_stored", c.crc_stored)
                     .set("crc_computed", c.crc_computed));
-  Json j = Json::object()
+  Json j = versioned()
                .set("disk", disk)
                .set("copies", copies)
                .set("in_use", r.winner >= 0 ? Json(std::string(1, r.copy[r.winner].label)) : Json())

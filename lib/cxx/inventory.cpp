@@ -1,4 +1,5 @@
 #include "inventory.hpp"
+#include "schema.hpp"
 
 #include "blank.hpp"
 #include "error.hpp"
@@ -140,7 +141,8 @@ Json probes_json(const std::vector<DiskProbe> &disks) {
       m.set("index", d.member.index).set("state", d.member.state);
     Json j = Json::object()
                  .set("hctl", d.sys.hctl)
-                 .set("device", d.sys.devnode)
+                 .set("device", d.sys.name)
+                 .set("path", d.sys.devnode)
                  .set("sg", d.sys.sgnode)
                  .set("vendor", d.inq.vendor)
                  .set("model", d.inq.model)
@@ -152,7 +154,7 @@ Json probes_json(const std::vector<DiskProbe> &disks) {
     j.set("error", d.error.empty() ? Json() : Json(d.error));
     arr.push(j);
   }
-  return Json::object().set("disks", arr);
+  return versioned().set("disks", arr);
 }
 
 std::string format_probes(const std::vector<DiskProbe> &disks) {

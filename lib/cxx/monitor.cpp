@@ -21,10 +21,7 @@ std::optional<unsigned> number(const std::string &s) {
 }
 
 Json base(const std::string &time, const char *event) {
-  return Json::object()
-      .set("schema_version", kMonitorSchemaVersion)
-      .set("time", time)
-      .set("event", event);
+  return versioned().set("time", time).set("event", event);
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "json.hpp"
+#include "schema.hpp"
 
 #include <map>
 #include <optional>
@@ -16,10 +17,6 @@
 #include <vector>
 
 namespace rc {
-
-// The monitor's JSON lines carry this; it grows when a field changes
-// meaning (new fields may appear without it changing).
-constexpr unsigned kMonitorSchemaVersion = 1;
 
 struct Uevent {
   std::string subsystem; // "module", "block"

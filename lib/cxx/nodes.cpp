@@ -1,5 +1,6 @@
 // node list: the formatting of RC_IOC_NODE_INFO answers (pure, unit tested).
 #include "nodes.hpp"
+#include "schema.hpp"
 
 #include "status.hpp"
 #include "table.hpp"
@@ -54,7 +55,7 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
             .set("comm_channel",
                  n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()));
   }
-  return arr;
+  return versioned().set("nodes", arr);
 }
 
 std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {

@@ -1,4 +1,5 @@
 #include "status.hpp"
+#include "schema.hpp"
 #include "sg.hpp"
 #include "table.hpp"
 #include "units.hpp"
@@ -114,7 +115,7 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
   for (const auto &d : disks)
     jd.push(Json::object()
                 .set("index", d.index)
-                .set("name", fixed_str(d.name, sizeof(d.name)))
+                .set("device", fixed_str(d.name, sizeof(d.name)))
                 .set("present", d.present != 0)
                 .set("state", rc_disk_state_name(d.state))
                 .set("wwn", wwn_of(d))
@@ -140,6 +141,7 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
         Json::object()
             .set("number", l.number)
             .set("device", "rcl" + std::to_string(l.number))
+            .set("path", "/dev/rcl" + std::to_string(l.number))
             .set("name", fixed_str(l.name, sizeof(l.name)))
             .set("level", l.level)
             .set("stripe_sectors", l.stripe_sectors)
@@ -151,9 +153,9 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
                                                              : "rebuild")
             .set("open_count", l.open_count)
             .set("holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder))
-            .set("rebuild_done", static_cast<unsigned long long>(l.rebuild_done))
-            .set("rebuild_total", static_cast<unsigned long long>(l.rebuild_total))
-            .set("rebuild_rate", static_cast<unsigned long long>(l.rebuild_rate))
+            .set("rebuild_done_sectors", static_cast<unsigned long long>(l.rebuild_done))
+            .set("rebuild_total_sectors", static_cast<unsigned long long>(l.rebuild_total))
+            .set("rebuild_rate_sectors_per_second", static_cast<unsigned long long>(l.rebuild_rate))
             .set("rebuild_node", l.rebuild_node == RC_IOC_NO_NODE ? Json() : Json(l.rebuild_node))
             // whole percent (rounded down, so 100 only when done) and seconds left at the
             // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
@@ -163,7 +165,7 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
                  l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json())
             .set("extents", ext));
   }
-  return Json::object()
+  return versioned()
       .set("module_version", fixed_str(info.module_version, sizeof(info.module_version)))
       .set("node_id", info.node_id)
       .set("cluster_uuid",

@@ -132,7 +132,7 @@ TEST(CxxJson, StatusFullLengthSerial) {
 }
 
 TEST(CxxJson, ScanEmptyAndOneDisk) {
-  EXPECT_EQ(probes_json({}).dump(0), "{\"disks\":[]}");
+  EXPECT_EQ(probes_json({}).dump(0), "{\"schema_version\":1,\"disks\":[]}");
   std::string empty = format_probes({});
   EXPECT_EQ(empty.find('\n'), empty.size() - 1) << "header only: " << empty;
   DiskProbe p;

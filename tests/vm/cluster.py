@@ -23,6 +23,7 @@ import time
 
 import iscsi_target
 import rcvm
+import schema
 from vmtest import Fail
 
 DISKS = 6            # shared disk images
@@ -140,7 +141,7 @@ class Cluster:
         """`node list --json` of node vm, parsed: {id: entry}."""
         out = Cluster.ctl_ok(vm, "node", "list", "--json")
         try:
-            return {n["id"]: n for n in json.loads(out)}
+            return {n["id"]: n for n in schema.checked("node_list", json.loads(out))["nodes"]}
         except ValueError as e:
             raise Fail(f"{vm.name}: node list --json is not JSON ({e}):\n{out}")
 
@@ -148,7 +149,7 @@ class Cluster:
     def status(vm):
         out = Cluster.ctl_ok(vm, "status", "--json")
         try:
-            return json.loads(out)
+            return schema.checked("status", json.loads(out))
         except ValueError as e:
             raise Fail(f"{vm.name}: status --json is not JSON ({e}):\n{out}")
 

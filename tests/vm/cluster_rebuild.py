@@ -274,8 +274,8 @@ def node0_rebuild_seen(b, percent):
 def last_told(seen, w, t_kill):
     """The last position of m by node 0 that node 1 showed before t_kill: the wait's own
     observation or the watcher's samples."""
-    return max([seen["rebuild_done"]] +
-               [s["m"]["rebuild_done"] for t, s in w.samples
+    return max([seen["rebuild_done_sectors"]] +
+               [s["m"]["rebuild_done_sectors"] for t, s in w.samples
                 if t < t_kill and s["m"]["rebuild_node"] == 0])
 
 
@@ -298,7 +298,7 @@ def scenario_rebuild_takeover(name):
             resumed = wait_until("the rebuild to resume on the master",
                                  lambda: resumed_after(w, k, 2, t_kill), 60)
             wait_optimal(c, ("m",), (b, master))
-        total = seen["rebuild_total"]
+        total = seen["rebuild_total_sectors"]
         at = resumed[0][4]
         print(f"     rebuild_takeover: node 0 killed at {told * 100 // total} % "
               f"(sector {told} of {total}, what node 1 had been told); the master resumed "

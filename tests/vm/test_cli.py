@@ -6,6 +6,7 @@ and detach."""
 import json
 import subprocess
 
+from schema import checked
 from vmtest import Fail, Group, disks_of, lds_of
 
 MB = 2048  # sectors
@@ -57,6 +58,7 @@ def test_scan_json(t):
         j = json.loads(out)
     except ValueError as e:
         raise Fail(f"scan --json is not JSON ({e}):\n{out}")
+    checked("scan", j)
     text = json.dumps(j)
     for disk in t.disks:
         if disk.serial not in text or disk.naa.split(".")[1] not in text.lower():
@@ -66,8 +68,11 @@ def test_scan_json(t):
 def test_bad_inputs_change_nothing(t):
     t.load()
     t.ctl_ok("attach", d(t, 0), d(t, 1), t.disks[2].naa)
-    t.ctl_ok("create", "a", "--level", "1", "--disk", f"{d(t, 0)}::64M", "--disk",
-             f"{d(t, 1)}::64M")
+    made = checked("create", json.loads(t.ctl_ok("create", "a", "--level", "1", "--disk",
+                                                 f"{d(t, 0)}::64M", "--disk", f"{d(t, 1)}::64M",
+                                                 "--json")))
+    if made["device"] != "rcl0" or made["path"] != "/dev/rcl0" or len(made["extents"]) != 2:
+        raise Fail(f"create --json: {made}")
     # disk 3 is in use by somebody else: a mounted filesystem holds it open exclusively
     # (read-only, so that ext4 itself writes nothing and the digest below stays meaningful)
     t.check(f"mkfs.ext4 -q -F {t.disks[3].dev} && mkdir -p /mnt/d3 && "

@@ -14,6 +14,7 @@ import os
 import shlex
 
 import rcvm
+from schema import checked
 from vmtest import Fail, Group, disks_of
 
 UUID = "2b9f0c8e-1a2b-4c3d-8e4f-0123456789ab"
@@ -106,7 +107,8 @@ def test_config(t):
             raise Fail(f"raidclusterctl {' '.join(args)} with a bad file (rc={rc}):\n{out}")
     if attached(t) != [d1.serial]:
         raise Fail(f"a refused attach --all attached {attached(t)}")
-    js = json.loads(t.check("RAIDCLUSTER_CONF=/nonexistent raidclusterctl config show --json"))
+    js = checked("config", json.loads(
+        t.check("RAIDCLUSTER_CONF=/nonexistent raidclusterctl config show --json")))
     if js["present"] or js["node_id"] is not None or js["module_options"] != "":
         raise Fail(f"config show without a file: {js}")
     t.check("rm -f /etc/raidcluster.conf")

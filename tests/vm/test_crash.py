@@ -440,7 +440,7 @@ def make_crash_during_rebuild(level, nmem):
         load(t)
         t.ctl_ok("attach", *[d.serial for d in ms[:-1] + [new]])
         ld = t.drive(name)
-        if ld is None or not int(ld.get("rebuild_total", 0)):
+        if ld is None or not int(ld.get("rebuild_total_sectors", 0)):
             raise Fail(f"the rebuild did not resume after the crash: {ld}")
         t.check("echo 200000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
         end = time.time() + 600

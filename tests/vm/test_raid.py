@@ -209,12 +209,12 @@ def make_tests(lv):
             raise Fail(f"a second rebuild while one runs: rc={rc}:\n{out}")
         time.sleep(3)
         ld = t.drive(lv.name)
-        if not int(ld.get("rebuild_total", 0)) or "rebuild" not in t.ctl_ok("status"):
+        if not int(ld.get("rebuild_total_sectors", 0)) or "rebuild" not in t.ctl_ok("status"):
             raise Fail(f"no rebuild progress in status: {ld}")
         sysfs = t.check(f"cat /sys/block/{dev.split('/')[-1]}/raidcluster/rebuild").split()
-        if len(sysfs) != 3 or int(sysfs[1]) != int(ld["rebuild_total"]):
+        if len(sysfs) != 3 or int(sysfs[1]) != int(ld["rebuild_total_sectors"]):
             raise Fail(f"sysfs rebuild {sysfs}, status {ld}")
-        total = int(ld["rebuild_total"])
+        total = int(ld["rebuild_total_sectors"])
         time.sleep(2)        # at least one checkpoint (1 s period) of a position > 0
         t.unload()
         pos = [int(e.get("rebuild_pos_sectors", 0)) for e in
@@ -226,7 +226,7 @@ def make_tests(lv):
         t.check("echo 2000 > /sys/module/raidcluster/parameters/rebuild_speed_max")
         t.ctl_ok("attach", new.serial, *[d.serial for d in members(t, lv)[:-1]])
         ld = t.drive(lv.name)
-        if ld is None or int(ld.get("rebuild_done", 0)) < max(pos):
+        if ld is None or int(ld.get("rebuild_done_sectors", 0)) < max(pos):
             raise Fail(f"rebuild not resumed from the COD position {max(pos)}: {ld}")
         t.state["dev"] = dev = t.drive_dev(lv.name)
         # foreground writes while it runs (speed limited: it is still running)

@@ -101,7 +101,7 @@ def test_parity_built_under_writes(t):
     finally:
         restore_speed(t)
     ld = cod_ld(t, ms[0].serial, "p")
-    if int(ld.get("resync_pos", -1)) != int(ld["capacity_sectors"]):
+    if int(ld.get("resync_pos_sectors", -1)) != int(ld["capacity_sectors"]):
         raise Fail(f"resync over but the COD says resync_pos {ld.get('resync_pos')} of "
                    f"{ld['capacity_sectors']}")
     check_parity(t, ms, MEMBER_MB)
@@ -119,7 +119,7 @@ def test_resync_resumes(t):
         create(t, "q", ms)
         end = time.time() + 120
         while time.time() < end:
-            done = int((t.drive("q") or {}).get("rebuild_done", 0))
+            done = int((t.drive("q") or {}).get("rebuild_done_sectors", 0))
             if done >= 8192:            # a quarter of the 16 MiB extents
                 break
             time.sleep(1)
@@ -128,24 +128,24 @@ def test_resync_resumes(t):
         time.sleep(2)                   # a checkpoint (once a second) past that
         t.unload()
         ld = cod_ld(t, ms[0].serial, "q")
-        pos, cap = int(ld.get("resync_pos", 0)), int(ld["capacity_sectors"])
+        pos, cap = int(ld.get("resync_pos_sectors", 0)), int(ld["capacity_sectors"])
         if not 0 < pos < cap:
             raise Fail(f"COD resync_pos {pos} of {cap} after an unload in the middle of it")
         t.load()
         speed(t, 1000)          # the reload brought the module's defaults back
         t.ctl_ok("attach", *[d.serial for d in ms])
         q = t.drive("q")
-        if sync_action(t, "q") != "resync" or int(q.get("rebuild_done", 0)) * 3 < pos:
-            # rebuild_done counts member sectors, resync_pos drive sectors (3 data members)
+        if sync_action(t, "q") != "resync" or int(q.get("rebuild_done_sectors", 0)) * 3 < pos:
+            # rebuild_done_sectors counts member sectors, resync_pos_sectors drive sectors (3 data members)
             raise Fail(f"after the reload the resync does not go on from {pos}: {q}")
         # a rebuild refused (the drive has no failed member) leaves the resync running
         rc, out = t.ctl("rebuild", "q", "--disk", ms[0].serial)
         if rc == 0:
             raise Fail(f"rebuild of an optimal drive accepted:\n{out}")
-        before = int(t.drive("q").get("rebuild_done", 0))
+        before = int(t.drive("q").get("rebuild_done_sectors", 0))
         time.sleep(4)
         q = t.drive("q")
-        if sync_action(t, "q") != "resync" or int(q.get("rebuild_done", 0)) <= before:
+        if sync_action(t, "q") != "resync" or int(q.get("rebuild_done_sectors", 0)) <= before:
             raise Fail(f"the resync stopped after a refused rebuild ({out.strip()}): {q}")
         speed(t, 200000)
         wait_resync_over(t, "q")

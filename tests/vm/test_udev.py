@@ -29,6 +29,7 @@ import re
 
 import rcvm
 from cluster_failure import wait_until
+from schema import checked
 from vmtest import Fail, Group
 
 SETTLE = "udevadm settle -t 60"
@@ -193,7 +194,7 @@ def test_insert_spare_policy(t):
     if not out.startswith("insert: ignore"):
         raise Fail(f"the default insert policy is not 'ignore': {out}")
     t.ctl_ok("policy", "--insert", "spare")
-    if json.loads(t.ctl_ok("policy", "--json")) != {"insert": "spare"}:
+    if checked("policy", json.loads(t.ctl_ok("policy", "--json")))["insert"] != "spare":
         raise Fail(f"policy --json: {t.ctl_ok('policy', '--json')}")
     size = t.vm.disk_size_mb(0)
     spare, other = rcvm.make_disks("udev-insert", ["udev-sp", "udev-ign"], size_mb=size)

@@ -11,6 +11,7 @@ import re
 import shlex
 
 import rcvm
+import schema
 
 
 class Fail(AssertionError):
@@ -87,7 +88,7 @@ class T:
         """`raidclusterctl status --json`, parsed."""
         out = self.ctl_ok("status", "--json")
         try:
-            return json.loads(out)
+            return schema.checked("status", json.loads(out))
         except ValueError as e:
             raise Fail(f"status --json is not JSON ({e}):\n{out}")
 
@@ -95,7 +96,7 @@ class T:
         """`raidclusterctl cod show DISK --json`, parsed (read through SG_IO, no module)."""
         out = self.ctl_ok("cod", "show", disk, "--json")
         try:
-            return json.loads(out)
+            return schema.checked("cod_show", json.loads(out))
         except ValueError as e:
             raise Fail(f"cod show --json is not JSON ({e}):\n{out}")
 

@@ -3,6 +3,7 @@
 #include "config_file.hpp"
 #include "json.hpp"
 #include "rclib.hpp"
+#include "schema.hpp"
 
 #include <iostream>
 
@@ -15,7 +16,7 @@ int cmd_config_show(const ConfigOpts &o) {
     rc::Json disks = rc::Json::array();
     for (const auto &d : c.disks)
       disks.push(d);
-    std::cout << rc::Json::object()
+    std::cout << rc::versioned()
                      .set("path", c.path)
                      .set("present", c.present)
                      .set("node_id", c.node_id ? rc::Json(*c.node_id) : rc::Json())

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "json.hpp"
 #include "lookup.hpp"
+#include "schema.hpp"
 #include "units.hpp"
 
 #include <chrono>
@@ -76,11 +77,12 @@ int cmd_create(const CreateOpts &o) {
     for (unsigned i = 0; i < ld.nextents; i++)
       ext.push(rc::Json::object()
                    .set("disk", static_cast<unsigned>(ld.ext[i].disk))
-                   .set("start", static_cast<unsigned long long>(ld.ext[i].start))
-                   .set("length", static_cast<unsigned long long>(ld.ext[i].length)));
-    std::cout << rc::Json::object()
+                   .set("start_sectors", static_cast<unsigned long long>(ld.ext[i].start))
+                   .set("length_sectors", static_cast<unsigned long long>(ld.ext[i].length)));
+    std::cout << rc::versioned()
                      .set("number", out.number)
-                     .set("device", "/dev/rcl" + std::to_string(out.number))
+                     .set("device", "rcl" + std::to_string(out.number))
+                     .set("path", "/dev/rcl" + std::to_string(out.number))
                      .set("name", o.name)
                      .set("level", level)
                      .set("stripe_sectors", ld.stripe_sectors)
@@ -166,7 +168,7 @@ int cmd_policy(const PolicyOpts &o) {
     flags = ctl.policy(RC_COD_F_INSERT_SPARE, o.insert == "spare" ? RC_COD_F_INSERT_SPARE : 0);
   bool spare = flags & RC_COD_F_INSERT_SPARE;
   if (o.json) {
-    rc::Json j = rc::Json::object();
+    rc::Json j = rc::versioned();
     j.set("insert", spare ? "spare" : "ignore");
     std::cout << j.dump() << "\n";
     return 0;

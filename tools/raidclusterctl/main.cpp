@@ -35,7 +35,9 @@ int main(int argc, char **argv) {
   CLI::App app{"raidclusterctl - manage raidcluster logical drives over shared SCSI disks"};
   app.name("raidclusterctl");
   app.require_subcommand(1);
-  app.footer(std::string("Run 'raidclusterctl COMMAND --help' for the options of a command.\n") +
+  app.footer(std::string("Run 'raidclusterctl COMMAND --help' for the options of a command.\n"
+                         "--json output: one object, schema_version first (the schema is\n"
+                         "raidclusterctl.schema.json in the documentation).\n") +
              kExitCodes);
   app.set_version_flag("-V,--version", "raidclusterctl 0.1 (ioctl ABI " +
                                            std::to_string(RC_IOCTL_VERSION) + ", COD format " +
