@@ -1,5 +1,6 @@
 // The module's uevents as JSON lines (monitor.hpp).
 #include "monitor.hpp"
+#include "schema.hpp"
 
 #include <cstdlib>
 

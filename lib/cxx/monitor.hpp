@@ -9,7 +9,6 @@
 #pragma once
 
 #include "json.hpp"
-#include "schema.hpp"
 
 #include <map>
 #include <optional>
