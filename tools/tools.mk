@@ -45,21 +45,31 @@ UNIT_SRCS += tests/unit/ocf_agent_test.cpp
 $(B)/tests/unit/ocf_agent_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
 UNIT_LIBS += $(B)/librcxx.a $(B)/librc.a $(TOOLS_LIBS)
 
-# udev rule, its helper and the systemd unit the rule hands the attach to
-# (the rule itself is installed by the top-level install target).
+# udev rule and its helper (the rule itself is installed by the top-level
+# install target).
 UDEV_HELPER_DIR ?= /lib/udev
 SYSTEMD_UNIT_DIR ?= /lib/systemd/system
-install: install-udev-helper install-completion install-modprobe install-man install-ocf
-uninstall: uninstall-udev-helper uninstall-completion uninstall-modprobe uninstall-man \
+install: install-udev-helper install-systemd install-completion install-modprobe install-man install-ocf
+uninstall: uninstall-udev-helper uninstall-systemd uninstall-completion uninstall-modprobe uninstall-man \
 	uninstall-ocf
 .PHONY: install-udev-helper uninstall-udev-helper
 install-udev-helper:
 	install -D -m 0755 tools/udev/raidcluster-udev $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
-	install -D -m 0644 tools/udev/raidcluster-attach@.service \
-		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service
 uninstall-udev-helper:
-	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev \
-		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/raidcluster-attach@.service
+	rm -f $(DESTDIR)$(UDEV_HELPER_DIR)/raidcluster-udev
+
+# systemd units: boot assembly (raidcluster.service), the degraded last
+# resort, and the per-disk attach the udev rule hands over.  Enabling
+# raidcluster.service is the admin's step (systemctl enable), as for any
+# package's unit that changes what the boot does.
+SYSTEMD_UNITS := $(wildcard tools/systemd/*.service tools/systemd/*.timer)
+.PHONY: install-systemd uninstall-systemd
+install-systemd:
+	for u in $(SYSTEMD_UNITS); do \
+		install -D -m 0644 $$u $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$${u##*/} || exit 1; \
+	done
+uninstall-systemd:
+	for u in $(SYSTEMD_UNITS); do rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$${u##*/}; done
 
 # bash completion (bash-completion's directory: loaded on first use)
 BASH_COMPLETION_DIR ?= /usr/share/bash-completion/completions

@@ -96,7 +96,7 @@ copy_elf() {
 cpio_of() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$2"; }
 
 # 2. base
-BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostbin.sh" "$HERE/guest/stuck.sh" /etc/mke2fs.conf)
+BASE_INPUTS=("$VMLINUZ" "$HERE/mkinitramfs.sh" "$HERE/init" "$HERE/guest/lab-links" "$HERE/guest/hostbin.sh" "$HERE/guest/agent.sh" "$HERE/guest/stuck.sh" /etc/mke2fs.conf)
 for b in $BINS; do BASE_INPUTS+=("$(command -v "$b" || echo "/nonexistent/$b")"); done
 for f in $OCF_FILES; do BASE_INPUTS+=("$f"); done
 BASE_STAMP=$( (stamp "${BASE_INPUTS[@]}"; echo "$MODS") | sha1sum | cut -c1-40)
@@ -130,9 +130,10 @@ if ! fresh "$D/base.cpio.gz" "$BASE_STAMP"; then
     cp /etc/mke2fs.conf "$R/etc/"
     cp "$HERE/init" "$R/init"; cp "$HERE/guest/lab-links" "$R/usr/sbin/"
     cp "$HERE/guest/stuck.sh" "$R/usr/sbin/rc-stuck"
+    cp "$HERE/guest/agent.sh" "$R/usr/sbin/rcvm-agent"
     cp "$HERE/guest/hostbin.sh" "$R/usr/bin/fio"     # `fio` in the guest = the host's, via /host
     cp "$HERE/guest/hostbin.sh" "$R/usr/bin/xmllint" # the same loader trick runs any host binary
-    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/sbin/rc-stuck" "$R/usr/bin/fio" \
+    chmod +x "$R/init" "$R/usr/sbin/lab-links" "$R/usr/sbin/rc-stuck" "$R/usr/sbin/rcvm-agent" "$R/usr/bin/fio" \
         "$R/usr/bin/xmllint"
     for f in $OCF_FILES; do
         [ -r "$f" ] || { echo "mkinitramfs: missing $f (make deps: resource-agents)" >&2; exit 1; }

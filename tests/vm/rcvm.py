@@ -24,12 +24,15 @@ RUNDIR = $RC_VM_DIR/run/<name>. No qemu outlives the Python process that started
 """
 import atexit
 import base64
+import gzip
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import zlib
@@ -72,6 +75,37 @@ def build_guest(quiet=True):
     """(Re)build vmlinux + initramfs when their inputs changed (mkinitramfs.sh decides)."""
     subprocess.run([os.path.join(HERE, "mkinitramfs.sh")] + (["-q"] if quiet else []),
                    check=True)
+
+
+_systemd_built = threading.Lock()
+_systemd_done = []
+
+
+def build_systemd_guest(quiet=True):
+    """The systemd guest's layers (mksystemd.sh), once per process: over base + project."""
+    with _systemd_built:
+        if not _systemd_done:
+            build_guest(quiet)
+            subprocess.run([os.path.join(HERE, "mksystemd.sh")] + (["-q"] if quiet else []),
+                           check=True)
+            _systemd_done.append(True)
+
+
+def cpio_layer(path, files):
+    """A gzip'd newc cpio at path holding files {guest path: text} (mode 0644, directories
+    made): one more initramfs layer, unpacked over the ones before it."""
+    with tempfile.TemporaryDirectory(dir=DIR) as root:
+        for name, text in files.items():
+            p = os.path.join(root, name.lstrip("/"))
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(text)
+        lst = subprocess.run("find . | LC_ALL=C sort", shell=True, cwd=root, check=True,
+                             capture_output=True).stdout
+        data = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=lst,
+                              check=True, capture_output=True).stdout
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(data)
 
 
 def wwn_of(serial):
@@ -120,8 +154,13 @@ def make_disks(group, serials, size_mb=256, fresh=True, write_cache=False, block
 
 class VM:
     def __init__(self, name, disks=(), hba="virtio", mem=512, smp=1, hostfs=True, append="",
-                 reboot=False, extra=(), interactive=False):
+                 reboot=False, extra=(), interactive=False, image="busybox", etc=None):
         assert hba in ("virtio", "lsi"), hba
+        assert image in ("busybox", "systemd"), image
+        # busybox: /init and the agent, nothing else runs. systemd: Debian's systemd is PID 1
+        # (mksystemd.sh) with the project installed by `make install`; etc {path: text} is a
+        # last layer of files (/etc/raidcluster.conf, /etc/fstab), the machine's own disk.
+        self.image, self.etc = image, dict(etc or {})
         self.name, self.disks, self.hba = name, list(disks), hba
         self.mem, self.smp, self.hostfs, self.append = mem, smp, hostfs, append
         self._sh_lock = threading.Lock()   # one command at a time on the agent's port
@@ -142,7 +181,7 @@ class VM:
              "-m", str(self.mem), "-smp", str(self.smp), "-nodefaults", "-no-user-config",
              "-display", "none",
              "-kernel", os.path.join(DIR, "vmlinux"),
-             "-initrd", os.path.join(DIR, "initramfs.cpio.gz"),
+             "-initrd", self._initrd(),
              "-qmp", f"unix:{r}/qmp.sock,server=on,wait=off",
              "-device", "virtio-serial-pci,id=vser0",
              "-chardev", f"socket,id=ctl,path={r}/ctl.sock,server=on,wait=off",
@@ -164,8 +203,12 @@ class VM:
         # no_timer_check: a loaded host otherwise panics TCG guests ("IO-APIC + timer doesn't
         # work"); sym53c8xx.settle=0 drops a 3 s bus settle; scan=sync finishes the SCSI scan
         # before /init runs.
+        # systemd: unit start/stop lines on the console (console.log), the boot's story
+        init = "rdinit=/lib/systemd/systemd systemd.show_status=1 systemd.log_color=0 " \
+            "systemd.status_unit_format=name " \
+            if self.image == "systemd" else ""
         a += ["-append", "console=ttyS0 panic=-1 oops=panic quiet no_timer_check "
-              "sym53c8xx.settle=0 scsi_mod.scan=sync "
+              "sym53c8xx.settle=0 scsi_mod.scan=sync " + init
               + ("rcvm.shell=1 " if self.interactive else "") + self.append]
         if self.hostfs:
             a += ["-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,id=host"]
@@ -199,6 +242,22 @@ class VM:
             dev = self._scsi_hd(i, d, f"hba{ch}.0", tgt)
             a += ["-device", ",".join(f"{k}={_qarg(v)}" for k, v in dev.items())]
         return a + self.extra
+
+    def _initrd(self):
+        if self.image == "busybox":
+            return os.path.join(DIR, "initramfs.cpio.gz")
+        build_systemd_guest()
+        etc = os.path.join(self.rundir, "etc.cpio.gz")
+        cpio_layer(etc, self.etc)
+        out = os.path.join(self.rundir, "initrd.cpio.gz")
+        with open(out + ".tmp", "wb") as f:
+            for part in ("initramfs.cpio.gz", "systemd.cpio.gz", "install.cpio.gz"):
+                with open(os.path.join(DIR, part), "rb") as src:
+                    shutil.copyfileobj(src, f)
+            with open(etc, "rb") as src:
+                shutil.copyfileobj(src, f)
+        os.replace(out + ".tmp", out)
+        return out
 
     def initiator_name(self):
         """This VM's iSCSI initiator name: the target's I_T nexus of this node."""

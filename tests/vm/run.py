@@ -109,10 +109,11 @@ def run_group(group, tests, results):
                 if vm is not None:
                     say(f"     {group.name}: VM died, booting a new one over the same disks")
                     vm.kill()
-                vm = rcvm.VM(group.name, disks, hba=group.hba, mem=group.mem).start()
+                vm = rcvm.VM(group.name, disks, hba=group.hba, mem=group.mem,
+                             image=group.image, etc=group.etc).start()
                 vm.wait_ready()
                 say(f"     {group.name}: VM up in {vm.boot_seconds:.1f}s "
-                    f"({group.hba}, {len(disks)} disks)")
+                    f"({group.hba}, {len(disks)} disks, {group.image})")
                 ctx = vmtest.T(vm, group)
             t0 = time.time()
             try:

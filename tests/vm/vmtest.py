@@ -26,8 +26,9 @@ class Skip(Exception):
 
 class Group:
     def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512,
-                 write_cache=False, block_sizes=None):
+                 write_cache=False, block_sizes=None, image="busybox", etc=None):
         self.name, self.tests, self.hba, self.size_mb, self.mem = name, tests, hba, size_mb, mem
+        self.image, self.etc = image, etc     # the guest (rcvm.VM): busybox or systemd
         self.write_cache = write_cache
         self.block_sizes = block_sizes or {}    # disk index -> 4096 for 4Kn disks
         # disk serials: <group>-d<i>; rcvm derives the WWN from the serial
@@ -49,9 +50,11 @@ class T:
         self.vm, self.group, self.state = vm, group, State()
         self.disks = vm.disks
 
-    def new_vm(self, crash=False):
+    def new_vm(self, crash=False, disks=None, etc=None):
         """Boot a new VM over the same disks: after a clean poweroff, or with crash=True after a
-        SIGKILL of qemu (a power loss: what the guest had not written is gone)."""
+        SIGKILL of qemu (a power loss: what the guest had not written is gone). disks: another
+        set (a disk left out is one that died with the power off); etc: the systemd guest's
+        files for this boot (default: the previous boot's)."""
         old = self.vm
         problems = old.kernel_problems()
         if crash:
@@ -61,7 +64,10 @@ class T:
         if problems:
             raise Fail("kernel problems on the console before the restart:\n"
                        + "\n".join(problems[:20]))
-        self.vm = rcvm.VM(old.name, old.disks, hba=old.hba, mem=old.mem).start()
+        self.vm = rcvm.VM(old.name, old.disks if disks is None else disks, hba=old.hba,
+                          mem=old.mem, image=old.image,
+                          etc=old.etc if etc is None else etc).start()
+        self.disks = self.vm.disks
         self.vm.wait_ready()
         return self.vm
 

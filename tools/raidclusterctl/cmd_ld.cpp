@@ -124,15 +124,50 @@ int cmd_delete(const DeleteOpts &o) {
   return 0;
 }
 
-int cmd_run(const LdOpts &o) {
-  rc::Control ctl;
-  uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
-  ctl.run(n);
+namespace {
+
+// "rclN running, STATE" after RC_IOC_RUN started drive @n.
+void say_running(rc::Control &ctl, uint32_t n) {
   rc::LdInfo l;
   if (ctl.ld_info(n, l))
     std::cout << "rcl" << n << " running, " << rc_ld_state_name(l.state) << "\n";
   else
     std::cout << "rcl" << n << " running\n";
+}
+
+// run --all: start every drive that is not running (its members are not all
+// attached).  Each drive is tried; one that cannot start (it would be
+// offline) is named on stderr and makes the exit status 1, the others still
+// start: a boot with one dead drive mounts the rest.
+int run_all(rc::Control &ctl) {
+  int rc = 0;
+  unsigned waiting = 0;
+  for (const rc::LdInfo &l : ctl.lds()) {
+    if (l.flags & RC_LD_F_RUNNING)
+      continue;
+    waiting++;
+    try {
+      ctl.run(l.number);
+      say_running(ctl, l.number);
+    } catch (const rc::Error &e) {
+      std::cerr << "raidclusterctl: rcl" << l.number << ": " << e.what() << "\n";
+      rc = 1;
+    }
+  }
+  if (!waiting)
+    std::cout << "no drive waits for member disks\n";
+  return rc;
+}
+
+} // namespace
+
+int cmd_run(const RunOpts &o) {
+  rc::Control ctl;
+  if (o.all)
+    return run_all(ctl);
+  uint32_t n = rc::resolve_ld(ctl.lds(), o.ld);
+  ctl.run(n);
+  say_running(ctl, n);
   return 0;
 }
 

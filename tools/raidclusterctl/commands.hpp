@@ -47,7 +47,11 @@ struct DeleteOpts {
   bool yes = false; // do not ask
 };
 int cmd_delete(const DeleteOpts &o);
-int cmd_run(const LdOpts &o);
+struct RunOpts {
+  std::string ld;
+  bool all = false; // every drive that waits for members
+};
+int cmd_run(const RunOpts &o);
 
 struct RebuildOpts {
   std::string ld;

@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
           kExitCodes);
 
   rcctl::DeleteOpts del;
-  rcctl::LdOpts run;
+  rcctl::RunOpts run;
   auto *dl = app.add_subcommand("delete", "Delete a logical drive nobody has open");
   std::string dl_details =
       ("Delete a logical drive; its extents become free.  Data on it is lost.\n"
@@ -146,9 +146,15 @@ int main(int argc, char **argv) {
       ("Start a logical drive whose member disks are not all attached: missing\n"
        "members are marked failed and the drive runs degraded.  Refused when the\n"
        "drive would be offline (too many members missing).\n"
+       "--all starts every drive that waits for members: each is tried, one that\n"
+       "cannot start is named and makes the exit status 1 (the others start).\n"
+       "raidcluster-last-resort.timer runs 'run --all' 30 s after boot assembly.\n"
        "LD is a drive number (0), a device name (rcl0) or the drive's name.");
-  r->add_option("LD", run.ld, "Logical drive")->required();
-  doc(r, r_details, std::string("Example: raidclusterctl run data\n") + kExitCodes);
+  r->add_option("LD", run.ld, "Logical drive");
+  r->add_flag("--all", run.all, "Every drive whose members are not all attached");
+  doc(r, r_details,
+      std::string("Examples:\n  raidclusterctl run data\n  raidclusterctl run --all\n") +
+          kExitCodes);
 
   rcctl::RebuildOpts rb;
   auto *rbc = app.add_subcommand("rebuild", "Rebuild a drive's failed member onto a new disk");
@@ -440,8 +446,11 @@ int main(int argc, char **argv) {
       return rcctl::cmd_create(cr);
     if (*dl)
       return rcctl::cmd_delete(del);
-    if (*r)
+    if (*r) {
+      if (run.all == !run.ld.empty())
+        throw rc::UsageError("run: give LD or --all");
       return rcctl::cmd_run(run);
+    }
     if (*rbc)
       return rcctl::cmd_rebuild(rb);
     if (*spc)
