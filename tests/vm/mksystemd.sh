@@ -29,12 +29,6 @@ PKGS="systemd libsystemd-shared udev mount util-linux kmod"
 stamp() { for f in "$@"; do stat -L -c '%n %s %Y' "$f" 2>/dev/null || echo "$f missing"; done | sha1sum | cut -c1-40; }
 fresh() { [ -s "$1" ] && [ -s "$1.stamp" ] && [ "$(cat "$1.stamp")" = "$2" ]; }
 cpio_of() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$2"; }
-# libs ROOT FILE: every shared library ldd lists for FILE, at the same path under ROOT
-libs() {
-    ldd "$2" 2>/dev/null | awk '/=>/ && $3 ~ /^\// {print $3} /^\t\// {print $1}' | while read -r l; do
-        [ -e "$1$l" ] || { mkdir -p "$1$(dirname "$l")"; cp -L "$l" "$1$l"; }
-    done
-}
 
 # 1. systemd.cpio.gz
 SD_STAMP=$( (dpkg-query -W -f='${Package} ${Version}\n' $PKGS; stamp "$HERE/mksystemd.sh") |
@@ -42,21 +36,18 @@ SD_STAMP=$( (dpkg-query -W -f='${Package} ${Version}\n' $PKGS; stamp "$HERE/mksy
 if ! fresh "$D/systemd.cpio.gz" "$SD_STAMP"; then
     R=$(mktemp -d "$D/systemd.XXXXXX"); chmod 755 "$R"
     trap 'rm -rf "$R"' EXIT
-    for p in $PKGS; do
-        dpkg -L "$p" | grep -Ev '^/usr/share/(doc|man|locale|lintian|zsh|fish|bash-completion)(/|$)|^/lib/udev/hwdb|^/etc/init.d' |
-        while read -r f; do
-            # directories first: the host's /bin, /sbin, /lib are usrmerge links, the guest's
-            # are directories (base.cpio.gz)
-            if [ -d "$f" ]; then
-                mkdir -p "$R$f"
-            elif [ -L "$f" ]; then
-                mkdir -p "$R$(dirname "$f")"; ln -sfn "$(readlink "$f")" "$R$f"
-            elif [ -f "$f" ]; then
-                mkdir -p "$R$(dirname "$f")"; cp "$f" "$R$f"
-                if [ "$(head -c4 "$f" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then libs "$R" "$f"; fi
-            fi
+    # the packages' files and symlinks, not their directories: the host's /bin, /sbin, /lib
+    # are usrmerge links, the guest's are directories (base.cpio.gz), which tar makes
+    dpkg -L $PKGS | grep -Ev '^/usr/share/(doc|man|locale|lintian|zsh|fish|bash-completion)(/|$)|^/lib/udev/hwdb|^/etc/init.d' |
+        while read -r f; do [ -d "$f" ] && [ ! -L "$f" ] || [ "$f" = /. ] || echo "${f#/}"; done |
+        grep -vxE 'bin|sbin|lib|lib64' | sort -u > "$R.list"
+    tar -C / -cf - --no-recursion -T "$R.list" | tar -C "$R" -xf -
+    rm -f "$R.list"
+    # the shared libraries of every program and library, where ldd finds them on the host
+    find "$R" -type f \( -perm /111 -o -name '*.so*' \) -print0 | { xargs -0 ldd 2>/dev/null || :; } |
+        awk '/=>/ && $3 ~ /^\// {print $3} /^\t\// {print $1}' | sort -u | while read -r l; do
+            [ -e "$R$l" ] || { mkdir -p "$R$(dirname "$l")"; cp -L "$l" "$R$l"; }
         done
-    done
     # what dpkg's maintainer scripts and base-files would have put there
     cp /usr/lib/os-release "$R/usr/lib/os-release"; ln -sfn ../usr/lib/os-release "$R/etc/os-release"
     echo 5f8c0d2a1b3e4f6a8b9c0d1e2f3a4b5c > "$R/etc/machine-id"

@@ -16,7 +16,8 @@ project installed by `make install` with raidcluster.service enabled, /etc/raidc
                  timer (delay shortened by a drop-in) starts it degraded, /data is mounted and
                  the file reads back; the boot ends with no failed unit
   late_member    disk 1 comes back (hot-plug): the udev rule hands it to systemd as
-                 raidcluster-attach@sdX.service, which attaches it
+                 raidcluster-attach@sdX.service, which attaches it; its member stays failed
+                 (it missed the writes since) and the drive degraded
 """
 import os
 import re
@@ -157,6 +158,9 @@ def test_late_member(t):
     if not any(d.get("serial") == dead.serial and d.get("present")
                for d in t.status()["disks"]):
         raise Fail(f"{dead.serial} not attached after its return:\n{log}")
+    ld = t.drive("boot")
+    if ld["state"] != "degraded":
+        raise Fail(f"a stale member came back into the drive: {ld}")
     payload_ok(t)
 
 
