@@ -11,22 +11,22 @@
 using namespace rc;
 
 TEST(CxxJson, Scalars) {
-  EXPECT_EQ(Json().dump(), "null");
-  EXPECT_EQ(Json(true).dump(), "true");
-  EXPECT_EQ(Json(-3).dump(), "-3");
-  EXPECT_EQ(Json(18446744073709551615ull).dump(), "18446744073709551615");
-  EXPECT_EQ(Json("a\"b\\c\n\x01\xff").dump(), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
+  EXPECT_EQ(dump_json(Json()), "null");
+  EXPECT_EQ(dump_json(Json(true)), "true");
+  EXPECT_EQ(dump_json(Json(-3)), "-3");
+  EXPECT_EQ(dump_json(Json(18446744073709551615ull)), "18446744073709551615");
+  EXPECT_EQ(dump_json(Json("a\"b\\c\n\x01\xff")), "\"a\\\"b\\\\c\\n\\u0001\xef\xbf\xbd\"");
 }
 
 TEST(CxxJson, NestedCompactAndPretty) {
-  Json o = Json::object().set("b", 1).set("a", Json::array().push("x").push(Json()));
-  EXPECT_EQ(o.dump(0), "{\"b\":1,\"a\":[\"x\",null]}");
-  EXPECT_EQ(o.dump(2), "{\n  \"b\": 1,\n  \"a\": [\n    \"x\",\n    null\n  ]\n}");
-  o.set("b", "replaced");
+  Json o = {{"b", 1}, {"a", Json::array({"x", nullptr})}};
+  EXPECT_EQ(dump_json(o, -1), "{\"b\":1,\"a\":[\"x\",null]}");
+  EXPECT_EQ(dump_json(o, 2), "{\n  \"b\": 1,\n  \"a\": [\n    \"x\",\n    null\n  ]\n}");
+  o["b"] = "replaced";
   EXPECT_EQ(o.size(), 2u);
-  EXPECT_EQ(o.dump(0), "{\"b\":\"replaced\",\"a\":[\"x\",null]}");
-  EXPECT_EQ(Json::array().dump(), "[]");
-  EXPECT_EQ(Json::object().dump(), "{}");
+  EXPECT_EQ(dump_json(o, -1), "{\"b\":\"replaced\",\"a\":[\"x\",null]}");
+  EXPECT_EQ(dump_json(Json::array()), "[]");
+  EXPECT_EQ(dump_json(Json::object()), "{}");
 }
 
 TEST(CxxJson, Status) {
@@ -59,11 +59,11 @@ TEST(CxxJson, Status) {
   l.extents[0].length = 2048;
   l.holder = RC_IOC_NO_NODE;
   l.rebuild_node = RC_IOC_NO_NODE;
-  std::string j = status_json(info, 0, {d}, {l}).dump(0);
+  std::string j = dump_json(status_json(info, 0, {d}, {l}), -1);
   EXPECT_NE(j.find("\"rebuild_node\":null"), std::string::npos) << j;
   EXPECT_NE(j.find("\"holder\":null"), std::string::npos) << j;
   l.holder = 1;
-  EXPECT_NE(status_json(info, 0, {d}, {l}).dump(0).find("\"holder\":1"), std::string::npos);
+  EXPECT_NE(dump_json(status_json(info, 0, {d}, {l}), -1).find("\"holder\":1"), std::string::npos);
   EXPECT_NE(format_status(info, 0, {d}, {l}).find("node 1"), std::string::npos);
   l.holder = RC_IOC_NO_NODE;
   for (const char *want : {"\"node_id\":3", "\"cod_generation\":9", "\"cluster_uuid\":\"ab000000-",
@@ -82,20 +82,21 @@ TEST(CxxJson, Status) {
   l.rebuild_total = 3 * 4096;
   l.rebuild_done = 4096;
   l.rebuild_rate = 2048;
-  j = status_json(info, 0, {d}, {l}).dump(0);
+  j = dump_json(status_json(info, 0, {d}, {l}), -1);
   EXPECT_NE(j.find("\"rebuild_percent\":33"), std::string::npos) << j;
   EXPECT_NE(j.find("\"rebuild_eta_seconds\":4"), std::string::npos) << j;
   t = format_status(info, 0, {d}, {l});
   EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04"), std::string::npos) << t;
   // in a cluster: the node that runs it
   l.rebuild_node = 2;
-  EXPECT_NE(status_json(info, 0, {d}, {l}).dump(0).find("\"rebuild_node\":2"), std::string::npos);
+  EXPECT_NE(dump_json(status_json(info, 0, {d}, {l}), -1).find("\"rebuild_node\":2"),
+            std::string::npos);
   t = format_status(info, 0, {d}, {l});
   EXPECT_NE(t.find("33.3% 1.0 MiB/s ETA 0:04 on node 2"), std::string::npos) << t;
   l.rebuild_node = RC_IOC_NO_NODE;
   // no rate measured yet: percent, but no ETA
   l.rebuild_rate = 0;
-  j = status_json(info, 0, {d}, {l}).dump(0);
+  j = dump_json(status_json(info, 0, {d}, {l}), -1);
   EXPECT_NE(j.find("\"rebuild_eta_seconds\":null"), std::string::npos) << j;
   EXPECT_EQ(format_status(info, 0, {d}, {l}).find("ETA"), std::string::npos);
 }
@@ -103,12 +104,13 @@ TEST(CxxJson, Status) {
 // The fencing mode: from this node's RC_IOC_NODE_INFO flags, absent while it does not run.
 TEST(CxxJson, StatusFencingMode) {
   rc_ioc_info info{};
-  EXPECT_NE(status_json(info, 0, {}, {}).dump(0).find("\"fencing\":null"), std::string::npos);
+  EXPECT_NE(dump_json(status_json(info, 0, {}, {}), -1).find("\"fencing\":null"),
+            std::string::npos);
   EXPECT_EQ(format_status(info, 0, {}, {}).find("fencing"), std::string::npos);
   uint32_t lease = RC_NODE_F_RUNNING, pr = RC_NODE_F_RUNNING | RC_NODE_F_DISK_PR;
-  EXPECT_NE(status_json(info, lease, {}, {}).dump(0).find("\"fencing\":\"lease only\""),
+  EXPECT_NE(dump_json(status_json(info, lease, {}, {}), -1).find("\"fencing\":\"lease only\""),
             std::string::npos);
-  EXPECT_NE(status_json(info, pr, {}, {}).dump(0).find("\"fencing\":\"disk PR\""),
+  EXPECT_NE(dump_json(status_json(info, pr, {}, {}), -1).find("\"fencing\":\"disk PR\""),
             std::string::npos);
   std::string t = format_status(info, pr, {}, {});
   EXPECT_NE(t.find("COD generation 0  fencing: disk PR\n"), std::string::npos) << t;
@@ -124,7 +126,7 @@ TEST(CxxJson, StatusFullLengthSerial) {
   static_assert(sizeof(s40) == sizeof(d.serial) + 1, "a serial of exactly 40 bytes");
   std::memcpy(d.serial, s40, sizeof(d.serial));
   d.capacity = 0x4141414141414141ull; // "AAAAAAAA" right after the serial
-  std::string j = status_json(info, 0, {d}, {}).dump(0);
+  std::string j = dump_json(status_json(info, 0, {d}, {}), -1);
   EXPECT_NE(j.find(std::string("\"serial\":\"") + s40 + "\""), std::string::npos) << j;
   std::string t = format_status(info, 0, {d}, {});
   EXPECT_NE(t.find(s40), std::string::npos) << t;
@@ -132,7 +134,7 @@ TEST(CxxJson, StatusFullLengthSerial) {
 }
 
 TEST(CxxJson, ScanEmptyAndOneDisk) {
-  EXPECT_EQ(probes_json({}).dump(0), "{\"schema_version\":1,\"disks\":[]}");
+  EXPECT_EQ(dump_json(probes_json({}), -1), "{\"schema_version\":1,\"disks\":[]}");
   std::string empty = format_probes({});
   EXPECT_EQ(empty.find('\n'), empty.size() - 1) << "header only: " << empty;
   DiskProbe p;
@@ -142,7 +144,7 @@ TEST(CxxJson, ScanEmptyAndOneDisk) {
   p.serial = "d1";
   p.cap.blocks = 2048;
   p.cap.block_len = 4096;
-  std::string j = probes_json({p}).dump(0);
+  std::string j = dump_json(probes_json({p}), -1);
   EXPECT_NE(j.find("\"capacity_sectors\":16384"), std::string::npos) << j;
   EXPECT_NE(j.find("\"error\":null"), std::string::npos) << j;
   EXPECT_NE(j.find("\"member\":false"), std::string::npos) << j;
