@@ -2,9 +2,11 @@
 // documents built from ioctl structs and probes.
 #include "inventory.hpp"
 #include "json.hpp"
+#include "schema.hpp"
 #include "status.hpp"
 #include "table.hpp"
 
+#include <cstdint>
 #include <cstring>
 #include <gtest/gtest.h>
 
@@ -27,6 +29,130 @@ TEST(CxxJson, NestedCompactAndPretty) {
   EXPECT_EQ(dump_json(o, -1), "{\"b\":\"replaced\",\"a\":[\"x\",null]}");
   EXPECT_EQ(dump_json(Json::array()), "[]");
   EXPECT_EQ(dump_json(Json::object()), "{}");
+}
+
+// Strings from disks and from other nodes' CODs: UTF-8 is printed as it is (not as \u00XX of
+// its bytes), in values and in keys, pretty or on one line.
+TEST(CxxJson, Utf8PassesThrough) {
+  const std::string fr = "données", ja = "日本", emoji = "💾";
+  EXPECT_EQ(std::string("é"), "\xc3\xa9"); // the source is UTF-8
+  EXPECT_EQ(dump_json(Json(fr)), "\"données\"");
+  EXPECT_EQ(dump_json(Json(ja + emoji)), "\"日本💾\"");
+  Json o = {{ja, fr}};
+  EXPECT_EQ(dump_json(o, -1), "{\"日本\":\"données\"}");
+  EXPECT_EQ(dump_json(o), "{\n  \"日本\": \"données\"\n}");
+}
+
+// Bytes that are not UTF-8 (a stray byte, a sequence cut short, an overlong form) become
+// U+FFFD: the output is valid JSON that parses back, where nlohmann's own dump() throws.
+TEST(CxxJson, InvalidUtf8BecomesReplacementCharacter) {
+  const struct {
+    std::string in, out;
+  } cases[] = {
+      {"\xff", "�"},           // never in UTF-8
+      {"ab\xc3", "ab�"},       // truncated at the end
+      {"a\xc3-b", "a�-b"},     // truncated by an ASCII byte
+      {"\xe6\x97", "�"},       // 2 bytes of 3
+      {"\xc0\xaf", "��"},      // overlong '/'
+      {"\xed\xa0\x80", "���"}, // a UTF-16 surrogate
+      {"é\xffé", "é�é"},       // valid UTF-8 around it is kept
+  };
+  for (const auto &c : cases) {
+    Json o = {{"serial", c.in}, {c.in, 1}};
+    EXPECT_THROW(o.dump(), nlohmann::json::type_error) << c.out;
+    std::string text;
+    ASSERT_NO_THROW(text = dump_json(o, -1)) << c.out;
+    EXPECT_EQ(text, "{\"serial\":\"" + c.out + "\",\"" + c.out + "\":1}");
+    nlohmann::json back;
+    ASSERT_NO_THROW(back = nlohmann::json::parse(text)) << text;
+    EXPECT_EQ(back["serial"], c.out);
+    EXPECT_EQ(back[c.out], 1);
+  }
+  EXPECT_EQ(std::string("�"), "\xef\xbf\xbd"); // U+FFFD in UTF-8
+}
+
+// Control characters are escaped, so a line of monitor output stays one line.
+TEST(CxxJson, ControlCharactersEscaped) {
+  EXPECT_EQ(dump_json(Json("\x01\x1f\b\f\n\r\t")), "\"\\u0001\\u001f\\b\\f\\n\\r\\t\"");
+  std::string all;
+  for (char c = 1; c < 0x20; c++)
+    all += c;
+  std::string text = dump_json(Json{{"k" + all, all}}, -1);
+  for (char c : text)
+    EXPECT_GE(static_cast<unsigned char>(c), 0x20u) << text;
+  nlohmann::json back = nlohmann::json::parse(text);
+  EXPECT_EQ(back["k" + all], all);
+}
+
+// Members stay in the order they were added (schema_version first), replacing one keeps its place.
+TEST(CxxJson, OrderedKeys) {
+  Json o = versioned({{"zeta", 1}, {"alpha", 2}, {"mid", 3}});
+  EXPECT_EQ(dump_json(o, -1), "{\"schema_version\":1,\"zeta\":1,\"alpha\":2,\"mid\":3}");
+  o["alpha"] = "two";
+  o["beta"] = nullptr;
+  EXPECT_EQ(dump_json(o, -1),
+            "{\"schema_version\":1,\"zeta\":1,\"alpha\":\"two\",\"mid\":3,\"beta\":null}");
+  EXPECT_EQ(dump_json(versioned(), -1), "{\"schema_version\":1}");
+}
+
+TEST(CxxJson, NestedArraysAndObjects) {
+  Json o = {{"lds", Json::array({Json{{"extents", Json::array({Json{{"disk", 0}}, Json::array()})},
+                                      {"empty", Json::object()}}})},
+            {"flags", Json::array({true, false, nullptr})}};
+  EXPECT_EQ(dump_json(o, -1), "{\"lds\":[{\"extents\":[{\"disk\":0},[]],\"empty\":{}}],"
+                              "\"flags\":[true,false,null]}");
+  EXPECT_EQ(dump_json(o), "{\n"
+                          "  \"lds\": [\n"
+                          "    {\n"
+                          "      \"extents\": [\n"
+                          "        {\n"
+                          "          \"disk\": 0\n"
+                          "        },\n"
+                          "        []\n"
+                          "      ],\n"
+                          "      \"empty\": {}\n"
+                          "    }\n"
+                          "  ],\n"
+                          "  \"flags\": [\n"
+                          "    true,\n"
+                          "    false,\n"
+                          "    null\n"
+                          "  ]\n"
+                          "}");
+}
+
+// Sector counts are 64-bit: printed exactly up to 2^64 - 1, never through a double.
+TEST(CxxJson, SixtyFourBitIntegers) {
+  EXPECT_EQ(dump_json(Json(UINT64_MAX)), "18446744073709551615");
+  EXPECT_EQ(dump_json(Json(UINT64_MAX - 1)), "18446744073709551614");
+  EXPECT_EQ(dump_json(Json(uint64_t{1} << 63)), "9223372036854775808");
+  EXPECT_EQ(dump_json(Json(INT64_MIN)), "-9223372036854775808");
+  EXPECT_EQ(dump_json(Json(uint32_t{UINT32_MAX})), "4294967295");
+  rc_ioc_info info{};
+  info.cod_generation = UINT64_MAX;
+  DiskInfo d{};
+  d.capacity = UINT64_MAX - 1;
+  std::string j = dump_json(status_json(info, 0, {d}, {}), -1);
+  EXPECT_NE(j.find("\"cod_generation\":18446744073709551615,"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"capacity_sectors\":18446744073709551614,"), std::string::npos) << j;
+}
+
+// scan and status of a disk whose INQUIRY and VPD strings are not UTF-8: a replacement for each
+// such byte, the rest intact.  (The COD's names and serials are printable ASCII: lib/cod.c.)
+TEST(CxxJson, DiskStringsThatAreNotUtf8) {
+  DiskProbe p;
+  p.inq.vendor = "QEMU\xff";
+  p.inq.model = "日本";
+  p.serial = "S\x80N";
+  nlohmann::json back = nlohmann::json::parse(dump_json(probes_json({p})));
+  const nlohmann::json &disk = back["disks"][0];
+  EXPECT_EQ(disk["vendor"], "QEMU�");
+  EXPECT_EQ(disk["model"], "日本");
+  EXPECT_EQ(disk["serial"], "S�N");
+  DiskInfo d{};
+  std::strcpy(d.serial, "Z1\xc3");
+  back = nlohmann::json::parse(dump_json(status_json(rc_ioc_info{}, 0, {d}, {})));
+  EXPECT_EQ(back["disks"][0]["serial"], "Z1�");
 }
 
 TEST(CxxJson, Status) {
