@@ -10,6 +10,8 @@ PKGS=(
 	build-essential make gcc g++ pkg-config linux-headers-amd64
 	libsgutils2-dev libudev-dev libblkid-dev libcli11-dev googletest libgtest-dev
 	libisal-dev
+	# the tools' --json output (lib/cxx/json.hpp): nlohmann::ordered_json
+	nlohmann-json3-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev

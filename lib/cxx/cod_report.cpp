@@ -224,14 +224,13 @@ Json config_json(const rc_config &cfg) {
     const rc_disk &x = cfg.disks[i];
     if (x.state == RC_DISK_UNUSED)
       continue;
-    disks.push(Json::object()
-                   .set("index", i)
-                   .set("wwn", x.wwn_len ? "naa." + hexbytes(x.wwn, x.wwn_len) : "")
-                   .set("serial", std::string(x.serial))
-                   .set("capacity_sectors", static_cast<unsigned long long>(x.capacity))
-                   .set("state", rc_disk_state_name(x.state))
-                   .set("channel", static_cast<unsigned>(x.channel))
-                   .set("target", static_cast<unsigned>(x.target)));
+    disks.push_back({{"index", i},
+                     {"wwn", x.wwn_len ? "naa." + hexbytes(x.wwn, x.wwn_len) : ""},
+                     {"serial", std::string(x.serial)},
+                     {"capacity_sectors", static_cast<unsigned long long>(x.capacity)},
+                     {"state", rc_disk_state_name(x.state)},
+                     {"channel", static_cast<unsigned>(x.channel)},
+                     {"target", static_cast<unsigned>(x.target)}});
   }
   for (uint32_t i = 0; i < cfg.nlds; i++) {
     const rc_ld &x = cfg.lds[i];
@@ -239,32 +238,29 @@ Json config_json(const rc_config &cfg) {
       continue;
     Json ext = Json::array();
     for (unsigned e = 0; e < x.nextents; e++)
-      ext.push(
-          Json::object()
-              .set("disk", static_cast<unsigned>(x.ext[e].disk))
-              .set("start_sectors", static_cast<unsigned long long>(x.ext[e].start))
-              .set("length_sectors", static_cast<unsigned long long>(x.ext[e].length))
-              .set("state", rc_extent_state_name(x.ext[e].state))
-              .set("rebuild_pos_sectors", static_cast<unsigned long long>(x.ext[e].rebuild_pos)));
-    lds.push(Json::object()
-                 .set("number", x.number)
-                 .set("device", "rcl" + std::to_string(x.number))
-                 .set("name", std::string(x.name))
-                 .set("level", static_cast<unsigned>(x.level))
-                 .set("stripe_sectors", x.stripe_sectors)
-                 .set("capacity_sectors", static_cast<unsigned long long>(x.capacity))
-                 .set("resync_pos_sectors", static_cast<unsigned long long>(x.resync_pos))
-                 .set("state", rc_ld_state_name(x.state))
-                 .set("uuid", format_uuid(x.uuid))
-                 .set("extents", ext));
+      ext.push_back(
+          {{"disk", static_cast<unsigned>(x.ext[e].disk)},
+           {"start_sectors", static_cast<unsigned long long>(x.ext[e].start)},
+           {"length_sectors", static_cast<unsigned long long>(x.ext[e].length)},
+           {"state", rc_extent_state_name(x.ext[e].state)},
+           {"rebuild_pos_sectors", static_cast<unsigned long long>(x.ext[e].rebuild_pos)}});
+    lds.push_back({{"number", x.number},
+                   {"device", "rcl" + std::to_string(x.number)},
+                   {"name", std::string(x.name)},
+                   {"level", static_cast<unsigned>(x.level)},
+                   {"stripe_sectors", x.stripe_sectors},
+                   {"capacity_sectors", static_cast<unsigned long long>(x.capacity)},
+                   {"resync_pos_sectors", static_cast<unsigned long long>(x.resync_pos)},
+                   {"state", rc_ld_state_name(x.state)},
+                   {"uuid", format_uuid(x.uuid)},
+                   {"extents", ext}});
   }
-  return Json::object()
-      .set("cluster_uuid", format_uuid(cfg.cluster_uuid))
-      .set("generation", static_cast<unsigned long long>(cfg.generation))
-      .set("writer_node", cfg.writer_node)
-      .set("insert_policy", cfg.flags & RC_COD_F_INSERT_SPARE ? "spare" : "ignore")
-      .set("disks", disks)
-      .set("logical_drives", lds);
+  return {{"cluster_uuid", format_uuid(cfg.cluster_uuid)},
+          {"generation", static_cast<unsigned long long>(cfg.generation)},
+          {"writer_node", cfg.writer_node},
+          {"insert_policy", cfg.flags & RC_COD_F_INSERT_SPARE ? "spare" : "ignore"},
+          {"disks", disks},
+          {"logical_drives", lds}};
 }
 
 std::string format_cod_report(const CodReport &r, const std::string &disk) {
@@ -287,25 +283,23 @@ std::string format_cod_report(const CodReport &r, const std::string &disk) {
 Json cod_report_json(const CodReport &r, const std::string &disk) {
   Json copies = Json::array();
   for (const auto &c : r.copy)
-    copies.push(Json::object()
-                    .set("copy", std::string(1, c.label))
-                    .set("sector", static_cast<unsigned long long>(c.sector))
-                    .set("valid", c.status == 0)
-                    .set("status", c.status_text)
-                    .set("magic", c.magic_ok)
-                    .set("version", c.version)
-                    .set("generation", static_cast<unsigned long long>(c.generation))
-                    .set("cluster_uuid", format_uuid(c.cluster_uuid))
-                    .set("writer_node", c.writer_node)
-                    .set("crc_stored", c.crc_stored)
-                    .set("crc_computed", c.crc_computed));
-  Json j = versioned()
-               .set("disk", disk)
-               .set("copies", copies)
-               .set("in_use", r.winner >= 0 ? Json(std::string(1, r.copy[r.winner].label)) : Json())
-               .set("why", r.why);
-  j.set("config", r.config() ? config_json(*r.config()) : Json());
-  return j;
+    copies.push_back({{"copy", std::string(1, c.label)},
+                      {"sector", static_cast<unsigned long long>(c.sector)},
+                      {"valid", c.status == 0},
+                      {"status", c.status_text},
+                      {"magic", c.magic_ok},
+                      {"version", c.version},
+                      {"generation", static_cast<unsigned long long>(c.generation)},
+                      {"cluster_uuid", format_uuid(c.cluster_uuid)},
+                      {"writer_node", c.writer_node},
+                      {"crc_stored", c.crc_stored},
+                      {"crc_computed", c.crc_computed}});
+  return versioned(
+      {{"disk", disk},
+       {"copies", copies},
+       {"in_use", r.winner >= 0 ? Json(std::string(1, r.copy[r.winner].label)) : Json()},
+       {"why", r.why},
+       {"config", r.config() ? config_json(*r.config()) : Json()}});
 }
 
 } // namespace rc

@@ -132,29 +132,29 @@ namespace rc {
 Json probes_json(const std::vector<DiskProbe> &disks) {
   Json arr = Json::array();
   for (const auto &d : disks) {
-    Json m = Json::object().set("cod", d.member.cod).set("member", d.member.member);
+    Json m = {{"cod", d.member.cod}, {"member", d.member.member}};
     if (d.member.cod) {
-      m.set("cluster_uuid", format_uuid(d.cod.config()->cluster_uuid));
-      m.set("generation", static_cast<unsigned long long>(d.cod.config()->generation));
+      m["cluster_uuid"] = format_uuid(d.cod.config()->cluster_uuid);
+      m["generation"] = static_cast<unsigned long long>(d.cod.config()->generation);
     }
-    if (d.member.member)
-      m.set("index", d.member.index).set("state", d.member.state);
-    Json j = Json::object()
-                 .set("hctl", d.sys.hctl)
-                 .set("device", d.sys.name)
-                 .set("path", d.sys.devnode)
-                 .set("sg", d.sys.sgnode)
-                 .set("vendor", d.inq.vendor)
-                 .set("model", d.inq.model)
-                 .set("wwn", d.wwn.str())
-                 .set("serial", d.serial)
-                 .set("capacity_sectors", static_cast<unsigned long long>(d.cap.sectors()))
-                 .set("block_size", d.cap.block_len)
-                 .set("raidcluster", m);
-    j.set("error", d.error.empty() ? Json() : Json(d.error));
-    arr.push(j);
+    if (d.member.member) {
+      m["index"] = d.member.index;
+      m["state"] = d.member.state;
+    }
+    arr.push_back({{"hctl", d.sys.hctl},
+                   {"device", d.sys.name},
+                   {"path", d.sys.devnode},
+                   {"sg", d.sys.sgnode},
+                   {"vendor", d.inq.vendor},
+                   {"model", d.inq.model},
+                   {"wwn", d.wwn.str()},
+                   {"serial", d.serial},
+                   {"capacity_sectors", static_cast<unsigned long long>(d.cap.sectors())},
+                   {"block_size", d.cap.block_len},
+                   {"raidcluster", m},
+                   {"error", d.error.empty() ? Json() : Json(d.error)}});
   }
-  return versioned().set("disks", arr);
+  return versioned({{"disks", arr}});
 }
 
 std::string format_probes(const std::vector<DiskProbe> &disks) {

@@ -21,8 +21,11 @@ std::optional<unsigned> number(const std::string &s) {
   return static_cast<unsigned>(std::strtoul(s.c_str(), nullptr, 10));
 }
 
-Json base(const std::string &time, const char *event) {
-  return versioned().set("time", time).set("event", event);
+// A monitor line: schema_version, time, event, then @members.
+Json line(const std::string &time, const char *event, const Json &members) {
+  Json j = versioned({{"time", time}, {"event", event}});
+  j.update(members);
+  return j;
 }
 
 } // namespace
@@ -33,11 +36,10 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     const std::string state = get(u, "RAIDCLUSTER_STATE");
     if (!ld || state.empty())
       return std::nullopt;
-    return MonitorEvent{base(time, "drive_state")
-                            .set("ld", *ld)
-                            .set("device", "rcl" + std::to_string(*ld))
-                            .set("state", state),
-                        {"drive_state", "rcl" + std::to_string(*ld), state}};
+    return MonitorEvent{
+        line(time, "drive_state",
+             {{"ld", *ld}, {"device", "rcl" + std::to_string(*ld)}, {"state", state}}),
+        {"drive_state", "rcl" + std::to_string(*ld), state}};
   }
   if (u.subsystem != "module" || u.sysname != "raidcluster")
     return std::nullopt;
@@ -47,7 +49,7 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     const std::string state = get(u, "RAIDCLUSTER_NODE_STATE");
     if (!node || state.empty())
       return std::nullopt;
-    return MonitorEvent{base(time, "node_state").set("node", *node).set("state", state),
+    return MonitorEvent{line(time, "node_state", {{"node", *node}, {"state", state}}),
                         {"node_state", "node" + std::to_string(*node), state}};
   }
   if (ev == "reservation") {
@@ -56,10 +58,10 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     auto holder = number(h);
     if (!ld || (!holder && h != "none"))
       return std::nullopt;
-    return MonitorEvent{base(time, "reservation")
-                            .set("ld", *ld)
-                            .set("device", "rcl" + std::to_string(*ld))
-                            .set("holder", holder ? Json(*holder) : Json()),
+    return MonitorEvent{line(time, "reservation",
+                             {{"ld", *ld},
+                              {"device", "rcl" + std::to_string(*ld)},
+                              {"holder", holder ? Json(*holder) : Json()}}),
                         {"reservation", "rcl" + std::to_string(*ld), h}};
   }
   if (ev == "disk_state") {
@@ -67,7 +69,7 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     const std::string state = get(u, "RAIDCLUSTER_DISK_STATE");
     if (!disk || state.empty())
       return std::nullopt;
-    return MonitorEvent{base(time, "disk_state").set("disk", *disk).set("state", state),
+    return MonitorEvent{line(time, "disk_state", {{"disk", *disk}, {"state", state}}),
                         {"disk_state", "disk" + std::to_string(*disk), state}};
   }
   if (ev == "member_state") {
@@ -78,12 +80,12 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     if (!ld || !member || !disk || state.empty())
       return std::nullopt;
     return MonitorEvent{
-        base(time, "member_state")
-            .set("ld", *ld)
-            .set("device", "rcl" + std::to_string(*ld))
-            .set("member", *member)
-            .set("disk", *disk)
-            .set("state", state),
+        line(time, "member_state",
+             {{"ld", *ld},
+              {"device", "rcl" + std::to_string(*ld)},
+              {"member", *member},
+              {"disk", *disk},
+              {"state", state}}),
         {"member_state", "rcl" + std::to_string(*ld), std::to_string(*member) + ":" + state}};
   }
   if (ev == "rebuild_progress") {
@@ -92,11 +94,11 @@ std::optional<MonitorEvent> monitor_event(const Uevent &u, const std::string &ti
     auto pct = number(get(u, "RAIDCLUSTER_PERCENT"));
     if (!ld || !member || !pct || *pct > 100)
       return std::nullopt;
-    return MonitorEvent{base(time, "rebuild_progress")
-                            .set("ld", *ld)
-                            .set("device", "rcl" + std::to_string(*ld))
-                            .set("member", *member)
-                            .set("percent", *pct),
+    return MonitorEvent{line(time, "rebuild_progress",
+                             {{"ld", *ld},
+                              {"device", "rcl" + std::to_string(*ld)},
+                              {"member", *member},
+                              {"percent", *pct}}),
                         {"rebuild_progress", "rcl" + std::to_string(*ld), std::to_string(*pct)}};
   }
   return std::nullopt;

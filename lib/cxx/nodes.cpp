@@ -33,29 +33,25 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
   Json arr = Json::array();
   for (const auto &n : nodes) {
     const bool self = n.flags & RC_NODE_F_SELF;
-    arr.push(
-        Json::object()
-            .set("id", n.id)
-            .set("self", self)
-            .set("state", name_of(n.state_name, sizeof(n.state_name)))
-            .set("info", name_of(n.info_name, sizeof(n.info_name)))
-            .set("master", node_or_null(n.master))
-            .set("is_master", n.master == n.id)
-            .set("incarnation", n.incarnation)
-            .set("heartbeat", static_cast<unsigned long long>(n.heartbeat))
-            .set("heartbeat_age_ms",
-                 self ? Json() : Json(static_cast<unsigned long long>(n.hb_age_ms)))
-            .set("live",
-                 self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0)
-            .set("booting", (n.flags & RC_NODE_F_BOOTING) != 0)
-            .set("suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0)
-            .set("fenced", (n.flags & RC_NODE_F_FENCED) != 0)
-            .set("fencing", self && fencing_mode(n.flags) ? Json(fencing_mode(n.flags)) : Json())
-            .set("connected_channels", channel_list(n.connected))
-            .set("comm_channel",
-                 n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()));
+    arr.push_back(
+        {{"id", n.id},
+         {"self", self},
+         {"state", name_of(n.state_name, sizeof(n.state_name))},
+         {"info", name_of(n.info_name, sizeof(n.info_name))},
+         {"master", node_or_null(n.master)},
+         {"is_master", n.master == n.id},
+         {"incarnation", n.incarnation},
+         {"heartbeat", static_cast<unsigned long long>(n.heartbeat)},
+         {"heartbeat_age_ms", self ? Json() : Json(static_cast<unsigned long long>(n.hb_age_ms))},
+         {"live", self ? (n.flags & RC_NODE_F_RUNNING) != 0 : (n.flags & RC_NODE_F_LIVE) != 0},
+         {"booting", (n.flags & RC_NODE_F_BOOTING) != 0},
+         {"suspended", (n.flags & RC_NODE_F_SUSPENDED) != 0},
+         {"fenced", (n.flags & RC_NODE_F_FENCED) != 0},
+         {"fencing", self && fencing_mode(n.flags) ? Json(fencing_mode(n.flags)) : Json()},
+         {"connected_channels", channel_list(n.connected)},
+         {"comm_channel", n.connected ? Json(static_cast<unsigned>(n.comm_channel)) : Json()}});
   }
-  return versioned().set("nodes", arr);
+  return versioned({{"nodes", arr}});
 }
 
 std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {

@@ -12,7 +12,11 @@ namespace rc {
 
 constexpr unsigned kSchemaVersion = 1;
 
-// An output's top-level object, schema_version first.
-inline Json versioned() { return Json::object().set("schema_version", kSchemaVersion); }
+// An output's top-level object: schema_version, then @members in their order.
+inline Json versioned(const Json &members = Json::object()) {
+  Json j = {{"schema_version", kSchemaVersion}};
+  j.update(members);
+  return j;
+}
 
 } // namespace rc

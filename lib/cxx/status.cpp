@@ -113,67 +113,64 @@ Json status_json(const rc_ioc_info &info, uint32_t node_flags, const std::vector
                  const std::vector<LdInfo> &lds) {
   Json jd = Json::array(), jl = Json::array();
   for (const auto &d : disks)
-    jd.push(Json::object()
-                .set("index", d.index)
-                .set("device", fixed_str(d.name, sizeof(d.name)))
-                .set("present", d.present != 0)
-                .set("state", rc_disk_state_name(d.state))
-                .set("wwn", wwn_of(d))
-                .set("serial", fixed_str(d.serial, sizeof(d.serial)))
-                .set("capacity_sectors", static_cast<unsigned long long>(d.capacity))
-                .set("read_errors", static_cast<unsigned long long>(d.read_errors))
-                .set("write_errors", static_cast<unsigned long long>(d.write_errors))
-                .set("pr_state", pr_state_name(d.present ? d.pr_state : 0u))
-                .set("pr_key", d.present && d.pr_state == RC_DISK_PR_REGISTERED
-                                   ? Json(pr_key_hex(d.pr_key))
-                                   : Json()));
+    jd.push_back(
+        {{"index", d.index},
+         {"device", fixed_str(d.name, sizeof(d.name))},
+         {"present", d.present != 0},
+         {"state", rc_disk_state_name(d.state)},
+         {"wwn", wwn_of(d)},
+         {"serial", fixed_str(d.serial, sizeof(d.serial))},
+         {"capacity_sectors", static_cast<unsigned long long>(d.capacity)},
+         {"read_errors", static_cast<unsigned long long>(d.read_errors)},
+         {"write_errors", static_cast<unsigned long long>(d.write_errors)},
+         {"pr_state", pr_state_name(d.present ? d.pr_state : 0u)},
+         {"pr_key",
+          d.present && d.pr_state == RC_DISK_PR_REGISTERED ? Json(pr_key_hex(d.pr_key)) : Json()}});
   for (const auto &l : lds) {
     Json ext = Json::array();
     for (uint32_t e = 0; e < l.nextents && e < 16; e++)
-      ext.push(Json::object()
-                   .set("disk", l.extents[e].disk)
-                   .set("state", rc_extent_state_name(l.extents[e].state))
-                   .set("start_sectors", static_cast<unsigned long long>(l.extents[e].start))
-                   .set("length_sectors", static_cast<unsigned long long>(l.extents[e].length))
-                   .set("rebuild_pos_sectors",
-                        static_cast<unsigned long long>(l.extents[e].rebuild_pos)));
-    jl.push(
-        Json::object()
-            .set("number", l.number)
-            .set("device", "rcl" + std::to_string(l.number))
-            .set("path", "/dev/rcl" + std::to_string(l.number))
-            .set("name", fixed_str(l.name, sizeof(l.name)))
-            .set("level", l.level)
-            .set("stripe_sectors", l.stripe_sectors)
-            .set("capacity_sectors", static_cast<unsigned long long>(l.capacity))
-            .set("state", rc_ld_state_name(l.state))
-            .set("running", (l.flags & RC_LD_F_RUNNING) != 0)
-            .set("sync_action", !l.rebuild_total             ? "idle"
-                                : (l.flags & RC_LD_F_RESYNC) ? "resync"
-                                                             : "rebuild")
-            .set("open_count", l.open_count)
-            .set("holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder))
-            .set("rebuild_done_sectors", static_cast<unsigned long long>(l.rebuild_done))
-            .set("rebuild_total_sectors", static_cast<unsigned long long>(l.rebuild_total))
-            .set("rebuild_rate_sectors_per_second", static_cast<unsigned long long>(l.rebuild_rate))
-            .set("rebuild_node", l.rebuild_node == RC_IOC_NO_NODE ? Json() : Json(l.rebuild_node))
-            // whole percent (rounded down, so 100 only when done) and seconds left at the
-            // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
-            .set("rebuild_percent",
-                 l.rebuild_total ? Json(static_cast<unsigned>(rebuild_percent(l))) : Json())
-            .set("rebuild_eta_seconds",
-                 l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json())
-            .set("extents", ext));
+      ext.push_back(
+          {{"disk", l.extents[e].disk},
+           {"state", rc_extent_state_name(l.extents[e].state)},
+           {"start_sectors", static_cast<unsigned long long>(l.extents[e].start)},
+           {"length_sectors", static_cast<unsigned long long>(l.extents[e].length)},
+           {"rebuild_pos_sectors", static_cast<unsigned long long>(l.extents[e].rebuild_pos)}});
+    jl.push_back(
+        {{"number", l.number},
+         {"device", "rcl" + std::to_string(l.number)},
+         {"path", "/dev/rcl" + std::to_string(l.number)},
+         {"name", fixed_str(l.name, sizeof(l.name))},
+         {"level", l.level},
+         {"stripe_sectors", l.stripe_sectors},
+         {"capacity_sectors", static_cast<unsigned long long>(l.capacity)},
+         {"state", rc_ld_state_name(l.state)},
+         {"running", (l.flags & RC_LD_F_RUNNING) != 0},
+         {"sync_action", !l.rebuild_total             ? "idle"
+                         : (l.flags & RC_LD_F_RESYNC) ? "resync"
+                                                      : "rebuild"},
+         {"open_count", l.open_count},
+         {"holder", l.holder == RC_IOC_NO_NODE ? Json() : Json(l.holder)},
+         {"rebuild_done_sectors", static_cast<unsigned long long>(l.rebuild_done)},
+         {"rebuild_total_sectors", static_cast<unsigned long long>(l.rebuild_total)},
+         {"rebuild_rate_sectors_per_second", static_cast<unsigned long long>(l.rebuild_rate)},
+         {"rebuild_node", l.rebuild_node == RC_IOC_NO_NODE ? Json() : Json(l.rebuild_node)},
+         // whole percent (rounded down, so 100 only when done) and seconds left at the
+         // recent rate; null without a rebuild (or, for the ETA, without a rate yet)
+         {"rebuild_percent",
+          l.rebuild_total ? Json(static_cast<unsigned>(rebuild_percent(l))) : Json()},
+         {"rebuild_eta_seconds",
+          l.rebuild_total && rebuild_eta(l) >= 0 ? Json(rebuild_eta(l)) : Json()},
+         {"extents", ext}});
   }
-  return versioned()
-      .set("module_version", fixed_str(info.module_version, sizeof(info.module_version)))
-      .set("node_id", info.node_id)
-      .set("cluster_uuid",
-           uuid_is_zero(info.cluster_uuid) ? Json() : Json(format_uuid(info.cluster_uuid)))
-      .set("cod_generation", static_cast<unsigned long long>(info.cod_generation))
-      .set("fencing", fencing_mode(node_flags) ? Json(fencing_mode(node_flags)) : Json())
-      .set("disks", jd)
-      .set("logical_drives", jl);
+  return versioned(
+      {{"module_version", fixed_str(info.module_version, sizeof(info.module_version))},
+       {"node_id", info.node_id},
+       {"cluster_uuid",
+        uuid_is_zero(info.cluster_uuid) ? Json() : Json(format_uuid(info.cluster_uuid))},
+       {"cod_generation", static_cast<unsigned long long>(info.cod_generation)},
+       {"fencing", fencing_mode(node_flags) ? Json(fencing_mode(node_flags)) : Json()},
+       {"disks", jd},
+       {"logical_drives", jl}});
 }
 
 std::string shell_quote(const std::string &s) {

@@ -104,7 +104,7 @@ TEST(CxxCodReport, BlankDisk) {
   EXPECT_EQ(membership(r, Wwn{}, "d0").text(), "-");
   std::string t = format_cod_report(r, "/dev/sdb");
   EXPECT_TRUE(has(t, "in use: none (no COD on this disk)")) << t;
-  EXPECT_TRUE(has(cod_report_json(r, "/dev/sdb").dump(0), "\"in_use\":null"));
+  EXPECT_TRUE(has(dump_json(cod_report_json(r, "/dev/sdb"), -1), "\"in_use\":null"));
 }
 
 TEST(CxxCodReport, NewerFormatAndTwoClusters) {
@@ -150,7 +150,7 @@ TEST(CxxCodReport, TextAndJson) {
        {"COD of /dev/sdb", "in use: copy B", "deadbeef-0102-0304-0506", "naa.5000c5008cd36a98",
         "rcl0", "mirror", "raid1", "64K", "d0:16M+32M", "policy: insert ignore", "2048", "2176"})
     EXPECT_TRUE(has(t, want)) << want << " in\n" << t;
-  std::string j = cod_report_json(r, "/dev/sdb").dump(0);
+  std::string j = dump_json(cod_report_json(r, "/dev/sdb"), -1);
   for (const char *want : {"\"in_use\":\"B\"", "\"valid\":true", "\"generation\":3",
                            "\"logical_drives\":[{\"number\":0", "\"name\":\"mirror\"",
                            "\"length_sectors\":65536", "\"insert_policy\":\"ignore\""})

@@ -7,7 +7,7 @@ using namespace rc;
 
 static std::string line(const Uevent &u) {
   auto ev = monitor_event(u, "2026-12-03T15:00:01Z");
-  return ev ? ev->json.dump(0) : "";
+  return ev ? dump_json(ev->json, -1) : "";
 }
 
 TEST(CxxMonitor, DriveState) {

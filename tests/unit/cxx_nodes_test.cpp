@@ -67,7 +67,7 @@ TEST(CxxNodes, FencingMode) {
            "Completed_Startup", 1)};
   std::string out = format_nodes(l);
   EXPECT_EQ(out.rfind("node 1 (this node): not in nexus, fencing: disk PR\n", 0), 0u) << out;
-  std::string j = nodes_json(l).dump(0);
+  std::string j = dump_json(nodes_json(l), -1);
   EXPECT_NE(j.find("\"fencing\":\"disk PR\""), std::string::npos) << j;
   EXPECT_EQ(j.find("\"fencing\":\"disk PR\""), j.rfind("\"fencing\":\"disk PR\"")) << j;
   EXPECT_NE(j.find("\"fencing\":null"), std::string::npos) << j;
@@ -83,7 +83,7 @@ TEST(CxxNodes, Json) {
                                           "MASTER", "Completed_Startup", 1),
                                      node(4, RC_NODE_F_KNOWN | RC_NODE_F_LIVE | RC_NODE_F_BOOTING,
                                           "NEW_SLAVE", "Waiting_For_Negotiations", RC_IOC_NO_NODE)};
-  std::string j = nodes_json(l).dump(0);
+  std::string j = dump_json(nodes_json(l), -1);
   EXPECT_NE(j.find("\"id\":1,\"self\":true,\"state\":\"MASTER\""), std::string::npos) << j;
   EXPECT_NE(j.find("\"is_master\":true"), std::string::npos) << j;
   EXPECT_NE(j.find("\"heartbeat_age_ms\":null"), std::string::npos) << j;
@@ -104,7 +104,7 @@ TEST(CxxNodes, Fenced) {
   std::string out = format_nodes(l);
   EXPECT_NE(out.find("250 ms (not live) (fenced)"), std::string::npos) << out;
   EXPECT_EQ(out.find("(fenced)"), out.rfind("(fenced)")) << out;
-  std::string j = nodes_json(l).dump(0);
+  std::string j = dump_json(nodes_json(l), -1);
   EXPECT_NE(j.find("\"fenced\":true"), std::string::npos) << j;
   EXPECT_EQ(j.find("\"fenced\":true"), j.rfind("\"fenced\":true")) << j;
 }

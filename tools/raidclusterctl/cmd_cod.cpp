@@ -61,7 +61,7 @@ int cmd_cod_show(const CodShowOpts &o) {
   rc::ScsiDevice dev(path);
   rc::CodReport r = rc::read_cod(dev);
   if (o.json)
-    std::cout << rc::cod_report_json(r, o.disk).dump() << "\n";
+    std::cout << rc::dump_json(rc::cod_report_json(r, o.disk)) << "\n";
   else
     std::cout << rc::format_cod_report(r, o.disk == path ? path : o.disk + " (" + path + ")");
   return 0;

@@ -13,18 +13,14 @@ int cmd_config_show(const ConfigOpts &o) {
   rc::NodeConfig c = rc::load_config();
   const std::string uuid = c.cluster_uuid ? rc::format_uuid(c.cluster_uuid->data()) : "";
   if (o.json) {
-    rc::Json disks = rc::Json::array();
-    for (const auto &d : c.disks)
-      disks.push(d);
-    std::cout << rc::versioned()
-                     .set("path", c.path)
-                     .set("present", c.present)
-                     .set("node_id", c.node_id ? rc::Json(*c.node_id) : rc::Json())
-                     .set("cluster_uuid", c.cluster_uuid ? rc::Json(uuid) : rc::Json())
-                     .set("auto_attach", c.auto_attach ? "members" : "none")
-                     .set("disks", disks)
-                     .set("module_options", rc::module_options(c))
-                     .dump()
+    std::cout << rc::dump_json(
+                     rc::versioned({{"path", c.path},
+                                    {"present", c.present},
+                                    {"node_id", c.node_id ? rc::Json(*c.node_id) : rc::Json()},
+                                    {"cluster_uuid", c.cluster_uuid ? rc::Json(uuid) : rc::Json()},
+                                    {"auto_attach", c.auto_attach ? "members" : "none"},
+                                    {"disks", rc::Json(c.disks)},
+                                    {"module_options", rc::module_options(c)}}))
               << "\n";
     return 0;
   }

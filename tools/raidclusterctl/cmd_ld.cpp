@@ -75,20 +75,18 @@ int cmd_create(const CreateOpts &o) {
   if (o.json) {
     rc::Json ext = rc::Json::array();
     for (unsigned i = 0; i < ld.nextents; i++)
-      ext.push(rc::Json::object()
-                   .set("disk", static_cast<unsigned>(ld.ext[i].disk))
-                   .set("start_sectors", static_cast<unsigned long long>(ld.ext[i].start))
-                   .set("length_sectors", static_cast<unsigned long long>(ld.ext[i].length)));
-    std::cout << rc::versioned()
-                     .set("number", out.number)
-                     .set("device", "rcl" + std::to_string(out.number))
-                     .set("path", "/dev/rcl" + std::to_string(out.number))
-                     .set("name", o.name)
-                     .set("level", level)
-                     .set("stripe_sectors", ld.stripe_sectors)
-                     .set("capacity_sectors", static_cast<unsigned long long>(out.capacity))
-                     .set("extents", ext)
-                     .dump()
+      ext.push_back({{"disk", static_cast<unsigned>(ld.ext[i].disk)},
+                     {"start_sectors", static_cast<unsigned long long>(ld.ext[i].start)},
+                     {"length_sectors", static_cast<unsigned long long>(ld.ext[i].length)}});
+    std::cout << rc::dump_json(rc::versioned(
+                     {{"number", out.number},
+                      {"device", "rcl" + std::to_string(out.number)},
+                      {"path", "/dev/rcl" + std::to_string(out.number)},
+                      {"name", o.name},
+                      {"level", level},
+                      {"stripe_sectors", ld.stripe_sectors},
+                      {"capacity_sectors", static_cast<unsigned long long>(out.capacity)},
+                      {"extents", ext}}))
               << "\n";
   } else {
     std::cout << "created /dev/rcl" << out.number << " '" << o.name << "': " << rc_level_name(level)
@@ -203,9 +201,7 @@ int cmd_policy(const PolicyOpts &o) {
     flags = ctl.policy(RC_COD_F_INSERT_SPARE, o.insert == "spare" ? RC_COD_F_INSERT_SPARE : 0);
   bool spare = flags & RC_COD_F_INSERT_SPARE;
   if (o.json) {
-    rc::Json j = rc::versioned();
-    j.set("insert", spare ? "spare" : "ignore");
-    std::cout << j.dump() << "\n";
+    std::cout << rc::dump_json(rc::versioned({{"insert", spare ? "spare" : "ignore"}})) << "\n";
     return 0;
   }
   std::cout << "insert: " << (spare ? "spare" : "ignore")

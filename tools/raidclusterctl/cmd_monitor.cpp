@@ -110,7 +110,7 @@ int cmd_monitor(const MonitorOpts &o) {
     std::optional<rc::MonitorEvent> ev = rc::monitor_event(uevent_of(d.get()), now_utc());
     if (!ev)
       continue;
-    const std::string line = ev->json.dump(0);
+    const std::string line = rc::dump_json(ev->json, -1);
     std::cout << line << std::endl;
     if (!o.program.empty())
       run_program(o.program, *ev, line);

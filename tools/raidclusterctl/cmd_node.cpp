@@ -15,7 +15,7 @@ int cmd_node_list(const NodeListOpts &o) {
     all.push_back(ctl.node_info(id));
   std::vector<rc_ioc_node_info> nodes = rc::listed_nodes(all);
   if (o.json)
-    std::cout << rc::nodes_json(nodes).dump() << "\n";
+    std::cout << rc::dump_json(rc::nodes_json(nodes)) << "\n";
   else
     std::cout << rc::format_nodes(nodes);
   return 0;

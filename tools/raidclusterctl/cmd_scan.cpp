@@ -15,7 +15,7 @@ int cmd_scan(const ScanOpts &o) {
       rc = 1;
     }
   if (o.json) {
-    std::cout << rc::probes_json(disks).dump() << "\n";
+    std::cout << rc::dump_json(rc::probes_json(disks)) << "\n";
     return rc;
   }
   std::cout << rc::format_probes(disks);

@@ -25,7 +25,7 @@ int cmd_status(const StatusOpts &o) {
   }
   uint32_t flags = ctl.node_info(info.node_id).flags;
   if (o.json)
-    std::cout << rc::status_json(info, flags, disks, lds).dump() << "\n";
+    std::cout << rc::dump_json(rc::status_json(info, flags, disks, lds)) << "\n";
   else
     std::cout << rc::format_status(info, flags, disks, lds);
   return o.check ? rc::drives_health(lds) : 0;
