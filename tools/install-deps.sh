@@ -10,6 +10,9 @@ PKGS=(
 	build-essential make gcc g++ pkg-config linux-headers-amd64
 	libsgutils2-dev libudev-dev libblkid-dev libcli11-dev googletest libgtest-dev
 	libisal-dev
+	# the tools' human tables (scan, status, node list, cod show) are
+	# printed by util-linux's libsmartcols, as lsblk's
+	libsmartcols-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev
