@@ -1,6 +1,8 @@
 // The human tables (lib/cxx/table.hpp) on libsmartcols: the text they
-// print, and -o's column selection.
+// print, and -o's column selection (here also scan's; status's and node
+// list's are in their own tests).
 #include "error.hpp"
+#include "inventory.hpp"
 #include "table.hpp"
 
 #include <gtest/gtest.h>
@@ -120,4 +122,27 @@ TEST(CxxTable, UnknownColumnNamesTheValidOnes) {
   // the header as printed is not a name: it has a blank
   EXPECT_THROW(select_columns(sample().header(), {"ERRORS R/W"}), UsageError);
   EXPECT_THROW(select_columns(sample().header(), {"MEMBERS (disk:start+length)"}), UsageError);
+}
+
+// scan -o DEVICE,WWN: a disk without a WWN shows "-".
+TEST(CxxTable, ScanColumns) {
+  DiskProbe a, b;
+  a.sys.hctl = "0:0:0:0";
+  a.sys.devnode = "/dev/sda";
+  parse_wwn_string("naa.5000c50066918cf0", a.wwn);
+  a.serial = "d0";
+  b.sys.hctl = "0:0:1:0";
+  b.sys.devnode = "/dev/sdb";
+  b.serial = "d1";
+  TableView v;
+  v.columns = {"DEVICE", "wwn"};
+  EXPECT_EQ(format_probes({a, b}, v), "DEVICE    WWN\n"
+                                      "/dev/sda  naa.5000c50066918cf0\n"
+                                      "/dev/sdb  -\n");
+  v.columns = {"serial", "hctl"};
+  v.headings = false;
+  EXPECT_EQ(format_probes({a, b}, v), "d0      0:0:0:0\nd1      0:0:1:0\n");
+  EXPECT_EQ(format_probes({}, v), "");
+  EXPECT_EQ(column_names(probe_headers()).front(), "HCTL");
+  EXPECT_EQ(column_names(probe_headers()).back(), "RAIDCLUSTER");
 }
