@@ -18,6 +18,9 @@ $(B)/lib/cxx/table.o: CPPFLAGS += $(SMARTCOLS_CFLAGS)
 $(B)/tests/unit/cxx_%.o: CPPFLAGS += -I$(TOP)/lib/cxx
 # the completion test sources tools/completion/ from the tree
 $(B)/tests/unit/cxx_completion_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
+# the command line's test runs the tool as built
+$(B)/tests/unit/cxx_cli_test.o: CPPFLAGS += -DRC_CTL='"$(B)/raidclusterctl"'
+$(B)/rc-unit: $(B)/raidclusterctl
 
 $(B)/librcxx.a: $(RCXX_OBJS)
 	@mkdir -p $(@D)

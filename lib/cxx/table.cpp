@@ -63,6 +63,14 @@ std::vector<std::string> split_columns(const std::string &list) {
   }
 }
 
+TableView table_view(const std::string &list, bool noheadings) {
+  TableView v;
+  if (!list.empty())
+    v.columns = split_columns(list);
+  v.headings = !noheadings;
+  return v;
+}
+
 std::vector<size_t> select_columns(const std::vector<std::string> &headers,
                                    const std::vector<std::string> &names) {
   const std::vector<std::string> valid = column_names(headers);

@@ -30,6 +30,9 @@ std::vector<std::string> column_names(const std::vector<std::string> &headers);
 // LIST split at its commas ("DEVICE,WWN" -> {"DEVICE", "WWN"}).
 std::vector<std::string> split_columns(const std::string &list);
 
+// The view of -o LIST ("": every column) and --noheadings.
+TableView table_view(const std::string &list, bool noheadings = false);
+
 // The index in @headers of each of @names, in @names' order (a name may
 // repeat).  Throws UsageError naming the unknown (or empty) name and the
 // valid ones.

@@ -146,3 +146,13 @@ TEST(CxxTable, ScanColumns) {
   EXPECT_EQ(column_names(probe_headers()).front(), "HCTL");
   EXPECT_EQ(column_names(probe_headers()).back(), "RAIDCLUSTER");
 }
+
+// -o LIST and --noheadings as the commands pass them on.
+TEST(CxxTable, ViewOfTheCommandLine) {
+  TableView v = table_view("");
+  EXPECT_TRUE(v.columns.empty());
+  EXPECT_TRUE(v.headings);
+  v = table_view("wwn,DEVICE", true);
+  EXPECT_EQ(v.columns, (std::vector<std::string>{"wwn", "DEVICE"}));
+  EXPECT_FALSE(v.headings);
+}
