@@ -76,15 +76,17 @@ std::vector<size_t> select_columns(const std::vector<std::string> &headers,
   const std::vector<std::string> valid = column_names(headers);
   std::vector<size_t> idx;
   for (const auto &n : names) {
+    if (n.empty())
+      continue; // "DEVICE,WWN," (as completion leaves it)
     size_t i = 0;
     while (i < valid.size() && valid[i] != folded(n))
       i++;
     if (i == valid.size())
-      throw UsageError(
-          (n.empty() ? std::string("empty column name") : "unknown column '" + n + "'") +
-          "; the columns are " + joined(valid, ", "));
+      throw UsageError("unknown column '" + n + "'; the columns are " + joined(valid, ", "));
     idx.push_back(i);
   }
+  if (idx.empty())
+    throw UsageError("no column named; the columns are " + joined(valid, ", "));
   return idx;
 }
 

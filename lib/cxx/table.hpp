@@ -34,8 +34,8 @@ std::vector<std::string> split_columns(const std::string &list);
 TableView table_view(const std::string &list, bool noheadings = false);
 
 // The index in @headers of each of @names, in @names' order (a name may
-// repeat).  Throws UsageError naming the unknown (or empty) name and the
-// valid ones.
+// repeat; an empty one is skipped).  Throws UsageError naming an unknown
+// name, or when no name is left, and the valid ones.
 std::vector<size_t> select_columns(const std::vector<std::string> &headers,
                                    const std::vector<std::string> &names);
 

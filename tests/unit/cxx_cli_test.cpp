@@ -52,9 +52,11 @@ TEST(CxxCli, UnknownColumnIsAUsageError) {
   EXPECT_TRUE(has(r.out, "unknown column 'bogus'; the columns are ID, STATE, INFO, MASTER, "
                          "INCARNATION, HEARTBEAT-AGE, CHANNELS, COMM"))
       << r.out;
-  r = ctl("scan -o ''");
-  EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_TRUE(has(r.out, "empty column name")) << r.out;
+  for (const char *args : {"scan -o ''", "scan -o ,", "node list -o ,,"}) {
+    r = ctl(args);
+    EXPECT_EQ(r.status, 2) << args << ": " << r.out;
+    EXPECT_TRUE(has(r.out, "no column named; the columns are ")) << args << ": " << r.out;
+  }
 }
 
 // status: -o is the logical drives' table, --disk-output the member
@@ -62,7 +64,7 @@ TEST(CxxCli, UnknownColumnIsAUsageError) {
 // is asked (it is not loaded here), also with --check (whose exit status 4
 // is for an unreadable status).
 TEST(CxxCli, StatusColumnsOfEachTable) {
-  CtlRun r = ctl("status -o NAME,IDX");
+  CtlRun r = ctl("status -o NAME,,IDX");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_TRUE(has(r.out, "--output: unknown column 'IDX'; the columns are LD, NAME,")) << r.out;
   EXPECT_TRUE(has(r.out, "('IDX' is one of --disk-output's)")) << r.out;

@@ -65,8 +65,8 @@ CLI::Option *add_output(CLI::App *sub, const std::string &flags, std::string &li
     } catch (const rc::UsageError &e) {
       std::string msg = e.what();
       for (const auto &n : rc::split_columns(v))
-        if (!is_column(headers, n)) { // the one the error names
-          if (other && !n.empty() && is_column(*other, n))
+        if (!n.empty() && !is_column(headers, n)) { // the one the error names
+          if (other && is_column(*other, n))
             msg += " ('" + n + "' is one of " + other_option + "'s)";
           break;
         }
