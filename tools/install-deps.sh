@@ -12,6 +12,9 @@ PKGS=(
 	libisal-dev
 	# the tools' --json output (lib/cxx/json.hpp): nlohmann::ordered_json
 	nlohmann-json3-dev
+	# the tools' human tables (scan, status, node list, cod show) are
+	# printed by util-linux's libsmartcols, as lsblk's
+	libsmartcols-dev
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev

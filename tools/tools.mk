@@ -5,14 +5,22 @@ RCXX_SRCS := $(wildcard lib/cxx/*.cpp)
 RCXX_OBJS := $(RCXX_SRCS:%.cpp=$(B)/%.o)
 RCTL_SRCS := $(wildcard tools/raidclusterctl/*.cpp)
 RCTL_OBJS := $(RCTL_SRCS:%.cpp=$(B)/%.o)
-TOOLS_LIBS := -lsgutils2 -ludev -lblkid $(LIBRC_LIBS)
+# libsmartcols (util-linux's table library) prints the human tables
+# (lib/cxx/table.cpp); its header sits in a directory of its own.
+SMARTCOLS_CFLAGS := $(shell pkg-config --cflags smartcols 2>/dev/null)
+SMARTCOLS_LIBS := $(shell pkg-config --libs smartcols 2>/dev/null)
+TOOLS_LIBS := -lsgutils2 -ludev -lblkid $(SMARTCOLS_LIBS) $(LIBRC_LIBS)
 DEPFILES += $(RCXX_OBJS:.o=.d) $(RCTL_OBJS:.o=.d)
 
 # lib/cxx headers are included by plain name from the tools and the tests.
 $(RCXX_OBJS) $(RCTL_OBJS): CPPFLAGS += -I$(TOP)/lib/cxx
+$(B)/lib/cxx/table.o: CPPFLAGS += $(SMARTCOLS_CFLAGS)
 $(B)/tests/unit/cxx_%.o: CPPFLAGS += -I$(TOP)/lib/cxx
 # the completion test sources tools/completion/ from the tree
 $(B)/tests/unit/cxx_completion_test.o: CPPFLAGS += -DRC_TOP='"$(TOP)"'
+# the command line's test runs the tool as built
+$(B)/tests/unit/cxx_cli_test.o: CPPFLAGS += -DRC_CTL='"$(B)/raidclusterctl"'
+$(B)/rc-unit: $(B)/raidclusterctl
 
 $(B)/librcxx.a: $(RCXX_OBJS)
 	@mkdir -p $(@D)

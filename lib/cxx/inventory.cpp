@@ -157,13 +157,19 @@ Json probes_json(const std::vector<DiskProbe> &disks) {
   return versioned({{"disks", arr}});
 }
 
-std::string format_probes(const std::vector<DiskProbe> &disks) {
-  Table t({"HCTL", "DEVICE", "SG", "VENDOR", "MODEL", "WWN", "SERIAL", "CAPACITY", "RAIDCLUSTER"});
+const std::vector<std::string> &probe_headers() {
+  static const std::vector<std::string> h = {"HCTL", "DEVICE", "SG",       "VENDOR",     "MODEL",
+                                             "WWN",  "SERIAL", "CAPACITY", "RAIDCLUSTER"};
+  return h;
+}
+
+std::string format_probes(const std::vector<DiskProbe> &disks, const TableView &view) {
+  Table t(probe_headers());
   for (const auto &d : disks)
     t.add({d.sys.hctl, d.sys.devnode, d.sys.sgnode, d.inq.vendor, d.inq.model, d.wwn.str(),
            d.serial, d.cap.block_len ? format_sectors(d.cap.sectors()) : "",
            d.error.empty() ? d.member.text() : "error"});
-  return t.str();
+  return t.str(view);
 }
 
 } // namespace rc

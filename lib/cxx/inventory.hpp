@@ -6,6 +6,7 @@
 
 #include "cod_report.hpp"
 #include "sg.hpp"
+#include "table.hpp"
 #include "udev.hpp"
 
 #include <string>
@@ -51,5 +52,8 @@ const DiskProbe &resolve_disk(const std::vector<DiskProbe> &disks, const std::st
 namespace rc {
 // scan's output for a list of probed disks.
 Json probes_json(const std::vector<DiskProbe> &disks);
-std::string format_probes(const std::vector<DiskProbe> &disks);
+// scan's table: its headers (whose names -o takes, table.hpp), and the
+// table of @view's columns.
+const std::vector<std::string> &probe_headers();
+std::string format_probes(const std::vector<DiskProbe> &disks, const TableView &view = TableView());
 } // namespace rc

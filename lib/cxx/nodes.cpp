@@ -54,7 +54,13 @@ Json nodes_json(const std::vector<rc_ioc_node_info> &nodes) {
   return versioned({{"nodes", arr}});
 }
 
-std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
+const std::vector<std::string> &node_headers() {
+  static const std::vector<std::string> h = {"ID",          "STATE",         "INFO",     "MASTER",
+                                             "INCARNATION", "HEARTBEAT AGE", "CHANNELS", "COMM"};
+  return h;
+}
+
+std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes, const TableView &view) {
   std::string head;
   for (const auto &n : nodes)
     if (n.flags & RC_NODE_F_SELF)
@@ -64,7 +70,7 @@ std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
                                               : " (this node): not started (no member disk)") +
              ((n.flags & RC_NODE_F_RUNNING) ? std::string(", fencing: ") + fencing_mode(n.flags)
                                             : std::string());
-  Table t({"ID", "STATE", "INFO", "MASTER", "INCARNATION", "HEARTBEAT AGE", "CHANNELS", "COMM"});
+  Table t(node_headers());
   for (const auto &n : nodes) {
     const bool self = n.flags & RC_NODE_F_SELF;
     std::string age = self                         ? "(self)"
@@ -78,7 +84,7 @@ std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes) {
            std::to_string(n.incarnation), age, channel_list(n.connected),
            n.connected ? std::to_string(n.comm_channel) : "-"});
   }
-  return head + "\n" + t.str();
+  return view.headings ? head + "\n" + t.str(view) : t.str(view);
 }
 
 } // namespace rc

@@ -4,6 +4,7 @@
 
 #include "json.hpp"
 #include "raidcluster/ioctl.h"
+#include "table.hpp"
 
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ std::vector<rc_ioc_node_info> listed_nodes(const std::vector<rc_ioc_node_info> &
 std::string channel_list(unsigned bitmap);
 
 Json nodes_json(const std::vector<rc_ioc_node_info> &nodes);
-std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes);
+// node list's table: its headers (whose names -o takes, table.hpp), and
+// the text with the columns of @view: this node's headline, a blank line
+// and the table; only the table's rows without @view.headings.
+const std::vector<std::string> &node_headers();
+std::string format_nodes(const std::vector<rc_ioc_node_info> &nodes,
+                         const TableView &view = TableView());
 
 } // namespace rc

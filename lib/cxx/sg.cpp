@@ -83,22 +83,26 @@ Wwn parse_vpd_naa(const uint8_t *buf, size_t len) {
   size_t end = 4 + sg_get_unaligned_be16(buf + 2);
   if (end > len)
     end = len;
+  const uint8_t *desc = buf + 4;
+  const int n = static_cast<int>(end - 4);
   Wwn best;
-  for (size_t off = 4; off + 4 <= end;) {
-    const uint8_t *d = buf + off;
+  // Association 0 = the logical unit itself (not the port or target);
+  // designator type 3 = NAA; any code set (NAA is binary by SPC, never
+  // checked).  sg_vpd_dev_id_iter() skips the other descriptors and returns
+  // -1 at the end of the list, -2 when the list runs past the page: its
+  // tail is dropped, the descriptors before it still count.  It checks
+  // only that a descriptor's 4-byte header is inside the page: a matching
+  // designator running past it is dropped here, as the rest of the list.
+  for (int off = -1; sg_vpd_dev_id_iter(desc, n, &off, 0, 3, -1) == 0;) {
+    const uint8_t *d = desc + off;
     size_t dlen = d[3];
-    if (off + 4 + dlen > end)
-      break; // truncated descriptor: ignore the rest
-    unsigned assoc = (d[1] >> 4) & 3, type = d[1] & 0xf;
-    // Association 0 = the logical unit itself (not the port or
-    // target); designator type 3 = NAA.  The NAA field (top nibble)
-    // fixes the length: 2/3/5 -> 8 bytes, 6 -> 16 bytes.
-    if (assoc == 0 && type == 3 && (dlen == 8 || dlen == 16)) {
-      // Prefer the longer, more specific NAA-6 when both exist.
-      if (best.id.size() < dlen)
-        best.id.assign(d + 4, d + 4 + dlen);
-    }
-    off += 4 + dlen;
+    if (static_cast<size_t>(off) + 4 + dlen > static_cast<size_t>(n))
+      break;
+    // The NAA field (top nibble) fixes the length: 2/3/5 -> 8 bytes,
+    // 6 -> 16 bytes.  Prefer the longer, more specific NAA-6 when both
+    // exist; of equal lengths the first one.
+    if ((dlen == 8 || dlen == 16) && best.id.size() < dlen)
+      best.id.assign(d + 4, d + 4 + dlen);
   }
   return best;
 }

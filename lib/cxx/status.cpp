@@ -208,8 +208,22 @@ static std::string ld_state_text(const LdInfo &l) {
   return "stopped (members missing; 'run' starts it degraded)";
 }
 
+const std::vector<std::string> &status_disk_headers() {
+  static const std::vector<std::string> h = {"IDX",      "DEVICE", "WWN",        "SERIAL",
+                                             "CAPACITY", "STATE",  "ERRORS R/W", "PR KEY"};
+  return h;
+}
+
+const std::vector<std::string> &status_ld_headers() {
+  static const std::vector<std::string> h = {
+      "LD",    "NAME", "LEVEL",  "STRIPE",  "CAPACITY",
+      "STATE", "OPEN", "HOLDER", "REBUILD", "MEMBERS (disk:start+length)"};
+  return h;
+}
+
 std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
-                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds) {
+                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds,
+                          const TableView &disk_view, const TableView &ld_view) {
   const char *fencing = fencing_mode(node_flags);
   std::string out = "raidcluster " + fixed_str(info.module_version, sizeof(info.module_version)) +
                     "  node " + std::to_string(info.node_id) + "  cluster " +
@@ -217,16 +231,15 @@ std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
                                                      : format_uuid(info.cluster_uuid)) +
                     "  COD generation " + std::to_string(info.cod_generation) +
                     (fencing ? std::string("  fencing: ") + fencing : std::string()) + "\n\n";
-  Table td({"IDX", "DEVICE", "WWN", "SERIAL", "CAPACITY", "STATE", "ERRORS R/W", "PR KEY"});
+  Table td(status_disk_headers());
   for (const auto &d : disks)
     td.add({std::to_string(d.index),
             d.present ? "/dev/" + fixed_str(d.name, sizeof(d.name)) : "(absent)", wwn_of(d),
             fixed_str(d.serial, sizeof(d.serial)), format_sectors(d.capacity),
             rc_disk_state_name(d.state),
             std::to_string(d.read_errors) + "/" + std::to_string(d.write_errors), pr_text(d)});
-  out += "member disks:\n" + td.str() + "\n";
-  Table tl({"LD", "NAME", "LEVEL", "STRIPE", "CAPACITY", "STATE", "OPEN", "HOLDER", "REBUILD",
-            "MEMBERS (disk:start+length)"});
+  out += "member disks:\n" + td.str(disk_view) + "\n";
+  Table tl(status_ld_headers());
   for (const auto &l : lds) {
     std::string m;
     for (uint32_t e = 0; e < l.nextents && e < 16; e++) {
@@ -242,7 +255,7 @@ std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
             l.holder == RC_IOC_NO_NODE ? "-" : "node " + std::to_string(l.holder), rebuild_text(l),
             m});
   }
-  return out + "logical drives:\n" + tl.str();
+  return out + "logical drives:\n" + tl.str(ld_view);
 }
 
 } // namespace rc

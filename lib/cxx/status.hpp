@@ -4,6 +4,7 @@
 
 #include "ctl.hpp"
 #include "json.hpp"
+#include "table.hpp"
 
 #include <string>
 #include <vector>
@@ -31,7 +32,14 @@ std::string format_export(const rc_ioc_info &info, const LdInfo &ld);
 // @s single-quoted for a POSIX shell ('it'\''s').
 std::string shell_quote(const std::string &s);
 
+// status's two tables, member disks and logical drives: their headers
+// (whose names --disk-output and -o take, table.hpp), and the text with
+// the columns of @disk_view and @ld_view.
+const std::vector<std::string> &status_disk_headers();
+const std::vector<std::string> &status_ld_headers();
 std::string format_status(const rc_ioc_info &info, uint32_t node_flags,
-                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds);
+                          const std::vector<DiskInfo> &disks, const std::vector<LdInfo> &lds,
+                          const TableView &disk_view = TableView(),
+                          const TableView &ld_view = TableView());
 
 } // namespace rc

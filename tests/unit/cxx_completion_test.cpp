@@ -1,6 +1,11 @@
 // bash completion of raidclusterctl (tools/completion/raidclusterctl), run in
 // bash with bash-completion (make deps) against a /proc/raidcluster of a
 // module with two drives and one attached member disk.
+#include "inventory.hpp"
+#include "nodes.hpp"
+#include "status.hpp"
+#include "table.hpp"
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -86,4 +91,34 @@ TEST(CxxCompletion, SubcommandsAndValues) {
   EXPECT_EQ(complete("raidclusterctl rebuild data --w"), "--wait\n");
   EXPECT_EQ(complete("raidclusterctl config \"\""), "show\nmodule-options\n-h\n--help\n");
   EXPECT_EQ(complete("raidclusterctl monitor --p"), "--program\n");
+}
+
+TEST(CxxCompletion, TableOptions) {
+  EXPECT_EQ(complete("raidclusterctl scan --n"), "--noheadings\n");
+  EXPECT_EQ(complete("raidclusterctl status --d"), "--disk-output\n");
+  EXPECT_EQ(complete("raidclusterctl node list --o"), "--output\n");
+  // -n of scan is a flag: options follow it; monitor's -n takes a count
+  EXPECT_TRUE(offers(complete("raidclusterctl scan -n \"\""), "--output"));
+  EXPECT_EQ(complete("raidclusterctl monitor -n \"\""), "\n"); // nothing
+}
+
+// -o's names are the tables' own (as --help lists them), each followed by
+// a comma for the next; those already in the list are not offered again.
+TEST(CxxCompletion, ColumnNames) {
+  auto words = [](const std::vector<std::string> &headers, const std::string &prefix) {
+    std::string s;
+    for (const auto &n : rc::column_names(headers))
+      s += prefix + n + ",\n";
+    return s;
+  };
+  EXPECT_EQ(complete("raidclusterctl scan -o \"\""), words(rc::probe_headers(), ""));
+  EXPECT_EQ(complete("raidclusterctl status --output \"\""), words(rc::status_ld_headers(), ""));
+  EXPECT_EQ(complete("raidclusterctl status data --disk-output \"\""),
+            words(rc::status_disk_headers(), ""));
+  EXPECT_EQ(complete("raidclusterctl node list -o \"\""), words(rc::node_headers(), ""));
+  EXPECT_EQ(complete("raidclusterctl status -o NAME,S"), "NAME,STRIPE,\nNAME,STATE,\n");
+  EXPECT_EQ(complete("raidclusterctl scan -o wW"), "WWN,\n");
+  EXPECT_EQ(complete("raidclusterctl node list -o ID,HEARTBEAT-AGE,"),
+            "ID,HEARTBEAT-AGE,STATE,\nID,HEARTBEAT-AGE,INFO,\nID,HEARTBEAT-AGE,MASTER,\n"
+            "ID,HEARTBEAT-AGE,INCARNATION,\nID,HEARTBEAT-AGE,CHANNELS,\nID,HEARTBEAT-AGE,COMM,\n");
 }

@@ -108,3 +108,48 @@ TEST(CxxNodes, Fenced) {
   EXPECT_NE(j.find("\"fenced\":true"), std::string::npos) << j;
   EXPECT_EQ(j.find("\"fenced\":true"), j.rfind("\"fenced\":true")) << j;
 }
+
+namespace {
+
+std::vector<rc_ioc_node_info> three_nodes() {
+  return {node(0, RC_NODE_F_SELF | RC_NODE_F_RUNNING | RC_NODE_F_NEXUS | RC_NODE_F_KNOWN,
+               "ACTIVE_SLAVE", "Completed_Startup", 2),
+          node(2, RC_NODE_F_KNOWN | RC_NODE_F_LIVE, "MASTER", "Completed_Startup", 2),
+          node(5, RC_NODE_F_KNOWN | RC_NODE_F_FENCED, "ACTIVE_SLAVE", "Completed_Startup", 2)};
+}
+
+} // namespace
+
+// The default text, as the table printed it before libsmartcols.
+TEST(CxxNodes, TableText) {
+  EXPECT_EQ(format_nodes(three_nodes()),
+            "node 0 (this node): in nexus, fencing: lease only\n"
+            "ID  STATE         INFO               MASTER  INCARNATION  HEARTBEAT AGE"
+            "               CHANNELS  COMM\n"
+            "0*  ACTIVE_SLAVE  Completed_Startup  2       100          (self)       "
+            "               0,1       1\n"
+            "2   MASTER        Completed_Startup  2       102          250 ms       "
+            "               0,1       1\n"
+            "5   ACTIVE_SLAVE  Completed_Startup  2       105          250 ms (not live) (fenced)"
+            "  0,1       1\n");
+}
+
+// -o: the columns named, in that order; --noheadings: the rows alone (no
+// headline either), for scripts.
+TEST(CxxNodes, OutputColumnsAndNoHeadings) {
+  TableView v;
+  v.columns = {"heartbeat_age", "ID", "master"};
+  EXPECT_EQ(format_nodes(three_nodes(), v), "node 0 (this node): in nexus, fencing: lease only\n"
+                                            "HEARTBEAT AGE               ID  MASTER\n"
+                                            "(self)                      0*  2\n"
+                                            "250 ms                      2   2\n"
+                                            "250 ms (not live) (fenced)  5   2\n");
+  v.columns = {"ID", "STATE"};
+  v.headings = false;
+  EXPECT_EQ(format_nodes(three_nodes(), v), "0*  ACTIVE_SLAVE\n"
+                                            "2   MASTER\n"
+                                            "5   ACTIVE_SLAVE\n");
+  EXPECT_EQ(column_names(node_headers()),
+            (std::vector<std::string>{"ID", "STATE", "INFO", "MASTER", "INCARNATION",
+                                      "HEARTBEAT-AGE", "CHANNELS", "COMM"}));
+}

@@ -4,6 +4,7 @@
 #include "sg.hpp"
 
 #include <gtest/gtest.h>
+#include <initializer_list>
 #include <vector>
 
 using namespace rc;
@@ -52,6 +53,79 @@ TEST(CxxSg, DeviceIdPagePicksTheLuNaa) {
   std::vector<uint8_t> only_port = {0, 0x83, 0, 12};
   only_port.insert(only_port.end(), port.begin(), port.end());
   EXPECT_TRUE(parse_vpd_naa(only_port.data(), only_port.size()).empty());
+}
+
+// A page 0x83 of these designation descriptors, its length set.
+static std::vector<uint8_t> id_page(std::initializer_list<std::vector<uint8_t>> descs) {
+  std::vector<uint8_t> p = {0, 0x83, 0, 0};
+  for (const auto &d : descs)
+    p.insert(p.end(), d.begin(), d.end());
+  p[2] = static_cast<uint8_t>((p.size() - 4) >> 8);
+  p[3] = static_cast<uint8_t>(p.size() - 4);
+  return p;
+}
+
+static const std::vector<uint8_t> kT10 = {0x02, 0x01, 0, 8, 'Q', 'E', 'M', 'U', ' ', ' ', ' ', ' '};
+// EUI-64 of the logical unit (type 2): 8 bytes as an NAA-5, and not one.
+static const std::vector<uint8_t> kEui64 = {0x01, 0x02, 0, 8, 0x00, 0x14, 0x05, 1, 2, 3, 4, 5};
+static const std::vector<uint8_t> kNaa5 = {0x01, 0x03, 0,    8,    0x50, 0x00,
+                                           0xc5, 0x00, 0x8c, 0xd3, 0x6a, 0x98};
+static const std::vector<uint8_t> kNaa6 = {0x01, 0x03, 0, 16, 0x60, 0x01, 0x40, 0x5a, 0xbc, 0xde,
+                                           0xf0, 1,    2, 3,  4,    5,    6,    7,    8,    9};
+
+TEST(CxxSg, DeviceIdPageNaaAfterOtherDesignators) {
+  auto p = id_page({kT10, kEui64, kNaa5});
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.5000c5008cd36a98");
+  // The longer NAA-6 wins wherever it stands; of two NAA-5 the first.
+  p = id_page({kNaa5, kT10, kNaa6, kEui64});
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.6001405abcdef0010203040506070809");
+  auto other5 = kNaa5;
+  other5.back() = 0x99;
+  p = id_page({kEui64, kNaa5, other5});
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.5000c5008cd36a98");
+  // No NAA at all: no WWN (the EUI-64 is not one).
+  p = id_page({kT10, kEui64});
+  EXPECT_TRUE(parse_vpd_naa(p.data(), p.size()).empty());
+}
+
+TEST(CxxSg, DeviceIdPageMalformedList) {
+  // The NAA-6 says 16 bytes but the page ends 8 bytes into it (the buffer
+  // holds the rest, beyond the page length): it is not taken, the NAA-5
+  // before it still is.
+  auto p = id_page({kNaa5, kNaa6});
+  p[3] -= 8;
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.5000c5008cd36a98");
+  // The same cut by the buffer's end rather than by the page length.
+  auto cut = id_page({kNaa5, kNaa6});
+  cut.resize(cut.size() - 8);
+  EXPECT_EQ(parse_vpd_naa(cut.data(), cut.size()).str(), "naa.5000c5008cd36a98");
+  // A T10 descriptor running past the page hides what follows it.
+  auto t10 = kT10;
+  t10[3] = 200;
+  p = id_page({t10, kNaa5});
+  EXPECT_TRUE(parse_vpd_naa(p.data(), p.size()).empty());
+  // A descriptor header cut short at the end of the page.
+  p = id_page({kNaa5, {0x01, 0x03}});
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.5000c5008cd36a98");
+  // An empty list, and a page too short for its own header: the latter is
+  // malformed, as a page that is not 0x83.
+  p = id_page({});
+  EXPECT_TRUE(parse_vpd_naa(p.data(), p.size()).empty());
+  EXPECT_THROW(parse_vpd_naa(p.data(), 3), Error);
+  p[1] = 0x80;
+  EXPECT_THROW(parse_vpd_naa(p.data(), p.size()), Error);
+}
+
+TEST(CxxSg, DeviceIdPageTargetNaaIsNotTheLus) {
+  // NAA of the target port (association 1) and of the target device
+  // (association 2): neither is the logical unit's WWN.
+  auto port = kNaa6, target = kNaa5;
+  port[1] = 0x13;
+  target[1] = 0x23;
+  auto p = id_page({kT10, port, target});
+  EXPECT_TRUE(parse_vpd_naa(p.data(), p.size()).empty());
+  p = id_page({port, kNaa5, target});
+  EXPECT_EQ(parse_vpd_naa(p.data(), p.size()).str(), "naa.5000c5008cd36a98");
 }
 
 TEST(CxxSg, ReadCapacity16) {

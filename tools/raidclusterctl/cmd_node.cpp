@@ -17,7 +17,7 @@ int cmd_node_list(const NodeListOpts &o) {
   if (o.json)
     std::cout << rc::dump_json(rc::nodes_json(nodes)) << "\n";
   else
-    std::cout << rc::format_nodes(nodes);
+    std::cout << rc::format_nodes(nodes, rc::table_view(o.output, o.noheadings));
   return 0;
 }
 

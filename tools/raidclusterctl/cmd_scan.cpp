@@ -18,8 +18,8 @@ int cmd_scan(const ScanOpts &o) {
     std::cout << rc::dump_json(rc::probes_json(disks)) << "\n";
     return rc;
   }
-  std::cout << rc::format_probes(disks);
-  if (disks.empty())
+  std::cout << rc::format_probes(disks, rc::table_view(o.output, o.noheadings));
+  if (disks.empty() && !o.noheadings)
     std::cout << "(no SCSI disks found)\n";
   return rc;
 }

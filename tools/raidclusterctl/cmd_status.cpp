@@ -27,7 +27,8 @@ int cmd_status(const StatusOpts &o) {
   if (o.json)
     std::cout << rc::dump_json(rc::status_json(info, flags, disks, lds)) << "\n";
   else
-    std::cout << rc::format_status(info, flags, disks, lds);
+    std::cout << rc::format_status(info, flags, disks, lds, rc::table_view(o.disk_output),
+                                   rc::table_view(o.output));
   return o.check ? rc::drives_health(lds) : 0;
 }
 

@@ -10,6 +10,8 @@ namespace rcctl {
 
 struct ScanOpts {
   bool json = false;
+  std::string output; // -o LIST: the table's columns; empty: all
+  bool noheadings = false;
 };
 int cmd_scan(const ScanOpts &o);
 
@@ -88,8 +90,10 @@ int cmd_config_module_options();
 struct StatusOpts {
   std::string ld; // empty: every drive
   bool json = false;
-  bool exportv = false; // shell assignments of the one drive LD
-  bool check = false;   // exit status says the drives' health
+  bool exportv = false;    // shell assignments of the one drive LD
+  bool check = false;      // exit status says the drives' health
+  std::string output;      // -o LIST: the logical drives' columns; empty: all
+  std::string disk_output; // --disk-output LIST: the member disks' columns
 };
 // status --check exits with the drives' health; this when the status
 // cannot be read (as mdadm --detail --test's 4).
@@ -98,6 +102,8 @@ int cmd_status(const StatusOpts &o);
 
 struct NodeListOpts {
   bool json = false;
+  std::string output; // -o LIST: the table's columns; empty: all
+  bool noheadings = false;
 };
 int cmd_node_list(const NodeListOpts &o);
 int cmd_node_resume();

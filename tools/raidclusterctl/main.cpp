@@ -4,8 +4,12 @@
 // malformed.  The work is in cmd_*.cpp on top of lib/cxx.
 #include "commands.hpp"
 #include "error.hpp"
+#include "inventory.hpp"
+#include "nodes.hpp"
 #include "raidcluster/cod.h"
 #include "raidcluster/ioctl.h"
+#include "status.hpp"
+#include "table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -29,6 +33,56 @@ void doc(CLI::App *sub, const std::string &details, const std::string &rest) {
   sub->footer(details + "\n\n" + rest);
 }
 
+// The -o names of a table's columns, for the help: "A, B, C".
+std::string column_list(const std::vector<std::string> &headers) {
+  std::string s;
+  for (const auto &n : rc::column_names(headers))
+    s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+bool is_column(const std::vector<std::string> &headers, const std::string &name) {
+  try {
+    rc::select_columns(headers, {name});
+    return true;
+  } catch (const rc::UsageError &) {
+    return false;
+  }
+}
+
+// -o LIST of a table with these headers (table.hpp): an unknown column is
+// a usage error naming the valid ones, before anything is read.  @other:
+// the headers of the command's other table, whose names the error points
+// to @other_option.
+CLI::Option *add_output(CLI::App *sub, const std::string &flags, std::string &list,
+                        const std::vector<std::string> &headers, const std::string &what,
+                        const std::vector<std::string> *other = nullptr,
+                        const std::string &other_option = "") {
+  auto check = [&headers, other, other_option](std::string &v) {
+    try {
+      rc::select_columns(headers, rc::split_columns(v));
+      return std::string();
+    } catch (const rc::UsageError &e) {
+      std::string msg = e.what();
+      for (const auto &n : rc::split_columns(v))
+        if (!n.empty() && !is_column(headers, n)) { // the one the error names
+          if (other && is_column(*other, n))
+            msg += " ('" + n + "' is one of " + other_option + "'s)";
+          break;
+        }
+      return msg;
+    }
+  };
+  return sub->add_option(flags, list, "Print only these columns of " + what + ", in this order")
+      ->type_name("LIST")
+      ->check(CLI::Validator(check, ""));
+}
+
+const char *kOutputHelp =
+    "-o LIST prints only the columns named in LIST, in that order, as lsblk -o:\n"
+    "names separated by commas, in any case.  A column's name is its header\n"
+    "without a parenthesised note, a blank written as '-' (or '_'): HEARTBEAT-AGE.";
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -50,10 +104,16 @@ int main(int argc, char **argv) {
       ("List every SCSI disk (H:C:T:L, device, sg node, vendor, model, WWN, serial, capacity)\n"
        "and its raidcluster membership read from the COD on the disk through SG_IO:\n"
        "cluster UUID (short), member index and member state.  Works without the module.");
-  s->add_flag("--json", scan.json, "Print JSON instead of a table");
-  doc(s, s_details,
-      std::string("Example: raidclusterctl scan\n") + kExitCodes +
-          "\nExit status is 1 when a disk could not be probed (it is still listed).");
+  auto *s_json = s->add_flag("--json", scan.json, "Print JSON instead of a table");
+  add_output(s, "-o,--output", scan.output, rc::probe_headers(), "the table")->excludes(s_json);
+  s->add_flag("-n,--noheadings", scan.noheadings,
+              "Leave out the header line (and '(no SCSI disks found)')")
+      ->excludes(s_json);
+  doc(s, s_details + "\n\n" + kOutputHelp + "\nColumns: " + column_list(rc::probe_headers()) + ".",
+      std::string(
+          "Examples:\n  raidclusterctl scan\n  raidclusterctl scan -o DEVICE,WWN,RAIDCLUSTER "
+          "--noheadings\n") +
+          kExitCodes + "\nExit status is 1 when a disk could not be probed (it is still listed).");
 
   rcctl::AttachOpts att;
   auto *a = app.add_subcommand("attach", "Make disks member disks of raidcluster");
@@ -227,15 +287,30 @@ int main(int argc, char **argv) {
        "and RC_HEALTH (as --check's exit status).");
   sa->add_option("LD", st.ld, "Logical drive (default: every drive)");
   auto *sa_json = sa->add_flag("--json", st.json, "Print JSON instead of tables");
-  sa->add_flag("--export", st.exportv, "Print LD's state as shell assignments (needs LD)")
-      ->excludes(sa_json);
+  auto *sa_export =
+      sa->add_flag("--export", st.exportv, "Print LD's state as shell assignments (needs LD)")
+          ->excludes(sa_json);
+  add_output(sa, "-o,--output", st.output, rc::status_ld_headers(), "the logical drives",
+             &rc::status_disk_headers(), "--disk-output")
+      ->excludes(sa_json)
+      ->excludes(sa_export);
+  add_output(sa, "--disk-output", st.disk_output, rc::status_disk_headers(), "the member disks",
+             &rc::status_ld_headers(), "-o")
+      ->excludes(sa_json)
+      ->excludes(sa_export);
   sa->add_flag("--check", st.check,
                "Exit status says the drives' health: 0 all optimal, 1 one degraded\n"
                "or rebuilding, 2 one offline or not running, 4 status unreadable");
-  doc(sa, sa_details,
+  doc(sa,
+      sa_details + "\n\n" + kOutputHelp +
+          "\n-o picks the logical drives' columns, --disk-output the member disks';\n"
+          "the other table stays whole.\nLogical drives: " +
+          column_list(rc::status_ld_headers()) +
+          ".\nMember disks: " + column_list(rc::status_disk_headers()) + ".",
       std::string("Examples:\n  raidclusterctl status --json\n  raidclusterctl status --check "
                   ">/dev/null || echo attention\n  eval \"$(raidclusterctl status data "
-                  "--export)\"\n") +
+                  "--export)\"\n  raidclusterctl status -o NAME,STATE,REBUILD --disk-output "
+                  "IDX,DEVICE,STATE\n") +
           kExitCodes + "\nWith --check: 0, 1, 2 as above, 4 when the status cannot be read.");
 
   rcctl::MonitorOpts mo;
@@ -300,8 +375,16 @@ int main(int argc, char **argv) {
        "The first line says whether this node is in nexus (a member of the cluster\n"
        "that may change the configuration or take reservations) and its fencing\n"
        "mode ('disk PR' or 'lease only', as in 'status').");
-  nlc->add_flag("--json", nl.json, "Print JSON");
-  doc(nlc, nl_details, std::string("Example: raidclusterctl node list\n") + kExitCodes);
+  auto *nl_json = nlc->add_flag("--json", nl.json, "Print JSON");
+  add_output(nlc, "-o,--output", nl.output, rc::node_headers(), "the table")->excludes(nl_json);
+  nlc->add_flag("-n,--noheadings", nl.noheadings,
+                "Print the table's rows alone (no header line, no first line)")
+      ->excludes(nl_json);
+  doc(nlc,
+      nl_details + "\n\n" + kOutputHelp + "\nColumns: " + column_list(rc::node_headers()) + ".",
+      std::string("Examples:\n  raidclusterctl node list\n  raidclusterctl node list -o "
+                  "ID,STATE,HEARTBEAT-AGE -n\n") +
+          kExitCodes);
   auto *nrc = node->add_subcommand("resume", "Start this suspended node again");
   std::string nr_details =
       ("A suspended node (killed by another node or by 'node kill', or it lost every\n"
