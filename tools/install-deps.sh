@@ -18,6 +18,9 @@ PKGS=(
 	# VM bench: the Debian 6.1 guest kernel, qemu, guest user space
 	linux-image-amd64 qemu-system-x86 busybox-static kmod cpio
 	sg3-utils mdadm fio e2fsprogs python3 xz-utils udev
+	# the systemd guest (tests/vm/mksystemd.sh) is Debian's systemd as it
+	# installs itself: a container image may not have it
+	systemd
 	# member disks with SCSI-3 persistent reservations: a loopback iSCSI
 	# target (tgtd, user space) that the VMs reach through qemu's iSCSI driver
 	tgt qemu-block-extra

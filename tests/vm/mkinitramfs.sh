@@ -68,10 +68,11 @@ PY
 fi
 
 # Modules the guest loads: the HBAs (virtio-scsi, LSI 53C895A = sym53c8xx), sd/sg, the agent's
-# virtio-serial port, 9p for /host, ext4 for the filesystem tests, plus whatever raidcluster.ko
-# itself depends on (modinfo), so that `insmod raidcluster.ko` never misses a symbol.
+# virtio-serial port, 9p for /host, ext4 for the filesystem tests, overlay for the DKMS test's
+# writable view of /host, plus whatever raidcluster.ko itself depends on (modinfo), so that
+# `insmod raidcluster.ko` never misses a symbol.
 MODS="scsi_mod sd_mod sg virtio_pci virtio_scsi sym53c8xx virtio_console ext4 9p 9pnet_virtio
-      crc32c_generic libcrc32c md_mod raid1"
+      crc32c_generic libcrc32c md_mod raid1 overlay"
 KODEPS=
 [ -r "$KO" ] && KODEPS=$(modinfo -F depends "$KO" | tr , ' ')
 MODS="$MODS $KODEPS"
