@@ -30,6 +30,7 @@ import traceback
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import durations  # noqa: E402
 import rcvm  # noqa: E402
 import vmtest  # noqa: E402
 
@@ -184,8 +185,10 @@ def main():
             say(f"vm: warning: no {what}; the tests that need it will fail")
     results = Results()
     jobs = max(1, min(2, int(os.environ.get("RC_VM_JOBS", "2"))))   # at most 2 VMs at once
-    # the longest groups first, so the two workers finish at about the same time
-    pending = sorted(chosen, key=lambda gt: -len(gt[1]))
+    # the longest groups first, so the two workers finish at about the same time: by the
+    # last run's durations, else the group's estimate
+    times = durations.load("vm")
+    pending = sorted(chosen, key=lambda gt: -float(times.get(gt[0].name, gt[0].seconds)))
     lock = threading.Lock()
 
     def worker():
@@ -194,10 +197,14 @@ def main():
                 if not pending:
                     return
                 g, tests = pending.pop(0)
+            g0 = time.time()
             try:
                 run_group(g, tests, results)
             except Exception:
                 results.record(g.name, False, 0, traceback.format_exc(limit=-3))
+            if len(tests) == len(g.tests):      # a whole group: its time is the next estimate
+                with lock:
+                    times[g.name] = round(time.time() - g0, 1)
 
     # daemon workers + a polling join: Ctrl-C reaches the main thread at once, and the qemu
     # processes die with us (rcvm's atexit hook) instead of after the running groups finish
@@ -213,6 +220,7 @@ def main():
         print("vm: interrupted")
         print(f"vm: {results.passed} passed, {results.failed + 1} failed")
         return 130
+    durations.save("vm", times)
     print(f"vm: total {time.time() - t0:.0f}s")
     print(f"vm: {results.passed} passed, {results.failed} failed")
     return 1 if results.failed else 0

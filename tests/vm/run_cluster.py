@@ -24,7 +24,6 @@ import fnmatch
 import glob
 import importlib
 import os
-import json
 import sys
 import threading
 import time
@@ -33,6 +32,7 @@ import traceback
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import durations  # noqa: E402
 import rcvm  # noqa: E402
 import vmtest  # noqa: E402
 
@@ -63,12 +63,7 @@ def main():
         scenarios = [fn for fn in scenarios
                      if any(fnmatch.fnmatch(name_of(fn), p) for p in opt.patterns)]
     rcvm.build_guest(quiet=False)
-    times_path = os.path.join(rcvm.DIR, "cluster-times.json")
-    try:
-        with open(times_path) as f:
-            times = json.load(f)
-    except (OSError, ValueError):
-        times = {}
+    times = durations.load("cluster")
     solo = [fn for fn in scenarios if getattr(fn, "solo", False)]
     rest = sorted((fn for fn in scenarios if not getattr(fn, "solo", False)),
                   key=lambda fn: -float(times.get(name_of(fn), 0)))
@@ -126,9 +121,7 @@ def main():
         print("cluster: interrupted")
         print(f"cluster: {counts['passed']} passed, {counts['failed'] + 1} failed")
         return 130
-    with open(times_path + ".tmp", "w") as f:
-        json.dump(times, f, indent=1, sort_keys=True)
-    os.replace(times_path + ".tmp", times_path)
+    durations.save("cluster", times)
     print(f"cluster: total {time.time() - t_all:.0f}s")
     print(f"cluster: {counts['passed']} passed, {counts['failed']} failed")
     return 1 if counts["failed"] else 0

@@ -1,7 +1,11 @@
 """DKMS as an admin runs it, inside the guest for the guest's own kernel. The guest has no
-compiler of its own: its root for the test is the host's / (the read-only /host share) under a
-writable overlayfs (tmpfs upper), chrooted into, so Debian's dkms, gcc, make and kernel headers
-run in the guest kernel and whatever they write stays in the guest. One disk.
+compiler of its own: its root for the test is made of the host's /usr, /etc and /var (the
+read-only /host share) under writable overlayfs mounts (tmpfs upper), the host's /boot and the
+source tree read-only, and the guest's own /proc, /sys, /dev and tmpfs, chrooted into, so
+Debian's dkms, gcc, make and kernel headers run in the guest kernel and whatever they write
+stays in the guest. (Not one overlay of the whole /host: a mount on a directory of a 9p-backed
+overlay is dropped when the 9p dentry fails revalidation, which the host's live /proc does.)
+One disk.
 
   install   the steps of the admin guide: `make dkms-source`, then `dkms add`, `dkms build -k
             $(uname -r)`, `dkms install`; `dkms status` says installed, `modinfo -n` finds the
@@ -34,17 +38,33 @@ def chroot_ok(t, cmd, timeout=120):
 def test_setup(t):
     if t.sh("test -d /host/usr/bin")[0]:
         raise Fail("no /host share in the guest")
-    rc, out = t.script(f"""set -e
+    rc, out = t.vm.script(f"""set -e
 modprobe overlay
 mkdir -p /ovl && mount -t tmpfs -o size=700m tmpfs /ovl
-mkdir -p /ovl/upper /ovl/work {ROOT}
-mount -t overlay overlay -o lowerdir=/host,upperdir=/ovl/upper,workdir=/ovl/work {ROOT}
-for d in proc sys dev; do mount -o bind /$d {ROOT}/$d; done
-mount -t tmpfs tmpfs {ROOT}/tmp
-mount -t tmpfs tmpfs {ROOT}/run
+mkdir -p {ROOT}
+cd /host
+for e in *; do
+    if [ -L "$e" ]; then ln -s "$(readlink "$e")" "{ROOT}/$e"; fi
+done
+# what dkms writes to: usr (src, lib/modules), etc, var (lib/dkms)
+for e in usr etc var; do
+    mkdir -p /ovl/up/$e /ovl/work/$e {ROOT}/$e
+    mount -t overlay overlay -o lowerdir=/host/$e,upperdir=/ovl/up/$e,workdir=/ovl/work/$e \\
+        {ROOT}/$e
+done
+mkdir -p {ROOT}/boot {ROOT}/proc {ROOT}/sys {ROOT}/dev {ROOT}/tmp {ROOT}/run {ROOT}/root
+mount -o bind,ro /host/boot {ROOT}/boot
+mount -t proc proc {ROOT}/proc
+mount -t sysfs sysfs {ROOT}/sys
+mount -t devtmpfs devtmpfs {ROOT}/dev
+ln -sfn /proc/self/fd {ROOT}/dev/fd
+for e in tmp run root; do mount -t tmpfs tmpfs {ROOT}/$e; done
+# the source tree, where the host has it
+mkdir -p {ROOT}{rcvm.REPO}
+mount -o bind,ro /host{rcvm.REPO} {ROOT}{rcvm.REPO}
 """)
     if rc:
-        raise Fail(f"overlay root: {out}")
+        raise Fail(f"guest root for DKMS: {out}")
     kver = t.check("uname -r").strip()
     t.state["kver"] = kver
     # the host's own raidcluster installs, if any, are not the guest's: out of the overlay
@@ -87,4 +107,5 @@ def test_remove(t):
         raise Fail(f"after dkms remove modprobe still finds {out.strip()}")
 
 
-GROUPS = [Group("dkms", [test_setup, test_install, test_remove], disks=1, mem=1024)]
+GROUPS = [Group("dkms", [test_setup, test_install, test_remove], disks=1, mem=1024,
+                seconds=420)]

@@ -166,4 +166,4 @@ def test_late_member(t):
 
 GROUPS = [Group("systemd", [test_install, test_make_drive, test_cold_boot, test_degraded_boot,
                             test_late_member], disks=3, image="systemd",
-                etc={"/etc/raidcluster.conf": CONF})]
+                etc={"/etc/raidcluster.conf": CONF}, seconds=110)]

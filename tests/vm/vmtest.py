@@ -26,9 +26,12 @@ class Skip(Exception):
 
 class Group:
     def __init__(self, name, tests, disks=4, hba="virtio", size_mb=256, mem=512,
-                 write_cache=False, block_sizes=None, image="busybox", etc=None):
+                 write_cache=False, block_sizes=None, image="busybox", etc=None, seconds=None):
         self.name, self.tests, self.hba, self.size_mb, self.mem = name, tests, hba, size_mb, mem
         self.image, self.etc = image, etc     # the guest (rcvm.VM): busybox or systemd
+        # how long the group takes, for the runner's longest-first order until a run has
+        # measured it ($RC_VM_DIR/vm-times.json)
+        self.seconds = seconds if seconds is not None else 20 * len(tests)
         self.write_cache = write_cache
         self.block_sizes = block_sizes or {}    # disk index -> 4096 for 4Kn disks
         # disk serials: <group>-d<i>; rcvm derives the WWN from the serial
