@@ -189,11 +189,17 @@ void rc_ld_notify(struct rc_ldev *ld)
 	ld->reported_state = state;
 }
 
-/* Block sizes and alignment: the largest any member needs. */
+/*
+ * Block sizes and alignment: the largest any member needs.  Not rotational
+ * when no member present is (SSDs, RAM-backed targets), as md decides: a
+ * new queue is rotational, and user space (lsblk's ROTA, tuned, swapon's
+ * SSD mode) and filesystems (btrfs's ssd mode) read the flag.
+ */
 static void rc_ld_set_limits(struct rc_ldev *ld, struct request_queue *q)
 {
 	unsigned int i, lbs = SECTOR_SIZE, pbs = SECTOR_SIZE;
 	int align = SECTOR_SIZE - 1;
+	bool nonrot = true;
 
 	for (i = 0; i < ld->nmem; i++) {
 		struct rc_mdisk *md = ld->mem[i].md;
@@ -203,7 +209,12 @@ static void rc_ld_set_limits(struct rc_ldev *ld, struct request_queue *q)
 		lbs = max(lbs, bdev_logical_block_size(md->bdev));
 		pbs = max(pbs, bdev_physical_block_size(md->bdev));
 		align = max_t(int, align, bdev_dma_alignment(md->bdev));
+		nonrot &= bdev_nonrot(md->bdev);
 	}
+	if (nonrot)
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
 	blk_queue_logical_block_size(q, lbs);
 	blk_queue_physical_block_size(q, max(pbs, lbs));
 	blk_queue_dma_alignment(q, align);

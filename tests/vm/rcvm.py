@@ -122,6 +122,7 @@ class Disk:
         # False: WCE=0, a write-through disk (the default, like the patent's controllers);
         # True: a volatile write cache, so flushes (SYNCHRONIZE CACHE) reach the disk and count
         self.write_cache = write_cache
+        self.rotation_rate = 0                  # 1: an SSD (VPD page 0xb1); 0: not reported
         self.wwn = wwn_of(serial)
         self.naa = "naa.%016x" % self.wwn
         self.dev = f"/dev/lab/{serial}"         # guest path (link made by lab-links)
@@ -270,6 +271,8 @@ class VM:
                "wwn": d.wwn, "write-cache": "on" if d.write_cache else "off"}
         if d.block_size != 512:
             dev["logical_block_size"] = dev["physical_block_size"] = d.block_size
+        if d.rotation_rate:
+            dev["rotation_rate"] = d.rotation_rate
         self._devargs[d.serial] = dev
         return dev
 

@@ -1,6 +1,9 @@
 """Members with 4 KiB logical blocks (4Kn disks), alone and mixed with 512-byte disks: the
 metadata area and COD work on them, a logical drive takes the largest block size of its members
-(a 512-byte write could not be split onto a 4Kn member), and data verifies across a reload."""
+(a 512-byte write could not be split onto a 4Kn member), and data verifies across a reload.
+Then non-rotational members (SSDs: qemu's rotation_rate=1 in VPD page 0xb1): a drive over
+them only is not rotational, one with a spinning member is."""
+import rcvm
 from vmtest import Fail, Group
 
 JOBS = [dict(name="seq", rw="write", bs="1M", offset="0", size="16M"),
@@ -54,5 +57,24 @@ def test_reload_and_fs(t):
     t.check(f"mkfs.ext4 -q -F {dev} && fsck.ext4 -f -n {dev}", timeout=300)
 
 
-GROUPS = [Group("blocksize", [test_4kn_members, test_reload_and_fs], disks=3, size_mb=128,
+def test_rotational(t):
+    ssds = rcvm.make_disks("blocksize", ["blocksize-ssd0", "blocksize-ssd1"], 64)
+    for x in ssds:
+        x.rotation_rate = 1
+        t.vm.insert(x)
+    for x in ssds:
+        if queue(t, x.dev, "rotational") != "0":
+            raise Fail(f"{x.serial}: the VM should give a non-rotational disk")
+    t.ctl_ok("attach", *[x.serial for x in ssds])
+    t.ctl_ok("create", "flash", "--level", "1", "--size", "16M", "--disk", ssds[0].serial,
+             "--disk", ssds[1].serial)
+    t.ctl_ok("create", "hybrid", "--level", "1", "--size", "16M", "--disk", ssds[0].serial,
+             "--disk", t.disks[0].serial)
+    for name, want in (("flash", "0"), ("hybrid", "1"), ("four", "1")):
+        got = queue(t, t.drive_dev(name), "rotational")
+        if got != want:
+            raise Fail(f"{name}: rotational {got}, its members make it {want}")
+
+
+GROUPS = [Group("blocksize", [test_4kn_members, test_reload_and_fs, test_rotational], disks=3, size_mb=128,
                 block_sizes={1: 4096, 2: 4096})]
