@@ -63,7 +63,7 @@ def test_rotational(t):
         x.rotation_rate = 1
         t.vm.insert(x)
     for x in ssds:
-        if queue(t, x.dev, "rotational") != "0":
+        if queue(t, t.check(f"readlink -f {x.dev}").strip(), "rotational") != "0":
             raise Fail(f"{x.serial}: the VM should give a non-rotational disk")
     t.ctl_ok("attach", *[x.serial for x in ssds])
     t.ctl_ok("create", "flash", "--level", "1", "--size", "16M", "--disk", ssds[0].serial,
