@@ -59,8 +59,8 @@ if ! fresh "$D/systemd.cpio.gz" "$SD_STAMP"; then
              console-getty.service systemd-firstboot.service; do
         ln -sfn /dev/null "$R/etc/systemd/system/$u"
     done
-    # the agent, as early as it can run: the tests then see the boot as it happens
-    cp "$HERE/guest/agent.sh" "$R/usr/sbin/rcvm-agent"; chmod 755 "$R/usr/sbin/rcvm-agent"
+    # the agent (base.cpio.gz's /usr/sbin/rcvm-agent), as early as it can run: the tests
+    # then see the boot as it happens
     cat > "$R/lib/systemd/system/rcvm-agent.service" <<'UNIT'
 [Unit]
 Description=VM bench agent (tests/vm/rcvm.py)

@@ -11,8 +11,8 @@ One disk.
             $(uname -r)`, `dkms install`; `dkms status` says installed, `modinfo -n` finds the
             module in updates/dkms/ of the guest kernel, `modprobe raidcluster node_id=1` loads
             it (vermagic and symbols match the running kernel) and /dev/raidcluster answers
-  remove    `dkms remove --all` unloads nothing by itself: after rmmod it takes the module out
-            of the kernel's module directory and modprobe no longer finds it
+  remove    after rmmod, `dkms remove --all` takes the module out of the kernel's module
+            directory and modprobe no longer finds it
 """
 import shlex
 
@@ -73,6 +73,8 @@ mount -o bind,ro /host{rcvm.REPO} {ROOT}{rcvm.REPO}
                  f"/lib/modules/{kver}/updates/dkms/raidcluster.ko* /lib/modprobe.d/raidcluster.conf")
     if not chroot(t, f"test -d /lib/modules/{kver}/build/include")[0] == 0:
         raise Fail(f"no kernel headers for {kver} on the host (make deps: linux-headers-amd64)")
+    if chroot(t, "command -v dkms")[0]:
+        raise Fail("no dkms on the host (make deps)")
 
 
 def test_install(t):

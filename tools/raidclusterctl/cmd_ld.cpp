@@ -1,5 +1,6 @@
 // create, delete, run: logical drives.
 #include "commands.hpp"
+#include "ctl.hpp"
 #include "diskspec.hpp"
 #include "error.hpp"
 #include "json.hpp"
@@ -7,6 +8,7 @@
 #include "schema.hpp"
 #include "units.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -147,6 +149,14 @@ int run_all(rc::Control &ctl) {
     try {
       ctl.run(l.number);
       say_running(ctl, l.number);
+    } catch (const rc::CtlError &e) {
+      // its last member was attached since the listing: it started whole
+      if (e.err() == EALREADY) {
+        std::cout << "rcl" << l.number << " started with all its members\n";
+        continue;
+      }
+      std::cerr << "raidclusterctl: rcl" << l.number << ": " << e.what() << "\n";
+      rc = 1;
     } catch (const rc::Error &e) {
       std::cerr << "raidclusterctl: rcl" << l.number << ": " << e.what() << "\n";
       rc = 1;
