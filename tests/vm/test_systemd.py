@@ -23,6 +23,7 @@ import os
 import re
 
 from cluster_failure import wait_until
+from test_udev import kname
 from vmtest import Fail, Group
 
 UUID = "3f0c5b8e-7d0a-4c2e-9b61-2a4d8e9f1c37"
@@ -59,8 +60,10 @@ def journal(t, unit_glob):
     return t.sh(f"journalctl -b --no-pager -o cat -u '{unit_glob}'")[1]
 
 
-def kname(t, disk):
-    return t.check(f"basename $(readlink -f {disk.dev})").strip()
+def previous_console(t):
+    """The console of the boot before this one (its shutdown is at the end)."""
+    with open(os.path.join(t.vm.rundir, "console.log.prev"), errors="replace") as f:
+        return f.read()
 
 
 def test_install(t):
@@ -105,8 +108,7 @@ def payload_ok(t):
 
 def test_cold_boot(t):
     t.new_vm(etc={"/etc/raidcluster.conf": CONF, "/etc/fstab": FSTAB})
-    with open(os.path.join(t.vm.rundir, "console.log.prev"), errors="replace") as f:
-        shutdown = f.read()
+    shutdown = previous_console(t)
     if not re.search(r"Stopped raidcluster\.service", shutdown):
         raise Fail("the shutdown did not stop raidcluster.service:\n"
                    + "\n".join(shutdown.splitlines()[-30:]))
@@ -138,8 +140,7 @@ def test_degraded_boot(t):
     t.new_vm(disks=[t.disks[0], t.disks[2]], etc=etc)
     # the shutdown of the cold boot, with /data mounted from fstab: unmounted, then the
     # module unloaded (raidcluster.service stopped after it, and nothing said it failed)
-    with open(os.path.join(t.vm.rundir, "console.log.prev"), errors="replace") as f:
-        shutdown = f.read()
+    shutdown = previous_console(t)
     umount = shutdown.find("Unmounted data.mount")
     stop = shutdown.find("Stopped raidcluster.service")
     if umount < 0 or stop < umount or "Failed to start" in shutdown[umount:]:

@@ -149,15 +149,13 @@ int run_all(rc::Control &ctl) {
     try {
       ctl.run(l.number);
       say_running(ctl, l.number);
-    } catch (const rc::CtlError &e) {
+    } catch (const rc::Error &e) {
       // its last member was attached since the listing: it started whole
-      if (e.err() == EALREADY) {
+      auto *ce = dynamic_cast<const rc::CtlError *>(&e);
+      if (ce && ce->err() == EALREADY) {
         std::cout << "rcl" << l.number << " started with all its members\n";
         continue;
       }
-      std::cerr << "raidclusterctl: rcl" << l.number << ": " << e.what() << "\n";
-      rc = 1;
-    } catch (const rc::Error &e) {
       std::cerr << "raidclusterctl: rcl" << l.number << ": " << e.what() << "\n";
       rc = 1;
     }
