@@ -275,7 +275,7 @@ static bool rc_cmd_must_wait(struct rc_cmd *cmd, struct request *rq)
 {
 	struct rc_ldev *ld = cmd->ld;
 
-	if (ld->ops->submit_rq)
+	if (ld->ops->needs_worker && ld->ops->needs_worker(cmd, rq))
 		return true;
 	if (req_op(rq) != REQ_OP_WRITE)
 		return false;

@@ -962,6 +962,12 @@ static void rc_raid5_submit_rq(struct rc_cmd *cmd, struct request *rq)
 	blk_finish_plug(&plug);
 }
 
+/* Every RAID 5 request takes the worker hop (reads too, for now). */
+static bool rc_raid5_needs_worker(struct rc_cmd *cmd, struct request *rq)
+{
+	return true;
+}
+
 static void rc5_retry_work(struct work_struct *work)
 {
 	struct rc_mbio *m = container_of(work, struct rc_mbio, work);
@@ -1060,6 +1066,7 @@ static void rc_raid5_stop(struct rc_ldev *ld)
 const struct rc_level_ops rc_raid5_ops = {
 	.level = RC_RAID5,
 	.submit_rq = rc_raid5_submit_rq,
+	.needs_worker = rc_raid5_needs_worker,
 	.member_error = rc_raid5_member_error,
 	.state = rc_raid5_state,
 	.limits = rc_raid5_limits,

@@ -133,9 +133,17 @@ struct rc_level_ops {
 	void (*limits)(struct rc_ldev *ld, struct request_queue *q);
 	/*
 	 * Instead of @submit per piece: take the whole read/write request
-	 * (RAID 5's row work).  Process context, may sleep.
+	 * (RAID 5's row work).  Called from queue_rq() itself unless
+	 * @needs_worker says otherwise, then from rc.io_wq (may sleep).
 	 */
 	void (*submit_rq)(struct rc_cmd *cmd, struct request *rq);
+	/*
+	 * Must @rq go through rc.io_wq (it waits for its own member I/O, or
+	 * sleeps for locks or buffers)?  NULL: never, for this level's own
+	 * reasons (the generic ones, write-intent marks and a running
+	 * rebuild, are io.c's).  Called from queue_rq(), must not sleep.
+	 */
+	bool (*needs_worker)(struct rc_cmd *cmd, struct request *rq);
 	/*
 	 * The level's own state (ld->priv) and request space (ld->cmd_extra
 	 * bytes after each struct rc_cmd), made before the drive's first I/O,
