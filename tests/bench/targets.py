@@ -93,14 +93,13 @@ class Guest:
         rc, out = self.sh("cat /sys/module/raidcluster/parameters/write_intent")
         self.md_bitmap = "internal" if rc == 0 and out.strip() in ("Y", "1") else "none"
 
-    def load_md(self, kver):
-        """md and its personalities straight from the host's module tree through the /host
-        share (the VM suite's initramfs does not carry them). The insmod order is the host
-        modprobe's dependency order; modules already loaded are skipped, and optional ones
-        that do not fit the emulated CPU (crc32c-intel without SSE 4.2) may fail: what counts
-        is that /proc/mdstat then lists every personality the bench needs."""
+    def insmod_host(self, kver, modules, params=None):
+        """Load `modules` (and what they depend on, in the host modprobe's order) from the
+        host's module tree of the guest's kernel through the /host share; modules already
+        loaded are skipped, and optional ones that do not fit the emulated CPU may fail.
+        params: {module: "k=v ..."} for the named modules themselves."""
         paths = []
-        for m in ("raid0", "raid1", "raid10", "raid456"):
+        for m in modules:
             out = subprocess.run(["modprobe", "-S", kver, "--show-depends", m], check=True,
                                  capture_output=True, text=True).stdout
             for line in out.splitlines():
@@ -110,9 +109,37 @@ class Guest:
         lines = []
         for p in paths:
             name = os.path.basename(p)[:-3].replace("-", "_")
-            lines.append(f"[ -d /sys/module/{name} ] || insmod /host{p} 2>/dev/null || "
+            args = (params or {}).get(name, "")
+            lines.append(f"[ -d /sys/module/{name} ] || insmod /host{p} {args} 2>/dev/null || "
                          f"echo 'insmod {name} failed'")
         self.script("\n".join(lines) + "\n", timeout=300)
+
+    def load_scsi_debug(self, kver, count, size_mb):
+        """`count` RAM-backed SCSI disks of `size_mb` MiB each (scsi_debug), the fast members:
+        one emulated host adapter per disk with a store of its own (per_host_store; with one
+        shared store, the default, every disk would show the same blocks), delay=0 (each
+        command answered in the submitter's context, no timer: a command costs only the copy
+        to or from RAM). Real SCSI disks to the member checks: INQUIRY, VPD 0x80 serials
+        (2000, 4000, ...) and 0x83 NAA names, READ CAPACITY, not rotational. Returns their
+        /dev/sdX paths in host order."""
+        self.insmod_host(kver, ("scsi_debug",), {
+            "scsi_debug": f"add_host={count} per_host_store=1 dev_size_mb={size_mb} delay=0 "
+                          "num_tgts=1 max_luns=1"})
+        self.ok("udevadm settle 2>/dev/null; true")
+        out = self.ok("for h in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*; do "
+                      "ls $h/target*/*/block 2>/dev/null; done")
+        devs = ["/dev/" + n for n in out.split()]
+        if len(devs) != count:
+            raise BenchError(f"scsi_debug: {len(devs)} disks of {count} appeared: {out!r}")
+        return devs
+
+    def load_md(self, kver):
+        """md and its personalities straight from the host's module tree through the /host
+        share (the VM suite's initramfs does not carry them). The insmod order is the host
+        modprobe's dependency order; modules already loaded are skipped, and optional ones
+        that do not fit the emulated CPU (crc32c-intel without SSE 4.2) may fail: what counts
+        is that /proc/mdstat then lists every personality the bench needs."""
+        self.insmod_host(kver, ("raid0", "raid1", "raid10", "raid456"))
         # md's resync/recovery cap (default 200000 KiB/s) off: the bench compares how fast
         # each can rebuild, not their default throttles
         self.ok("echo 10000000 > /proc/sys/dev/raid/speed_limit_max")

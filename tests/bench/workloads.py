@@ -17,6 +17,11 @@ class Workload:
         return self.rw in ("randread", "read")
 
     @property
+    def block_bytes(self):
+        units = {"k": 1 << 10, "M": 1 << 20}
+        return int(self.bs[:-1]) * units[self.bs[-1]]
+
+    @property
     def is_random(self):
         return self.rw.startswith("rand")
 
@@ -37,9 +42,23 @@ WORKLOADS = [
 BY_KEY = {w.key: w for w in WORKLOADS}
 
 
-def fio_args(dev, runtime, ramp, output, offset=None, size=None):
+# The guest's CPU accounting around each job (fio's exec_prerun/exec_postrun, run by the job's
+# own thread before its first and after its last I/O): /proc/stat's cpu line and the measured
+# device's /sys/block/X/stat, into /tmp/snap.JOB.pre and .post. Under TCG the guest's CPU time
+# follows the instructions the vCPU executed, so CPU per I/O is a steady measure of what the
+# whole guest (fio, the block layer, the RAID driver, its workers, the member driver) spent.
+SNAP_SCRIPT = """#!/bin/sh
+{ head -1 /proc/stat; cat /sys/block/$2/stat; } > /tmp/snap.$1
+"""
+SNAP_PATH = "/tmp/snap.sh"
+USER_HZ = 100           # /proc/stat's unit on every x86 Debian kernel (CONFIG_HZ aside)
+
+
+def fio_args(dev, runtime, ramp, output, offset=None, size=None, snap=None):
     """fio command line (list) for the four workloads on dev, JSON written to output.
-    offset/size (bytes) confine a raw member disk to the data area the arrays use."""
+    offset/size (bytes) confine a raw member disk to the data area the arrays use. snap: the
+    kernel name of the device (sda, md0, rcl0) whose stat the cost accounting reads (parse_cost);
+    None: no accounting."""
     a = ["fio", "--output-format=json", f"--output={output}", f"--filename={dev}",
          "--ioengine=libaio", "--direct=1", "--time_based", f"--runtime={runtime}",
          f"--ramp_time={ramp}", "--norandommap", "--randrepeat=0", "--group_reporting"]
@@ -50,7 +69,44 @@ def fio_args(dev, runtime, ramp, output, offset=None, size=None):
     for w in WORKLOADS:
         a += [f"--name={w.key}", f"--rw={w.rw}", f"--bs={w.bs}", f"--iodepth={w.iodepth}",
               "--stonewall"]
+        if snap:
+            a += [f"--exec_prerun=sh {SNAP_PATH} {w.key}.pre {snap}",
+                  f"--exec_postrun=sh {SNAP_PATH} {w.key}.post {snap}"]
     return a
+
+
+def _snap_values(text):
+    """(busy ticks, kernel ticks, bytes moved) of one snapshot: /proc/stat's cpu line (user nice
+    system idle iowait irq softirq steal ...) and the device's stat (sectors read is field 3,
+    written field 7)."""
+    lines = [l.split() for l in text.strip().splitlines() if l.strip()]
+    if len(lines) != 2 or lines[0][0] != "cpu" or len(lines[0]) < 9 or len(lines[1]) < 7:
+        raise ValueError(f"not a cost snapshot: {text!r}")
+    c = [int(x) for x in lines[0][1:9]]
+    busy = c[0] + c[1] + c[2] + c[5] + c[6] + c[7]
+    kernel = c[2] + c[5] + c[6]
+    d = [int(x) for x in lines[1]]
+    return busy, kernel, (d[2] + d[6]) * 512
+
+
+def parse_cost(snaps):
+    """{workload key: {"cpu_us": guest CPU microseconds per I/O, "sys_us": of which in the
+    kernel (system, irq, softirq)}} from {"JOB.pre"|"JOB.post": snapshot text}. An I/O is one
+    fio block (4 KiB or 1 MiB), counted from the bytes the measured device moved in the window,
+    so md (bio-based) and raidcluster (blk-mq, which may split a request) count alike."""
+    out = {}
+    for w in WORKLOADS:
+        pre, post = snaps.get(w.key + ".pre"), snaps.get(w.key + ".post")
+        if pre is None or post is None:
+            raise ValueError(f"no cost snapshots for fio job {w.key}")
+        b0, k0, n0 = _snap_values(pre)
+        b1, k1, n1 = _snap_values(post)
+        ios = (n1 - n0) / w.block_bytes
+        if ios <= 0 or b1 < b0:
+            raise ValueError(f"fio job {w.key}: no I/O or no CPU counted ({pre!r} -> {post!r})")
+        tick_us = 1e6 / USER_HZ
+        out[w.key] = {"cpu_us": (b1 - b0) * tick_us / ios, "sys_us": (k1 - k0) * tick_us / ios}
+    return out
 
 
 def parse_fio(text):
