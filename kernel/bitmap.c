@@ -43,6 +43,7 @@ MODULE_PARM_DESC(write_intent,
 #define RC_WIB_SLICE_SECTORS (RC_WIB_SECTORS / RC_MAX_LDS)
 #define RC_WIB_SLICE_BYTES (RC_WIB_SLICE_SECTORS * SECTOR_SIZE)
 #define RC_WIB_BITS (RC_WIB_SLICE_BYTES * 8)
+#define RC_WIB_SLICE_PAGES DIV_ROUND_UP(RC_WIB_SLICE_BYTES, PAGE_SIZE)
 #define RC_WIB_MIN_SHIFT 13		/* regions of at least 4 MiB */
 #define RC_WIB_CLEAR_MS 3000		/* idle time before a bit is cleared */
 #define RC_WIB_COPY 2048u		/* resync copy unit, sectors */
@@ -65,6 +66,13 @@ struct rc_wib {
 	unsigned long *touched;		/* written since the last clear scan */
 	atomic_t *count;		/* writes in flight per region */
 	void *slice;			/* RC_WIB_SLICE_BYTES, page aligned */
+	/*
+	 * rc_wib_write()'s bios, one per member, allocated at start: a
+	 * slice goes to every member at once, with no allocation (w->lock).
+	 */
+	struct bio *mark_bio[RC_MAX_EXTENTS];
+	atomic_t mark_pending;
+	struct completion mark_done;
 	struct delayed_work clear_work;
 };
 
@@ -73,47 +81,85 @@ static sector_t rc_wib_sector(const struct rc_ldev *ld)
 	return RC_WIB_OF(rc.node_id) + (u64)ld->number * RC_WIB_SLICE_SECTORS;
 }
 
+/* Add @bytes of kernel memory @buf (page aligned) to @bio. */
+static void rc_wib_add_buf(struct bio *bio, void *buf, unsigned int bytes)
+{
+	unsigned int done;
+
+	for (done = 0; done < bytes; done += PAGE_SIZE)
+		__bio_add_page(bio, is_vmalloc_addr(buf + done) ?
+			       vmalloc_to_page(buf + done) :
+			       virt_to_page(buf + done),
+			       min_t(unsigned int, bytes - done, PAGE_SIZE), 0);
+}
+
 /* Synchronous I/O of @len sectors of kernel memory @buf (page aligned). */
 static int rc_wib_rw(struct block_device *bdev, sector_t sector, void *buf,
 		     unsigned int len, blk_opf_t opf)
 {
-	unsigned int bytes = len << SECTOR_SHIFT, done;
+	unsigned int bytes = len << SECTOR_SHIFT;
 	struct bio *bio;
 	int ret;
 
 	bio = bio_alloc_bioset(bdev, DIV_ROUND_UP(bytes, PAGE_SIZE), opf,
 			       GFP_NOIO, &rc.page_bioset);
 	bio->bi_iter.bi_sector = sector;
-	for (done = 0; done < bytes; done += PAGE_SIZE)
-		__bio_add_page(bio, is_vmalloc_addr(buf + done) ?
-			       vmalloc_to_page(buf + done) :
-			       virt_to_page(buf + done),
-			       min_t(unsigned int, bytes - done, PAGE_SIZE), 0);
+	rc_wib_add_buf(bio, buf, bytes);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	return ret;
 }
 
-/* Write @src (the bits to record) to every usable member.  w->lock held. */
+static void rc_wib_mark_endio(struct bio *bio)
+{
+	struct rc_wib *w = bio->bi_private;
+
+	if (atomic_dec_and_test(&w->mark_pending))
+		complete(&w->mark_done);
+}
+
+/*
+ * Write @src (the bits to record) to every usable member, to all of them
+ * at once: a write waiting for its first mark waits for one FUA write,
+ * not one per member in turn.  w->lock held.
+ */
 static void rc_wib_write(struct rc_wib *w, const unsigned long *src)
 {
 	struct rc_ldev *ld = w->ld;
+	unsigned long sent = 0;
+	struct blk_plug plug;
 	unsigned int i;
 
 	memset(w->slice, 0, RC_WIB_SLICE_BYTES);
 	bitmap_to_arr32(w->slice, src, w->nregions);
 	w->clean_on_disk = bitmap_empty(src, w->nregions);
+	atomic_set(&w->mark_pending, 1);
+	reinit_completion(&w->mark_done);
+	blk_start_plug(&plug);
 	for (i = 0; i < ld->nmem; i++) {
-		int ret;
+		struct bio *b = w->mark_bio[i];
 
 		if (!rc_mem_usable(ld, i))
 			continue;
-		ret = rc_wib_rw(ld->mem[i].md->bdev, rc_wib_sector(ld),
-				w->slice, RC_WIB_SLICE_SECTORS,
-				REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
-		if (ret)
-			rc_member_io_failed(ld, i, true,
-					    errno_to_blk_status(ret));
+		bio_init(b, ld->mem[i].md->bdev, b->bi_inline_vecs,
+			 RC_WIB_SLICE_PAGES, REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
+		b->bi_iter.bi_sector = rc_wib_sector(ld);
+		rc_wib_add_buf(b, w->slice, RC_WIB_SLICE_BYTES);
+		b->bi_end_io = rc_wib_mark_endio;
+		b->bi_private = w;
+		atomic_inc(&w->mark_pending);
+		submit_bio(b);
+		__set_bit(i, &sent);
+	}
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&w->mark_pending))
+		wait_for_completion(&w->mark_done);
+	for_each_set_bit(i, &sent, RC_MAX_EXTENTS) {
+		struct bio *b = w->mark_bio[i];
+
+		if (b->bi_status)
+			rc_member_io_failed(ld, i, true, b->bi_status);
+		bio_uninit(b);
 	}
 }
 
@@ -395,8 +441,12 @@ static bool rc_wib_resync(struct rc_wib *w, const unsigned long *bits,
 
 static void rc_wib_free(struct rc_wib *w)
 {
+	unsigned int i;
+
 	if (!w)
 		return;
+	for (i = 0; i < RC_MAX_EXTENTS; i++)
+		kfree(w->mark_bio[i]);	/* bio_kmalloc()'s */
 	bitmap_free(w->bits);
 	bitmap_free(w->want);
 	bitmap_free(w->touched);
@@ -425,6 +475,12 @@ void rc_wib_start(struct rc_ldev *ld)
 		goto fail;
 	w->ld = ld;
 	mutex_init(&w->lock);
+	init_completion(&w->mark_done);
+	for (i = 0; i < ld->nmem; i++) {
+		w->mark_bio[i] = bio_kmalloc(RC_WIB_SLICE_PAGES, GFP_KERNEL);
+		if (!w->mark_bio[i])
+			goto fail;
+	}
 	INIT_DELAYED_WORK(&w->clear_work, rc_wib_clear_fn);
 	w->shift = max_t(unsigned int, RC_WIB_MIN_SHIFT, g->chunk_shift);
 	while ((g->member_sectors >> w->shift) >= RC_WIB_BITS)

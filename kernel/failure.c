@@ -491,12 +491,21 @@ out:
 	mutex_unlock(&rc.lock);
 }
 
-/* Hot spares for the drives a failure degraded (rc_cfg_work_fn()). */
+/*
+ * After rc_cfg_work_fn(): the rebuilds that ended give their buffers back,
+ * and the drives a failure degraded take hot spares.
+ */
 void rc_spare_work_fn(struct work_struct *work)
 {
+	unsigned int i;
+
 	mutex_lock(&rc.lock);
-	if (!rc.exiting)
+	if (!rc.exiting) {
+		for (i = 0; i < RC_MAX_LDS; i++)
+			if (rc.lds[i])
+				rc_rebuild_retire(rc.lds[i]);
 		rc_rebuild_spares();
+	}
 	mutex_unlock(&rc.lock);
 }
 

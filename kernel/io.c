@@ -13,7 +13,8 @@
  * for our own I/O inside the submitter's bio_list would never end:
  * a write whose write-intent regions are still clean on disk (the bitmap
  * is written first), a write while a rebuild runs (its fence may make the
- * write wait), and RAID 5 (it reads and locks rows before it writes).
+ * write wait), and what the level's needs_worker() names (RAID 5 writes,
+ * which read and lock rows first, and its reads of a failed member).
  *
  * The request ends when the last member bio does, so a write completes
  * only when every member write did (write-through, as the patent's
@@ -176,6 +177,33 @@ void rc_retry_piece(struct rc_mbio *m, unsigned int member)
 	queue_work(rc.io_wq, &m->work);
 }
 
+/*
+ * Hand piece [@off, @off + @len) of @src to @fn on rc.io_wq: for a piece
+ * that cannot be served in queue_rq()'s context without waiting (a RAID 5
+ * read of a member that failed after the request was found direct).  @fn
+ * gets the rc_mbio (no member I/O behind it) and ends with bio_put() and
+ * rc_cmd_put(), as a retry does.
+ */
+void rc_defer_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
+		    work_func_t fn)
+{
+	struct rc_mbio *m;
+	struct bio *b;
+
+	b = bio_alloc_bioset(NULL, 0, REQ_OP_READ, GFP_NOIO, &rc.bioset);
+	if (!b) {
+		rc_cmd_fail(cmd);
+		return;
+	}
+	m = rc_mbio_init(b, cmd, 0);
+	m->src = src;
+	m->off = off;
+	m->len = len;
+	m->lba = src->bi_iter.bi_sector + off;
+	INIT_WORK(&m->work, fn);
+	queue_work(rc.io_wq, &m->work);
+}
+
 /* An empty preflush to every usable member. */
 static void rc_submit_flush(struct rc_cmd *cmd)
 {
@@ -279,8 +307,8 @@ static bool rc_cmd_must_wait(struct rc_cmd *cmd, struct request *rq)
 		return true;
 	if (req_op(rq) != REQ_OP_WRITE)
 		return false;
-	/* ld->rb changes only with the queue frozen: stable while we run. */
-	return cmd->wib_mark || READ_ONCE(ld->rb);
+	/* set only with the queue frozen: stable for a request in flight */
+	return cmd->wib_mark || READ_ONCE(ld->rb_fence);
 }
 
 static blk_status_t rc_queue_rq(struct blk_mq_hw_ctx *hctx,

@@ -17,6 +17,7 @@
 #include "node.h"
 
 #define RC_LD_QUEUE_DEPTH 128
+#define RC_LD_MAX_HW_QUEUES 64	/* bounds the tags' memory on big machines */
 
 static bool auto_reserve = true;
 module_param(auto_reserve, bool, 0444);
@@ -190,35 +191,46 @@ void rc_ld_notify(struct rc_ldev *ld)
 }
 
 /*
- * Block sizes and alignment: the largest any member needs.  Not rotational
- * when no member present is (SSDs, RAM-backed targets), as md decides: a
- * new queue is rotational, and user space (lsblk's ROTA, tuned, swapon's
- * SSD mode) and filesystems (btrfs's ssd mode) read the flag.
+ * The members' limits stacked (blk_stack_limits(), as md and dm do):
+ * block sizes, alignment, DMA and segment constraints, so a request fits
+ * every member it is cloned to.  Not stacked: the transfer size (requests
+ * are cut at chunk ends and the members split what they get), discard,
+ * write-zeroes and secure erase (queue_rq() serves none of them).  Not
+ * rotational when no member present is (SSDs, RAM-backed targets), as md
+ * decides: a new queue is rotational, and user space (lsblk's ROTA,
+ * tuned, swapon's SSD mode) and filesystems (btrfs's ssd mode) read the
+ * flag.
  */
 static void rc_ld_set_limits(struct rc_ldev *ld, struct request_queue *q)
 {
-	unsigned int i, lbs = SECTOR_SIZE, pbs = SECTOR_SIZE;
-	int align = SECTOR_SIZE - 1;
+	struct queue_limits *lim = &q->limits;
 	bool nonrot = true;
+	unsigned int i;
 
+	blk_set_stacking_limits(lim);
 	for (i = 0; i < ld->nmem; i++) {
 		struct rc_mdisk *md = ld->mem[i].md;
 
 		if (!md)
 			continue;
-		lbs = max(lbs, bdev_logical_block_size(md->bdev));
-		pbs = max(pbs, bdev_physical_block_size(md->bdev));
-		align = max_t(int, align, bdev_dma_alignment(md->bdev));
+		if (blk_stack_limits(lim, &bdev_get_queue(md->bdev)->limits,
+				     get_start_sect(md->bdev) +
+				     ld->mem[i].start) < 0)
+			pr_info("rcl%u: member %u is not aligned to the others' physical blocks\n",
+				ld->number, i);
 		nonrot &= bdev_nonrot(md->bdev);
 	}
 	if (nonrot)
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	else
 		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
-	blk_queue_logical_block_size(q, lbs);
-	blk_queue_physical_block_size(q, max(pbs, lbs));
-	blk_queue_dma_alignment(q, align);
+	lim->max_dev_sectors = 0;
+	lim->chunk_sectors = 0;
 	blk_queue_max_hw_sectors(q, RC_LD_MAX_SECTORS);
+	blk_queue_max_discard_sectors(q, 0);
+	blk_queue_max_secure_erase_sectors(q, 0);
+	blk_queue_max_write_zeroes_sectors(q, 0);
+	lim->max_zone_append_sectors = 0;
 	blk_queue_io_min(q, ld->geom.chunk << SECTOR_SHIFT);
 	blk_queue_io_opt(q, rc_geom_stripe_data_sectors(&ld->geom) <<
 			 SECTOR_SHIFT);
@@ -235,7 +247,13 @@ static int rc_ld_add_disk(struct rc_ldev *ld)
 	int ret;
 
 	set->ops = &rc_mq_ops;
-	set->nr_hw_queues = 1;
+	/*
+	 * A hardware context per CPU, as null_blk and nvme: submitters on
+	 * different CPUs take tags and dispatch without sharing one context's
+	 * lock and tag bitmap.  Nothing in the driver is per context.
+	 */
+	set->nr_hw_queues = min_t(unsigned int, num_possible_cpus(),
+				  RC_LD_MAX_HW_QUEUES);
 	set->queue_depth = RC_LD_QUEUE_DEPTH;
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = sizeof(struct rc_cmd) + ld->cmd_extra;

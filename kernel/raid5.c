@@ -65,7 +65,8 @@ struct rc5_req {
 	struct rc_cmd *cmd;
 	struct bio *src;		/* the request's first bio */
 	u64 first;			/* first row */
-	unsigned int nrows;
+	unsigned int nlocked;		/* rows first.. locked */
+	unsigned int nrows;		/* row entries (see rc5_entry_len()) */
 	unsigned int nst;		/* stripes taken */
 	bool writing;
 	atomic_t pending;
@@ -576,7 +577,23 @@ int rc_raid5_resync_row(struct rc_ldev *ld, u64 row)
 	return ret;
 }
 
-static void rc5_read(struct rc_cmd *cmd, struct bio *bio)
+/* rc.io_wq: a piece rc5_read() found on a failed member in queue_rq(). */
+static void rc5_rebuilt_work(struct work_struct *work)
+{
+	struct rc_mbio *m = container_of(work, struct rc_mbio, work);
+	struct rc_cmd *cmd = m->cmd;
+
+	rc5_read_rebuilt(cmd, m->src, m->off, m->lba, m->len);
+	bio_put(&m->bio);
+	rc_cmd_put(cmd);
+}
+
+/*
+ * The pieces of a read go to their data members; a piece on a failed
+ * member is rebuilt from its row, which waits for member reads: here in
+ * the worker, or handed to it when @may_wait is false (queue_rq()).
+ */
+static void rc5_read(struct rc_cmd *cmd, struct bio *bio, bool may_wait)
 {
 	const struct rc_geom *g = &cmd->ld->geom;
 	u32 off, total = bio_sectors(bio);
@@ -591,9 +608,12 @@ static void rc5_read(struct rc_cmd *cmd, struct bio *bio)
 		if (rc_mem_usable(cmd->ld, loc.member[0]))
 			rc_submit_piece(cmd, bio, off, loc.len, loc.offset,
 					loc.member[0], 0);
-		else
+		else if (may_wait)
 			rc5_read_rebuilt(cmd, bio, off,
 					 bio->bi_iter.bi_sector + off, loc.len);
+		else
+			rc_defer_piece(cmd, bio, off, loc.len,
+				       rc5_rebuilt_work);
 	}
 }
 
@@ -802,7 +822,7 @@ static void rc5_req_release(struct rc5_req *q)
 {
 	struct rc_ldev *ld = q->cmd->ld;
 
-	rc_stripe_unlock_rows(ld, q->first, q->nrows);
+	rc_stripe_unlock_rows(ld, q->first, q->nlocked);
 	rc5_cache_put(&rc5_conf(ld)->cache, q->nst, q->st);
 }
 
@@ -824,13 +844,32 @@ static void rc5_req_finish(struct rc5_req *q)
 }
 
 /*
- * Set up row @k of @q: request sectors [off, off + len) are row-data
- * sectors [a, a + len) of it.  Returns the pages of its window (the
- * stripes it takes from the cache); rc5_row_init() comes once they are
- * taken.
+ * How much of a write of row-data sectors [a, a + len) one row entry
+ * takes.  A write that crosses one chunk boundary without reaching the
+ * same chunk offset on both sides (a 4 KiB write across the boundary,
+ * say) touches two disjoint ranges of the parity chunk: one window over
+ * both would read and write the whole chunk, so each side is an entry of
+ * its own, with the parity it needs.  Only a request within one row can
+ * be split so: a longer one reaches the row's end or start.
+ */
+static u32 rc5_entry_len(u32 c, u32 a, u32 len)
+{
+	u32 e = a + len - 1;
+
+	if (a / c + 1 == e / c && e % c < a % c)
+		return c - a % c;
+	return len;
+}
+
+/*
+ * Set up entry @k of @q for row @row: request sectors [off, off + len)
+ * are row-data sectors [a, a + len) of it.  Returns the pages of its
+ * window (the stripes it takes from the cache); rc5_row_init() comes once
+ * they are taken.
  */
 static unsigned int rc5_req_row(struct rc5_req *q, struct request *rq,
-				unsigned int k, u32 off, u32 a, u32 len)
+				unsigned int k, u64 row, u32 off, u32 a,
+				u32 len)
 {
 	struct rc5_row *r = &q->rows[k];
 	struct rc_ldev *ld = q->cmd->ld;
@@ -851,6 +890,7 @@ static unsigned int rc5_req_row(struct rc5_req *q, struct request *rq,
 		r->we[i] = cs < ce ? ce - i * c : 0;
 	}
 	r->req = q;
+	r->row = row;
 	r->off = off;
 	r->a = a;
 	r->b = b;
@@ -862,7 +902,9 @@ static unsigned int rc5_req_row(struct rc5_req *q, struct request *rq,
 
 /*
  * A write request, all its rows at once:
- *  1. set up every row and take all their stripes from the cache (may
+ *  1. set up every row (a row entry each, two for a write straddling a
+ *     chunk boundary, rc5_entry_len()) and take all their stripes from
+ *     the cache (may
  *     sleep until other requests give stripes back; no lock held);
  *  2. take every row's stripe lock (rc_stripe_lock_rows(): ascending slot
  *     order, so two requests never deadlock, see stripe_lock.c);
@@ -905,32 +947,38 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 	q->cmd = cmd;
 	q->src = rq->bio;
 	q->first = first;
-	q->nrows = nrows;
+	q->nlocked = nrows;
 	q->writing = false;
 	init_completion(&q->done);
 	nst = 0;
 	for (off = 0, k = 0; off < total; off += len, k++) {
-		div_u64_rem(lba + off, rowlen, &a);
-		len = min(total - off, rowlen - a);
-		nst += rc5_req_row(q, rq, k, off, a, len);
+		u64 row = div_u64_rem(lba + off, rowlen, &a);
+
+		if (WARN_ON_ONCE(k == conf->max_rows)) {
+			rc_cmd_fail(cmd);
+			return;
+		}
+		len = rc5_entry_len(g->chunk, a, min(total - off, rowlen - a));
+		nst += rc5_req_row(q, rq, k, row, off, a, len);
 	}
+	q->nrows = k;
 	if (WARN_ON_ONCE(nst > conf->max_stripes)) {
 		rc_cmd_fail(cmd);
 		return;
 	}
 	q->nst = nst;
 	rc5_cache_get(&conf->cache, nst, q->st);
-	for (k = 0, nst = 0; k < nrows; k++) {
+	for (k = 0, nst = 0; k < q->nrows; k++) {
 		struct rc5_row *r = &q->rows[k];
 
-		rc5_row_init(r, ld, first + k, r->lo, r->hi, q->st + nst);
+		rc5_row_init(r, ld, r->row, r->lo, r->hi, q->st + nst);
 		nst += r->npp;
 	}
 
 	atomic_inc(&cmd->pending);	/* dropped by rc5_req_finish() */
 	rc_stripe_lock_rows(ld, first, nrows);
 	rc5_req_reads(q);
-	for (k = 0; k < nrows; k++) {
+	for (k = 0; k < q->nrows; k++) {
 		if (q->rows[k].state == RC5_READY)
 			rc5_row_compute(&q->rows[k], rq);
 		else
@@ -944,11 +992,13 @@ static void rc5_write_rq(struct rc_cmd *cmd, struct request *rq)
 }
 
 /*
- * Process context (rc.io_wq).  Reads go straight to the members (rebuilt
- * from the row where the member failed); a write is row work.
+ * A write is row work, in rc.io_wq.  Reads go straight to the members,
+ * from queue_rq() like RAID 0 when every member was usable
+ * (rc_raid5_needs_worker()), rebuilt from the row where a member failed.
  */
 static void rc_raid5_submit_rq(struct rc_cmd *cmd, struct request *rq)
 {
+	bool may_wait = current_work() == &cmd->work;
 	struct blk_plug plug;
 	struct bio *bio;
 
@@ -958,14 +1008,28 @@ static void rc_raid5_submit_rq(struct rc_cmd *cmd, struct request *rq)
 	}
 	blk_start_plug(&plug);
 	__rq_for_each_bio(bio, rq)
-		rc5_read(cmd, bio);
+		rc5_read(cmd, bio, may_wait);
 	blk_finish_plug(&plug);
 }
 
-/* Every RAID 5 request takes the worker hop (reads too, for now). */
+/*
+ * Writes take the worker hop (they read, lock and wait); so does a read
+ * while a member is failed, most of which rebuild from the row.  A read
+ * of a healthy drive needs no parity and goes out from queue_rq(), as do
+ * flushes.
+ */
 static bool rc_raid5_needs_worker(struct rc_cmd *cmd, struct request *rq)
 {
-	return true;
+	struct rc_ldev *ld = cmd->ld;
+	unsigned int i;
+
+	if (req_op(rq) == REQ_OP_WRITE)
+		return true;
+	if (req_op(rq) == REQ_OP_READ)
+		for (i = 0; i < ld->nmem; i++)
+			if (!rc_mem_usable(ld, i))
+				return true;
+	return false;	/* and flushes: an empty preflush to each member */
 }
 
 static void rc5_retry_work(struct work_struct *work)

@@ -178,6 +178,12 @@ struct rc_ldev {
 	atomic64_t read_retries;	/* reads served by another mirror */
 	struct rc_rebuild *rb;		/* rebuild.c; set with the queue frozen */
 	/*
+	 * Writes take the rebuild fence (rc_rebuild_write_begin(), in
+	 * rc.io_wq): set with the queue frozen when an engine is set up,
+	 * cleared once it has stopped for good (rc_rebuild_retire()).
+	 */
+	bool rb_fence;
+	/*
 	 * rebuild.c: a member is being rebuilt onto a disk this node has
 	 * not attached (target_absent), and this node took the drive since
 	 * (writes_refused, READ_ONCE in queue_rq): its writes would miss the
@@ -293,6 +299,8 @@ bool rc_mem_usable(const struct rc_ldev *ld, unsigned int i);
 void rc_submit_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
 		     u64 moff, unsigned int member, u32 tried);
 void rc_retry_piece(struct rc_mbio *m, unsigned int member);
+void rc_defer_piece(struct rc_cmd *cmd, struct bio *src, u32 off, u32 len,
+		    work_func_t fn);
 void rc_cmd_fail(struct rc_cmd *cmd);
 void rc_cmd_put(struct rc_cmd *cmd);
 
@@ -339,6 +347,7 @@ int rc_rebuild_prepare(struct rc_ldev *ld, const struct rc_ld *rec);
 void rc_rebuild_kick(struct rc_ldev *ld);
 void rc_rebuild_stop(struct rc_ldev *ld);
 void rc_rebuild_free(struct rc_ldev *ld);
+void rc_rebuild_retire(struct rc_ldev *ld);
 bool rc_rebuild_sync(struct rc_ldev *ld, struct rc_ld *rec);
 bool rc_rebuild_info(struct rc_ldev *ld, u64 *done, u64 *total, u64 *rate);
 

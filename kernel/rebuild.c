@@ -997,6 +997,7 @@ static void rc_rb_setup(struct rc_ldev *ld, struct rc_rebuild *rb,
 		set_bit(RC_MEM_REBUILDING, &ld->mem[member].flags);
 	}
 	WRITE_ONCE(ld->rb, rb);
+	WRITE_ONCE(ld->rb_fence, true);
 }
 
 static int rc_rb_run(struct rc_ldev *ld)
@@ -1111,6 +1112,33 @@ void rc_rebuild_stop(struct rc_ldev *ld)
 	wake_up_all(&rb->wait);
 }
 
+/*
+ * A rebuild or resync that has ended (finished, failed or never started)
+ * gives its buffers back, and the drive's writes leave the rebuild path:
+ * no engine fences a window any more, so they need no epoch.  The small
+ * state stays for what it reports (rc_rebuild_sync() records its end from
+ * it) and the next rebuild, which sets it up again with the queue frozen.
+ * Clearing the flag needs no freeze: a write in flight that took an epoch
+ * ends it as before.  rc.lock held (spare work, rc_rebuild_follow()).
+ */
+void rc_rebuild_retire(struct rc_ldev *ld)
+{
+	struct rc_rebuild *rb = ld->rb;
+	bool ended;
+
+	if (!rb || !READ_ONCE(ld->rb_fence))
+		return;
+	if (rb->resync)
+		ended = READ_ONCE(rb->done) || READ_ONCE(rb->aborted);
+	else
+		ended = !test_bit(RC_MEM_REBUILDING, &ld->mem[rb->member].flags);
+	if (!ended)
+		return;
+	rc_rebuild_stop(ld);	/* every fence released, every I/O ended */
+	WRITE_ONCE(ld->rb_fence, false);
+	rc_rb_free_pages(rb);
+}
+
 /* After the queue drained (or the drive never started): free it all. */
 void rc_rebuild_free(struct rc_ldev *ld)
 {
@@ -1120,6 +1148,7 @@ void rc_rebuild_free(struct rc_ldev *ld)
 	rc_rb_free_pages(ld->rb);
 	kfree(ld->rb);
 	ld->rb = NULL;
+	ld->rb_fence = false;
 }
 
 /*
@@ -1458,6 +1487,7 @@ void rc_rebuild_follow(struct rc_ldev *ld, const struct rc_ld *rec)
 		}
 		rc_ld_update_state(ld);
 	}
+	rc_rebuild_retire(ld);
 	WRITE_ONCE(ld->target_absent, absent);
 	if (!absent && READ_ONCE(ld->writes_refused)) {
 		WRITE_ONCE(ld->writes_refused, false);
