@@ -2,8 +2,10 @@
 
 results = {
   "baseline": {workload: [samples]},                    # one member disk, raw
+  "baseline_cost": {workload: [guest CPU us per I/O]},
   "levels": {"0": {"raidcluster": {"status": "ok" | "n/a" | "error", "reason": str,
-                                   "samples": {workload: [samples]}},
+                                   "samples": {workload: [samples]},
+                                   "cost": {workload: [guest CPU us per I/O]}},
                    "md": {...}}},
   "rebuild": {"1": {"raidcluster": {"status", "reason", "samples": [MiB/s], "seconds": [s]},
                     "md": {...}}},
@@ -53,6 +55,11 @@ def summarize(results, members):
                 row[sysname + "_samples"] = xs
                 row[sysname + "_status"] = s["status"]
                 row[sysname + "_reason"] = s.get("reason", "")
+                cs = s.get("cost", {}).get(w.key, [])
+                row[sysname + "_cpu_us"] = median(cs) if s["status"] == "ok" and cs else None
+                row[sysname + "_cost_samples"] = cs
+            row["cpu_ratio"] = (row["raidcluster_cpu_us"] / row["md_cpu_us"]
+                                if row["raidcluster_cpu_us"] and row["md_cpu_us"] else None)
             row["ratio"] = paired_ratio(row["raidcluster_samples"], row["md_samples"]) \
                 if row["raidcluster"] and row["md"] else None
             pairs = pair_ratios(row["raidcluster_samples"], row["md_samples"])
@@ -107,9 +114,22 @@ def cell(row, sysname):
     return st or "n/a"
 
 
+def cpu_cell(row, sysname):
+    v = row.get(sysname + "_cpu_us")
+    return f"{v:.0f}" if v is not None else "-"
+
+
+def cpu_ratio_cell(row):
+    v = row.get("cpu_ratio")
+    return f"{v:.2f}" if v is not None else "-"
+
+
 def table(rows):
-    """The human table, one line per row; n/a reasons follow as notes."""
-    head = ("level", "workload", "raidcluster", "md", "rc/md (pair range)", "physical limit")
+    """The human table, one line per row; n/a reasons follow as notes. CPU: the guest's CPU
+    microseconds per I/O (one fio block) of raidcluster and md, and their ratio (lower is
+    better for raidcluster)."""
+    head = ("level", "workload", "raidcluster", "md", "rc/md (pair range)", "CPU us/IO rc",
+            "md", "rc/md", "physical limit")
     lines = [head]
     notes = []
     for r in rows:
@@ -117,7 +137,8 @@ def table(rows):
         ratio = ratio_cell(r)
         limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
         lines.append((f"RAID{r['level']}", label, cell(r, "raidcluster"), cell(r, "md"),
-                      ratio, limit))
+                      ratio, cpu_cell(r, "raidcluster"), cpu_cell(r, "md"), cpu_ratio_cell(r),
+                      limit))
         for sysname in ("raidcluster", "md"):
             reason = r[sysname + "_reason"]
             if r[sysname] is None and reason:
@@ -156,14 +177,33 @@ def worst_line(rows):
     return f"bench: worst ratio {ratio:.2f} (RAID{level} {label})"
 
 
+def worst_of_kinds(rows_by_kind):
+    """(ratio, kind, level, workload) of the lowest rc/md ratio over every kind, or None."""
+    found = [(w[0], kind, w[1], w[2]) for kind, rows in rows_by_kind.items()
+             for w in [worst(rows)] if w is not None]
+    return min(found) if found else None
+
+
+def worst_line_kinds(rows_by_kind):
+    """The bench's closing line: `bench: worst ratio R (KIND LEVEL WORKLOAD)`."""
+    w = worst_of_kinds(rows_by_kind)
+    if w is None:
+        return "bench: worst ratio n/a (no level ran on both raidcluster and md)"
+    ratio, kind, level, workload = w
+    label = BY_KEY[workload].label if workload in BY_KEY else workload
+    return f"bench: worst ratio {ratio:.2f} ({kind} RAID{level} {label})"
+
+
 def markdown(rows):
     """The same table as GitHub markdown, for Documentation/performance.md."""
-    out = ["| level | workload | raidcluster | md | rc/md (pair range) | physical limit |",
-           "|---|---|---:|---:|---:|---:|"]
+    out = ["| level | workload | raidcluster | md | rc/md (pair range) | CPU µs/IO rc | md | "
+           "rc/md | physical limit |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         label = BY_KEY[r["workload"]].label if r["workload"] in BY_KEY else r["workload"]
         ratio = ratio_cell(r)
         limit = f"{r['limit']:.0f} {r['unit']}" if r.get("limit") else "n/a"
         out.append(f"| RAID {r['level']} | {label} | {cell(r, 'raidcluster')} | "
-                   f"{cell(r, 'md')} | {ratio} | {limit} |")
+                   f"{cell(r, 'md')} | {ratio} | {cpu_cell(r, 'raidcluster')} | "
+                   f"{cpu_cell(r, 'md')} | {cpu_ratio_cell(r)} | {limit} |")
     return "\n".join(out)

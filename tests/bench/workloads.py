@@ -44,11 +44,11 @@ BY_KEY = {w.key: w for w in WORKLOADS}
 
 # The guest's CPU accounting around each job (fio's exec_prerun/exec_postrun, run by the job's
 # own thread before its first and after its last I/O): /proc/stat's cpu line and the measured
-# device's /sys/block/X/stat, into /tmp/snap.JOB.pre and .post. Under TCG the guest's CPU time
+# device's /sys/block/X/stat, into /tmp/cost.JOB.pre and .post. Under TCG the guest's CPU time
 # follows the instructions the vCPU executed, so CPU per I/O is a steady measure of what the
 # whole guest (fio, the block layer, the RAID driver, its workers, the member driver) spent.
 SNAP_SCRIPT = """#!/bin/sh
-{ head -1 /proc/stat; cat /sys/block/$2/stat; } > /tmp/snap.$1
+{ head -1 /proc/stat; cat /sys/block/$2/stat; } > /tmp/cost.$1
 """
 SNAP_PATH = "/tmp/snap.sh"
 USER_HZ = 100           # /proc/stat's unit on every x86 Debian kernel (CONFIG_HZ aside)
