@@ -20,6 +20,7 @@ import vmtest  # noqa: E402  (status --json helpers shared with the VM suite)
 
 DATA_START_BYTES = 32768 * 512       # RC_DATA_START_SECTOR (include/raidcluster/layout.h)
 CHUNK_KIB = 64
+SETTLE_S = 2                          # after a peer joins, before the measurement (Peer.join)
 # The module or the tool refusing a level it does not implement yet (RAID 5/10 before their
 # data path lands): the bench prints n/a for it instead of failing.
 UNSUPPORTED_RE = re.compile(r"not (yet )?(implemented|supported)|unsupported|EOPNOTSUPP|"
@@ -168,6 +169,11 @@ class Peer:
         self.g.ok(f"i=0; until raidclusterctl node list | grep -q '(this node): in nexus'; do "
                   f"[ $i -lt {timeout * 10} ] || exit 1; i=$((i+1)); sleep 0.1; done",
                   timeout=timeout + 30)
+        # the join's aftermath (udev probing the new rclN, the master's configuration pass)
+        # over before the measurement: in the first workload of early runs it showed as
+        # randread pairs at half the others'
+        self.g.sh("udevadm settle --timeout=10")
+        time.sleep(SETTLE_S)
 
     def leave(self):
         self.g.sh("grep -q '^raidcluster ' /proc/modules && rmmod raidcluster")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the GoogleTest binary of `make unit` and close with the suite line of
+# Run the GoogleTest binary of `make unit` and the bench's Python self-test
+# (tests/bench/test_bench_report.py), and close with the suite line of
 # `make check`: "unit: N passed, N failed".
 #
 # usage: tests/unit/run.sh BINARY [gtest options...]
@@ -39,6 +40,17 @@ PY
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "unit: $bin exited with status $rc and no failed test (crash?)"
 	failed=1
+fi
+# The bench's own arithmetic and closing line (Python, no VM), counted in.
+here=$(dirname "$0")
+bline=$(python3 "$here/../bench/test_bench_report.py" 2>&1 | tee /dev/stderr |
+	grep -E '^bench-selftest: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
+if [ -z "$bline" ]; then
+	echo "unit: the bench self-test printed no summary line"
+	failed=$((failed + 1))
+else
+	read -r bp bf < <(sed -E 's/^[^:]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"$bline")
+	passed=$((passed + bp)) failed=$((failed + bf))
 fi
 if [ $((passed + failed)) -eq 0 ]; then
 	echo "unit: no tests ran"
