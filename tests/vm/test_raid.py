@@ -59,6 +59,9 @@ JOBS_CRASH = [dict(name="crash16k", rw="randwrite", bs="16k", offset="60M", size
 JOBS_DEGRADED = [dict(name="deg64k", rw="randwrite", bs="64k", offset="48M", size="8M")]
 # the rebuild target's data area holds this byte before the rebuild
 FILL = "0xa5"
+# RAID 5 only: 4 KiB rewritten across a chunk boundary (test_straddle_touches_needed_parity),
+# in a region nothing else used: 76 MiB + one chunk - 2 KiB
+STRADDLE_OFFSET = 76 * 1024 * 1024 + STRIPE - 2048
 # written while a rebuild onto a fresh disk runs, in a region nothing else used
 JOBS_REBUILD = [dict(name="reb4k", rw="randwrite", bs="4k", offset="56M", size="4M"),
                 dict(name="reb1m", rw="write", bs="1M", offset="68M", size="8M")]
@@ -166,7 +169,7 @@ def make_tests(lv):
         n = 200
         rd0, wr0 = member_sectors(t)
         t.check(f"{{ fio --name=straddle --filename={dev} --ioengine=psync --direct=1 "
-                f"--rw=write --bs=4k --size=4k --offset={STRIPE - 2048} --loops={n} "
+                f"--rw=write --bs=4k --size=4k --offset={STRADDLE_OFFSET} --loops={n} "
                 f"--output=/dev/null; }} 3<>{dev}", timeout=300)
         rd1, wr1 = member_sectors(t)
         per_rd, per_wr = (rd1 - rd0) / n, (wr1 - wr0) / n
