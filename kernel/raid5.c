@@ -1032,15 +1032,13 @@ static bool rc_raid5_needs_worker(struct rc_cmd *cmd, struct request *rq)
 	return false;	/* and flushes: an empty preflush to each member */
 }
 
+/* rc.io_wq: a direct read that failed on its member, rebuilt from the row. */
 static void rc5_retry_work(struct work_struct *work)
 {
 	struct rc_mbio *m = container_of(work, struct rc_mbio, work);
-	struct rc_cmd *cmd = m->cmd;
 
-	atomic64_inc(&cmd->ld->read_retries);
-	rc5_read_rebuilt(cmd, m->src, m->off, m->lba, m->len);
-	bio_put(&m->bio);
-	rc_cmd_put(cmd);
+	atomic64_inc(&m->cmd->ld->read_retries);
+	rc5_rebuilt_work(work);
 }
 
 static bool rc_raid5_member_error(struct rc_mbio *m)
